@@ -1,0 +1,157 @@
+// EventLog: the ledger's durable, hash-chained, append-only event log on RocksDB.
+//
+// Every event lives once, at a dense global position (1, 2, 3, ...), in its stream at a
+// dense stream version. Appends are atomic per request (all events of a request, or
+// none), acknowledged only after the RocksDB WriteBatch holding them is synced to disk,
+// and group-committed: concurrent callers are queued, one appender thread writes their
+// requests in one synced batch and tells each caller its own positions.
+//
+// Layout (column families; keys big-endian so they sort by number):
+//   events    : u64 position                         -> arrs.v1.Event bytes
+//   streams   : stream id, 0x00, u64 stream_version   -> u64 position
+//   requests  : request id                            -> RequestRecord (see log_format.h)
+//   snapshots : projection id, 0x00, u64 position     -> opaque state bytes
+//   meta      : "format_version" -> "1"; "head" -> u64 position + 32-byte hash
+//
+// Thread safety: all methods may be called concurrently from any thread.
+#ifndef ARRS_LEDGER_STORE_EVENT_LOG_H_
+#define ARRS_LEDGER_STORE_EVENT_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "arrs/v1/events.pb.h"
+
+namespace arrs::store {
+
+struct LogOptions {
+  // Create the data folder if it does not exist.
+  bool create_if_missing = true;
+  // fsync every committed batch before acknowledging. Only benchmarks measuring the
+  // cost of durability turn this off.
+  bool sync = true;
+  // Clock for recorded_at, microseconds since the Unix epoch; defaults to the system clock.
+  std::function<int64_t()> now_micros;
+  // Upper bound on requests (and on events) folded into one group commit.
+  int max_requests_per_batch = 1024;
+  int max_events_per_batch = 16384;
+  // Upper bound on events in one request.
+  int max_events_per_request = 10000;
+};
+
+// Sentinel for AppendRequest::expected_version: append whatever the stream's version.
+inline constexpr uint64_t kAnyVersion = UINT64_MAX;
+
+struct AppendRequest {
+  // Aggregate id, e.g. "pcn/U12345". 1..200 bytes, printable ASCII, no spaces.
+  std::string stream;
+  // The stream version the caller decided on (0 = the stream must not exist yet), or
+  // kAnyVersion. A mismatch fails with ABORTED and writes nothing.
+  uint64_t expected_version = kAnyVersion;
+  // Idempotency key, 1..200 bytes. A key already used returns that first request's result
+  // (deduplicated = true) and writes nothing, whatever this request contains.
+  std::string request_id;
+  // 1..max_events_per_request events. The caller sets effective_date, actor, reason,
+  // corrects and payload; the log sets position, recorded_at_micros, stream, stream_version,
+  // request_id, prev_hash, payload_hash and hash (caller values are overwritten).
+  std::vector<v1::Event> events;
+};
+
+struct AppendResult {
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  // Stream version of the last event appended (the version to expect next time).
+  uint64_t stream_version = 0;
+  // True when request_id had been used before and nothing was written.
+  bool deduplicated = false;
+};
+
+struct Head {
+  uint64_t position = 0;  // 0 for an empty log
+  std::string hash;       // 32 bytes; 32 zero bytes for an empty log
+};
+
+struct VerifyReport {
+  bool ok = true;
+  uint64_t events_checked = 0;
+  // First position whose bytes, hash or link is wrong (0 when ok), and what is wrong.
+  uint64_t first_bad_position = 0;
+  std::string problem;
+  Head head;
+};
+
+struct LogStats {
+  Head head;
+  uint64_t stream_count = 0;
+  uint64_t live_data_bytes = 0;  // RocksDB's estimate of live SST data
+  uint64_t group_commits = 0;    // synced batches written since Open
+  uint64_t appended_requests = 0;
+};
+
+// Called on the appender thread after each synced batch, in position order, with the
+// events just committed. Must be quick and must not call Append.
+using AppendListener = std::function<void(const std::vector<v1::Event>& committed)>;
+
+class EventLog {
+ public:
+  // Creates or opens the log in `dir`. Refuses a folder written in an unknown format
+  // (FAILED_PRECONDITION naming the format found and the one expected).
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(const std::string& dir,
+                                                         LogOptions options = {});
+
+  virtual ~EventLog() = default;
+
+  // Appends atomically; see AppendRequest for the contract. Errors:
+  // INVALID_ARGUMENT (bad stream/request id, no events, too many), ABORTED (expected
+  // version mismatch: the message names the stream, expected and actual versions),
+  // UNAVAILABLE/INTERNAL when the write or sync failed (nothing acknowledged).
+  virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // Up to `max_events` events from global position `from_position` (>= 1) on.
+  virtual absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,
+                                                           size_t max_events) const = 0;
+  // Up to `max_events` events of `stream` from stream version `from_version` (>= 1) on.
+  virtual absl::StatusOr<std::vector<v1::Event>> ReadStream(const std::string& stream,
+                                                             uint64_t from_version,
+                                                             size_t max_events) const = 0;
+  // The event at `position`; NOT_FOUND beyond the head.
+  virtual absl::StatusOr<v1::Event> Get(uint64_t position) const = 0;
+
+  virtual Head head() const = 0;
+  // Current version of `stream` (0 when it has no events).
+  virtual absl::StatusOr<uint64_t> StreamVersion(const std::string& stream) const = 0;
+
+  // Recomputes the whole chain from position 1.
+  virtual VerifyReport Verify() const = 0;
+
+  // Registers a listener for committed batches; returns an id for RemoveListener.
+  virtual int AddListener(AppendListener listener) = 0;
+  virtual void RemoveListener(int id) = 0;
+
+  // Projection snapshots: opaque state of `projection` folded up to `position`.
+  virtual absl::Status PutSnapshot(const std::string& projection, uint64_t position,
+                                   const std::string& state) = 0;
+  // The latest snapshot of `projection` at or before `position`; NOT_FOUND if none.
+  struct Snapshot {
+    uint64_t position = 0;
+    std::string state;
+  };
+  virtual absl::StatusOr<Snapshot> LatestSnapshot(const std::string& projection,
+                                                  uint64_t at_or_before) const = 0;
+
+  // A consistent, openable copy of the whole data folder in `target_dir` (RocksDB
+  // checkpoint; `target_dir` must not exist).
+  virtual absl::Status Checkpoint(const std::string& target_dir) const = 0;
+
+  virtual LogStats Stats() const = 0;
+};
+
+}  // namespace arrs::store
+
+#endif  // ARRS_LEDGER_STORE_EVENT_LOG_H_

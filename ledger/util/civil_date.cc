@@ -1,0 +1,96 @@
+#include "ledger/util/civil_date.h"
+
+#include <cstdio>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace arrs {
+
+bool IsUnset(const v1::Date& date) {
+  return date.year() == 0 && date.month() == 0 && date.day() == 0;
+}
+
+absl::StatusOr<absl::CivilDay> ToCivilDay(const v1::Date& date, absl::string_view field) {
+  const int y = date.year(), m = date.month(), d = date.day();
+  if (IsUnset(date)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required (a civil date)"));
+  }
+  absl::CivilDay day(y, m, d);
+  if (y < 1900 || y > 2200 || day.year() != y || day.month() != m || day.day() != d) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is not a real date: %04d-%02d-%02d", std::string(field), y, m, d));
+  }
+  return day;
+}
+
+v1::Date ToProtoDate(absl::CivilDay day) {
+  v1::Date out;
+  out.set_year(static_cast<int>(day.year()));
+  out.set_month(day.month());
+  out.set_day(day.day());
+  return out;
+}
+
+absl::StatusOr<absl::CivilDay> ParseCivilDay(absl::string_view text, absl::string_view field) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      !absl::SimpleAtoi(text.substr(0, 4), &y) || !absl::SimpleAtoi(text.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be a date written YYYY-MM-DD, got \"", text, "\""));
+  }
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return ToCivilDay(date, field);
+}
+
+std::string FormatCivilDay(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+int FinancialYearOf(absl::CivilDay day) {
+  return static_cast<int>(day.month() >= 4 ? day.year() : day.year() - 1);
+}
+absl::CivilDay FinancialYearStart(int financial_year) {
+  return absl::CivilDay(financial_year, 4, 1);
+}
+absl::CivilDay FinancialYearEnd(int financial_year) {
+  return absl::CivilDay(financial_year + 1, 3, 31);
+}
+
+std::string FormatFinancialYear(int financial_year) {
+  return absl::StrFormat("%04d/%02d", financial_year, (financial_year + 1) % 100);
+}
+
+absl::StatusOr<int> ParseFinancialYear(absl::string_view text) {
+  int first = 0, second = -1;
+  bool ok = false;
+  if (text.size() == 4) {
+    ok = absl::SimpleAtoi(text, &first);
+  } else if (text.size() == 7 && (text[4] == '/' || text[4] == '-')) {
+    ok = absl::SimpleAtoi(text.substr(0, 4), &first) &&
+         absl::SimpleAtoi(text.substr(5, 2), &second) && second == (first + 1) % 100;
+  }
+  if (!ok || first < 2000 || first > 2100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "financial year must be written like 2023/24, got \"", text, "\""));
+  }
+  return first;
+}
+
+absl::CivilDay FirstDayOfMonth(absl::CivilDay day) {
+  return absl::CivilDay(day.year(), day.month(), 1);
+}
+absl::CivilDay LastDayOfMonth(absl::CivilDay day) {
+  return absl::CivilDay(absl::CivilMonth(day) + 1) - 1;
+}
+int DaysInMonth(absl::CivilDay day) {
+  return static_cast<int>(LastDayOfMonth(day).day());
+}
+
+}  // namespace arrs
