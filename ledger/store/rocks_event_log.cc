@@ -1,0 +1,587 @@
+// RocksEventLog: EventLog on RocksDB with one group-committing appender thread.
+//
+// Concurrency: the appender thread (GroupCommitter) is the only writer of the events,
+// streams, requests and meta column families. It stages a group of requests against the
+// published state plus what the group itself staged, writes one WriteBatch, and only then
+// publishes the new head and stream versions under state_mu_. Readers take the published
+// head first and never return anything beyond it, so a batch that is written but not yet
+// published (or failed) is invisible to them.
+#include "ledger/store/rocks_event_log.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include <unordered_map>
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "ledger/store/append_validation.h"
+#include "ledger/store/event_hash.h"
+#include "ledger/store/group_committer.h"
+#include "ledger/store/log_format.h"
+#include "ledger/store/log_verifier.h"
+#include "ledger/store/rocks_status.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
+
+namespace arrs::store {
+namespace {
+
+rocksdb::Slice ToSlice(const std::string& s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+// Owns an open DB and its column family handles until released.
+struct OpenDb {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+  OpenDb() = default;
+  OpenDb(const OpenDb&) = delete;
+  OpenDb& operator=(const OpenDb&) = delete;
+  ~OpenDb() { Close(); }
+
+  void Close() {
+    if (db == nullptr) return;
+    for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
+    handles.clear();
+    db->Close().PermitUncheckedError();
+    delete db;
+    db = nullptr;
+  }
+};
+
+class RocksEventLog final : public EventLog {
+ public:
+  RocksEventLog(std::string dir, LogOptions options, std::unique_ptr<OpenDb> open,
+                rocksdb::ColumnFamilyHandle* events, rocksdb::ColumnFamilyHandle* streams,
+                rocksdb::ColumnFamilyHandle* requests, rocksdb::ColumnFamilyHandle* snapshots,
+                rocksdb::ColumnFamilyHandle* meta, Head head)
+      : dir_(std::move(dir)),
+        options_(std::move(options)),
+        open_(std::move(open)),
+        db_(open_->db),
+        events_(events),
+        streams_(streams),
+        requests_(requests),
+        snapshots_(snapshots),
+        meta_(meta),
+        head_(std::move(head)) {
+    committer_ = std::make_unique<GroupCommitter>(
+        options_.max_requests_per_batch, options_.max_events_per_batch,
+        [this](const std::vector<PendingAppend*>& group) { CommitGroup(group); });
+  }
+
+  ~RocksEventLog() override {
+    committer_->Stop();  // commits everything queued, joins the appender thread
+    committer_.reset();
+    open_->Close();
+  }
+
+  absl::StatusOr<AppendResult> Append(AppendRequest request) override {
+    if (absl::Status s = ValidateAppendRequest(request, options_); !s.ok()) return s;
+    // Hash payloads on the caller's thread: it parallelises the costliest part.
+    for (v1::Event& event : request.events) {
+      event.set_redacted(false);
+      event.set_payload_hash(PayloadHash(event.payload()));
+    }
+    return committer_->Submit(std::move(request));
+  }
+
+  absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,
+                                                   size_t max_events) const override {
+    if (from_position == 0) {
+      return absl::InvalidArgumentError("from_position must be >= 1, got 0");
+    }
+    std::vector<v1::Event> out;
+    const uint64_t head = PublishedPosition();
+    if (from_position > head || max_events == 0) return out;
+    const uint64_t count = std::min<uint64_t>(max_events, head - from_position + 1);
+    const uint64_t last = from_position + count - 1;
+    const std::string upper = EventKey(last + 1);
+    const rocksdb::Slice upper_slice = ToSlice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
+    out.reserve(static_cast<size_t>(count));
+    uint64_t expected = from_position;
+    for (it->Seek(EventKey(from_position)); it->Valid() && expected <= last;
+         it->Next(), ++expected) {
+      if (DecodeEventKey(ToView(it->key())) != expected) break;
+      v1::Event& event = out.emplace_back();
+      if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(
+            absl::StrCat("stored bytes of event ", expected, " do not parse"));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading events");
+    if (expected <= last) {
+      return absl::DataLossError(absl::StrCat("event ", expected, " is missing below head ",
+                                              head));
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::vector<v1::Event>> ReadStream(const std::string& stream,
+                                                     uint64_t from_version,
+                                                     size_t max_events) const override {
+    if (absl::Status s = ValidateStreamId(stream, "stream"); !s.ok()) return s;
+    if (from_version == 0) {
+      return absl::InvalidArgumentError("from_version must be >= 1, got 0");
+    }
+    std::vector<v1::Event> out;
+    if (max_events == 0) return out;
+    const uint64_t head = PublishedPosition();
+    const std::string prefix = StreamPrefix(stream);
+    const std::string upper = StreamKey(stream, UINT64_MAX);
+    const rocksdb::Slice upper_slice = ToSlice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, streams_));
+    std::vector<uint64_t> positions;
+    for (it->Seek(StreamKey(stream, from_version)); it->Valid() && positions.size() < max_events;
+         it->Next()) {
+      const std::optional<uint64_t> position = DecodeU64(ToView(it->value()));
+      if (!DecodeStreamKeyVersion(ToView(it->key()), prefix) || !position ||
+          it->value().size() != 8) {
+        return absl::DataLossError(absl::StrCat("bad index entry of stream ", stream));
+      }
+      if (*position > head) break;  // written but not yet published
+      positions.push_back(*position);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading stream index");
+    out.reserve(positions.size());
+    std::string value;
+    for (uint64_t position : positions) {
+      absl::StatusOr<v1::Event> event = ReadEvent(position, &value);
+      if (!event.ok()) return event.status();
+      out.push_back(*std::move(event));
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::Event> Get(uint64_t position) const override {
+    const uint64_t head = PublishedPosition();
+    if (position == 0 || position > head) {
+      return absl::NotFoundError(
+          absl::StrCat("no event at position ", position, " (head is ", head, ")"));
+    }
+    std::string value;
+    return ReadEvent(position, &value);
+  }
+
+  Head head() const override {
+    absl::MutexLock lock(&state_mu_);
+    return head_;
+  }
+
+  absl::StatusOr<uint64_t> StreamVersion(const std::string& stream) const override {
+    if (absl::Status s = ValidateStreamId(stream, "stream"); !s.ok()) return s;
+    absl::MutexLock lock(&state_mu_);
+    return LoadVersionLocked(stream, /*cache_unknown=*/false);
+  }
+
+  VerifyReport Verify() const override {
+    rocksdb::ManagedSnapshot snapshot(db_);
+    return VerifyLog(db_, events_, meta_, snapshot.snapshot());
+  }
+
+  int AddListener(AppendListener listener) override {
+    absl::MutexLock lock(&listeners_mu_);
+    const int id = next_listener_id_++;
+    listeners_.emplace(id, std::move(listener));
+    return id;
+  }
+
+  void RemoveListener(int id) override {
+    absl::MutexLock lock(&listeners_mu_);
+    listeners_.erase(id);
+  }
+
+  absl::Status PutSnapshot(const std::string& projection, uint64_t position,
+                           const std::string& state) override {
+    if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;
+    const uint64_t head = PublishedPosition();
+    if (position > head) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "snapshot position ", position, " is beyond the head of the log (", head, ")"));
+    }
+    rocksdb::WriteOptions write;
+    write.sync = options_.sync;
+    return FromRocks(db_->Put(write, snapshots_, SnapshotKey(projection, position), state),
+                     "writing snapshot");
+  }
+
+  absl::StatusOr<Snapshot> LatestSnapshot(const std::string& projection,
+                                          uint64_t at_or_before) const override {
+    if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), snapshots_));
+    it->SeekForPrev(SnapshotKey(projection, at_or_before));
+    if (!it->status().ok()) return FromRocks(it->status(), "reading snapshots");
+    if (it->Valid()) {
+      if (std::optional<uint64_t> position =
+              DecodeStreamKeyVersion(ToView(it->key()), StreamPrefix(projection))) {
+        return Snapshot{*position, it->value().ToString()};
+      }
+    }
+    return absl::NotFoundError(absl::StrCat("no snapshot of ", projection, " at or before ",
+                                            at_or_before));
+  }
+
+  absl::Status Checkpoint(const std::string& target_dir) const override {
+    rocksdb::Checkpoint* raw = nullptr;
+    if (absl::Status s = FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint");
+        !s.ok()) {
+      return s;
+    }
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocks(checkpoint->CreateCheckpoint(target_dir),
+                     absl::StrCat("checkpoint into ", target_dir));
+  }
+
+  LogStats Stats() const override {
+    LogStats stats;
+    {
+      absl::MutexLock lock(&state_mu_);
+      stats.head = head_;
+      stats.group_commits = group_commits_;
+      stats.appended_requests = appended_requests_;
+    }
+    // Distinct streams: one seek per stream, jumping past each stream's keys.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+    for (it->SeekToFirst(); it->Valid();) {
+      std::optional<std::string> stream = DecodeStreamKeyStream(ToView(it->key()));
+      if (!stream) break;
+      ++stats.stream_count;
+      stream->push_back('\x01');
+      it->Seek(*stream);
+    }
+    for (rocksdb::ColumnFamilyHandle* cf : open_->handles) {
+      uint64_t bytes = 0;
+      if (db_->GetIntProperty(cf, "rocksdb.estimate-live-data-size", &bytes)) {
+        stats.live_data_bytes += bytes;
+      }
+    }
+    return stats;
+  }
+
+ private:
+  uint64_t PublishedPosition() const {
+    absl::MutexLock lock(&state_mu_);
+    return head_.position;
+  }
+
+  int64_t NowMicros() const {
+    return options_.now_micros ? options_.now_micros() : absl::ToUnixMicros(absl::Now());
+  }
+
+  absl::StatusOr<v1::Event> ReadEvent(uint64_t position, std::string* value) const {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_, EventKey(position), value);
+    if (s.IsNotFound()) {
+      return absl::DataLossError(absl::StrCat("event ", position, " is missing below head"));
+    }
+    if (!s.ok()) return FromRocks(s, absl::StrCat("reading event ", position));
+    v1::Event event;
+    if (!event.ParseFromString(*value)) {
+      return absl::DataLossError(absl::StrCat("stored bytes of event ", position,
+                                              " do not parse"));
+    }
+    return event;
+  }
+
+  // The published version of `stream`, from the cache or else from the streams column
+  // family (last key of the stream's prefix at or below the published head).
+  absl::StatusOr<uint64_t> LoadVersionLocked(const std::string& stream,
+                                             bool cache_unknown) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_) {
+    if (auto it = versions_.find(stream); it != versions_.end()) return it->second;
+    const std::string prefix = StreamPrefix(stream);
+    const rocksdb::Slice lower_slice = ToSlice(prefix);
+    rocksdb::ReadOptions read;
+    read.iterate_lower_bound = &lower_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, streams_));
+    uint64_t version = 0;
+    for (it->SeekForPrev(StreamKey(stream, UINT64_MAX)); it->Valid(); it->Prev()) {
+      const std::optional<uint64_t> v = DecodeStreamKeyVersion(ToView(it->key()), prefix);
+      const std::optional<uint64_t> position = DecodeU64(ToView(it->value()));
+      if (!v || !position) break;
+      if (*position <= head_.position) {
+        version = *v;
+        break;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading stream index");
+    if (version > 0 || cache_unknown) versions_[stream] = version;
+    return version;
+  }
+
+  // Runs on the appender thread only.
+  void CommitGroup(const std::vector<PendingAppend*>& group) {
+    if (last_write_failed_) {
+      // A failed sync can leave RocksDB in a background-error state; try to leave it.
+      db_->Resume().PermitUncheckedError();
+    }
+    Head start;
+    {
+      absl::MutexLock lock(&state_mu_);
+      start = head_;
+    }
+    uint64_t position = start.position;
+    std::string prev_hash = start.hash;
+    const int64_t now = std::max(NowMicros(), last_recorded_at_);
+
+    std::unordered_map<std::string, uint64_t> staged_versions;
+    std::unordered_map<std::string, PendingAppend*> staged_ids;
+    std::vector<PendingAppend*> writers;
+    std::vector<std::pair<PendingAppend*, PendingAppend*>> duplicates;  // (retry, original)
+    rocksdb::WriteBatch batch;
+    std::string bytes;
+    std::string record;
+
+    for (PendingAppend* pending : group) {
+      AppendRequest& request = pending->request;
+      if (auto it = staged_ids.find(request.request_id); it != staged_ids.end()) {
+        duplicates.emplace_back(pending, it->second);
+        continue;
+      }
+      rocksdb::Status found =
+          db_->Get(rocksdb::ReadOptions(), requests_, request.request_id, &record);
+      if (found.ok()) {
+        absl::StatusOr<RequestRecord> original = DecodeRequestRecord(record);
+        if (!original.ok()) {
+          pending->result = original.status();
+        } else {
+          pending->result = AppendResult{original->first_position, original->last_position,
+                                         original->stream_version, /*deduplicated=*/true};
+        }
+        continue;
+      }
+      if (!found.IsNotFound()) {
+        pending->result = FromRocks(found, "reading request ids");
+        continue;
+      }
+      uint64_t version = 0;
+      if (auto it = staged_versions.find(request.stream); it != staged_versions.end()) {
+        version = it->second;
+      } else {
+        absl::MutexLock lock(&state_mu_);
+        absl::StatusOr<uint64_t> loaded = LoadVersionLocked(request.stream, true);
+        if (!loaded.ok()) {
+          pending->result = loaded.status();
+          continue;
+        }
+        version = *loaded;
+      }
+      if (request.expected_version != kAnyVersion && request.expected_version != version) {
+        pending->result = absl::AbortedError(absl::StrCat(
+            "version conflict on stream ", request.stream, ": expected version ",
+            request.expected_version, ", actual version ", version));
+        continue;
+      }
+      AppendResult result;
+      result.first_position = position + 1;
+      for (v1::Event& event : request.events) {
+        ++position;
+        ++version;
+        event.set_position(position);
+        event.set_recorded_at_micros(now);
+        event.set_stream(request.stream);
+        event.set_stream_version(version);
+        event.set_request_id(request.request_id);
+        event.set_prev_hash(prev_hash);
+        event.set_hash(EventHash(event));
+        prev_hash = event.hash();
+        bytes.clear();
+        event.SerializeToString(&bytes);
+        batch.Put(events_, EventKey(position), bytes);
+        batch.Put(streams_, StreamKey(request.stream, version), EncodeU64(position));
+      }
+      result.last_position = position;
+      result.stream_version = version;
+      batch.Put(requests_, request.request_id,
+                EncodeRequestRecord({result.first_position, result.last_position,
+                                     result.stream_version, request.stream}));
+      staged_versions[request.stream] = version;
+      staged_ids.emplace(request.request_id, pending);
+      pending->result = result;
+      writers.push_back(pending);
+    }
+    if (writers.empty()) return;
+
+    batch.Put(meta_, kMetaHead, EncodeHead(position, prev_hash));
+    rocksdb::WriteOptions write;
+    write.sync = options_.sync;
+    rocksdb::Status written = db_->Write(write, &batch);
+    if (!written.ok()) {
+      last_write_failed_ = true;
+      absl::Status error = FromRocks(written, "writing events");
+      if (error.code() != absl::StatusCode::kUnavailable) {
+        error = absl::InternalError(error.message());
+      }
+      for (PendingAppend* pending : writers) pending->result = error;
+      for (auto& [retry, original] : duplicates) retry->result = error;
+      return;
+    }
+    last_write_failed_ = false;
+    last_recorded_at_ = now;
+    {
+      absl::MutexLock lock(&state_mu_);
+      head_.position = position;
+      head_.hash = prev_hash;
+      for (auto& [stream, version] : staged_versions) versions_[stream] = version;
+      group_commits_++;
+      appended_requests_ += writers.size();
+    }
+    for (auto& [retry, original] : duplicates) {
+      AppendResult result = *original->result;
+      result.deduplicated = true;
+      retry->result = result;
+    }
+    absl::MutexLock lock(&listeners_mu_);
+    if (listeners_.empty()) return;
+    std::vector<v1::Event> committed;
+    committed.reserve(static_cast<size_t>(position - start.position));
+    for (PendingAppend* pending : writers) {
+      for (const v1::Event& event : pending->request.events) committed.push_back(event);
+    }
+    for (auto& [id, listener] : listeners_) listener(committed);
+  }
+
+  const std::string dir_;
+  const LogOptions options_;
+  std::unique_ptr<OpenDb> open_;
+  rocksdb::DB* const db_;
+  rocksdb::ColumnFamilyHandle* const events_;
+  rocksdb::ColumnFamilyHandle* const streams_;
+  rocksdb::ColumnFamilyHandle* const requests_;
+  rocksdb::ColumnFamilyHandle* const snapshots_;
+  rocksdb::ColumnFamilyHandle* const meta_;
+
+  mutable absl::Mutex state_mu_;
+  Head head_ ABSL_GUARDED_BY(state_mu_);
+  mutable std::unordered_map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(state_mu_);
+  uint64_t group_commits_ ABSL_GUARDED_BY(state_mu_) = 0;
+  uint64_t appended_requests_ ABSL_GUARDED_BY(state_mu_) = 0;
+
+  // Appender thread only.
+  int64_t last_recorded_at_ = 0;
+  bool last_write_failed_ = false;
+
+  // Held while listeners run, so that RemoveListener returning means no further calls.
+  absl::Mutex listeners_mu_;
+  std::map<int, AppendListener> listeners_ ABSL_GUARDED_BY(listeners_mu_);
+  int next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
+
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
+  rocksdb::ColumnFamilyOptions options;
+  if (name == kRequestsFamily || name == kStreamsFamily) {
+    // Point lookups (request ids) and prefix seeks (stream versions): bloom filters help.
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& dir,
+                                                            LogOptions options,
+                                                            rocksdb::Env* env) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+  if (env != nullptr) db_options.env = env;
+
+  const std::vector<std::string> ours = {rocksdb::kDefaultColumnFamilyName, kEventsFamily,
+                                         kStreamsFamily, kRequestsFamily, kSnapshotsFamily,
+                                         kMetaFamily};
+  std::vector<std::string> names = ours;
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).ok()) {
+    for (const std::string& name : existing) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) descriptors.emplace_back(name, FamilyOptions(name));
+
+  auto open = std::make_unique<OpenDb>();
+  if (absl::Status s = FromRocks(
+          rocksdb::DB::Open(db_options, dir, descriptors, &open->handles, &open->db),
+          absl::StrCat("opening event log in ", dir));
+      !s.ok()) {
+    return s;
+  }
+  rocksdb::ColumnFamilyHandle* events = open->handles[1];
+  rocksdb::ColumnFamilyHandle* meta = open->handles[5];
+  rocksdb::DB* db = open->db;
+
+  std::string format;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, kMetaFormatVersion, &format);
+  Head head;
+  if (s.IsNotFound()) {
+    std::string head_value;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events));
+    it->SeekToFirst();
+    if (it->Valid() ||
+        !db->Get(rocksdb::ReadOptions(), meta, kMetaHead, &head_value).IsNotFound()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event log in ", dir, " holds data but no format_version; expected format \"",
+          kFormatVersion, "\""));
+    }
+    head.hash = ZeroHash();
+    rocksdb::WriteBatch init;
+    init.Put(meta, kMetaFormatVersion, kFormatVersion);
+    init.Put(meta, kMetaHead, EncodeHead(0, head.hash));
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    if (absl::Status w = FromRocks(db->Write(write, &init), "initialising event log");
+        !w.ok()) {
+      return w;
+    }
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading format_version");
+  } else if (format != kFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event log in ", dir, " has format_version \"", format,
+                     "\" but this build reads format_version \"", kFormatVersion, "\""));
+  } else {
+    std::string head_value;
+    if (absl::Status r = FromRocks(db->Get(rocksdb::ReadOptions(), meta, kMetaHead, &head_value),
+                                   "reading meta head");
+        !r.ok()) {
+      return r;
+    }
+    if (absl::Status d = DecodeHead(head_value, &head.position, &head.hash); !d.ok()) return d;
+  }
+
+  rocksdb::ColumnFamilyHandle* streams = open->handles[2];
+  rocksdb::ColumnFamilyHandle* requests = open->handles[3];
+  rocksdb::ColumnFamilyHandle* snapshots = open->handles[4];
+  return std::unique_ptr<EventLog>(new RocksEventLog(dir, std::move(options), std::move(open),
+                                                     events, streams, requests, snapshots,
+                                                     meta, std::move(head)));
+}
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
+                                                         LogOptions options) {
+  return OpenRocksEventLog(dir, std::move(options), nullptr);
+}
+
+}  // namespace arrs::store

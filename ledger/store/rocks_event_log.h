@@ -1,0 +1,25 @@
+// The RocksDB implementation of EventLog (see event_log.h for the contract and layout).
+//
+// EventLog::Open() is OpenRocksEventLog() with RocksDB's default Env. This header exists
+// for tests that need to inject a RocksDB Env (for example one whose file syncs fail);
+// production code uses EventLog::Open.
+#ifndef ARRS_LEDGER_STORE_ROCKS_EVENT_LOG_H_
+#define ARRS_LEDGER_STORE_ROCKS_EVENT_LOG_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ledger/store/event_log.h"
+#include "rocksdb/env.h"
+
+namespace arrs::store {
+
+// `env` may be null (RocksDB's default); otherwise it must outlive the returned log.
+absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& dir,
+                                                            LogOptions options,
+                                                            rocksdb::Env* env);
+
+}  // namespace arrs::store
+
+#endif  // ARRS_LEDGER_STORE_ROCKS_EVENT_LOG_H_
