@@ -1,0 +1,88 @@
+#include "ledger/domain/assess.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/util/civil_date.h"
+
+namespace arrs::domain {
+namespace {
+
+// True when `a` is ranked ahead of `b` for caps and the baseline.
+bool RankedAhead(const StaffModel& a, const StaffModel& b) {
+  if (a.FirstDayInPost() != b.FirstDayInPost()) return a.FirstDayInPost() < b.FirstDayInPost();
+  return a.hired_position < b.hired_position;
+}
+
+}  // namespace
+
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at) {
+  rules::LineInput in;
+  in.role = staff.role;
+  in.month = FirstDayOfMonth(month);
+  in.claimed_pence = claimed_pence;
+  in.in_post = staff.Segments(FirstDayOfMonth(month), LastDayOfMonth(month));
+  const absl::CivilDay reference = in.in_post.empty() ? in.month : in.in_post.front().from;
+  in.context.registered_list_size = pcn.ListSizeOn(reference).registered_list_size;
+  in.context.baseline_wte_bp = pcn.BaselineWte(staff.role);
+
+  const std::optional<rules::CapInForce> cap =
+      rules::CapFor(book, staff.role, reference, in.context.registered_list_size,
+                    rules_known_at);
+  for (const auto& [id, other] : pcn.staff) {
+    if (id == staff.staff_id || !RankedAhead(other, staff)) continue;
+    const int32_t wte = other.ContractedWteOn(reference);
+    if (wte <= 0) continue;
+    if (other.role == staff.role) in.context.role_wte_ahead_bp += wte;
+    if (cap && std::find(cap->roles.begin(), cap->roles.end(), other.role) != cap->roles.end()) {
+      in.context.cap_wte_ahead_bp += wte;
+    }
+  }
+  return in;
+}
+
+v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
+                              const ClaimModel& claim, uint64_t rules_known_at) {
+  v1::ClaimAssessed out;
+  out.set_claim_id(claim.claim_id);
+  out.set_rules_position(std::min(rules_known_at, book.position()));
+  const int year = FinancialYearOf(claim.month);
+  int64_t remaining = -1;
+  if (auto it = pcn.entitlements.find(year); it != pcn.entitlements.end()) {
+    remaining = std::max<int64_t>(0, it->second.sum_pence() -
+                                         pcn.ApprovedInYear(year, claim.claim_id));
+  }
+  int64_t total = 0;
+  for (const v1::ClaimLine& line : claim.lines) {
+    v1::AssessedLine* assessed = out.add_lines();
+    assessed->set_line_no(line.line_no());
+    assessed->set_staff_id(line.staff_id());
+    assessed->set_claimed_pence(line.actual_cost_pence());
+    auto staff = pcn.staff.find(line.staff_id());
+    if (staff == pcn.staff.end()) {
+      assessed->set_outcome(v1::UNKNOWN_STAFF);
+      assessed->set_explanation(absl::StrCat("staff member ", line.staff_id(),
+                                             " is not on the PCN's records"));
+      continue;
+    }
+    rules::LineInput in = BuildLineInput(pcn, book, staff->second, claim.month,
+                                         line.actual_cost_pence(), rules_known_at);
+    in.context.sum_remaining_pence = remaining;
+    const rules::LinePrice price = rules::PriceLine(book, in, rules_known_at);
+    assessed->set_maximum_pence(price.maximum_pence);
+    assessed->set_reimbursable_pence(price.reimbursable_pence);
+    assessed->set_approved_pence(price.approved_pence);
+    assessed->set_outcome(price.outcome);
+    assessed->set_explanation(price.explanation);
+    for (const std::string& version : price.rule_versions) assessed->add_rule_versions(version);
+    if (remaining >= 0) remaining = std::max<int64_t>(0, remaining - price.approved_pence);
+    total += price.approved_pence;
+  }
+  out.set_total_approved_pence(total);
+  return out;
+}
+
+}  // namespace arrs::domain

@@ -1,0 +1,624 @@
+#include "ledger/domain/decide.h"
+
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/domain/assess.h"
+#include "ledger/domain/field_checks.h"
+#include "ledger/rules/calculator.h"
+#include "ledger/rules/entitlement.h"
+#include "ledger/rules/rule_validate.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::domain {
+namespace {
+
+#define RETURN_IF_ERROR(expr)                 \
+  do {                                        \
+    absl::Status _status = (expr);            \
+    if (!_status.ok()) return _status;        \
+  } while (0)
+
+#define ASSIGN_OR_RETURN(lhs, expr)           \
+  auto lhs##_or = (expr);                     \
+  if (!lhs##_or.ok()) return lhs##_or.status(); \
+  auto lhs = *std::move(lhs##_or)
+
+v1::Event MakeEvent(absl::CivilDay effective, const v1::CommandHeader& header,
+                    v1::Payload payload) {
+  v1::Event event;
+  *event.mutable_effective_date() = ToProtoDate(effective);
+  event.set_reason(header.reason());
+  *event.mutable_payload() = std::move(payload);
+  return event;
+}
+
+absl::Status CheckHeader(const v1::CommandHeader& header, bool reason_required) {
+  return CheckText("header.reason", header.reason(), reason_required);
+}
+
+absl::Status RequireRegistered(const PcnModel& pcn, absl::string_view pcn_code) {
+  RETURN_IF_ERROR(CheckCode("pcn_code", pcn_code));
+  if (!pcn.registered) {
+    return absl::NotFoundError(absl::StrCat("PCN ", pcn_code, " is not registered"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const StaffModel*> FindStaff(const PcnModel& pcn, absl::string_view staff_id) {
+  RETURN_IF_ERROR(CheckId("staff_id", staff_id));
+  auto it = pcn.staff.find(std::string(staff_id));
+  if (it == pcn.staff.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("staff member ", staff_id, " is not on PCN ", pcn.pcn_code, "'s records"));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<const ClaimModel*> FindClaim(const PcnModel& pcn, absl::string_view claim_id) {
+  RETURN_IF_ERROR(CheckId("claim_id", claim_id));
+  auto it = pcn.claims.find(std::string(claim_id));
+  if (it == pcn.claims.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("claim ", claim_id, " was not submitted by PCN ", pcn.pcn_code));
+  }
+  return &it->second;
+}
+
+absl::Status ValidateStaffHired(const v1::StaffHired& h, absl::string_view prefix) {
+  RETURN_IF_ERROR(CheckId(absl::StrCat(prefix, "staff_id"), h.staff_id()));
+  RETURN_IF_ERROR(CheckRole(absl::StrCat(prefix, "role"), h.role()));
+  RETURN_IF_ERROR(CheckText(absl::StrCat(prefix, "band"), h.band(), false));
+  RETURN_IF_ERROR(
+      CheckEmploymentModel(absl::StrCat(prefix, "employment_model"), h.employment_model()));
+  RETURN_IF_ERROR(CheckText(absl::StrCat(prefix, "employer_name"), h.employer_name(),
+                            h.employment_model() == v1::THIRD_PARTY));
+  RETURN_IF_ERROR(CheckWte(absl::StrCat(prefix, "wte_bp"), h.wte_bp()));
+  RETURN_IF_ERROR(
+      CheckPence(absl::StrCat(prefix, "annual_salary_pence"), h.annual_salary_pence(), true));
+  RETURN_IF_ERROR(CheckPence(absl::StrCat(prefix, "annual_on_costs_pence"),
+                             h.annual_on_costs_pence(), false));
+  return CheckText(absl::StrCat(prefix, "display_name"), h.display_name(), false);
+}
+
+absl::Status ValidateClaimLines(const google::protobuf::RepeatedPtrField<v1::ClaimLine>& lines,
+                                absl::string_view prefix) {
+  if (lines.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "lines must not be empty"));
+  }
+  if (lines.size() > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "lines has ", lines.size(), " entries; the limit is 1000"));
+  }
+  std::set<int32_t> numbers;
+  std::set<std::string> staff;
+  for (int i = 0; i < lines.size(); ++i) {
+    const v1::ClaimLine& line = lines[i];
+    const std::string field = absl::StrCat(prefix, "lines[", i, "]");
+    if (line.line_no() <= 0 || !numbers.insert(line.line_no()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".line_no must be a positive number unique within the claim, got ",
+          line.line_no()));
+    }
+    RETURN_IF_ERROR(CheckId(absl::StrCat(field, ".staff_id"), line.staff_id()));
+    if (!staff.insert(line.staff_id()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".staff_id ", line.staff_id(), " appears on more than one line of the claim"));
+    }
+    RETURN_IF_ERROR(
+        CheckPence(absl::StrCat(field, ".actual_cost_pence"), line.actual_cost_pence(), false));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string PcnStream(absl::string_view pcn_code) { return absl::StrCat("pcn/", pcn_code); }
+
+absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
+  const std::string pre(prefix);
+  switch (p.kind_case()) {
+    case v1::Payload::kPcnRegistered: {
+      const v1::PcnRegistered& r = p.pcn_registered();
+      RETURN_IF_ERROR(CheckCode(pre + "pcn_code", r.pcn_code()));
+      RETURN_IF_ERROR(CheckText(pre + "name", r.name(), true));
+      RETURN_IF_ERROR(CheckCode(pre + "icb_code", r.icb_code()));
+      std::set<std::string> seen;
+      for (int i = 0; i < r.member_practices_size(); ++i) {
+        const std::string field = absl::StrCat(pre, "member_practices[", i, "]");
+        RETURN_IF_ERROR(CheckCode(field + ".ods_code", r.member_practices(i).ods_code()));
+        RETURN_IF_ERROR(CheckText(field + ".name", r.member_practices(i).name(), false));
+        if (!seen.insert(r.member_practices(i).ods_code()).second) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              field, ".ods_code ", r.member_practices(i).ods_code(), " is listed twice"));
+        }
+      }
+      return absl::OkStatus();
+    }
+    case v1::Payload::kListSizeRecorded: {
+      const v1::ListSizeRecorded& l = p.list_size_recorded();
+      if (l.registered_list_size() <= 0 || l.registered_list_size() > 2'000'000) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pre, "registered_list_size must be 1 to 2,000,000 patients, got ",
+            l.registered_list_size()));
+      }
+      if (l.weighted_population_milli() <= 0 ||
+          l.weighted_population_milli() > 4'000'000'000LL) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pre, "weighted_population_milli must be 1 to 4,000,000,000 (thousandths of a "
+                 "patient), got ",
+            l.weighted_population_milli()));
+      }
+      return absl::OkStatus();
+    }
+    case v1::Payload::kBaselineRecorded: {
+      std::set<int> roles;
+      const auto& list = p.baseline_recorded().roles();
+      for (int i = 0; i < list.size(); ++i) {
+        const std::string field = absl::StrCat(pre, "roles[", i, "]");
+        RETURN_IF_ERROR(CheckRole(field + ".role", list[i].role()));
+        if (!roles.insert(list[i].role()).second) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(field, ".role ", RoleName(list[i].role()), " is listed twice"));
+        }
+        if (list[i].headcount() < 0 || list[i].headcount() > 1000 || list[i].wte_bp() < 0 ||
+            list[i].wte_bp() > 1000 * 10000) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(field, " headcount and wte_bp must be 0 or more, got ",
+                           list[i].headcount(), " and ", list[i].wte_bp()));
+        }
+      }
+      return absl::OkStatus();
+    }
+    case v1::Payload::kEntitlementSet: {
+      const v1::EntitlementSet& e = p.entitlement_set();
+      if (e.financial_year() < 2019 || e.financial_year() > 2100) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pre, "financial_year must be 2019 or later (2019 = 2019/20), got ",
+            e.financial_year()));
+      }
+      return CheckPence(pre + "sum_pence", e.sum_pence(), false);
+    }
+    case v1::Payload::kStaffHired:
+      return ValidateStaffHired(p.staff_hired(), pre);
+    case v1::Payload::kStaffStarted:
+      return CheckId(pre + "staff_id", p.staff_started().staff_id());
+    case v1::Payload::kFteChanged:
+      RETURN_IF_ERROR(CheckId(pre + "staff_id", p.fte_changed().staff_id()));
+      return CheckWte(pre + "wte_bp", p.fte_changed().wte_bp());
+    case v1::Payload::kPayChanged:
+      RETURN_IF_ERROR(CheckId(pre + "staff_id", p.pay_changed().staff_id()));
+      RETURN_IF_ERROR(CheckPence(pre + "annual_salary_pence",
+                                 p.pay_changed().annual_salary_pence(), true));
+      return CheckPence(pre + "annual_on_costs_pence", p.pay_changed().annual_on_costs_pence(),
+                        false);
+    case v1::Payload::kLeaveRecorded: {
+      const v1::LeaveRecorded& l = p.leave_recorded();
+      RETURN_IF_ERROR(CheckId(pre + "staff_id", l.staff_id()));
+      if (l.kind() == v1::LEAVE_KIND_UNSPECIFIED || !v1::LeaveKind_IsValid(l.kind())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pre, "kind must be SICKNESS, PARENTAL, UNPAID or OTHER, got ", l.kind()));
+      }
+      RETURN_IF_ERROR(CheckDate(pre + "end_date", l.end_date()).status());
+      return CheckShareBp(pre + "paid_share_bp", l.paid_share_bp());
+    }
+    case v1::Payload::kStaffLeft:
+      RETURN_IF_ERROR(CheckId(pre + "staff_id", p.staff_left().staff_id()));
+      return CheckText(pre + "leaving_reason", p.staff_left().leaving_reason(), false);
+    case v1::Payload::kClaimSubmitted:
+      RETURN_IF_ERROR(CheckId(pre + "claim_id", p.claim_submitted().claim_id()));
+      RETURN_IF_ERROR(CheckDate(pre + "month", p.claim_submitted().month()).status());
+      return ValidateClaimLines(p.claim_submitted().lines(), pre);
+    case v1::Payload::kClaimLineReduced:
+      RETURN_IF_ERROR(CheckId(pre + "claim_id", p.claim_line_reduced().claim_id()));
+      return CheckPence(pre + "approved_pence", p.claim_line_reduced().approved_pence(), false);
+    case v1::Payload::kClaimPaid:
+      RETURN_IF_ERROR(CheckId(pre + "claim_id", p.claim_paid().claim_id()));
+      RETURN_IF_ERROR(CheckPence(pre + "amount_pence", p.claim_paid().amount_pence(), false));
+      return CheckText(pre + "payment_reference", p.claim_paid().payment_reference(), false);
+    case v1::Payload::kClaimAssessed:
+      return absl::InvalidArgumentError(absl::StrCat(
+          pre, "claim_assessed cannot be written directly; assess the claim again"));
+    case v1::Payload::kRuleVersionPublished:
+      return rules::ValidateRules(p.rule_version_published().rules());
+    case v1::Payload::kEventReversed:
+      return absl::OkStatus();
+    case v1::Payload::KIND_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(pre, "payload must be set"));
+}
+
+absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::RegisterPcnRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  v1::Payload payload;
+  v1::PcnRegistered* reg = payload.mutable_pcn_registered();
+  reg->set_pcn_code(r.pcn_code());
+  reg->set_name(r.name());
+  reg->set_icb_code(r.icb_code());
+  *reg->mutable_member_practices() = r.member_practices();
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  ASSIGN_OR_RETURN(day, CheckDate("effective_date", r.effective_date()));
+  if (pcn.registered) {
+    return absl::AlreadyExistsError(absl::StrCat("PCN ", r.pcn_code(), " is already registered"));
+  }
+  return Events{MakeEvent(day, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
+                                            const v1::RecordListSizeRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(day, CheckDate("reference_date", r.reference_date()));
+  v1::Payload payload;
+  payload.mutable_list_size_recorded()->set_registered_list_size(r.registered_list_size());
+  payload.mutable_list_size_recorded()->set_weighted_population_milli(
+      r.weighted_population_milli());
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return Events{MakeEvent(day, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
+                                            const v1::RecordBaselineRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  v1::Payload payload;
+  *payload.mutable_baseline_recorded()->mutable_roles() = r.roles();
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return Events{MakeEvent(absl::CivilDay(2019, 3, 31), r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::RuleBook& book,
+                                            const v1::SetEntitlementRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  v1::Payload payload;
+  v1::EntitlementSet* set = payload.mutable_entitlement_set();
+  set->set_financial_year(r.financial_year());
+  switch (r.source_case()) {
+    case v1::SetEntitlementRequest::kSumPence:
+      set->set_sum_pence(r.sum_pence());
+      break;
+    case v1::SetEntitlementRequest::kDeriveFromWeightedPopulation: {
+      if (!r.derive_from_weighted_population()) {
+        return absl::InvalidArgumentError(
+            "derive_from_weighted_population must be true when given");
+      }
+      RETURN_IF_ERROR(ValidatePayload(payload, ""));
+      const v1::FinancialYearRules* year = book.ForYear(r.financial_year());
+      if (year == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no rule version is published for ", FormatFinancialYear(r.financial_year())));
+      }
+      absl::CivilDay population_date = FinancialYearStart(r.financial_year());
+      if (!IsUnset(year->entitlement().population_date())) {
+        ASSIGN_OR_RETURN(d, ToCivilDay(year->entitlement().population_date(),
+                                       "entitlement.population_date"));
+        population_date = d;
+      }
+      if (pcn.list_sizes.empty() || pcn.list_sizes.begin()->first > population_date) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "PCN ", pcn.pcn_code, " has no weighted population recorded on or before ",
+            FormatCivilDay(population_date), ", the population date of ",
+            FormatFinancialYear(r.financial_year()), "; record the list size first"));
+      }
+      const int64_t weighted = pcn.ListSizeOn(population_date).weighted_population_milli;
+      ASSIGN_OR_RETURN(derived, rules::DeriveSum(book, r.financial_year(), weighted));
+      set->set_sum_pence(derived.sum_pence);
+      set->set_derived(true);
+      set->set_weighted_population_milli(weighted);
+      set->set_rate_per_patient_millipence(derived.rate_per_patient_millipence);
+      set->set_rule_version(derived.rule_version);
+      break;
+    }
+    case v1::SetEntitlementRequest::SOURCE_NOT_SET:
+      return absl::InvalidArgumentError(
+          "one of sum_pence or derive_from_weighted_population must be given");
+  }
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return Events{
+      MakeEvent(FinancialYearStart(r.financial_year()), r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  v1::Payload payload;
+  v1::StaffHired* h = payload.mutable_staff_hired();
+  h->set_staff_id(r.staff_id());
+  h->set_role(r.role());
+  h->set_band(r.band());
+  h->set_employment_model(r.employment_model());
+  h->set_employer_name(r.employer_name());
+  h->set_wte_bp(r.wte_bp());
+  h->set_annual_salary_pence(r.annual_salary_pence());
+  h->set_annual_on_costs_pence(r.annual_on_costs_pence());
+  h->set_display_name(r.display_name());
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  ASSIGN_OR_RETURN(day, CheckDate("hire_date", r.hire_date()));
+  if (pcn.staff.count(r.staff_id())) {
+    return absl::AlreadyExistsError(absl::StrCat("staff member ", r.staff_id(),
+                                                 " is already on PCN ", r.pcn_code(),
+                                                 "'s records"));
+  }
+  return Events{MakeEvent(day, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideChangeStaff(const PcnModel& pcn, const v1::StaffChangeRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(staff, FindStaff(pcn, r.staff_id()));
+  ASSIGN_OR_RETURN(day, CheckDate("effective_date", r.effective_date()));
+  v1::Payload payload;
+  switch (r.change_case()) {
+    case v1::StaffChangeRequest::kStarted:
+      *payload.mutable_staff_started() = r.started();
+      payload.mutable_staff_started()->set_staff_id(r.staff_id());
+      if (day < staff->hired) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "staff member ", r.staff_id(), " cannot start on ", FormatCivilDay(day),
+            ", before the hire date ", FormatCivilDay(staff->hired)));
+      }
+      break;
+    case v1::StaffChangeRequest::kFteChanged:
+      *payload.mutable_fte_changed() = r.fte_changed();
+      payload.mutable_fte_changed()->set_staff_id(r.staff_id());
+      break;
+    case v1::StaffChangeRequest::kPayChanged:
+      *payload.mutable_pay_changed() = r.pay_changed();
+      payload.mutable_pay_changed()->set_staff_id(r.staff_id());
+      break;
+    case v1::StaffChangeRequest::kLeave: {
+      *payload.mutable_leave_recorded() = r.leave();
+      payload.mutable_leave_recorded()->set_staff_id(r.staff_id());
+      RETURN_IF_ERROR(ValidatePayload(payload, "leave."));
+      ASSIGN_OR_RETURN(end, ToCivilDay(r.leave().end_date(), "leave.end_date"));
+      if (end < day) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "leave.end_date ", FormatCivilDay(end), " is before effective_date ",
+            FormatCivilDay(day)));
+      }
+      break;
+    }
+    case v1::StaffChangeRequest::kLeft:
+      *payload.mutable_staff_left() = r.left();
+      payload.mutable_staff_left()->set_staff_id(r.staff_id());
+      if (staff->left) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("staff member ", r.staff_id(), " already left on ",
+                         FormatCivilDay(*staff->left)));
+      }
+      if (day < staff->hired) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "staff member ", r.staff_id(), " cannot leave on ", FormatCivilDay(day),
+            ", before the hire date ", FormatCivilDay(staff->hired)));
+      }
+      break;
+    case v1::StaffChangeRequest::CHANGE_NOT_SET:
+      return absl::InvalidArgumentError(
+          "change must be one of started, fte_changed, pay_changed, leave, left");
+  }
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return Events{MakeEvent(day, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideSubmitClaim(const PcnModel& pcn, const v1::SubmitClaimRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(day, CheckDate("month", r.month()));
+  const absl::CivilDay month = FirstDayOfMonth(day);
+  v1::Payload payload;
+  v1::ClaimSubmitted* c = payload.mutable_claim_submitted();
+  c->set_claim_id(r.claim_id());
+  *c->mutable_month() = ToProtoDate(month);
+  *c->mutable_lines() = r.lines();
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  if (pcn.claims.count(r.claim_id())) {
+    return absl::AlreadyExistsError(absl::StrCat("claim ", r.claim_id(),
+                                                 " was already submitted by PCN ", r.pcn_code()));
+  }
+  for (const v1::ClaimLine& line : r.lines()) {
+    if (!pcn.staff.count(line.staff_id())) {
+      return absl::NotFoundError(absl::StrCat("line ", line.line_no(), ": staff member ",
+                                              line.staff_id(), " is not on PCN ", r.pcn_code(),
+                                              "'s records"));
+    }
+    for (const auto& [id, other] : pcn.claims) {
+      if (other.month != month) continue;
+      for (const v1::ClaimLine& claimed : other.lines) {
+        if (claimed.staff_id() == line.staff_id()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "line ", line.line_no(), ": staff member ", line.staff_id(), " was already claimed for ",
+              FormatCivilDay(month).substr(0, 7), " in claim ", id));
+        }
+      }
+    }
+  }
+  return Events{MakeEvent(month, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideAssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
+                                         const v1::AssessClaimRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(claim, FindClaim(pcn, r.claim_id()));
+  if (claim->paid_on) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("claim ", r.claim_id(), " is already paid; correct it instead"));
+  }
+  v1::Payload payload;
+  *payload.mutable_claim_assessed() = AssessClaim(pcn, book, *claim, UINT64_MAX);
+  return Events{MakeEvent(claim->month, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideReduceClaimLine(const PcnModel& pcn,
+                                             const v1::ReduceClaimLineRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), true));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(claim, FindClaim(pcn, r.claim_id()));
+  RETURN_IF_ERROR(CheckPence("approved_pence", r.approved_pence(), false));
+  if (!claim->assessment) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("claim ", r.claim_id(), " has not been assessed yet"));
+  }
+  if (claim->paid_on) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("claim ", r.claim_id(), " is already paid; correct it instead"));
+  }
+  bool found = false;
+  for (const v1::AssessedLine& line : claim->assessment->lines()) found |= line.line_no() == r.line_no();
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("claim ", r.claim_id(), " has no line ", r.line_no()));
+  }
+  const int64_t current = claim->ApprovedLinePence(r.line_no());
+  if (r.approved_pence() >= current) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "approved_pence ", r.approved_pence(), " is not a reduction: line ", r.line_no(),
+        " of claim ", r.claim_id(), " is approved at ", current, " pence"));
+  }
+  v1::Payload payload;
+  payload.mutable_claim_line_reduced()->set_claim_id(r.claim_id());
+  payload.mutable_claim_line_reduced()->set_line_no(r.line_no());
+  payload.mutable_claim_line_reduced()->set_approved_pence(r.approved_pence());
+  return Events{MakeEvent(claim->month, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecidePayClaim(const PcnModel& pcn, const v1::PayClaimRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(claim, FindClaim(pcn, r.claim_id()));
+  ASSIGN_OR_RETURN(day, CheckDate("paid_on", r.paid_on()));
+  RETURN_IF_ERROR(CheckPence("amount_pence", r.amount_pence(), false));
+  RETURN_IF_ERROR(CheckText("payment_reference", r.payment_reference(), false));
+  if (!claim->assessment) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("claim ", r.claim_id(), " has not been assessed yet"));
+  }
+  const int64_t due = claim->ApprovedPence() - claim->paid_pence;
+  if (due <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("claim ", r.claim_id(), " has nothing left to pay (approved ",
+                     FormatPounds(claim->ApprovedPence()), ", paid ",
+                     FormatPounds(claim->paid_pence), ")"));
+  }
+  if (r.amount_pence() != due) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "amount_pence ", r.amount_pence(), " does not match the approved amount due on claim ",
+        r.claim_id(), ": ", due, " pence (", FormatPounds(due), ")"));
+  }
+  if (day < claim->month) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "paid_on ", FormatCivilDay(day), " is before the claimed month ",
+        FormatCivilDay(claim->month)));
+  }
+  v1::Payload payload;
+  payload.mutable_claim_paid()->set_claim_id(r.claim_id());
+  payload.mutable_claim_paid()->set_amount_pence(r.amount_pence());
+  payload.mutable_claim_paid()->set_payment_reference(r.payment_reference());
+  return Events{MakeEvent(day, r.header(), std::move(payload))};
+}
+
+absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
+                                          const v1::PublishRulesRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(rules::ValidateRules(r.rules()));
+  const v1::FinancialYearRules* current = book.ForYear(r.rules().financial_year());
+  if (current != nullptr && current->version() == r.rules().version()) {
+    return absl::AlreadyExistsError(absl::StrCat("rule version \"", r.rules().version(),
+                                                 "\" is already in force for ",
+                                                 FormatFinancialYear(r.rules().financial_year())));
+  }
+  v1::Payload payload;
+  *payload.mutable_rule_version_published()->mutable_rules() = r.rules();
+  return Events{MakeEvent(FinancialYearStart(r.rules().financial_year()), r.header(),
+                          std::move(payload))};
+}
+
+absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& target,
+                                     uint64_t superseded_by, const v1::CorrectRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), true));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  if (target.stream() != PcnStream(r.pcn_code())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "position ", target.position(), " belongs to stream ", target.stream(), ", not ",
+        PcnStream(r.pcn_code())));
+  }
+  if (superseded_by != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the event at position ", target.position(), " was already corrected by position ",
+        superseded_by, "; correct that event instead"));
+  }
+  if (target.payload().kind_case() == v1::Payload::kPcnRegistered && r.has_reverse()) {
+    return absl::FailedPreconditionError(
+        "a PCN's registration cannot be reversed, only replaced");
+  }
+  absl::CivilDay day(target.effective_date().year(), target.effective_date().month(),
+                     target.effective_date().day());
+  if (!IsUnset(r.effective_date())) {
+    ASSIGN_OR_RETURN(d, CheckDate("effective_date", r.effective_date()));
+    day = d;
+  }
+  v1::Payload payload;
+  switch (r.action_case()) {
+    case v1::CorrectRequest::kReverse:
+      if (!r.reverse()) return absl::InvalidArgumentError("reverse must be true when given");
+      payload.mutable_event_reversed();
+      break;
+    case v1::CorrectRequest::kReplacement:
+      if (r.replacement().kind_case() != target.payload().kind_case()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "replacement must be the same kind of event as position ", target.position(),
+            " (field ", target.payload().GetDescriptor()
+                            ->FindFieldByNumber(target.payload().kind_case())->name(),
+            ")"));
+      }
+      RETURN_IF_ERROR(ValidatePayload(r.replacement(), "replacement."));
+      if (StaffIdOf(r.replacement()) != StaffIdOf(target.payload()) ||
+          ClaimIdOf(r.replacement()) != ClaimIdOf(target.payload())) {
+        return absl::InvalidArgumentError(
+            "a replacement must keep the staff_id and claim_id of the event it replaces");
+      }
+      payload = r.replacement();
+      break;
+    case v1::CorrectRequest::ACTION_NOT_SET:
+      return absl::InvalidArgumentError("one of reverse or replacement must be given");
+  }
+  v1::Event event = MakeEvent(day, r.header(), std::move(payload));
+  event.set_corrects(target.position());
+  return Events{std::move(event)};
+}
+
+absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book) {
+  for (const auto& [id, claim] : corrected.claims) {
+    if (claim.paid_pence <= 0) continue;
+    for (const v1::ClaimLine& line : claim.lines) {
+      const int64_t approved = claim.ApprovedLinePence(line.line_no());
+      if (approved <= 0) continue;
+      auto staff = corrected.staff.find(line.staff_id());
+      if (staff == corrected.staff.end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the correction would leave paid claim ", id, " line ", line.line_no(),
+            " for staff member ", line.staff_id(), " who would no longer be on record"));
+      }
+      rules::LineInput in = BuildLineInput(corrected, book, staff->second, claim.month,
+                                           line.actual_cost_pence(), UINT64_MAX);
+      in.context.sum_remaining_pence = kMaxPence;  // the yearly sum is not re-judged here
+      const rules::LinePrice price = rules::PriceLine(book, in);
+      if (approved > price.reimbursable_pence ||
+          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the correction would make paid claim ", id, " line ", line.line_no(), " (",
+            FormatPounds(approved), " approved for ", line.staff_id(),
+            ") exceed what the rules allow: ", v1::LineOutcome_Name(price.outcome), ", ",
+            FormatPounds(price.reimbursable_pence), " reimbursable. ",
+            price.explanation.substr(0, 400)));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace arrs::domain

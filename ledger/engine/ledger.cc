@@ -1,0 +1,414 @@
+#include "ledger/engine/ledger.h"
+
+#include <functional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/domain/decide.h"
+#include "ledger/domain/field_checks.h"
+#include "ledger/engine/ledger_state.h"
+#include "ledger/projections/projections.h"
+#include "ledger/rules/rule_file.h"
+#include "ledger/util/civil_date.h"
+
+namespace arrs::engine {
+namespace {
+
+constexpr int kMaxDecideAttempts = 5;
+constexpr size_t kLoadPage = 4096;
+
+// Decides events from the state as it stands; runs under the state's reader lock.
+using DecideFn = std::function<absl::StatusOr<domain::Events>(const LedgerState&)>;
+
+v1::CommandResult ToResult(const store::AppendResult& appended) {
+  v1::CommandResult out;
+  out.set_first_position(appended.first_position);
+  out.set_last_position(appended.last_position);
+  out.set_stream_version(appended.stream_version);
+  out.set_deduplicated(appended.deduplicated);
+  return out;
+}
+
+const domain::PcnModel& HeadModel(const LedgerState& s, const std::string& stream) {
+  static const domain::PcnModel* const kEmpty = new domain::PcnModel();
+  const StreamState* found = s.Find(stream);
+  return found ? found->head : *kEmpty;
+}
+
+absl::StatusOr<absl::CivilDay> AsOfOr(const v1::Date& as_of, absl::CivilDay fallback) {
+  if (IsUnset(as_of)) return fallback;
+  return ToCivilDay(as_of, "as_of");
+}
+
+}  // namespace
+
+Ledger::Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState> state)
+    : log_(std::move(log)), state_(std::move(state)) {}
+
+Ledger::~Ledger() {
+  if (listener_id_ >= 0) log_->RemoveListener(listener_id_);
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
+                                                     LedgerOptions options) {
+  absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(dir, options.log);
+  if (!log.ok()) return log.status();
+  std::unique_ptr<Ledger> ledger(
+      new Ledger(*std::move(log), std::make_unique<LedgerState>()));
+  LedgerState* state = ledger->state_.get();
+  // Listen first, then load: Apply skips positions already folded, so an append racing
+  // with the load is folded exactly once.
+  ledger->listener_id_ = ledger->log_->AddListener([state](const std::vector<v1::Event>& c) {
+    absl::MutexLock lock(&state->mu);
+    state->Apply(c);
+  });
+  uint64_t next = 1;
+  while (true) {
+    absl::StatusOr<std::vector<v1::Event>> page = ledger->log_->ReadFrom(next, kLoadPage);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    next = page->back().position() + 1;
+    absl::MutexLock lock(&state->mu);
+    state->Apply(*page);
+  }
+  return ledger;
+}
+
+namespace {
+
+absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& state,
+                                          const std::string& stream,
+                                          const v1::CommandHeader& header,
+                                          const std::string& actor, const DecideFn& decide) {
+  // A request id seen before returns its first result, whatever the state is now.
+  absl::StatusOr<std::optional<store::AppendResult>> seen = log.FindRequest(header.request_id());
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return ToResult(**seen);
+
+  for (int attempt = 1;; ++attempt) {
+    store::AppendRequest request;
+    request.stream = stream;
+    request.request_id = header.request_id();
+    {
+      absl::ReaderMutexLock lock(&state.mu);
+      absl::StatusOr<domain::Events> events = decide(state);
+      if (!events.ok()) return events.status();
+      request.events = *std::move(events);
+      const StreamState* current = state.Find(stream);
+      const uint64_t decided_on = current ? current->events.size() : 0;
+      if (header.has_expected_version() && header.expected_version() != decided_on) {
+        return absl::AbortedError(absl::StrCat(
+            "stream ", stream, " is at version ", decided_on, ", not the expected version ",
+            header.expected_version(), "; re-read and retry"));
+      }
+      request.expected_version = decided_on;
+    }
+    for (v1::Event& e : request.events) e.set_actor(actor);
+    absl::StatusOr<store::AppendResult> appended = log.Append(request);
+    if (appended.ok()) {
+      v1::CommandResult result = ToResult(*appended);
+      if (!request.events.empty() && request.events.back().payload().has_claim_assessed()) {
+        *result.mutable_assessment() = request.events.back().payload().claim_assessed();
+      }
+      return result;
+    }
+    if (!absl::IsAborted(appended.status()) || header.has_expected_version() ||
+        attempt >= kMaxDecideAttempts) {
+      return appended.status();
+    }
+  }
+}
+
+}  // namespace
+
+#define PCN_COMMAND(Method, Request, DecideCall)                                          \
+  absl::StatusOr<v1::CommandResult> Ledger::Method(const std::string& actor,            \
+                                                   const v1::Request& r) {              \
+    const std::string stream = domain::PcnStream(r.pcn_code());                         \
+    return Execute(*log_, *state_, stream, r.header(), actor,                           \
+                   [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {          \
+                     const domain::PcnModel& pcn = HeadModel(s, stream);                \
+                     (void)pcn;                                                         \
+                     return DecideCall;                                                 \
+                   });                                                                  \
+  }
+
+PCN_COMMAND(RegisterPcn, RegisterPcnRequest, domain::DecideRegisterPcn(pcn, r))
+PCN_COMMAND(RecordListSize, RecordListSizeRequest, domain::DecideRecordListSize(pcn, r))
+PCN_COMMAND(RecordBaseline, RecordBaselineRequest, domain::DecideRecordBaseline(pcn, r))
+PCN_COMMAND(SetEntitlement, SetEntitlementRequest,
+            domain::DecideSetEntitlement(pcn, s.rules, r))
+PCN_COMMAND(HireStaff, HireStaffRequest, domain::DecideHireStaff(pcn, r))
+PCN_COMMAND(ChangeStaff, StaffChangeRequest, domain::DecideChangeStaff(pcn, r))
+PCN_COMMAND(SubmitClaim, SubmitClaimRequest, domain::DecideSubmitClaim(pcn, r))
+PCN_COMMAND(AssessClaim, AssessClaimRequest, domain::DecideAssessClaim(pcn, s.rules, r))
+PCN_COMMAND(ReduceClaimLine, ReduceClaimLineRequest, domain::DecideReduceClaimLine(pcn, r))
+PCN_COMMAND(PayClaim, PayClaimRequest, domain::DecidePayClaim(pcn, r))
+
+#undef PCN_COMMAND
+
+absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
+                                                  const v1::CorrectRequest& r) {
+  const std::string stream = domain::PcnStream(r.pcn_code());
+  if (r.corrects_position() == 0) {
+    return absl::InvalidArgumentError("corrects_position must name a log position (1 or more)");
+  }
+  store::EventLog& log = *log_;
+  return Execute(log, *state_, stream, r.header(), actor,
+                 [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS
+                 -> absl::StatusOr<domain::Events> {
+                   if (r.corrects_position() > s.head_position) {
+                     return absl::NotFoundError(absl::StrCat(
+                         "corrects_position ", r.corrects_position(),
+                         " is beyond the log's head ", s.head_position));
+                   }
+                   absl::StatusOr<v1::Event> target = log.Get(r.corrects_position());
+                   if (!target.ok()) return target.status();
+                   const StreamState* current = s.Find(stream);
+                   std::vector<const v1::Event*> events;
+                   if (current) events = current->events;
+                   const domain::CorrectionView view =
+                       domain::ResolveCorrections(events, UINT64_MAX);
+                   auto superseded = view.superseded_by.find(target->position());
+                   absl::StatusOr<domain::Events> decided = domain::DecideCorrect(
+                       HeadModel(s, stream), *target,
+                       superseded == view.superseded_by.end() ? 0 : superseded->second, r);
+                   if (!decided.ok()) return decided.status();
+                   // Fold the stream as it would be with the correction, and check that
+                   // nothing already paid breaks the rules.
+                   v1::Event tentative = decided->front();
+                   tentative.set_position(s.head_position + 1);
+                   tentative.set_stream_version(events.size() + 1);
+                   events.push_back(&tentative);
+                   absl::Status holds = domain::CheckPaidClaimsStillHold(
+                       domain::FoldPcn(events, UINT64_MAX), s.rules);
+                   if (!holds.ok()) return holds;
+                   return decided;
+                 });
+}
+
+absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,
+                                                       const v1::PublishRulesRequest& r) {
+  return Execute(*log_, *state_, domain::kRulesStream, r.header(), actor,
+                 [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                   return domain::DecidePublishRules(s.rules, r);
+                 });
+}
+
+absl::StatusOr<int> Ledger::PublishRulesDir(const std::string& dir, const std::string& actor) {
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> files = rules::LoadRulesDir(dir);
+  if (!files.ok()) return files.status();
+  int published = 0;
+  for (const v1::FinancialYearRules& year : *files) {
+    {
+      absl::ReaderMutexLock lock(&state_->mu);
+      const v1::FinancialYearRules* current = state_->rules.ForYear(year.financial_year());
+      if (current != nullptr && current->version() == year.version()) continue;
+    }
+    v1::PublishRulesRequest request;
+    request.mutable_header()->set_request_id(absl::StrCat("rules-file:", year.version()));
+    request.mutable_header()->set_reason(absl::StrCat("shipped rule file for ",
+                                                      FormatFinancialYear(year.financial_year())));
+    *request.mutable_rules() = year;
+    absl::StatusOr<v1::CommandResult> result = PublishRules(actor, request);
+    if (!result.ok()) return result.status();
+    if (!result->deduplicated()) ++published;
+  }
+  return published;
+}
+
+std::string Ledger::IcbOf(const std::string& pcn_code) const {
+  absl::ReaderMutexLock lock(&state_->mu);
+  const StreamState* stream = state_->Find(domain::PcnStream(pcn_code));
+  return stream ? stream->head.icb_code : "";
+}
+
+absl::StatusOr<uint64_t> Ledger::ResolveKnownAt(const v1::KnownAt& known_at) const {
+  absl::ReaderMutexLock lock(&state_->mu);
+  switch (known_at.point_case()) {
+    case v1::KnownAt::kPosition:
+      if (known_at.position() == 0 || known_at.position() > state_->head_position) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "known_at.position must be 1 to the head position ", state_->head_position,
+            ", got ", known_at.position()));
+      }
+      return known_at.position();
+    case v1::KnownAt::kRecordedAtMicros:
+      return state_->PositionAtTime(known_at.recorded_at_micros());
+    case v1::KnownAt::POINT_NOT_SET:
+      break;
+  }
+  return state_->head_position;
+}
+
+namespace {
+
+// Runs `query` on the PCN's model as known at r.known_at, under the reader lock.
+template <typename Result, typename Request, typename Query>
+absl::StatusOr<Result> PcnQuery(const Ledger& ledger, LedgerState& state, const Request& r,
+                                Query query) {
+  if (absl::Status code = domain::CheckCode("pcn_code", r.pcn_code()); !code.ok()) return code;
+  absl::StatusOr<uint64_t> known_at = ledger.ResolveKnownAt(r.known_at());
+  if (!known_at.ok()) return known_at.status();
+  absl::ReaderMutexLock lock(&state.mu);
+  domain::PcnModel scratch;
+  const domain::PcnModel* pcn =
+      state.ModelAt(domain::PcnStream(r.pcn_code()), *known_at, &scratch);
+  if (pcn == nullptr || !pcn->registered) {
+    return absl::NotFoundError(absl::StrCat("PCN ", r.pcn_code(), " is not registered",
+                                            known_at.value() < state.head_position
+                                                ? absl::StrCat(" as known at position ", *known_at)
+                                                : ""));
+  }
+  return query(*pcn, state.rules, *known_at);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Balance> Ledger::GetBalance(const v1::BalanceRequest& r) const {
+  if (r.financial_year() < 2019 || r.financial_year() > 2100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "financial_year must be 2019 or later (2019 = 2019/20), got ", r.financial_year()));
+  }
+  absl::StatusOr<absl::CivilDay> as_of = AsOfOr(r.as_of(), FinancialYearEnd(r.financial_year()));
+  if (!as_of.ok()) return as_of.status();
+  return PcnQuery<v1::Balance>(*this, *state_, r,
+                               [&](const domain::PcnModel& pcn, const rules::RuleBook& book,
+                                   uint64_t known_at) {
+                                 v1::Balance out = projections::ComputeBalance(
+                                     pcn, book, r.financial_year(), *as_of, known_at);
+                                 out.set_computed_at_position(known_at);
+                                 return out;
+                               });
+}
+
+absl::StatusOr<v1::CapUsage> Ledger::GetCapUsage(const v1::CapUsageRequest& r) const {
+  absl::StatusOr<absl::CivilDay> as_of = ToCivilDay(r.as_of(), "as_of");
+  if (!as_of.ok()) return as_of.status();
+  return PcnQuery<v1::CapUsage>(*this, *state_, r,
+                                [&](const domain::PcnModel& pcn, const rules::RuleBook& book,
+                                    uint64_t known_at) {
+                                  v1::CapUsage out =
+                                      projections::ComputeCapUsage(pcn, book, *as_of, known_at);
+                                  out.set_computed_at_position(known_at);
+                                  return out;
+                                });
+}
+
+absl::StatusOr<v1::Workforce> Ledger::GetWorkforce(const v1::WorkforceRequest& r) const {
+  absl::StatusOr<absl::CivilDay> as_of = ToCivilDay(r.as_of(), "as_of");
+  if (!as_of.ok()) return as_of.status();
+  return PcnQuery<v1::Workforce>(*this, *state_, r,
+                                 [&](const domain::PcnModel& pcn, const rules::RuleBook&,
+                                     uint64_t known_at) {
+                                   v1::Workforce out =
+                                       projections::ComputeWorkforce(pcn, *as_of, known_at);
+                                   out.set_computed_at_position(known_at);
+                                   return out;
+                                 });
+}
+
+absl::StatusOr<v1::AuditTrail> Ledger::GetAuditTrail(const v1::AuditRequest& r) const {
+  if (!r.staff_id().empty()) {
+    if (absl::Status s = domain::CheckId("staff_id", r.staff_id()); !s.ok()) return s;
+  }
+  if (!r.claim_id().empty()) {
+    if (absl::Status s = domain::CheckId("claim_id", r.claim_id()); !s.ok()) return s;
+  }
+  return PcnQuery<v1::AuditTrail>(
+      *this, *state_, r,
+      [&](const domain::PcnModel&, const rules::RuleBook&, uint64_t known_at)
+          ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            const StreamState* stream = state_->Find(domain::PcnStream(r.pcn_code()));
+            v1::AuditTrail out = projections::ComputeAuditTrail(stream->events, known_at,
+                                                                r.staff_id(), r.claim_id());
+            out.set_computed_at_position(known_at);
+            return out;
+          });
+}
+
+absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r) const {
+  if (absl::Status s = domain::CheckId("claim_id", r.claim_id()); !s.ok()) return s;
+  return PcnQuery<v1::Explanation>(
+      *this, *state_, r,
+      [&](const domain::PcnModel& pcn, const rules::RuleBook&,
+          uint64_t known_at) -> absl::StatusOr<v1::Explanation> {
+        auto claim = pcn.claims.find(r.claim_id());
+        if (claim == pcn.claims.end()) {
+          return absl::NotFoundError(
+              absl::StrCat("claim ", r.claim_id(), " was not submitted by PCN ", r.pcn_code()));
+        }
+        if (!claim->second.assessment) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("claim ", r.claim_id(), " has not been assessed yet"));
+        }
+        v1::Explanation out =
+            projections::ComputeExplanation(claim->second, r.line_no(), known_at);
+        if (r.line_no() != 0 && out.lines().empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("claim ", r.claim_id(), " has no line ", r.line_no()));
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionRequest& r) const {
+  if (!r.icb_code().empty()) {
+    if (absl::Status s = domain::CheckCode("icb_code", r.icb_code()); !s.ok()) return s;
+  }
+  absl::StatusOr<absl::CivilDay> as_of = ToCivilDay(r.as_of(), "as_of");
+  if (!as_of.ok()) return as_of.status();
+  absl::StatusOr<uint64_t> known_at = ResolveKnownAt(r.known_at());
+  if (!known_at.ok()) return known_at.status();
+  v1::RegionSummary out;
+  *out.mutable_as_of() = r.as_of();
+  out.set_computed_at_position(*known_at);
+  absl::ReaderMutexLock lock(&state_->mu);
+  for (const auto& [name, stream] : state_->streams) {
+    domain::PcnModel scratch;
+    const domain::PcnModel* pcn = state_->ModelAt(name, *known_at, &scratch);
+    if (pcn == nullptr || !pcn->registered) continue;
+    if (!r.icb_code().empty() && pcn->icb_code != r.icb_code()) continue;
+    projections::AddToRegion(*pcn, *as_of, &out);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::RulesResponse> Ledger::GetRules(const v1::RulesRequest& r) const {
+  absl::StatusOr<uint64_t> known_at = ResolveKnownAt(r.known_at());
+  if (!known_at.ok()) return known_at.status();
+  absl::ReaderMutexLock lock(&state_->mu);
+  const rules::RulesInForce found = state_->rules.InForce(r.financial_year(), *known_at);
+  if (found.rules == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no rule version is published for ",
+                                            FormatFinancialYear(r.financial_year())));
+  }
+  v1::RulesResponse out;
+  out.set_published_at_position(found.published_at);
+  *out.mutable_rules() = *found.rules;
+  return out;
+}
+
+absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest& r) const {
+  absl::StatusOr<uint64_t> known_at = ResolveKnownAt(r.known_at());
+  if (!known_at.ok()) return known_at.status();
+  v1::ListPcnsResponse out;
+  out.set_computed_at_position(*known_at);
+  absl::ReaderMutexLock lock(&state_->mu);
+  for (const auto& [name, stream] : state_->streams) {
+    domain::PcnModel scratch;
+    const domain::PcnModel* pcn = state_->ModelAt(name, *known_at, &scratch);
+    if (pcn == nullptr || !pcn->registered) continue;
+    v1::PcnSummary* summary = out.add_pcns();
+    summary->set_pcn_code(pcn->pcn_code);
+    summary->set_name(pcn->name);
+    summary->set_icb_code(pcn->icb_code);
+    summary->set_stream_version(pcn->stream_version);
+    summary->set_staff_count(static_cast<int32_t>(pcn->staff.size()));
+    summary->set_claim_count(static_cast<int32_t>(pcn->claims.size()));
+  }
+  return out;
+}
+
+}  // namespace arrs::engine

@@ -1,0 +1,96 @@
+// Ledger: the application core that arrsd, arrsctl (offline) and the tests share.
+//
+// It owns the EventLog and keeps, in memory, every stream's events and each PCN's model
+// folded at the head, maintained from the log's commit listener. Commands are decided
+// against the head model and appended at the stream version they were decided on: when
+// the caller gave no expected version, a conflicting concurrent write is retried (up to 5
+// times) by deciding again; when it gave one, the conflict is returned (ABORTED).
+// Queries fold the PCN's own stream up to known_at (never the whole log) or use the head
+// model when known_at is the head.
+//
+// Thread safety: all methods may be called concurrently.
+#ifndef ARRS_LEDGER_ENGINE_LEDGER_H_
+#define ARRS_LEDGER_ENGINE_LEDGER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "arrs/v1/api.pb.h"
+#include "ledger/store/event_log.h"
+
+namespace arrs::engine {
+
+class LedgerState;
+
+struct LedgerOptions {
+  store::LogOptions log;
+};
+
+class Ledger {
+ public:
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir,
+                                                      LedgerOptions options = {});
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  store::EventLog& log() { return *log_; }
+
+  // Commands. `actor` is the authenticated principal recorded on every event.
+  absl::StatusOr<v1::CommandResult> RegisterPcn(const std::string& actor,
+                                                const v1::RegisterPcnRequest& r);
+  absl::StatusOr<v1::CommandResult> RecordListSize(const std::string& actor,
+                                                   const v1::RecordListSizeRequest& r);
+  absl::StatusOr<v1::CommandResult> RecordBaseline(const std::string& actor,
+                                                   const v1::RecordBaselineRequest& r);
+  absl::StatusOr<v1::CommandResult> SetEntitlement(const std::string& actor,
+                                                   const v1::SetEntitlementRequest& r);
+  absl::StatusOr<v1::CommandResult> HireStaff(const std::string& actor,
+                                              const v1::HireStaffRequest& r);
+  absl::StatusOr<v1::CommandResult> ChangeStaff(const std::string& actor,
+                                                const v1::StaffChangeRequest& r);
+  absl::StatusOr<v1::CommandResult> SubmitClaim(const std::string& actor,
+                                                const v1::SubmitClaimRequest& r);
+  absl::StatusOr<v1::CommandResult> AssessClaim(const std::string& actor,
+                                                const v1::AssessClaimRequest& r);
+  absl::StatusOr<v1::CommandResult> ReduceClaimLine(const std::string& actor,
+                                                    const v1::ReduceClaimLineRequest& r);
+  absl::StatusOr<v1::CommandResult> PayClaim(const std::string& actor,
+                                             const v1::PayClaimRequest& r);
+  absl::StatusOr<v1::CommandResult> Correct(const std::string& actor,
+                                            const v1::CorrectRequest& r);
+  absl::StatusOr<v1::CommandResult> PublishRules(const std::string& actor,
+                                                 const v1::PublishRulesRequest& r);
+
+  // Publishes every rules file in `dir` whose version is not yet in force (idempotent:
+  // request id "rules-file:<version>"). Returns how many were newly published.
+  absl::StatusOr<int> PublishRulesDir(const std::string& dir, const std::string& actor);
+
+  // Queries (bitemporal; see api.proto).
+  absl::StatusOr<v1::Balance> GetBalance(const v1::BalanceRequest& r) const;
+  absl::StatusOr<v1::CapUsage> GetCapUsage(const v1::CapUsageRequest& r) const;
+  absl::StatusOr<v1::Workforce> GetWorkforce(const v1::WorkforceRequest& r) const;
+  absl::StatusOr<v1::AuditTrail> GetAuditTrail(const v1::AuditRequest& r) const;
+  absl::StatusOr<v1::RegionSummary> GetRegionSummary(const v1::RegionRequest& r) const;
+  absl::StatusOr<v1::Explanation> ExplainClaim(const v1::ExplainRequest& r) const;
+  absl::StatusOr<v1::RulesResponse> GetRules(const v1::RulesRequest& r) const;
+  absl::StatusOr<v1::ListPcnsResponse> ListPcns(const v1::ListPcnsRequest& r) const;
+
+  // The ICB a registered PCN belongs to ("" when the PCN is not registered).
+  std::string IcbOf(const std::string& pcn_code) const;
+
+  // The log position a KnownAt names (the head when unset); INVALID_ARGUMENT beyond it.
+  absl::StatusOr<uint64_t> ResolveKnownAt(const v1::KnownAt& known_at) const;
+
+ private:
+  Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState> state);
+
+  std::unique_ptr<store::EventLog> log_;
+  std::unique_ptr<LedgerState> state_;
+  int listener_id_ = -1;
+};
+
+}  // namespace arrs::engine
+
+#endif  // ARRS_LEDGER_ENGINE_LEDGER_H_

@@ -1,0 +1,56 @@
+// LedgerState: the in-memory side of the Ledger (internal to ledger/engine).
+//
+// Holds every committed event once (stable addresses), each stream's events in position
+// order, each PCN's model folded at the head, the rule book, and the recorded time of
+// every position (for known_at given as a time). Fed in position order by Apply.
+//
+// Thread safety: callers hold mu (exclusive for Apply, shared for reads).
+#ifndef ARRS_LEDGER_ENGINE_LEDGER_STATE_H_
+#define ARRS_LEDGER_ENGINE_LEDGER_STATE_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "arrs/v1/events.pb.h"
+#include "ledger/domain/pcn_model.h"
+#include "ledger/rules/rule_book.h"
+
+namespace arrs::engine {
+
+struct StreamState {
+  std::vector<const v1::Event*> events;  // position order
+  domain::PcnModel head;                 // PCN streams only
+};
+
+class LedgerState {
+ public:
+  // Folds committed events (position order, contiguous with what came before).
+  void Apply(const std::vector<v1::Event>& committed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  const StreamState* Find(const std::string& stream) const ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // The PCN's model as known at `known_at` (the cached head model when known_at >= its
+  // last position, else a fold of its own stream). nullptr if the stream is unknown.
+  // `scratch` holds a fold when one is needed.
+  const domain::PcnModel* ModelAt(const std::string& stream, uint64_t known_at,
+                                  domain::PcnModel* scratch) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // The last position recorded at or before `micros` (0 if none).
+  uint64_t PositionAtTime(int64_t micros) const ABSL_SHARED_LOCKS_REQUIRED(mu);
+
+  mutable absl::Mutex mu;
+  uint64_t head_position ABSL_GUARDED_BY(mu) = 0;
+  rules::RuleBook rules ABSL_GUARDED_BY(mu);
+  std::map<std::string, StreamState> streams ABSL_GUARDED_BY(mu);
+
+ private:
+  std::deque<v1::Event> events_ ABSL_GUARDED_BY(mu);
+  std::vector<int64_t> recorded_at_ ABSL_GUARDED_BY(mu);  // index = position - 1
+};
+
+}  // namespace arrs::engine
+
+#endif  // ARRS_LEDGER_ENGINE_LEDGER_STATE_H_

@@ -1,0 +1,107 @@
+// arrsd: the ARRS ledger server. Opens (or creates) the ledger in --data, publishes the
+// shipped rule files not yet in force, serves gRPC until SIGTERM/SIGINT, then drains
+// in-flight calls and closes the database cleanly.
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "ledger/engine/ledger.h"
+#include "services/auth.h"
+#include "services/log.h"
+#include "services/server.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "arrsd: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace arrs;
+  std::string data_dir = "data";
+  std::string tokens_file = "config/demo-tokens.txt";
+  std::string rules_dir;
+  std::string log_level = "info";
+  std::string port_file;
+  int grace_seconds = 10;
+  services::ServerOptions options;
+
+  CLI::App app{"arrsd: the ARRS claims ledger server (gRPC on an embedded RocksDB)"};
+  app.add_option("--data", data_dir, "Data folder (created if missing)")->capture_default_str();
+  app.add_option("--listen", options.listen_address, "host:port to listen on (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--tokens", tokens_file, "Tokens file (sha256 role scope name per line)")
+      ->capture_default_str();
+  app.add_option("--rules-dir", rules_dir,
+                 "Publish the rule files in this folder that are not yet in force");
+  app.add_option("--tls-cert", options.tls_cert_file, "PEM server certificate (enables TLS)");
+  app.add_option("--tls-key", options.tls_key_file, "PEM server private key");
+  app.add_option("--tls-client-ca", options.tls_client_ca_file,
+                 "PEM CA bundle; when given, clients must present a certificate it signed");
+  app.add_flag("--allow-insecure-non-loopback", options.allow_insecure_non_loopback,
+               "Allow plaintext on a non-loopback address");
+  app.add_option("--max-message-bytes", options.max_message_bytes)->capture_default_str();
+  app.add_option("--max-streams", options.max_concurrent_streams,
+                 "Concurrent streams per connection")->capture_default_str();
+  app.add_option("--max-subscribers", options.max_subscribers)->capture_default_str();
+  app.add_option("--grace-seconds", grace_seconds, "Drain time on SIGTERM")->capture_default_str();
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_option("--port-file", port_file, "Write the bound port to this file once serving");
+  CLI11_PARSE(app, argc, argv);
+
+  services::LogLevel level;
+  if (!services::ParseLogLevel(log_level, &level)) {
+    return Fail(absl::StrCat("--log-level must be debug, info, warn, error or off, got ", log_level));
+  }
+  services::SetLogLevel(level);
+
+  // Block the shutdown signals in every thread; main waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<services::TokenStore> tokens = services::TokenStore::Load(tokens_file);
+  if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data_dir);
+  if (!ledger.ok()) return Fail(std::string(ledger.status().message()));
+  if (!rules_dir.empty()) {
+    absl::StatusOr<int> published = (*ledger)->PublishRulesDir(rules_dir, "system:arrsd");
+    if (!published.ok()) return Fail(std::string(published.status().message()));
+    services::Log(services::LogLevel::kInfo,
+                  absl::StrCat("rules_published=", *published, " rules_dir=", rules_dir));
+  }
+  absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
+      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+  if (!server.ok()) return Fail(std::string(server.status().message()));
+
+  const store::Head head = (*ledger)->log().head();
+  services::Log(services::LogLevel::kInfo,
+                absl::StrCat("serving port=", (*server)->port(), " data=", data_dir,
+                             " head_position=", head.position, " principals=", tokens->size(),
+                             " tls=", options.tls_cert_file.empty() ? "off" : "on"));
+  if (!port_file.empty()) {
+    std::ofstream(port_file) << (*server)->port() << "\n";
+  }
+
+  int received = 0;
+  sigwait(&signals, &received);
+  services::Log(services::LogLevel::kInfo,
+                absl::StrCat("signal=", received, " draining grace_seconds=", grace_seconds));
+  (*server)->Shutdown(absl::Seconds(grace_seconds));
+  server->reset();
+  ledger->reset();  // closes RocksDB after the last call finished
+  services::Log(services::LogLevel::kInfo, "stopped cleanly");
+  return 0;
+}

@@ -1,0 +1,54 @@
+#include "services/rpc_call.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/log.h"
+
+namespace arrs::services {
+namespace {
+
+std::string AuthorizationHeader(grpc::ServerContext* context) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+RpcCall::RpcCall(grpc::ServerContext* context, const TokenStore& tokens, const char* method)
+    : context_(context),
+      method_(method),
+      start_(absl::Now()),
+      principal_(tokens.Authenticate(AuthorizationHeader(context))) {}
+
+RpcCall::~RpcCall() {
+  const int64_t micros = absl::ToInt64Microseconds(absl::Now() - start_);
+  Log(result_.ok() ? LogLevel::kInfo : LogLevel::kWarn,
+      absl::StrCat("rpc=", method_, " principal=",
+                   principal_.ok() ? principal_->ActorName() : "-", " peer=", context_->peer(),
+                   " status=", absl::StatusCodeToString(result_.code()),
+                   " latency_us=", micros));
+}
+
+grpc::Status RpcCall::Run(Access access, absl::string_view pcn_code, absl::string_view icb_code,
+                          const std::function<absl::Status(const Principal&)>& work) {
+  if (!principal_.ok()) {
+    result_ = principal_.status();
+  } else if (absl::Status allowed = Authorize(*principal_, access, method_, pcn_code, icb_code);
+             !allowed.ok()) {
+    result_ = allowed;
+  } else if (context_->IsCancelled()) {
+    result_ = absl::CancelledError("the call was cancelled or its deadline passed");
+  } else {
+    result_ = work(*principal_);
+  }
+  return ToGrpcStatus(result_);
+}
+
+}  // namespace arrs::services

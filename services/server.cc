@@ -1,0 +1,114 @@
+#include "services/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/admin_service.h"
+#include "services/command_service.h"
+#include "services/query_service.h"
+
+namespace arrs::services {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " file ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool IsLoopback(const std::string& address) {
+  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
+         absl::StartsWith(address, "[::1]:");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("TLS needs both --tls-cert and --tls-key");
+  }
+  if (o.tls_cert_file.empty()) {
+    if (!o.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    if (!IsLoopback(o.listen_address) && !o.allow_insecure_non_loopback) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to listen on ", o.listen_address,
+          " without TLS; give --tls-cert/--tls-key or --allow-insecure-non-loopback"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  absl::StatusOr<std::string> cert = ReadFile(o.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(o.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!o.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadFile(o.tls_client_ca_file, "client CA");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* ledger,
+                                                             const TokenStore* tokens,
+                                                             const ServerOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
+  if (!credentials.ok()) return credentials.status();
+
+  std::unique_ptr<ArrsServer> server(new ArrsServer());
+  server->commands_ = std::make_unique<CommandServiceImpl>(ledger, tokens);
+  server->queries_ = std::make_unique<QueryServiceImpl>(ledger, tokens);
+  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, tokens, options.max_subscribers);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  builder.RegisterService(server->commands_.get());
+  builder.RegisterService(server->queries_.get());
+  builder.RegisterService(server->admin_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("could not listen on ", options.listen_address, " (in use or invalid)"));
+  }
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  if (health != nullptr) health->SetServingStatus(true);
+  return server;
+}
+
+ArrsServer::~ArrsServer() { Shutdown(absl::Seconds(5)); }
+
+void ArrsServer::Shutdown(absl::Duration grace) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(false);
+  }
+  admin_->StopSubscriptions();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::microseconds(absl::ToInt64Microseconds(grace)));
+  server_->Wait();
+}
+
+void ArrsServer::Wait() { server_->Wait(); }
+
+}  // namespace arrs::services

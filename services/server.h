@@ -1,0 +1,70 @@
+// ArrsServer: wires the ledger, the token store and the three services into a gRPC
+// server with health checking and reflection. arrsd's main and the integration tests
+// both use it.
+#ifndef ARRS_SERVICES_SERVER_H_
+#define ARRS_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace arrs::engine {
+class Ledger;
+}
+
+namespace arrs::services {
+
+class TokenStore;
+class CommandServiceImpl;
+class QueryServiceImpl;
+class AdminServiceImpl;
+
+struct ServerOptions {
+  // host:port; port 0 picks a free one (see ArrsServer::port()).
+  std::string listen_address = "127.0.0.1:50151";
+  // Without TLS only loopback addresses are accepted unless this is set.
+  bool allow_insecure_non_loopback = false;
+  // PEM files; TLS is on when cert and key are given.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // PEM CA bundle to verify client certificates; when set, clients must present one.
+  std::string tls_client_ca_file;
+  int max_message_bytes = 16 << 20;
+  int max_concurrent_streams = 64;
+  int max_subscribers = 32;
+};
+
+class ArrsServer {
+ public:
+  // Starts serving `ledger` (not owned; must outlive the server).
+  static absl::StatusOr<std::unique_ptr<ArrsServer>> Start(engine::Ledger* ledger,
+                                                           const TokenStore* tokens,
+                                                           const ServerOptions& options);
+  ~ArrsServer();
+
+  int port() const { return port_; }
+  // Stops accepting calls, lets in-flight calls finish within `grace`, then cancels the
+  // rest. Idempotent.
+  void Shutdown(absl::Duration grace);
+  void Wait();
+
+ private:
+  ArrsServer() = default;
+
+  std::unique_ptr<CommandServiceImpl> commands_;
+  std::unique_ptr<QueryServiceImpl> queries_;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace arrs::services
+
+#endif  // ARRS_SERVICES_SERVER_H_
