@@ -123,6 +123,13 @@ class EventLog {
   // The event at `position`; NOT_FOUND beyond the head.
   virtual absl::StatusOr<v1::Event> Get(uint64_t position) const = 0;
 
+  // The result of the request with this idempotency key if it was committed (deduplicated
+  // = true, as a retry would get), nullopt if the key is unused; INVALID_ARGUMENT for a
+  // malformed id. Nothing is written.
+  // Lets a caller skip deciding a command whose request id was already served.
+  virtual absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      const std::string& request_id) const = 0;
+
   virtual Head head() const = 0;
   // Current version of `stream` (0 when it has no events).
   virtual absl::StatusOr<uint64_t> StreamVersion(const std::string& stream) const = 0;

@@ -180,6 +180,24 @@ class RocksEventLog final : public EventLog {
     return ReadEvent(position, &value);
   }
 
+  absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      const std::string& request_id) const override {
+    if (request_id.empty() || request_id.size() > kMaxIdBytes) {
+      return absl::InvalidArgumentError(absl::StrCat("request_id must be 1..", kMaxIdBytes,
+                                                     " bytes, got ", request_id.size()));
+    }
+    const uint64_t head = PublishedPosition();
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), requests_, request_id, &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocks(s, "reading request ids");
+    absl::StatusOr<RequestRecord> record = DecodeRequestRecord(value);
+    if (!record.ok()) return record.status();
+    if (record->last_position > head) return std::nullopt;  // written, not yet published
+    return AppendResult{record->first_position, record->last_position, record->stream_version,
+                        /*deduplicated=*/true};
+  }
+
   Head head() const override {
     absl::MutexLock lock(&state_mu_);
     return head_;
