@@ -204,6 +204,24 @@ TEST_F(EventLogAppendTest, RepeatedRequestIdReturnsFirstResult) {
   EXPECT_EQ(log_->Stats().appended_requests, 2u);
 }
 
+TEST_F(EventLogAppendTest, FindRequestReportsCommittedRequests) {
+  auto missing = log_->FindRequest("r1");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(log_->Append(MakeRequest("pcn/B", "r0", 1)).ok());
+  auto first = log_->Append(MakeRequest("pcn/A", "r1", 2));
+  ASSERT_TRUE(first.ok());
+  auto found = log_->FindRequest("r1");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_TRUE((*found)->deduplicated);
+  EXPECT_EQ((*found)->first_position, 2u);
+  EXPECT_EQ((*found)->last_position, 3u);
+  EXPECT_EQ((*found)->stream_version, 2u);
+  EXPECT_EQ(log_->FindRequest("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->head().position, 3u);
+}
+
 TEST_F(EventLogAppendTest, InvalidInputsWriteNothingAndNameTheField) {
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "ok", 1)).ok());
   struct Case {
