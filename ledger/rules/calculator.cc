@@ -1,0 +1,406 @@
+#include "ledger/rules/calculator.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "ledger/rules/fixed_point.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::rules {
+namespace {
+
+using internal::ExactPence;
+using internal::i128;
+using internal::I128ToString;
+
+constexpr int kMaxDays = 31;
+
+std::string RoleName(v1::Role role) { return v1::Role_Name(role); }
+std::string Range(absl::CivilDay a, absl::CivilDay b) {
+  return a == b ? FormatCivilDay(a) : absl::StrCat(FormatCivilDay(a), "..", FormatCivilDay(b));
+}
+
+// What one day of the month contributes.
+struct Day {
+  int32_t wte_bp = 0;     // paid WTE (0 = not in post)
+  bool eligible = false;  // inside the role's eligibility window
+  int amount = -1;        // index into RoleRule.max_amounts, -1 = none
+};
+
+class Pricer {
+ public:
+  Pricer(const RuleBook& book, const LineInput& in, uint64_t known_at)
+      : book_(book), in_(in), known_at_(known_at) {}
+
+  LinePrice Run() {
+    first_ = FirstDayOfMonth(in_.month);
+    dim_ = DaysInMonth(first_);
+    Say(absl::StrCat("Claim line: ", RoleName(in_.role), ", month ",
+                     FormatCivilDay(first_).substr(0, 7), " (", dim_, " days), claimed ",
+                     FormatPounds(in_.claimed_pence), "."));
+    if (std::optional<std::string> bad = ReadSegments()) {
+      return Finish(v1::LINE_OUTCOME_UNSPECIFIED, *bad);
+    }
+    if (!AnyInPost()) {
+      return Finish(v1::NOT_IN_POST,
+                    absl::StrCat("NOT IN POST: no day of ", Range(first_, Day(dim_ - 1)),
+                                 " has paid WTE above 0 in the in-post segments given."));
+    }
+    if (std::optional<std::string> why = FindRole()) {
+      return Finish(v1::ROLE_NOT_ELIGIBLE, *why);
+    }
+    // Definitive refusals (cap, baseline) come before "maximum unknown", which a later
+    // rule version can cure.
+    if (std::optional<std::string> why = CheckCaps()) return Finish(v1::CAP_EXCEEDED, *why);
+    if (std::optional<std::string> why = CheckAdditional()) {
+      return Finish(v1::NOT_ADDITIONAL, *why);
+    }
+    if (std::optional<std::string> why = FindAmounts()) {
+      return Finish(v1::MAXIMUM_UNKNOWN, *why);
+    }
+    ComputeAmounts();
+    return CheckSum();
+  }
+
+ private:
+  absl::CivilDay Day(int i) const { return first_ + i; }
+  void Say(std::string line) { lines_.push_back(std::move(line)); }
+
+  LinePrice Finish(v1::LineOutcome outcome, const std::string& reason) {
+    out_.outcome = outcome;
+    if (outcome != v1::APPROVED && outcome != v1::PARTIALLY_APPROVED) out_.approved_pence = 0;
+    Say(reason);
+    Say(absl::StrCat("Outcome: ", v1::LineOutcome_Name(outcome), ", approved ",
+                     FormatPounds(out_.approved_pence), "."));
+    out_.explanation = absl::StrJoin(lines_, "\n");
+    return std::move(out_);
+  }
+
+  // Fills days_[].wte_bp from the segments; a message when the input makes no sense.
+  std::optional<std::string> ReadSegments() {
+    if (in_.claimed_pence < 0) {
+      return absl::StrCat("INVALID INPUT: claimed amount ", in_.claimed_pence,
+                          " pence is negative.");
+    }
+    if (in_.role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(in_.role)) {
+      return absl::StrCat("INVALID INPUT: role ", static_cast<int>(in_.role),
+                          " is unknown or unspecified.");
+    }
+    std::vector<bool> covered(dim_, false);
+    for (const PostSegment& s : in_.in_post) {
+      if (s.to < s.from || s.wte_bp < 0 || s.wte_bp > kWholeTimeBp) {
+        return absl::StrCat("INVALID INPUT: in-post segment ", Range(s.from, s.to), " at ",
+                            s.wte_bp, " WTE basis points (needs from <= to, WTE 0..1.0).");
+      }
+      for (int i = 0; i < dim_; ++i) {
+        if (Day(i) < s.from || Day(i) > s.to) continue;
+        if (covered[i]) {
+          return absl::StrCat("INVALID INPUT: in-post segments overlap on ",
+                              FormatCivilDay(Day(i)), ".");
+        }
+        covered[i] = true;
+        days_[i].wte_bp = s.wte_bp;
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool AnyInPost() const {
+    for (int i = 0; i < dim_; ++i) {
+      if (days_[i].wte_bp > 0) return true;
+    }
+    return false;
+  }
+
+  // The first and last in-post day, for messages.
+  std::string InPostText() const {
+    int a = -1, b = -1;
+    for (int i = 0; i < dim_; ++i) {
+      if (days_[i].wte_bp > 0) {
+        if (a < 0) a = i;
+        b = i;
+      }
+    }
+    return Range(Day(a), Day(b));
+  }
+
+  std::optional<std::string> FindRole() {
+    const int fy = FinancialYearOf(first_);
+    in_force_ = book_.InForce(fy, known_at_);
+    if (!in_force_) {
+      return absl::StrCat("ROLE NOT ELIGIBLE: no rule version for ", FormatFinancialYear(fy),
+                          " is published (as known at log position ", KnownAtText(),
+                          "), so ", RoleName(in_.role), " is not reimbursable on ",
+                          InPostText(), ".");
+    }
+    const v1::FinancialYearRules& rules = *in_force_.rules;
+    out_.rule_versions.push_back(rules.version());
+    Say(absl::StrCat("Rules: version \"", rules.version(), "\" for ", FormatFinancialYear(fy),
+                     ", published at log position ", in_force_.published_at,
+                     " (as known at log position ", KnownAtText(), ")."));
+    for (const v1::RoleRule& r : rules.roles()) {
+      if (r.role() == in_.role) role_ = &r;
+    }
+    if (role_ == nullptr) {
+      return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role),
+                          " is not a reimbursable role in ", FormatFinancialYear(fy),
+                          " under rule version \"", rules.version(),
+                          "\"; in post ", InPostText(), ".");
+    }
+    elig_from_ = *ToCivilDay(role_->eligible_from(), "eligible_from");
+    elig_to_ = *ToCivilDay(role_->eligible_to(), "eligible_to");
+    bool any = false;
+    for (int i = 0; i < dim_; ++i) {
+      days_[i].eligible = Day(i) >= elig_from_ && Day(i) <= elig_to_;
+      if (days_[i].eligible && days_[i].wte_bp > 0) {
+        any = true;
+        own_wte_bp_ = std::max(own_wte_bp_, days_[i].wte_bp);
+      }
+    }
+    Say(absl::StrCat("Role rule: ", RoleName(in_.role), " reimbursable ",
+                     Range(elig_from_, elig_to_), ", ", FormatPercentBp(role_->reimbursed_bp()),
+                     role_->maximum_after_percentage() ? " (the maximum caps the reimbursement)"
+                                                       : " of the capped cost",
+                     role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), "."));
+    if (!any) {
+      return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role), " is reimbursable only ",
+                          Range(elig_from_, elig_to_), " in ", FormatFinancialYear(fy),
+                          "; the member is in post ", InPostText(), ", outside that window.");
+    }
+    return std::nullopt;
+  }
+
+  std::string KnownAtText() const {
+    return known_at_ == kLatest ? absl::StrCat("latest = ", book_.position())
+                                : absl::StrCat(known_at_);
+  }
+
+  std::optional<std::string> FindAmounts() {
+    std::vector<std::string> unknown;
+    int run_start = -1;
+    for (int i = 0; i <= dim_; ++i) {
+      bool missing = false;
+      if (i < dim_ && days_[i].eligible && days_[i].wte_bp > 0) {
+        days_[i].amount = AmountOn(Day(i));
+        missing = days_[i].amount < 0 ||
+                  role_->max_amounts(days_[i].amount).unverified() ||
+                  role_->max_amounts(days_[i].amount).annual_max_pence() <= 0;
+      }
+      if (missing && run_start < 0) run_start = i;
+      if (!missing && run_start >= 0) {
+        unknown.push_back(Range(Day(run_start), Day(i - 1)));
+        run_start = -1;
+      }
+    }
+    if (unknown.empty()) return std::nullopt;
+    std::string detail;
+    for (const v1::MaxAmount& m : role_->max_amounts()) {
+      if (m.unverified() && m.annual_max_pence() > 0) {
+        absl::StrAppend(&detail, " A figure of ", FormatPounds(m.annual_max_pence()),
+                        " is recorded but marked unverified (", m.source(), ").");
+      }
+    }
+    return absl::StrCat(
+        "MAXIMUM UNKNOWN: ", RoleName(in_.role), " is eligible but rule version \"",
+        in_force_.rules->version(), "\" (", FormatFinancialYear(in_force_.rules->financial_year()),
+        ", published at log position ", in_force_.published_at,
+        ") has no verified annual maximum for ", absl::StrJoin(unknown, ", "), ".", detail,
+        " A rule version with the published figure must be published before this line can "
+        "be priced.");
+  }
+
+  int AmountOn(absl::CivilDay day) const {
+    for (int j = 0; j < role_->max_amounts_size(); ++j) {
+      const v1::MaxAmount& m = role_->max_amounts(j);
+      absl::StatusOr<absl::CivilDay> from = ToCivilDay(m.effective_from(), "from");
+      absl::StatusOr<absl::CivilDay> to = ToCivilDay(m.effective_to(), "to");
+      if (from.ok() && to.ok() && day >= *from && day <= *to) return j;
+    }
+    return -1;
+  }
+
+  void ComputeAmounts();
+  std::optional<std::string> CheckCaps();
+  std::optional<std::string> CheckAdditional();
+  LinePrice CheckSum();
+
+  const RuleBook& book_;
+  const LineInput& in_;
+  const uint64_t known_at_;
+  absl::CivilDay first_;
+  int dim_ = 0;
+  ::arrs::rules::internal::i128 numerator_ = 0;  // sum of annual pence x wte bp x days
+  int32_t own_wte_bp_ = 0;                       // highest WTE on an eligible day
+  struct Day days_[kMaxDays];
+  RulesInForce in_force_;
+  const v1::RoleRule* role_ = nullptr;
+  absl::CivilDay elig_from_, elig_to_;
+  std::vector<std::string> lines_;
+  LinePrice out_;
+};
+
+void Pricer::ComputeAmounts() {
+  Say("Days in post, split where the WTE, the maximum or eligibility changes:");
+  int i = 0;
+  while (i < dim_) {
+    const struct Day& d = days_[i];
+    int j = i;
+    while (j + 1 < dim_ && days_[j + 1].wte_bp == d.wte_bp &&
+           days_[j + 1].eligible == d.eligible && days_[j + 1].amount == d.amount) {
+      ++j;
+    }
+    const int n = j - i + 1;
+    const std::string when = Range(Day(i), Day(j));
+    if (d.wte_bp == 0) {
+      Say(absl::StrCat("  ", when, ": ", n, " days not in post (0 WTE paid) = 0"));
+    } else if (!d.eligible) {
+      Say(absl::StrCat("  ", when, ": ", n, " days in post but the role is not eligible = 0"));
+    } else {
+      const v1::MaxAmount& m = role_->max_amounts(d.amount);
+      const i128 part = static_cast<i128>(m.annual_max_pence()) * d.wte_bp * n;
+      numerator_ += part;
+      Say(absl::StrCat("  ", when, ": ", n, " days x ", FormatWte(d.wte_bp), " WTE x ",
+                       FormatPounds(m.annual_max_pence()), " a year (maximum in force ",
+                       Range(*ToCivilDay(m.effective_from(), "f"),
+                             *ToCivilDay(m.effective_to(), "t")),
+                       ") = ", I128ToString(m.annual_max_pence()), " p x ", d.wte_bp,
+                       " bp x ", n, " d = ", I128ToString(part)));
+    }
+    i = j + 1;
+  }
+  const i128 den = static_cast<i128>(12) * kWholeTimeBp * dim_;
+  out_.maximum_pence = static_cast<int64_t>(numerator_ / den);
+  Say(absl::StrCat("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ",
+                   dim_, " days = ", I128ToString(den), ") = ", ExactPence(numerator_, den),
+                   " (reported rounded down: ", FormatPounds(out_.maximum_pence), ")."));
+  const int32_t pct = role_->reimbursed_bp();
+  const i128 claimed = in_.claimed_pence;
+  i128 reimb = 0;
+  if (role_->maximum_after_percentage()) {
+    const i128 share = claimed * pct * den;          // claimed x pct, scaled by den x 10000
+    const i128 cap = numerator_ * kHundredPercentBp;  // maximum, same scale
+    reimb = std::min(share, cap) / (den * kHundredPercentBp);
+    Say(absl::StrCat("Reimbursable = min(claimed ", claimed == 0 ? "0" : I128ToString(claimed),
+                     " p x ", FormatPercentBp(pct), " = ",
+                     ExactPence(claimed * pct, kHundredPercentBp), ", maximum ",
+                     ExactPence(numerator_, den), ")"));
+  } else {
+    const i128 capped = std::min(claimed * den, numerator_);  // scaled by den
+    reimb = capped * pct / (den * kHundredPercentBp);
+    Say(absl::StrCat("Capped cost = min(claimed ", I128ToString(claimed), " p, maximum ",
+                     ExactPence(numerator_, den), ") = ", ExactPence(capped, den), "."));
+    Say(absl::StrCat("Reimbursable = ", ExactPence(capped, den), " x ",
+                     FormatPercentBp(pct), " = ", ExactPence(capped * pct, den * 10000)));
+  }
+  out_.reimbursable_pence = static_cast<int64_t>(reimb);
+  Say(absl::StrCat("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
+                   FormatPounds(out_.reimbursable_pence), "."));
+}
+
+std::optional<std::string> Pricer::CheckCaps() {
+  const LineContext& c = in_.context;
+  std::vector<std::string> seen;
+  for (int i = 0; i < dim_; ++i) {
+    if (days_[i].wte_bp == 0 || !days_[i].eligible) continue;
+    std::optional<CapInForce> cap =
+        CapFor(book_, in_.role, Day(i), c.registered_list_size, known_at_);
+    if (!cap) continue;
+    const std::string key = Range(cap->effective_from, cap->effective_to);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    std::vector<std::string> names;
+    for (v1::Role r : cap->roles) names.push_back(RoleName(r));
+    const int64_t used = static_cast<int64_t>(c.cap_wte_ahead_bp) + own_wte_bp_;
+    const std::string what = absl::StrCat(
+        "cap of ", FormatWte(cap->cap_wte_bp), " WTE on ", absl::StrJoin(names, "+"), " (", key,
+        ", list size ", c.registered_list_size, " is ",
+        c.registered_list_size < cap->list_size_threshold ? "below" : "at or above",
+        " the threshold ", cap->list_size_threshold, ", rule version \"", cap->rule_version,
+        "\" published at log position ", cap->published_at, ")");
+    const std::string usage = absl::StrCat(FormatWte(c.cap_wte_ahead_bp),
+                                           " WTE ranked ahead + this member's ",
+                                           FormatWte(own_wte_bp_), " WTE = ", FormatWte(used),
+                                           " WTE");
+    if (cap->unverified) {
+      Say(absl::StrCat("Check cap: unverified ", what, "; ", usage, " — not enforced."));
+    } else if (used > cap->cap_wte_bp) {
+      return absl::StrCat("CAP EXCEEDED: ", what, "; ", usage, " exceeds the cap of ",
+                          FormatWte(cap->cap_wte_bp), " WTE.");
+    } else {
+      Say(absl::StrCat("Check cap: ", what, "; ", usage, ": within the cap."));
+    }
+  }
+  if (seen.empty()) Say(absl::StrCat("Check cap: no cap on ", RoleName(in_.role), "."));
+  return std::nullopt;
+}
+
+std::optional<std::string> Pricer::CheckAdditional() {
+  const LineContext& c = in_.context;
+  bool baseline_role = false;
+  for (int r : in_force_.rules->baseline_roles()) baseline_role = baseline_role || r == in_.role;
+  if (!baseline_role) {
+    Say(absl::StrCat("Check additionality: ", RoleName(in_.role),
+                     " is not a baseline role in this rule version: not tested."));
+    return std::nullopt;
+  }
+  const int64_t through = static_cast<int64_t>(c.role_wte_ahead_bp) + own_wte_bp_;
+  const std::string sums = absl::StrCat(
+      FormatWte(c.role_wte_ahead_bp), " WTE of ", RoleName(in_.role),
+      " ranked ahead + this member's ", FormatWte(own_wte_bp_), " WTE = ", FormatWte(through),
+      " WTE against the PCN's 31 March 2019 baseline of ", FormatWte(c.baseline_wte_bp),
+      " WTE");
+  if (c.baseline_wte_bp > 0 && through <= c.baseline_wte_bp) {
+    return absl::StrCat("NOT ADDITIONAL: ", sums,
+                        ": the member fills a baseline post, which ARRS does not reimburse.");
+  }
+  Say(absl::StrCat("Check additionality: ", sums, ": additional."));
+  return std::nullopt;
+}
+
+LinePrice Pricer::CheckSum() {
+  const int64_t left = in_.context.sum_remaining_pence;
+  const int64_t want = out_.reimbursable_pence;
+  if (left < 0) {
+    return Finish(v1::SUM_EXHAUSTED,
+                  "SUM EXHAUSTED: no Additional Roles Reimbursement Sum is set for the PCN "
+                  "for this financial year.");
+  }
+  if (left == 0) {
+    return Finish(v1::SUM_EXHAUSTED,
+                  "SUM EXHAUSTED: nothing is left of the PCN's Additional Roles "
+                  "Reimbursement Sum for this financial year (£0.00 remaining).");
+  }
+  if (left < want) {
+    out_.approved_pence = left;
+    return Finish(v1::PARTIALLY_APPROVED,
+                  absl::StrCat("Check sum: ", FormatPounds(left),
+                               " remains of the PCN's sum, less than the reimbursable ",
+                               FormatPounds(want), ": approved up to what is left."));
+  }
+  out_.approved_pence = want;
+  return Finish(v1::APPROVED, absl::StrCat("Check sum: ", FormatPounds(left),
+                                           " remains of the PCN's sum: enough."));
+}
+
+}  // namespace
+
+LinePrice PriceLine(const RuleBook& book, const LineInput& in, uint64_t known_at) {
+  return Pricer(book, in, known_at).Run();
+}
+
+void FillAssessedLine(const LinePrice& price, int64_t claimed_pence, v1::AssessedLine* out) {
+  out->set_claimed_pence(claimed_pence);
+  out->set_maximum_pence(price.maximum_pence);
+  out->set_reimbursable_pence(price.reimbursable_pence);
+  out->set_approved_pence(price.approved_pence);
+  out->set_outcome(price.outcome);
+  out->set_explanation(price.explanation);
+  out->clear_rule_versions();
+  for (const std::string& v : price.rule_versions) out->add_rule_versions(v);
+}
+
+}  // namespace arrs::rules

@@ -1,0 +1,100 @@
+// The ARRS reimbursement calculator: prices one claim line (one member of staff, one
+// month) under the rule book in force, and says why.
+//
+// Formula (all integer arithmetic, 128-bit intermediates):
+//
+//   maximum      = sum over each day d of the month on which the member is in post and the
+//                  role is eligible of  annual_max(d) x wte(d)  / (12 x days_in_month)
+//   reimbursable = min(claimed, maximum) x reimbursed percentage
+//                  (roles with maximum_after_percentage, e.g. 2019/20 clinical pharmacists:
+//                   min(claimed x percentage, maximum))
+//
+// annual_max(d) is the role's MaxAmount in force on day d, so the month is split by days at
+// in-post segment boundaries, at mid-month rule changes and at the role's eligibility
+// start/end. WTE is in basis points (10000 = 1.0).
+//
+// ROUNDING RULE (the only one): each line is computed exactly as a fraction and rounded
+// ONCE, at the end, DOWN to whole pence. maximum_pence is reported rounded down too, but
+// reimbursable_pence is computed from the exact maximum, not from the rounded one.
+//
+// Checks, in this order; a failing check returns its outcome with approved_pence = 0 and
+// a reason naming the figures:
+//   NOT_IN_POST         no day of the month with paid WTE > 0
+//   ROLE_NOT_ELIGIBLE   no rule version for the year, the role is not in it, or no in-post
+//                       day falls in the role's eligibility window
+//   CAP_EXCEEDED        a verified cap in force on an eligible in-post day: ranked-ahead
+//                       WTE + this member's highest WTE in the month > cap (unverified caps
+//                       are noted, not enforced)
+//   NOT_ADDITIONAL      role is a baseline role and role_wte_ahead + own WTE <= the PCN's
+//                       31 March 2019 baseline WTE for it (the member fills a baseline post)
+//   MAXIMUM_UNKNOWN     an eligible in-post day has no maximum or an unverified one; a rule
+//                       version with the figure must be published. (Checked after the cap
+//                       and baseline, which are definitive; maximum_pence is then 0.)
+//   SUM_EXHAUSTED       no sum set (sum_remaining_pence = -1) or nothing left (0)
+//   PARTIALLY_APPROVED  approved = sum_remaining_pence < reimbursable
+//   APPROVED            approved = reimbursable
+// Inputs that make no sense (negative claim, segment ending before it starts, overlapping
+// segments, WTE outside 0..1.0) give LINE_OUTCOME_UNSPECIFIED and a message.
+//
+// The explanation is multi-line text an auditor can redo by hand: rule version and the log
+// position that published it, each day range with its annual maximum, WTE and days, the
+// arithmetic, the percentage, the rounding, and each check.
+//
+// Thread-safe: pure functions over a const RuleBook.
+#ifndef ARRS_LEDGER_RULES_CALCULATOR_H_
+#define ARRS_LEDGER_RULES_CALCULATOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "arrs/v1/common.pb.h"
+#include "arrs/v1/events.pb.h"
+#include "ledger/rules/caps.h"
+#include "ledger/rules/entitlement.h"
+#include "ledger/rules/rule_book.h"
+
+namespace arrs::rules {
+
+// Paid WTE on each day of [from, to] (inclusive). Segments of one line must not overlap;
+// days outside every segment are days not in post (or unpaid).
+struct PostSegment {
+  absl::CivilDay from, to;
+  int32_t wte_bp = 0;
+};
+
+// What the calculator needs to know about the PCN and the member's place in it.
+struct LineContext {
+  int64_t registered_list_size = 0;  // for cap thresholds
+  int32_t cap_wte_ahead_bp = 0;      // WTE of other staff in the same cap group ranked ahead
+  int32_t baseline_wte_bp = 0;       // the PCN's 31 March 2019 baseline WTE for this role
+  int32_t role_wte_ahead_bp = 0;     // WTE of same-role staff ranked ahead (hired earlier)
+  int64_t sum_remaining_pence = -1;  // left of the PCN's yearly sum before this line; -1 = none
+};
+
+struct LineInput {
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  absl::CivilDay month;  // any day of the claimed month
+  std::vector<PostSegment> in_post;
+  int64_t claimed_pence = 0;  // actual salary + employer on-costs paid for the month
+  LineContext context;
+};
+
+struct LinePrice {
+  v1::LineOutcome outcome = v1::LINE_OUTCOME_UNSPECIFIED;
+  int64_t maximum_pence = 0;       // before the percentage, rounded down
+  int64_t reimbursable_pence = 0;  // min(claimed, maximum) x percentage, rounded down once
+  int64_t approved_pence = 0;      // after the checks
+  std::string explanation;
+  std::vector<std::string> rule_versions;
+};
+
+LinePrice PriceLine(const RuleBook& book, const LineInput& in, uint64_t known_at = kLatest);
+
+// Copies a priced line into the AssessedLine of a ClaimAssessed event.
+void FillAssessedLine(const LinePrice& price, int64_t claimed_pence, v1::AssessedLine* out);
+
+}  // namespace arrs::rules
+
+#endif  // ARRS_LEDGER_RULES_CALCULATOR_H_
