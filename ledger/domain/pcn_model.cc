@@ -68,10 +68,12 @@ int64_t ClaimModel::ClaimedPence() const {
 
 int64_t ClaimModel::ApprovedLinePence(int32_t line_no) const {
   if (!assessment) return 0;
-  auto reduced = reduced_pence.find(line_no);
-  if (reduced != reduced_pence.end()) return reduced->second;
   for (const v1::AssessedLine& line : assessment->lines()) {
-    if (line.line_no() == line_no) return line.approved_pence();
+    if (line.line_no() != line_no) continue;
+    // A reduction lowers the assessed amount; it never raises a later re-assessment.
+    auto reduced = reduced_pence.find(line_no);
+    return reduced == reduced_pence.end() ? line.approved_pence()
+                                          : std::min(reduced->second, line.approved_pence());
   }
   return 0;
 }
@@ -86,6 +88,7 @@ int64_t ClaimModel::ApprovedPence() const {
 }
 
 const char* ClaimModel::Status() const {
+  if (paid_on && paid_pence > ApprovedPence()) return "overpaid";
   if (paid_on) return "paid";
   if (assessment) return "assessed";
   return "submitted";

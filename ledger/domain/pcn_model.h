@@ -101,6 +101,8 @@ struct ClaimModel {
   int64_t ApprovedPence() const;
   // Approved amount of one line after reductions (0 when not assessed or no such line).
   int64_t ApprovedLinePence(int32_t line_no) const;
+  // "submitted", "assessed", "paid", or "overpaid" when a correction lowered the
+  // approved amount below what was already paid (to be recovered).
   const char* Status() const;
 };
 

@@ -1,10 +1,12 @@
 #include "ledger/engine/ledger.h"
 
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/domain/assess.h"
 #include "ledger/domain/decide.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/engine/ledger_state.h"
@@ -39,6 +41,29 @@ const domain::PcnModel& HeadModel(const LedgerState& s, const std::string& strea
 absl::StatusOr<absl::CivilDay> AsOfOr(const v1::Date& as_of, absl::CivilDay fallback) {
   if (IsUnset(as_of)) return fallback;
   return ToCivilDay(as_of, "as_of");
+}
+
+// When `correction` replaces a claim submission that had been assessed, the assessment of
+// the corrected claim, replacing the old assessment.
+std::optional<v1::Event> ReassessCorrectedClaim(const domain::PcnModel& before,
+                                                const domain::PcnModel& corrected,
+                                                const rules::RuleBook& book,
+                                                const v1::Event& correction) {
+  if (!correction.payload().has_claim_submitted()) return std::nullopt;
+  const std::string& claim_id = correction.payload().claim_submitted().claim_id();
+  auto old_claim = before.claims.find(claim_id);
+  auto new_claim = corrected.claims.find(claim_id);
+  if (old_claim == before.claims.end() || new_claim == corrected.claims.end() ||
+      !old_claim->second.assessment) {
+    return std::nullopt;
+  }
+  v1::Event event;
+  *event.mutable_effective_date() = ToProtoDate(new_claim->second.month);
+  event.set_reason(correction.reason());
+  event.set_corrects(old_claim->second.assessed_position);
+  *event.mutable_payload()->mutable_claim_assessed() =
+      domain::AssessClaim(corrected, book, new_claim->second, UINT64_MAX);
+  return event;
 }
 
 }  // namespace
@@ -181,8 +206,18 @@ absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
                    tentative.set_position(s.head_position + 1);
                    tentative.set_stream_version(events.size() + 1);
                    events.push_back(&tentative);
-                   absl::Status holds = domain::CheckPaidClaimsStillHold(
-                       domain::FoldPcn(events, UINT64_MAX), s.rules);
+                   domain::PcnModel corrected = domain::FoldPcn(events, UINT64_MAX);
+                   // A corrected claim is assessed again, in the same atomic append: the
+                   // new assessment replaces the old one.
+                   if (std::optional<v1::Event> reassessed = ReassessCorrectedClaim(
+                           HeadModel(s, stream), corrected, s.rules, tentative)) {
+                     decided->push_back(*reassessed);
+                     reassessed->set_position(s.head_position + 2);
+                     reassessed->set_stream_version(events.size() + 1);
+                     events.push_back(&*reassessed);
+                     corrected = domain::FoldPcn(events, UINT64_MAX);
+                   }
+                   absl::Status holds = domain::CheckPaidClaimsStillHold(corrected, s.rules);
                    if (!holds.ok()) return holds;
                    return decided;
                  });

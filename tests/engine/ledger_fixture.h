@@ -1,0 +1,162 @@
+// A Ledger in a fresh temporary folder with the shipped rule book published, and
+// shorthand for the commands the engine tests issue.
+#ifndef ARRS_TESTS_ENGINE_LEDGER_FIXTURE_H_
+#define ARRS_TESTS_ENGINE_LEDGER_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/engine/ledger.h"
+#include "ledger/util/civil_date.h"
+
+namespace arrs::testing_support {
+
+inline v1::Date D(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
+
+class LedgerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("arrs-engine-", getpid(), "-", counter++);
+    std::filesystem::remove_all(dir_);
+    Open();
+    absl::StatusOr<int> published =
+        ledger_->PublishRulesDir(std::string(ARRS_SOURCE_DIR) + "/rules", "test:rules");
+    ASSERT_TRUE(published.ok()) << published.status();
+    ASSERT_EQ(*published, 7);
+  }
+  void TearDown() override {
+    ledger_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    absl::StatusOr<std::unique_ptr<engine::Ledger>> opened = engine::Ledger::Open(dir_.string());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    ledger_ = *std::move(opened);
+  }
+  void Reopen() {
+    ledger_.reset();
+    Open();
+  }
+  uint64_t Head() { return ledger_->log().head().position; }
+  std::string NextId() { return absl::StrCat("req-", ++request_counter_); }
+
+  v1::CommandHeader Header(const std::string& reason = "") {
+    v1::CommandHeader h;
+    h.set_request_id(NextId());
+    h.set_reason(reason);
+    return h;
+  }
+
+  void Register(const std::string& pcn, const std::string& icb, int64_t list_size,
+                int64_t sum_pence_2023 = 0) {
+    v1::RegisterPcnRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn);
+    r.set_name(absl::StrCat("PCN ", pcn));
+    r.set_icb_code(icb);
+    *r.mutable_effective_date() = D(2019, 7, 1);
+    v1::Practice* p = r.add_member_practices();
+    p->set_ods_code(absl::StrCat("P", pcn.substr(1)));
+    p->set_name("Practice");
+    ASSERT_TRUE(ledger_->RegisterPcn("test:admin", r).ok());
+    v1::RecordListSizeRequest l;
+    *l.mutable_header() = Header();
+    l.set_pcn_code(pcn);
+    *l.mutable_reference_date() = D(2019, 1, 1);
+    l.set_registered_list_size(list_size);
+    l.set_weighted_population_milli(list_size * 1000);
+    ASSERT_TRUE(ledger_->RecordListSize("test:pcn", l).ok());
+    if (sum_pence_2023 > 0) {
+      for (int year = 2019; year <= 2025; ++year) {
+        v1::SetEntitlementRequest e;
+        *e.mutable_header() = Header();
+        e.set_pcn_code(pcn);
+        e.set_financial_year(year);
+        e.set_sum_pence(sum_pence_2023);
+        ASSERT_TRUE(ledger_->SetEntitlement("test:icb", e).ok());
+      }
+    }
+  }
+
+  absl::StatusOr<v1::CommandResult> Hire(const std::string& pcn, const std::string& staff,
+                                         v1::Role role, v1::Date hired, int32_t wte_bp,
+                                         int64_t salary_pence = 5000000,
+                                         int64_t on_costs_pence = 1200000) {
+    v1::HireStaffRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn);
+    r.set_staff_id(staff);
+    r.set_role(role);
+    r.set_band("7");
+    r.set_employment_model(v1::LEAD_PRACTICE);
+    *r.mutable_hire_date() = hired;
+    r.set_wte_bp(wte_bp);
+    r.set_annual_salary_pence(salary_pence);
+    r.set_annual_on_costs_pence(on_costs_pence);
+    return ledger_->HireStaff("test:pcn", r);
+  }
+
+  absl::StatusOr<v1::CommandResult> Claim(const std::string& pcn, const std::string& claim,
+                                          v1::Date month,
+                                          std::vector<std::pair<std::string, int64_t>> lines) {
+    v1::SubmitClaimRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn);
+    r.set_claim_id(claim);
+    *r.mutable_month() = month;
+    int n = 0;
+    for (const auto& [staff, cost] : lines) {
+      v1::ClaimLine* line = r.add_lines();
+      line->set_line_no(++n);
+      line->set_staff_id(staff);
+      line->set_actual_cost_pence(cost);
+    }
+    return ledger_->SubmitClaim("test:pcn", r);
+  }
+
+  absl::StatusOr<v1::CommandResult> Assess(const std::string& pcn, const std::string& claim) {
+    v1::AssessClaimRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn);
+    r.set_claim_id(claim);
+    return ledger_->AssessClaim("test:icb", r);
+  }
+
+  absl::StatusOr<v1::CommandResult> Pay(const std::string& pcn, const std::string& claim,
+                                        v1::Date on, int64_t amount) {
+    v1::PayClaimRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn);
+    r.set_claim_id(claim);
+    *r.mutable_paid_on() = on;
+    r.set_amount_pence(amount);
+    r.set_payment_reference("BACS-1");
+    return ledger_->PayClaim("test:icb", r);
+  }
+
+  v1::Balance Balance(const std::string& pcn, int year, v1::Date as_of, uint64_t known_at = 0) {
+    v1::BalanceRequest r;
+    r.set_pcn_code(pcn);
+    r.set_financial_year(year);
+    *r.mutable_as_of() = as_of;
+    if (known_at) r.mutable_known_at()->set_position(known_at);
+    absl::StatusOr<v1::Balance> b = ledger_->GetBalance(r);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? *b : v1::Balance();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<engine::Ledger> ledger_;
+  int request_counter_ = 0;
+};
+
+}  // namespace arrs::testing_support
+
+#endif  // ARRS_TESTS_ENGINE_LEDGER_FIXTURE_H_
