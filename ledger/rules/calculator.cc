@@ -287,7 +287,8 @@ void Pricer::ComputeAmounts() {
     Say(absl::StrCat("Reimbursable = min(claimed ", claimed == 0 ? "0" : I128ToString(claimed),
                      " p x ", FormatPercentBp(pct), " = ",
                      ExactPence(claimed * pct, kHundredPercentBp), ", maximum ",
-                     ExactPence(numerator_, den), ")"));
+                     ExactPence(numerator_, den), ") = ",
+                     ExactPence(std::min(share, cap), den * kHundredPercentBp)));
   } else {
     const i128 capped = std::min(claimed * den, numerator_);  // scaled by den
     reimb = capped * pct / (den * kHundredPercentBp);
