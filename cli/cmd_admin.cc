@@ -1,0 +1,252 @@
+// arrsctl correct | rules publish | subscribe | backup | stats | token-hash
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "cli/describe.h"
+#include "cli/table.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace arrs::cli {
+namespace {
+
+absl::StatusOr<std::string> ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Protobuf text format or JSON (a leading '{'); "@FILE" reads the text from FILE.
+absl::Status ParseMessageArg(const std::string& arg, google::protobuf::Message* out) {
+  std::string text = arg;
+  if (!arg.empty() && arg[0] == '@') {
+    absl::StatusOr<std::string> file = ReadFileText(arg.substr(1));
+    if (!file.ok()) return absl::InvalidArgumentError(file.status().message());
+    text = *file;
+  }
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    auto status = google::protobuf::util::JsonStringToMessage(text, out);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("not valid JSON for ", out->GetTypeName(), ": ", status.ToString()));
+    }
+    return absl::OkStatus();
+  }
+  if (!google::protobuf::TextFormat::ParseFromString(text, out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not valid protobuf text for ", out->GetTypeName()));
+  }
+  return absl::OkStatus();
+}
+
+struct CorrectOptions {
+  std::string pcn, replacement, effective;
+  uint64_t position = 0;
+  bool reverse = false;
+};
+
+int RunCorrect(Context& ctx, const CorrectOptions& o) {
+  if (o.reverse == !o.replacement.empty()) {
+    return ReportError(absl::InvalidArgumentError("give exactly one of --reverse or --replace"));
+  }
+  if (ctx.options.reason.empty()) {
+    return ReportError(absl::InvalidArgumentError("--reason is required for a correction"));
+  }
+  v1::CorrectRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_corrects_position(o.position);
+  if (o.reverse) {
+    req.set_reverse(true);
+  } else {
+    absl::Status parsed = ParseMessageArg(o.replacement, req.mutable_replacement());
+    if (!parsed.ok()) return ReportError(parsed);
+  }
+  ARG_OR_RETURN(effective, ParseDateArg(o.effective, "--effective"));
+  *req.mutable_effective_date() = effective;
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->Correct(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "correct");
+  return PrintCommandResult(ctx, result,
+                            absl::StrCat("position ", o.position,
+                                         o.reverse ? " reversed" : " replaced"));
+}
+
+struct PublishOptions {
+  std::string file;
+};
+
+int RunPublish(Context& ctx, const PublishOptions& o) {
+  ARG_OR_RETURN(text, ReadFileText(o.file));
+  v1::PublishRulesRequest req;
+  *req.mutable_header() = ctx.Header();
+  absl::Status parsed = ParseMessageArg(text, req.mutable_rules());
+  if (!parsed.ok()) return ReportError(parsed);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->PublishRules(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "rules publish");
+  return PrintCommandResult(ctx, result,
+                            absl::StrCat("rules ", req.rules().version(), " published"));
+}
+
+struct SubscribeOptions {
+  uint64_t from = 1;
+  uint64_t limit = 0;
+};
+
+int RunSubscribe(Context& ctx, const SubscribeOptions& o) {
+  v1::SubscribeRequest req;
+  req.set_from_position(o.from);
+  grpc::ClientContext call;
+  if (!ctx.options.token.empty()) call.AddMetadata("authorization", "Bearer " + ctx.options.token);
+  auto reader = ctx.admin()->Subscribe(&call, req);
+  const OutputFormat format = ctx.format();
+  if (format == OutputFormat::kCsv) {
+    std::printf("position,recorded_at,effective,stream,actor,event,what,reason,corrects\n");
+  }
+  uint64_t seen = 0;
+  v1::Event event;
+  while (reader->Read(&event)) {
+    if (format == OutputFormat::kJson) {
+      std::printf("%s\n", ToJson(event, false).c_str());
+    } else {
+      std::vector<std::string> cells = {
+          absl::StrCat(event.position()), MicrosText(event.recorded_at_micros()),
+          DateText(event.effective_date()), event.stream(), event.actor(), EventKind(event),
+          DescribePayload(event), event.reason(),
+          event.corrects() ? absl::StrCat(event.corrects()) : ""};
+      std::string line;
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (format == OutputFormat::kCsv) {
+          absl::StrAppend(&line, i ? "," : "", CsvField(cells[i]));
+        } else if (!cells[i].empty() || i < 6) {
+          absl::StrAppend(&line, i ? "  " : "", cells[i]);
+        }
+      }
+      std::printf("%s\n", line.c_str());
+    }
+    std::fflush(stdout);
+    if (o.limit > 0 && ++seen >= o.limit) {
+      call.TryCancel();
+      break;
+    }
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok() && !(o.limit > 0 && seen >= o.limit)) return ReportRpcError(s, "subscribe");
+  return kExitOk;
+}
+
+struct BackupOptions {
+  std::string to;
+};
+
+int RunBackup(Context& ctx, const BackupOptions& o) {
+  v1::BackupRequest req;
+  req.set_target_dir(o.to);
+  v1::BackupResponse resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.admin()->Backup(call.get(), req, &resp);
+  if (!s.ok()) return ReportRpcError(s, "backup");
+  Table table({"backup", "head_position", "head_hash"});
+  table.AddRow({resp.target_dir(), absl::StrCat(resp.head_position()),
+                HexText(resp.head_hash())});
+  Emit(ctx, resp, table, {"Backup written on the server (record the head hash):"});
+  return kExitOk;
+}
+
+struct StatsOptions {};
+
+int RunStats(Context& ctx, const StatsOptions&) {
+  v1::StatsResponse resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.admin()->Stats(call.get(), v1::StatsRequest(), &resp);
+  if (!s.ok()) return ReportRpcError(s, "stats");
+  Table table({"stream", "events"});
+  table.RightAlign({1});
+  for (const v1::StreamCount& c : resp.streams()) {
+    table.AddRow({c.stream(), absl::StrCat(c.events())});
+  }
+  Emit(ctx, resp, table,
+       {absl::StrCat("head position ", resp.head_position()),
+        absl::StrCat("head hash     ", HexText(resp.head_hash())),
+        absl::StrCat("data bytes    ", resp.data_bytes())});
+  return kExitOk;
+}
+
+struct TokenHashOptions {
+  std::string token;
+};
+
+int RunTokenHash(Context&, const TokenHashOptions& o) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(o.token.data()), o.token.size(), digest);
+  std::printf("%s\n",
+              HexText(std::string(reinterpret_cast<char*>(digest), sizeof(digest))).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, Context& ctx) {
+  auto co = std::make_shared<CorrectOptions>();
+  CLI::App* c = app.add_subcommand("correct", "Reverse or replace an earlier event (admin; "
+                                               "--reason required)");
+  c->add_option("pcn", co->pcn, "PCN ODS code")->required();
+  c->add_option("position", co->position, "Log position of the event to correct")->required();
+  c->add_flag("--reverse", co->reverse, "The fact never held");
+  c->add_option("--replace", co->replacement,
+                "The fact as it should have been: a Payload as protobuf text or JSON, or @FILE");
+  c->add_option("--effective", co->effective, "Effective date of the replacement");
+  c->footer(Example(
+      "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered twice\"\n"
+      "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
+      "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: 4650000 "
+      "annual_on_costs_pence: 1162500 }'"));
+  OnRun(c, ctx, co, RunCorrect);
+
+  CLI::App* rules = app.get_subcommand("rules");
+  auto po = std::make_shared<PublishOptions>();
+  c = rules->add_subcommand("publish", "Publish a rule version from a text-format file (admin)");
+  c->add_option("file", po->file, "FinancialYearRules in protobuf text format (or JSON)")
+      ->required();
+  c->footer(Example("  arrsctl rules publish rules/2025-26.textproto"));
+  OnRun(c, ctx, po, RunPublish);
+
+  auto so = std::make_shared<SubscribeOptions>();
+  c = app.add_subcommand("subscribe", "Print every event from a position, then live events");
+  c->add_option("--from", so->from, "First log position")->capture_default_str();
+  c->add_option("--limit", so->limit, "Stop after this many events (default: follow)");
+  c->footer(Example("  arrsctl subscribe --from 1 --limit 20\n"
+                    "  arrsctl subscribe --from 500 --json | jq ."));
+  OnRun(c, ctx, so, RunSubscribe);
+
+  auto bo = std::make_shared<BackupOptions>();
+  c = app.add_subcommand("backup", "Write a consistent backup of the ledger on the server "
+                                    "(admin)");
+  c->add_option("--to", bo->to, "Backup folder on the server; must not exist")->required();
+  c->footer(Example("  arrsctl backup --to /var/backups/arrs/2025-04-01"));
+  OnRun(c, ctx, bo, RunBackup);
+
+  auto st = std::make_shared<StatsOptions>();
+  c = app.add_subcommand("stats", "Head position and hash, size, events per stream");
+  c->footer(Example("  arrsctl stats --csv"));
+  OnRun(c, ctx, st, RunStats);
+
+  auto th = std::make_shared<TokenHashOptions>();
+  c = app.add_subcommand("token-hash", "Print the SHA-256 of a token for the tokens file");
+  c->add_option("token", th->token, "The token")->required();
+  c->footer(Example("  arrsctl token-hash \"$(openssl rand -hex 24)\""));
+  OnRun(c, ctx, th, RunTokenHash);
+}
+
+}  // namespace arrs::cli

@@ -1,0 +1,63 @@
+// arrsctl audit: who recorded what, when, why, from when it holds, and what corrected it.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/commands.h"
+#include "cli/describe.h"
+#include "cli/table.h"
+
+namespace arrs::cli {
+namespace {
+
+struct AuditOptions {
+  std::string pcn, staff, claim;
+};
+
+int RunAudit(Context& ctx, const AuditOptions& o) {
+  v1::AuditRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_staff_id(o.staff);
+  req.set_claim_id(o.claim);
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_known_at() = known_at;
+  v1::AuditTrail trail;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetAuditTrail(call.get(), req, &trail);
+  if (!s.ok()) return ReportRpcError(s, "audit");
+  Table table({"position", "recorded_at", "effective", "actor", "event", "what", "reason",
+               "corrects", "corrected_by", "in_force"});
+  table.RightAlign({0, 7});
+  for (const v1::AuditEntry& e : trail.entries()) {
+    const v1::Event& ev = e.event();
+    std::vector<std::string> by;
+    for (uint64_t p : e.corrected_by()) by.push_back(absl::StrCat(p));
+    table.AddRow({absl::StrCat(ev.position()), MicrosText(ev.recorded_at_micros()),
+                  DateText(ev.effective_date()), ev.actor(), EventKind(ev),
+                  DescribePayload(ev), ev.reason(),
+                  ev.corrects() ? absl::StrCat(ev.corrects()) : "",
+                  absl::StrJoin(by, " "), e.cancelled() ? "no (corrected)" : "yes"});
+  }
+  std::string scope = absl::StrCat("PCN ", o.pcn);
+  if (!o.staff.empty()) absl::StrAppend(&scope, " staff ", o.staff);
+  if (!o.claim.empty()) absl::StrAppend(&scope, " claim ", o.claim);
+  Emit(ctx, trail, table,
+       {absl::StrCat("Audit trail of ", scope, " (as known at log position ",
+                     trail.computed_at_position(), ")")},
+       {absl::StrCat(trail.entries_size(), " events")});
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddAuditCommands(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* c = app.add_subcommand("audit", "Every recorded fact of a PCN, a member of staff or "
+                                             "a claim: actor, reason, times, corrections");
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->add_option("--staff", o->staff, "Only events about this staff id");
+  c->add_option("--claim", o->claim, "Only events about this claim id");
+  c->footer(Example("  arrsctl audit U10001 --staff CP-001\n"
+                    "  arrsctl audit U10001 --claim 2023-10 --csv > audit.csv"));
+  OnRun(c, ctx, o, RunAudit);
+}
+
+}  // namespace arrs::cli

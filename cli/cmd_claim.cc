@@ -1,0 +1,153 @@
+// arrsctl claim submit | assess | reduce | pay
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "ledger/util/money.h"
+
+namespace arrs::cli {
+namespace {
+
+struct ClaimOptions {
+  std::string pcn, claim, month, approved, paid_on, amount, reference;
+  std::vector<std::string> lines;  // STAFF=POUNDS
+  int line_no = 0;
+};
+
+int RunSubmit(Context& ctx, const ClaimOptions& o) {
+  v1::SubmitClaimRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  ARG_OR_RETURN(month, ParseMonthArg(o.month, "--month"));
+  *req.mutable_month() = month;
+  int n = 0;
+  for (const std::string& text : o.lines) {
+    std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('=', 1));
+    if (parts.size() != 2) {
+      return ReportError(absl::InvalidArgumentError(
+          absl::StrCat("--line: \"", text, "\" is not STAFF_ID=AMOUNT (e.g. CP-001=4850.00)")));
+    }
+    ARG_OR_RETURN(cost, ParsePoundsArg(parts[1], "--line"));
+    v1::ClaimLine* line = req.add_lines();
+    line->set_line_no(++n);
+    line->set_staff_id(parts[0]);
+    line->set_actual_cost_pence(cost);
+  }
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->SubmitClaim(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "claim submit");
+  return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " submitted"));
+}
+
+int RunAssess(Context& ctx, const ClaimOptions& o) {
+  v1::AssessClaimRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->AssessClaim(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "claim assess");
+  if (!result.has_assessment()) {
+    return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " assessed"));
+  }
+  Table table({"line", "staff", "claimed", "maximum", "reimbursable", "approved", "outcome"});
+  table.RightAlign({0, 2, 3, 4, 5});
+  for (const v1::AssessedLine& l : result.assessment().lines()) {
+    table.AddRow({absl::StrCat(l.line_no()), l.staff_id(), FormatPounds(l.claimed_pence()),
+                  FormatPounds(l.maximum_pence()), FormatPounds(l.reimbursable_pence()),
+                  FormatPounds(l.approved_pence()), OutcomeName(l.outcome())});
+  }
+  Emit(ctx, result, table,
+       {absl::StrCat("claim ", o.claim, " assessed at log position ", result.last_position())},
+       {absl::StrCat("approved total: ", FormatPounds(result.assessment().total_approved_pence())),
+        absl::StrCat("details: arrsctl explain ", o.pcn, " ", o.claim)});
+  return kExitOk;
+}
+
+int RunReduce(Context& ctx, const ClaimOptions& o) {
+  v1::ReduceClaimLineRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  req.set_line_no(o.line_no);
+  ARG_OR_RETURN(approved, ParsePoundsArg(o.approved, "--approved"));
+  req.set_approved_pence(approved);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->ReduceClaimLine(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "claim reduce");
+  return PrintCommandResult(ctx, result,
+                            absl::StrCat("claim ", o.claim, " line ", o.line_no,
+                                         " reduced to ", FormatPounds(approved)));
+}
+
+int RunPay(Context& ctx, const ClaimOptions& o) {
+  v1::PayClaimRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  ARG_OR_RETURN(paid_on, ParseDateArg(o.paid_on, "--paid-on"));
+  ARG_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"));
+  *req.mutable_paid_on() = paid_on;
+  req.set_amount_pence(amount);
+  req.set_payment_reference(o.reference);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->PayClaim(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "claim pay");
+  return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " paid ",
+                                                      FormatPounds(amount)));
+}
+
+CLI::App* AddClaim(CLI::App* claim, Context& ctx, const std::string& name,
+                   const std::string& help, const std::shared_ptr<ClaimOptions>& o,
+                   int (*run)(Context&, const ClaimOptions&)) {
+  CLI::App* c = claim->add_subcommand(name, help);
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->add_option("claim_id", o->claim, "Claim id, unique within the PCN (e.g. 2024-05)")
+      ->required();
+  OnRun(c, ctx, o, run);
+  return c;
+}
+
+}  // namespace
+
+void AddClaimCommands(CLI::App& app, Context& ctx) {
+  CLI::App* claim = app.add_subcommand("claim", "Submit, assess, reduce and pay monthly claims");
+  claim->require_subcommand(1);
+
+  auto o = std::make_shared<ClaimOptions>();
+  CLI::App* c = AddClaim(claim, ctx, "submit", "Submit a monthly claim (PCN)", o, RunSubmit);
+  c->add_option("--month", o->month, "Month claimed (YYYY-MM)")->required();
+  c->add_option("--line", o->lines, "STAFF_ID=ACTUAL_COST in pounds (repeat)")->required();
+  c->footer(Example("  arrsctl claim submit U10001 2024-05 --month 2024-05 \\\n"
+                    "    --line CP-001=5120.00 --line SPLW-001=2890.50"));
+
+  o = std::make_shared<ClaimOptions>();
+  c = AddClaim(claim, ctx, "assess", "Assess a claim line by line under the rules "
+                                     "(commissioner)", o, RunAssess);
+  c->footer(Example("  arrsctl claim assess U10001 2024-05"));
+
+  o = std::make_shared<ClaimOptions>();
+  c = AddClaim(claim, ctx, "reduce", "Reduce the approved amount of one line (commissioner; "
+                                     "--reason required)", o, RunReduce);
+  c->add_option("--line", o->line_no, "Line number")->required();
+  c->add_option("--approved", o->approved, "New, lower approved amount in pounds")->required();
+  c->footer(Example("  arrsctl claim reduce U10001 2024-05 --line 2 --approved 2500.00 \\\n"
+                    "    --reason \"timesheets show 0.8 WTE worked\""));
+
+  o = std::make_shared<ClaimOptions>();
+  c = AddClaim(claim, ctx, "pay", "Record payment of the approved total (commissioner)", o,
+               RunPay);
+  c->add_option("--paid-on", o->paid_on, "Payment date (YYYY-MM-DD)")->required();
+  c->add_option("--amount", o->amount, "Amount in pounds: the approved total due")->required();
+  c->add_option("--payment-reference", o->reference, "Remittance reference");
+  c->footer(Example("  arrsctl claim pay U10001 2024-05 --paid-on 2024-06-20 --amount 7850.42"));
+}
+
+}  // namespace arrs::cli

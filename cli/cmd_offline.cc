@@ -1,0 +1,223 @@
+// arrsctl verify [--data DIR] | restore | replay: audit a data folder with no server.
+// Offline commands open the folder themselves, so it must not be in use by a running
+// arrsd: work on a backup or a copy.
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "ledger/engine/ledger.h"
+#include "ledger/store/event_log.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::cli {
+namespace {
+
+int PrintVerify(const Context& ctx, const v1::VerifyResponse& r, const std::string& where) {
+  Table table({"ok", "events_checked", "head_position", "head_hash", "first_bad_position",
+               "problem"});
+  table.AddRow({r.ok() ? "OK" : "BROKEN", absl::StrCat(r.events_checked()),
+                absl::StrCat(r.head_position()), HexText(r.head_hash()),
+                r.ok() ? "" : absl::StrCat(r.first_bad_position()), r.problem()});
+  if (ctx.format() == OutputFormat::kTable) {
+    if (r.ok()) {
+      std::printf("OK: %s: %llu events, hash chain intact\nhead position %llu\nhead hash     %s\n",
+                  where.c_str(), static_cast<unsigned long long>(r.events_checked()),
+                  static_cast<unsigned long long>(r.head_position()),
+                  HexText(r.head_hash()).c_str());
+    } else {
+      std::printf("BROKEN: %s: first bad position %llu: %s\n", where.c_str(),
+                  static_cast<unsigned long long>(r.first_bad_position()), r.problem().c_str());
+    }
+  } else {
+    Emit(ctx, r, table);
+  }
+  return r.ok() ? kExitOk : kExitFailed;
+}
+
+absl::StatusOr<v1::VerifyResponse> VerifyFolder(const std::string& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    return absl::NotFoundError(absl::StrCat("no data folder at ", dir));
+  }
+  store::LogOptions options;
+  options.create_if_missing = false;
+  absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(dir, options);
+  if (!log.ok()) return log.status();
+  const store::VerifyReport report = (*log)->Verify();
+  v1::VerifyResponse r;
+  r.set_ok(report.ok);
+  r.set_events_checked(report.events_checked);
+  r.set_first_bad_position(report.first_bad_position);
+  r.set_problem(report.problem);
+  r.set_head_position(report.head.position);
+  r.set_head_hash(report.head.hash);
+  return r;
+}
+
+struct VerifyOptions {
+  std::string data;
+};
+
+int RunVerify(Context& ctx, const VerifyOptions& o) {
+  if (!o.data.empty()) {
+    absl::StatusOr<v1::VerifyResponse> r = VerifyFolder(o.data);
+    if (!r.ok()) {
+      std::fprintf(stderr, "error: %s\n", std::string(r.status().message()).c_str());
+      return kExitFailed;
+    }
+    return PrintVerify(ctx, *r, o.data);
+  }
+  v1::VerifyResponse r;
+  auto call = ctx.NewCall();
+  call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
+  grpc::Status s = ctx.admin()->Verify(call.get(), v1::VerifyRequest(), &r);
+  if (!s.ok()) return ReportRpcError(s, "verify");
+  return PrintVerify(ctx, r, ctx.options.server);
+}
+
+struct RestoreOptions {
+  std::string from, data;
+};
+
+int RunRestore(Context& ctx, const RestoreOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(o.from, ec)) {
+    std::fprintf(stderr, "error: no backup folder at %s\n", o.from.c_str());
+    return kExitFailed;
+  }
+  if (fs::exists(o.data, ec)) {
+    std::fprintf(stderr, "error: %s already exists; restore only into a new folder\n",
+                 o.data.c_str());
+    return kExitFailed;
+  }
+  fs::copy(o.from, o.data, fs::copy_options::recursive, ec);
+  if (ec) {
+    std::fprintf(stderr, "error: copying %s to %s: %s\n", o.from.c_str(), o.data.c_str(),
+                 ec.message().c_str());
+    return kExitFailed;
+  }
+  absl::StatusOr<v1::VerifyResponse> r = VerifyFolder(o.data);
+  if (!r.ok()) {
+    std::fprintf(stderr, "error: restored folder %s does not open: %s\n", o.data.c_str(),
+                 std::string(r.status().message()).c_str());
+    return kExitFailed;
+  }
+  if (ctx.format() == OutputFormat::kTable) std::printf("restored %s -> %s\n", o.from.c_str(),
+                                                        o.data.c_str());
+  return PrintVerify(ctx, *r, o.data);
+}
+
+struct ReplayOptions {
+  std::string data, year;
+  uint64_t to = 0;
+};
+
+int RunReplay(Context& ctx, const ReplayOptions& o) {
+  engine::LedgerOptions options;
+  options.log.create_if_missing = false;
+  if (!std::filesystem::is_directory(o.data)) {
+    std::fprintf(stderr, "error: no data folder at %s\n", o.data.c_str());
+    return kExitFailed;
+  }
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(o.data, options);
+  if (!ledger.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(ledger.status().message()).c_str());
+    return kExitFailed;
+  }
+  const uint64_t head = (*ledger)->log().head().position;
+  if (o.to == 0 || o.to > head) {
+    std::fprintf(stderr, "error: --to %llu is not a position of this log (1..%llu)\n",
+                 static_cast<unsigned long long>(o.to), static_cast<unsigned long long>(head));
+    return kExitUsage;
+  }
+  int first_year = 2019;
+  int last_year = FinancialYearOf(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+  if (!o.year.empty()) {
+    ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+    first_year = last_year = year;
+  }
+  v1::KnownAt known_at;
+  known_at.set_position(o.to);
+  v1::ListPcnsRequest list_req;
+  *list_req.mutable_known_at() = known_at;
+  absl::StatusOr<v1::ListPcnsResponse> pcns = (*ledger)->ListPcns(list_req);
+  if (!pcns.ok()) return ReportError(pcns.status());
+
+  // JSON: one ListPcnsResponse-like document holding the balances.
+  Table table({"pcn", "icb", "staff", "claims", "year", "sum", "claimed", "approved", "paid",
+               "remaining"});
+  table.RightAlign({2, 3, 5, 6, 7, 8, 9});
+  std::string json = "{\"position\": " + absl::StrCat(o.to) + ", \"pcns\": " +
+                     ToJson(*pcns, false) + ", \"balances\": [";
+  bool first = true;
+  for (const v1::PcnSummary& p : pcns->pcns()) {
+    for (int year = first_year; year <= last_year; ++year) {
+      v1::BalanceRequest req;
+      req.set_pcn_code(p.pcn_code());
+      req.set_financial_year(year);
+      *req.mutable_known_at() = known_at;
+      absl::StatusOr<v1::Balance> b = (*ledger)->GetBalance(req);
+      if (!b.ok()) return ReportError(b.status());
+      if (b->sum_pence() == 0 && b->claimed_pence() == 0 && o.year.empty()) continue;
+      table.AddRow({p.pcn_code(), p.icb_code(), absl::StrCat(p.staff_count()),
+                    absl::StrCat(p.claim_count()), FormatFinancialYear(year),
+                    FormatPounds(b->sum_pence()), FormatPounds(b->claimed_pence()),
+                    FormatPounds(b->approved_pence()), FormatPounds(b->paid_pence()),
+                    FormatPounds(b->remaining_pence())});
+      b->clear_claims();
+      absl::StrAppend(&json, first ? "" : ", ", ToJson(*b, false));
+      first = false;
+    }
+  }
+  json += "]}";
+  switch (ctx.format()) {
+    case OutputFormat::kJson:
+      std::printf("%s\n", json.c_str());
+      break;
+    case OutputFormat::kCsv:
+      std::fputs(table.Csv().c_str(), stdout);
+      break;
+    case OutputFormat::kTable:
+      std::printf("Replayed %s to log position %llu of %llu: %d PCNs\n\n", o.data.c_str(),
+                  static_cast<unsigned long long>(o.to), static_cast<unsigned long long>(head),
+                  pcns->pcns_size());
+      std::fputs(table.Aligned().c_str(), stdout);
+      break;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddOfflineCommands(CLI::App& app, Context& ctx) {
+  auto vo = std::make_shared<VerifyOptions>();
+  CLI::App* c = app.add_subcommand("verify", "Check the hash chain (on the server, or offline "
+                                              "on a data folder) and print the head hash");
+  c->add_option("--data", vo->data, "Data folder (a backup or a copy; no server needed)");
+  c->footer(Example("  arrsctl verify\n  arrsctl verify --data /var/backups/arrs/2025-04-01"));
+  OnRun(c, ctx, vo, RunVerify);
+
+  auto ro = std::make_shared<RestoreOptions>();
+  c = app.add_subcommand("restore", "Copy a backup into a new data folder and verify it");
+  c->add_option("--from", ro->from, "Backup folder")->required();
+  c->add_option("--data", ro->data, "New data folder (must not exist)")->required();
+  c->footer(Example("  arrsctl restore --from /var/backups/arrs/2025-04-01 --data /srv/arrs/data"));
+  OnRun(c, ctx, ro, RunRestore);
+
+  auto rp = std::make_shared<ReplayOptions>();
+  c = app.add_subcommand("replay", "Rebuild the PCNs and balances as they stood at a log "
+                                    "position, offline");
+  c->add_option("--data", rp->data, "Data folder (a backup or a copy)")->required();
+  c->add_option("--to", rp->to, "Log position")->required();
+  c->add_option("--year", rp->year, "Only this financial year (default: every year with data)");
+  c->footer(Example("  arrsctl replay --data /var/backups/arrs/2025-04-01 --to 1500"));
+  OnRun(c, ctx, rp, RunReplay);
+}
+
+}  // namespace arrs::cli

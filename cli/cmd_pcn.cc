@@ -1,0 +1,197 @@
+// arrsctl pcn register | list-size | baseline | entitlement | list
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::cli {
+namespace {
+
+struct RegisterOptions {
+  std::string pcn, name, icb, established;
+  std::vector<std::string> practices;
+};
+
+int RunRegister(Context& ctx, const RegisterOptions& o) {
+  v1::RegisterPcnRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_name(o.name);
+  req.set_icb_code(o.icb);
+  ARG_OR_RETURN(established, ParseDateArg(o.established, "--established"));
+  *req.mutable_effective_date() = established;
+  for (const std::string& p : o.practices) {
+    std::vector<std::string> parts = absl::StrSplit(p, absl::MaxSplits('=', 1));
+    v1::Practice* practice = req.add_member_practices();
+    practice->set_ods_code(parts[0]);
+    if (parts.size() > 1) practice->set_name(parts[1]);
+  }
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->RegisterPcn(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "pcn register");
+  return PrintCommandResult(ctx, result, absl::StrCat("PCN ", o.pcn, " registered"));
+}
+
+struct ListSizeOptions {
+  std::string pcn, date, weighted;
+  int64_t list_size = 0;
+};
+
+int RunListSize(Context& ctx, const ListSizeOptions& o) {
+  v1::RecordListSizeRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
+  ARG_OR_RETURN(weighted, ParseMilliArg(o.weighted, "--weighted"));
+  *req.mutable_reference_date() = date;
+  req.set_registered_list_size(o.list_size);
+  req.set_weighted_population_milli(weighted);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->RecordListSize(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "pcn list-size");
+  return PrintCommandResult(ctx, result, absl::StrCat("list size of ", o.pcn, " on ", o.date));
+}
+
+struct BaselineOptions {
+  std::string pcn;
+  std::vector<std::string> roles;  // ROLE=HEADCOUNT:WTE
+};
+
+int RunBaseline(Context& ctx, const BaselineOptions& o) {
+  v1::RecordBaselineRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  for (const std::string& text : o.roles) {
+    std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar("=:"));
+    if (parts.size() != 3) {
+      return ReportError(absl::InvalidArgumentError(absl::StrCat(
+          "--role: \"", text, "\" is not ROLE=HEADCOUNT:WTE (e.g. cp=1:0.6)")));
+    }
+    ARG_OR_RETURN(role, ParseRoleArg(parts[0]));
+    int headcount = 0;
+    if (!absl::SimpleAtoi(parts[1], &headcount)) {
+      return ReportError(absl::InvalidArgumentError(
+          absl::StrCat("--role: headcount \"", parts[1], "\" is not a number")));
+    }
+    ARG_OR_RETURN(wte, ParseWteArg(parts[2], "--role"));
+    v1::RoleBaseline* b = req.add_roles();
+    b->set_role(role);
+    b->set_headcount(headcount);
+    b->set_wte_bp(wte);
+  }
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->RecordBaseline(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "pcn baseline");
+  return PrintCommandResult(ctx, result, absl::StrCat("31 March 2019 baseline of ", o.pcn));
+}
+
+struct EntitlementOptions {
+  std::string pcn, year, sum;
+  bool derive = false;
+};
+
+int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
+  v1::SetEntitlementRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+  req.set_financial_year(year);
+  if (o.derive == !o.sum.empty()) {
+    return ReportError(absl::InvalidArgumentError("give exactly one of --sum or --derive"));
+  }
+  if (o.derive) {
+    req.set_derive_from_weighted_population(true);
+  } else {
+    ARG_OR_RETURN(sum, ParsePoundsArg(o.sum, "--sum"));
+    req.set_sum_pence(sum);
+  }
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->SetEntitlement(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "pcn entitlement");
+  return PrintCommandResult(ctx, result, absl::StrCat("entitlement of ", o.pcn, " for ",
+                                                      FormatFinancialYear(year)));
+}
+
+struct ListOptions {};
+
+int RunList(Context& ctx, const ListOptions&) {
+  v1::ListPcnsRequest req;
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_known_at() = known_at;
+  v1::ListPcnsResponse resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->ListPcns(call.get(), req, &resp);
+  if (!s.ok()) return ReportRpcError(s, "pcn list");
+  Table table({"pcn", "name", "icb", "staff", "claims", "version"});
+  table.RightAlign({3, 4, 5});
+  for (const v1::PcnSummary& p : resp.pcns()) {
+    table.AddRow({p.pcn_code(), p.name(), p.icb_code(), absl::StrCat(p.staff_count()),
+                  absl::StrCat(p.claim_count()), absl::StrCat(p.stream_version())});
+  }
+  Emit(ctx, resp, table, {},
+       {absl::StrCat(resp.pcns_size(), " PCNs, as known at log position ",
+                     resp.computed_at_position())});
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPcnCommands(CLI::App& app, Context& ctx) {
+  CLI::App* pcn = app.add_subcommand("pcn", "Register PCNs and record their list sizes, "
+                                            "baselines and yearly entitlements");
+  pcn->require_subcommand(1);
+
+  auto reg = std::make_shared<RegisterOptions>();
+  CLI::App* c = pcn->add_subcommand("register", "Register a PCN (commissioner)");
+  c->add_option("pcn", reg->pcn, "PCN ODS code")->required();
+  c->add_option("--name", reg->name, "PCN name")->required();
+  c->add_option("--icb", reg->icb, "ICB ODS code")->required();
+  c->add_option("--established", reg->established, "Date established (YYYY-MM-DD)")->required();
+  c->add_option("--practice", reg->practices, "Member practice ODS=Name (repeat)");
+  c->footer(Example("  arrsctl pcn register U10001 --name \"Riverside PCN\" --icb QWE \\\n"
+                    "    --established 2019-07-01 --practice \"B82005=Riverside Surgery\""));
+  OnRun(c, ctx, reg, RunRegister);
+
+  auto ls = std::make_shared<ListSizeOptions>();
+  c = pcn->add_subcommand("list-size", "Record the registered list size and weighted population");
+  c->add_option("pcn", ls->pcn, "PCN ODS code")->required();
+  c->add_option("--date", ls->date, "Reference date (YYYY-MM-DD)")->required();
+  c->add_option("--list-size", ls->list_size, "Registered patients")->required();
+  c->add_option("--weighted", ls->weighted, "Weighted population (up to 3 decimals)")->required();
+  c->footer(Example("  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
+                    "--weighted 29850.250"));
+  OnRun(c, ctx, ls, RunListSize);
+
+  auto bl = std::make_shared<BaselineOptions>();
+  c = pcn->add_subcommand("baseline", "Record the 31 March 2019 workforce baseline");
+  c->add_option("pcn", bl->pcn, "PCN ODS code")->required();
+  c->add_option("--role", bl->roles, "ROLE=HEADCOUNT:WTE (repeat)")->required();
+  c->footer(Example("  arrsctl pcn baseline U10001 --role cp=1:0.4 --role splw=0:0"));
+  OnRun(c, ctx, bl, RunBaseline);
+
+  auto en = std::make_shared<EntitlementOptions>();
+  c = pcn->add_subcommand("entitlement", "Set the yearly Additional Roles Reimbursement Sum");
+  c->add_option("pcn", en->pcn, "PCN ODS code")->required();
+  c->add_option("--year", en->year, "Financial year (2023/24)")->required();
+  c->add_option("--sum", en->sum, "The sum in pounds, as given by the commissioner");
+  c->add_flag("--derive", en->derive, "Derive from the weighted population and the rule book");
+  c->footer(Example("  arrsctl pcn entitlement U10001 --year 2023/24 --derive\n"
+                    "  arrsctl pcn entitlement U10001 --year 2019/20 --sum 92000.00"));
+  OnRun(c, ctx, en, RunEntitlement);
+
+  auto li = std::make_shared<ListOptions>();
+  c = pcn->add_subcommand("list", "List the PCNs you may see");
+  c->footer(Example("  arrsctl pcn list\n  arrsctl pcn list --known-at 120 --json"));
+  OnRun(c, ctx, li, RunList);
+}
+
+}  // namespace arrs::cli

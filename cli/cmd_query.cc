@@ -1,0 +1,304 @@
+// arrsctl balance | caps | workforce | region | explain | rules show
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::cli {
+namespace {
+
+struct QueryOptions {
+  std::string pcn, claim, year, icb;
+  int line_no = 0;
+};
+
+std::string Pos(uint64_t position) { return absl::StrCat("log position ", position); }
+
+int RunBalance(Context& ctx, const QueryOptions& o) {
+  v1::BalanceRequest req;
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+  ARG_OR_RETURN(as_of, AsOfOption(ctx));
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  req.set_financial_year(year);
+  *req.mutable_as_of() = as_of;
+  *req.mutable_known_at() = known_at;
+  v1::Balance b;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetBalance(call.get(), req, &b);
+  if (!s.ok()) return ReportRpcError(s, "balance");
+  Table table({"claim", "month", "status", "claimed", "approved", "paid"});
+  table.RightAlign({3, 4, 5});
+  for (const v1::ClaimSummary& c : b.claims()) {
+    table.AddRow({c.claim_id(), DateText(c.month()).substr(0, 7), c.status(),
+                  FormatPounds(c.claimed_pence()), FormatPounds(c.approved_pence()),
+                  FormatPounds(c.paid_pence())});
+  }
+  std::vector<std::string> title = {
+      absl::StrCat("PCN ", b.pcn_code(), "  financial year ", FormatFinancialYear(year),
+                   "  as of ", DateText(b.as_of()), "  (", Pos(b.computed_at_position()), ")"),
+      absl::StrCat("  reimbursement sum        ", FormatPounds(b.sum_pence())),
+      absl::StrCat("  claimed                  ", FormatPounds(b.claimed_pence())),
+      absl::StrCat("  approved                 ", FormatPounds(b.approved_pence())),
+      absl::StrCat("  paid                     ", FormatPounds(b.paid_pence())),
+      absl::StrCat("  remaining                ", FormatPounds(b.remaining_pence())),
+      absl::StrCat("  forecast to year end     ", FormatPounds(b.forecast_to_year_end_pence())),
+      absl::StrCat("  at risk (unclaimed)      ", FormatPounds(b.at_risk_pence())),
+      absl::StrCat("  full-year effect next yr ",
+                   FormatPounds(b.full_year_effect_next_year_pence()))};
+  Emit(ctx, b, table, title);
+  return kExitOk;
+}
+
+std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
+  std::vector<std::string> names;
+  for (int r : roles) names.push_back(RoleName(static_cast<v1::Role>(r)));
+  return absl::StrJoin(names, " + ");
+}
+
+int RunCaps(Context& ctx, const QueryOptions& o) {
+  v1::CapUsageRequest req;
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(as_of, AsOfOption(ctx));
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_as_of() = as_of;
+  *req.mutable_known_at() = known_at;
+  v1::CapUsage u;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetCapUsage(call.get(), req, &u);
+  if (!s.ok()) return ReportRpcError(s, "caps");
+  Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "staff"});
+  table.RightAlign({1, 2, 3});
+  for (const v1::CapLine& c : u.caps()) {
+    table.AddRow({RoleList(c.roles()), FormatWte(c.cap_wte_bp()), FormatWte(c.used_wte_bp()),
+                  FormatWte(c.cap_wte_bp() - c.used_wte_bp()), c.rule_version(),
+                  absl::StrJoin(c.staff_ids(), " ")});
+  }
+  Emit(ctx, u, table,
+       {absl::StrCat("PCN ", u.pcn_code(), "  caps as of ", DateText(u.as_of()),
+                     "  list size ", u.registered_list_size(), "  (",
+                     Pos(u.computed_at_position()), ")")});
+  return kExitOk;
+}
+
+int RunWorkforce(Context& ctx, const QueryOptions& o) {
+  v1::WorkforceRequest req;
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(as_of, AsOfOption(ctx));
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_as_of() = as_of;
+  *req.mutable_known_at() = known_at;
+  v1::Workforce w;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetWorkforce(call.get(), req, &w);
+  if (!s.ok()) return ReportRpcError(s, "workforce");
+  Table table({"role", "headcount", "wte", "baseline_wte", "additional_wte", "joint", "lead",
+               "third_party"});
+  table.RightAlign({1, 2, 3, 4, 5, 6, 7});
+  for (const v1::WorkforceLine& l : w.roles()) {
+    table.AddRow({RoleName(l.role()), absl::StrCat(l.headcount()), FormatWte(l.wte_bp()),
+                  FormatWte(l.baseline_wte_bp()), FormatWte(l.additional_wte_bp()),
+                  absl::StrCat(l.headcount_member_practices()),
+                  absl::StrCat(l.headcount_lead_practice()),
+                  absl::StrCat(l.headcount_third_party())});
+  }
+  std::vector<std::string> notes;
+  if (ctx.format() == OutputFormat::kTable) {
+    Table staff({"staff", "role", "wte", "employment", "started", "annual_cost"});
+    staff.RightAlign({2, 5});
+    for (const v1::StaffInPost& p : w.staff()) {
+      staff.AddRow({p.staff_id(), RoleName(p.role()), FormatWte(p.wte_bp()),
+                    EmploymentName(p.employment_model()) +
+                        (p.employer_name().empty() ? "" : " (" + p.employer_name() + ")"),
+                    DateText(p.start_date()), FormatPounds(p.annual_cost_pence())});
+    }
+    notes.push_back("Staff in post:");
+    notes.push_back(staff.Aligned());
+  }
+  Emit(ctx, w, table,
+       {absl::StrCat("PCN ", w.pcn_code(), "  workforce as of ", DateText(w.as_of()), "  (",
+                     Pos(w.computed_at_position()), ")")},
+       notes);
+  return kExitOk;
+}
+
+int RunRegion(Context& ctx, const QueryOptions& o) {
+  v1::RegionRequest req;
+  req.set_icb_code(o.icb);
+  ARG_OR_RETURN(as_of, AsOfOption(ctx));
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_as_of() = as_of;
+  *req.mutable_known_at() = known_at;
+  v1::RegionSummary r;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetRegionSummary(call.get(), req, &r);
+  if (!s.ok()) return ReportRpcError(s, "region");
+  Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum"});
+  table.RightAlign({1, 2, 3, 4, 5});
+  auto add = [&](const v1::RegionLine& l, const std::string& name) {
+    table.AddRow({name, absl::StrCat(l.pcn_count()), absl::StrCat(l.headcount()),
+                  FormatWte(l.wte_bp()), FormatPounds(l.approved_pence()),
+                  FormatPounds(l.sum_pence())});
+  };
+  for (const v1::RegionLine& l : r.icbs()) add(l, l.icb_code());
+  if (r.has_national()) add(r.national(), "England");
+  Emit(ctx, r, table,
+       {absl::StrCat("Region summary as of ", DateText(r.as_of()), "  (",
+                     Pos(r.computed_at_position()), ")")});
+  return kExitOk;
+}
+
+int RunExplain(Context& ctx, const QueryOptions& o) {
+  v1::ExplainRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  req.set_line_no(o.line_no);
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_known_at() = known_at;
+  v1::Explanation e;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->ExplainClaim(call.get(), req, &e);
+  if (!s.ok()) return ReportRpcError(s, "explain");
+  Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
+               "approved", "outcome", "explanation"});
+  table.RightAlign({0, 3, 4, 5, 6});
+  for (const v1::AssessedLine& l : e.lines()) {
+    table.AddRow({absl::StrCat(l.line_no()), l.staff_id(), absl::StrJoin(l.rule_versions(), "; "),
+                  FormatPounds(l.claimed_pence()), FormatPounds(l.maximum_pence()),
+                  FormatPounds(l.reimbursable_pence()), FormatPounds(l.approved_pence()),
+                  OutcomeName(l.outcome()), l.explanation()});
+  }
+  if (ctx.format() != OutputFormat::kTable) {
+    Emit(ctx, e, table);
+    return kExitOk;
+  }
+  std::printf("Claim %s of PCN %s (as known at log position %llu)\n", o.claim.c_str(),
+              o.pcn.c_str(), static_cast<unsigned long long>(e.computed_at_position()));
+  for (const v1::AssessedLine& l : e.lines()) {
+    std::printf("\nLine %d  staff %s  rule version %s\n", l.line_no(), l.staff_id().c_str(),
+                absl::StrJoin(l.rule_versions(), ", ").c_str());
+    std::printf("  claimed       %s\n  maximum       %s\n  reimbursable  %s\n"
+                "  approved      %s\n  outcome       %s\n",
+                FormatPounds(l.claimed_pence()).c_str(), FormatPounds(l.maximum_pence()).c_str(),
+                FormatPounds(l.reimbursable_pence()).c_str(),
+                FormatPounds(l.approved_pence()).c_str(), OutcomeName(l.outcome()).c_str());
+    std::printf("  how:\n");
+    for (absl::string_view line : absl::StrSplit(l.explanation(), '\n')) {
+      std::printf("    %s\n", std::string(line).c_str());
+    }
+  }
+  for (const v1::ClaimLineReduced& r : e.reductions()) {
+    std::printf("\nLine %d reduced by the commissioner to %s\n", r.line_no(),
+                FormatPounds(r.approved_pence()).c_str());
+  }
+  return kExitOk;
+}
+
+int RunRulesShow(Context& ctx, const QueryOptions& o) {
+  v1::RulesRequest req;
+  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  req.set_financial_year(year);
+  *req.mutable_known_at() = known_at;
+  v1::RulesResponse r;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetRules(call.get(), req, &r);
+  if (!s.ok()) return ReportRpcError(s, "rules show");
+  const v1::FinancialYearRules& rules = r.rules();
+  Table table({"role", "eligible_from", "eligible_to", "band", "reimbursed", "max_from",
+               "max_to", "annual_max", "verified"});
+  table.RightAlign({4, 7});
+  for (const v1::RoleRule& role : rules.roles()) {
+    if (role.max_amounts().empty()) {
+      table.AddRow({RoleName(role.role()), DateText(role.eligible_from()),
+                    DateText(role.eligible_to()), role.band(),
+                    FormatPercentBp(role.reimbursed_bp()), "", "", "unknown", "no"});
+    }
+    for (const v1::MaxAmount& m : role.max_amounts()) {
+      table.AddRow({RoleName(role.role()), DateText(role.eligible_from()),
+                    DateText(role.eligible_to()), role.band(),
+                    FormatPercentBp(role.reimbursed_bp()), DateText(m.effective_from()),
+                    DateText(m.effective_to()),
+                    m.annual_max_pence() > 0 ? FormatPounds(m.annual_max_pence()) : "unknown",
+                    m.unverified() || m.annual_max_pence() == 0 ? "no" : "yes"});
+    }
+  }
+  std::vector<std::string> title = {
+      absl::StrCat("Rules ", rules.version(), " for ", FormatFinancialYear(rules.financial_year()),
+                   " (published at ", Pos(r.published_at_position()), ")"),
+      rules.summary()};
+  if (rules.entitlement().rate_per_patient_millipence() > 0) {
+    const int64_t rate = rules.entitlement().rate_per_patient_millipence();
+    title.push_back(absl::StrCat("PCN sum: £", rate / 100000, ".",
+                                 absl::StrFormat("%03d", static_cast<int>(rate % 100000 / 100)),
+                                 " per weighted patient"));
+  }
+  std::vector<std::string> notes;
+  for (const v1::CapRule& c : rules.caps()) {
+    notes.push_back(absl::StrCat(
+        "cap: ", RoleList(c.roles()), " ", DateText(c.effective_from()), "..",
+        DateText(c.effective_to()), ": ", FormatWte(c.cap_wte_bp_below()), " WTE below ",
+        c.list_size_threshold(), " patients, ", FormatWte(c.cap_wte_bp_at_or_above()),
+        " WTE at or above", c.unverified() ? " (unverified, not enforced)" : ""));
+  }
+  Emit(ctx, r, table, title, notes);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddQueryCommands(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<QueryOptions>();
+  CLI::App* c = app.add_subcommand("balance", "A PCN's yearly sum: claimed, approved, paid, "
+                                               "remaining, forecast and at risk");
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->add_option("--year", o->year, "Financial year (2023/24)")->required();
+  c->footer(Example("  arrsctl balance U10001 --year 2023/24\n"
+                    "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
+                    "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z"));
+  OnRun(c, ctx, o, RunBalance);
+
+  o = std::make_shared<QueryOptions>();
+  c = app.add_subcommand("caps", "WTE used against each role cap, by list size");
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->footer(Example("  arrsctl caps U10001 --as-of 2023-01-31"));
+  OnRun(c, ctx, o, RunCaps);
+
+  o = std::make_shared<QueryOptions>();
+  c = app.add_subcommand("workforce", "Headcount and WTE by role against the 2019 baseline");
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->footer(Example("  arrsctl workforce U20004 --as-of 2025-03-31"));
+  OnRun(c, ctx, o, RunWorkforce);
+
+  o = std::make_shared<QueryOptions>();
+  c = app.add_subcommand("region", "Workforce and spend per ICB and nationally");
+  c->add_option("--icb", o->icb, "One ICB (default: every ICB you may see)");
+  c->footer(Example("  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json"));
+  OnRun(c, ctx, o, RunRegion);
+
+  o = std::make_shared<QueryOptions>();
+  c = app.add_subcommand("explain", "How a claim line was priced: rule version, figures, "
+                                     "arithmetic");
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->add_option("claim_id", o->claim, "Claim id")->required();
+  c->add_option("--line", o->line_no, "Line number (default: every line)");
+  c->footer(Example("  arrsctl explain U10001 2024-10 --line 1"));
+  OnRun(c, ctx, o, RunExplain);
+
+  CLI::App* rules = app.add_subcommand("rules", "The rule book: show a year, publish a version");
+  rules->require_subcommand(1);
+  o = std::make_shared<QueryOptions>();
+  c = rules->add_subcommand("show", "Show the rules in force for a financial year");
+  c->add_option("--year", o->year, "Financial year (2024/25)")->required();
+  c->footer(Example("  arrsctl rules show --year 2024/25\n"
+                    "  arrsctl rules show --year 2024/25 --known-at 10"));
+  OnRun(c, ctx, o, RunRulesShow);
+}
+
+}  // namespace arrs::cli

@@ -1,0 +1,171 @@
+// arrsctl staff hire | start | fte | pay | leave | leave-post
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+
+namespace arrs::cli {
+namespace {
+
+struct HireOptions {
+  std::string pcn, staff, role, band, employment = "member-practices-jointly", employer, date,
+      wte = "1.0", salary, on_costs = "0", name;
+};
+
+int RunHire(Context& ctx, const HireOptions& o) {
+  v1::HireStaffRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_staff_id(o.staff);
+  ARG_OR_RETURN(role, ParseRoleArg(o.role));
+  ARG_OR_RETURN(employment, ParseEmploymentArg(o.employment));
+  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
+  ARG_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"));
+  ARG_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"));
+  ARG_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"));
+  req.set_role(role);
+  req.set_band(o.band);
+  req.set_employment_model(employment);
+  req.set_employer_name(o.employer);
+  *req.mutable_hire_date() = date;
+  req.set_wte_bp(wte);
+  req.set_annual_salary_pence(salary);
+  req.set_annual_on_costs_pence(on_costs);
+  req.set_display_name(o.name);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->HireStaff(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "staff hire");
+  return PrintCommandResult(ctx, result, absl::StrCat("staff member ", o.staff, " hired"));
+}
+
+// The options every change shares: PCN, staff id, effective date.
+struct ChangeOptions {
+  std::string pcn, staff, date;
+  std::string wte, salary, on_costs = "0", to, kind = "sickness", paid_share = "1.0", reason;
+};
+
+enum class Change { kStart, kFte, kPay, kLeave, kLeft };
+
+int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
+  v1::StaffChangeRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  req.set_staff_id(o.staff);
+  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
+  *req.mutable_effective_date() = date;
+  std::string what;
+  switch (change) {
+    case Change::kStart:
+      req.mutable_started();
+      what = "start";
+      break;
+    case Change::kFte: {
+      ARG_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"));
+      req.mutable_fte_changed()->set_wte_bp(wte);
+      what = "FTE change";
+      break;
+    }
+    case Change::kPay: {
+      ARG_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"));
+      ARG_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"));
+      req.mutable_pay_changed()->set_annual_salary_pence(salary);
+      req.mutable_pay_changed()->set_annual_on_costs_pence(on_costs);
+      what = "pay change";
+      break;
+    }
+    case Change::kLeave: {
+      ARG_OR_RETURN(to, ParseDateArg(o.to, "--to"));
+      ARG_OR_RETURN(kind, ParseLeaveKindArg(o.kind));
+      ARG_OR_RETURN(share, ParseWteArg(o.paid_share, "--paid-share"));
+      req.mutable_leave()->set_kind(kind);
+      *req.mutable_leave()->mutable_end_date() = to;
+      req.mutable_leave()->set_paid_share_bp(share);
+      what = "leave";
+      break;
+    }
+    case Change::kLeft:
+      req.mutable_left()->set_leaving_reason(o.reason);
+      what = "leaving date";
+      break;
+  }
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->ChangeStaff(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "staff " + what);
+  return PrintCommandResult(ctx, result, absl::StrCat(what, " of ", o.staff, " from ", o.date));
+}
+
+CLI::App* AddChange(CLI::App* staff, Context& ctx, const std::string& name,
+                    const std::string& help, Change change,
+                    const std::shared_ptr<ChangeOptions>& o) {
+  CLI::App* c = staff->add_subcommand(name, help);
+  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
+  c->add_option("staff_id", o->staff, "The PCN's staff id")->required();
+  c->add_option("--date", o->date, "Effective date (YYYY-MM-DD)")->required();
+  OnRun(c, ctx, o, [change](Context& cx, const ChangeOptions& opts) {
+    return RunChange(cx, opts, change);
+  });
+  return c;
+}
+
+}  // namespace
+
+void AddStaffCommands(CLI::App& app, Context& ctx) {
+  CLI::App* staff = app.add_subcommand("staff", "Record hires, starts, FTE and pay changes, "
+                                                "leave and leavers (PCN)");
+  staff->require_subcommand(1);
+
+  auto h = std::make_shared<HireOptions>();
+  CLI::App* c = staff->add_subcommand("hire", "Record a member of staff recruited into a role");
+  c->add_option("pcn", h->pcn, "PCN ODS code")->required();
+  c->add_option("staff_id", h->staff, "The PCN's own staff id")->required();
+  c->add_option("--role", h->role, "Role (e.g. clinical-pharmacist, cp, splw, ap)")->required();
+  c->add_option("--band", h->band, "Agenda for Change band (e.g. 7, 8a)");
+  c->add_option("--employment", h->employment,
+                "member-practices-jointly | lead-practice | third-party")->capture_default_str();
+  c->add_option("--employer", h->employer, "Employer (third party or lead practice ODS)");
+  c->add_option("--date", h->date, "Hire date (YYYY-MM-DD)")->required();
+  c->add_option("--wte", h->wte, "Whole-time equivalent")->capture_default_str();
+  c->add_option("--salary", h->salary, "Actual annual salary at this WTE, pounds")->required();
+  c->add_option("--on-costs", h->on_costs, "Annual employer on-costs, pounds")
+      ->capture_default_str();
+  c->add_option("--name", h->name, "Display name (personal data)");
+  c->footer(Example("  arrsctl staff hire U10001 CP-007 --role cp --band 7 --date 2024-05-01 \\\n"
+                    "    --wte 0.8 --salary 38000 --on-costs 9500 --name \"A. Patel\""));
+  OnRun(c, ctx, h, RunHire);
+
+  auto o = std::make_shared<ChangeOptions>();
+  AddChange(staff, ctx, "start", "Record the first day in post", Change::kStart, o)
+      ->footer(Example("  arrsctl staff start U10001 CP-007 --date 2024-05-13"));
+
+  o = std::make_shared<ChangeOptions>();
+  c = AddChange(staff, ctx, "fte", "Record a new whole-time equivalent", Change::kFte, o);
+  c->add_option("--wte", o->wte, "New WTE (e.g. 0.6)")->required();
+  c->footer(Example("  arrsctl staff fte U10001 CP-007 --date 2024-09-01 --wte 0.6"));
+
+  o = std::make_shared<ChangeOptions>();
+  c = AddChange(staff, ctx, "pay", "Record new actual pay", Change::kPay, o);
+  c->add_option("--salary", o->salary, "New annual salary, pounds")->required();
+  c->add_option("--on-costs", o->on_costs, "New annual on-costs, pounds")->capture_default_str();
+  c->footer(Example("  arrsctl staff pay U10001 CP-007 --date 2024-10-01 --salary 40000 "
+                    "--on-costs 10000"));
+
+  o = std::make_shared<ChangeOptions>();
+  c = AddChange(staff, ctx, "leave", "Record a period of leave (from --date to --to)",
+                Change::kLeave, o);
+  c->add_option("--to", o->to, "Last day of the leave (YYYY-MM-DD)")->required();
+  c->add_option("--kind", o->kind, "sickness | parental | unpaid | other")->capture_default_str();
+  c->add_option("--paid-share", o->paid_share, "Share of the WTE still paid (0..1)")
+      ->capture_default_str();
+  c->footer(Example("  arrsctl staff leave U10001 CP-007 --date 2024-06-01 --to 2024-11-30 \\\n"
+                    "    --kind parental --paid-share 0.5"));
+
+  o = std::make_shared<ChangeOptions>();
+  c = AddChange(staff, ctx, "leave-post", "Record that a member of staff left (last day in post)",
+                Change::kLeft, o);
+  c->add_option("--leaving-reason", o->reason, "Why they left");
+  c->footer(Example("  arrsctl staff leave-post U10001 CP-007 --date 2025-01-31 "
+                    "--leaving-reason resigned"));
+}
+
+}  // namespace arrs::cli

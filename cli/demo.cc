@@ -1,0 +1,425 @@
+// arrsctl demo: loads the demonstration data set (demo_data.cc) through the server API,
+// with the principal each step belongs to (commissioners register, assess and pay; PCN
+// services hire and claim; the admin corrects). Every request id is "demo:<step>", so a
+// second run writes nothing new.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/commands.h"
+#include "cli/demo_data.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::cli {
+namespace {
+
+using absl::CivilDay;
+using demo::DemoChange;
+using demo::DemoPcn;
+using demo::DemoStaff;
+
+// The pay rise of Riverside's CP-01 was keyed as £46,500; the contract says £45,600.
+constexpr int64_t kTruePayRisePence = 4560000;
+
+std::string Month(CivilDay m) { return FormatCivilDay(m).substr(0, 7); }
+
+class DemoLoader {
+ public:
+  explicit DemoLoader(Context& ctx) : ctx_(ctx), commands_(ctx.commands()),
+                                      queries_(ctx.queries()) {}
+
+  int Run();
+
+ private:
+  template <typename Req>
+  using Method = grpc::Status (v1::CommandService::Stub::*)(grpc::ClientContext*, const Req&,
+                                                            v1::CommandResult*);
+
+  // Sends one command as `token` with request id "demo:<step>"; false (reported) on error.
+  template <typename Req>
+  bool Send(Method<Req> method, const std::string& token, const std::string& step, Req req,
+            v1::CommandResult* result = nullptr, const std::string& reason = "") {
+    req.mutable_header()->set_request_id("demo:" + step);
+    req.mutable_header()->set_reason(reason);
+    v1::CommandResult local;
+    v1::CommandResult* out = result ? result : &local;
+    auto call = ctx_.NewCall(token);
+    grpc::Status s = ((*commands_).*method)(call.get(), req, out);
+    if (!s.ok()) {
+      ReportRpcError(s, "demo step " + step);
+      return false;
+    }
+    ++requests_;
+    if (out->deduplicated()) {
+      ++deduplicated_;
+    } else {
+      written_ += out->last_position() - out->first_position() + 1;
+    }
+    head_ = std::max<uint64_t>(head_, out->last_position());
+    return true;
+  }
+
+  bool LoadPcn(size_t index, const DemoPcn& pcn);
+  bool LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
+                 const std::vector<DemoChange>& changes);
+  bool LoadClaims(size_t index, const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
+                  const std::vector<DemoChange>& changes);
+  bool Correct();
+  // The approved total still to pay, from the assessment or (on a re-run) ExplainClaim.
+  bool ApprovedTotal(const DemoPcn& pcn, const std::string& claim,
+                     const v1::CommandResult& assessed, int64_t* total);
+
+  Context& ctx_;
+  std::unique_ptr<v1::CommandService::Stub> commands_;
+  std::unique_ptr<v1::QueryService::Stub> queries_;
+  uint64_t requests_ = 0, deduplicated_ = 0, written_ = 0, head_ = 0;
+  int staff_ = 0, claims_ = 0, lines_ = 0, paid_claims_ = 0;
+  int64_t paid_pence_ = 0;
+  std::map<std::string, int> outcomes_;
+  std::map<std::string, uint64_t> positions_;  // step -> position of its event
+};
+
+bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
+  v1::RegisterPcnRequest reg;
+  reg.set_pcn_code(pcn.code);
+  reg.set_name(pcn.name);
+  reg.set_icb_code(pcn.icb);
+  *reg.mutable_effective_date() = ToProtoDate(CivilDay(2019, 7, 1));
+  for (const auto& [ods, name] : pcn.practices) {
+    v1::Practice* p = reg.add_member_practices();
+    p->set_ods_code(ods);
+    p->set_name(name);
+  }
+  if (!Send(&v1::CommandService::Stub::RegisterPcn, pcn.icb_token, pcn.code + ":register", reg)) {
+    return false;
+  }
+  // List sizes on 1 January of each year, growing about 1.2% a year.
+  int64_t list = pcn.list_size_2019;
+  for (int year = 2019; year <= 2025; ++year) {
+    v1::RecordListSizeRequest ls;
+    ls.set_pcn_code(pcn.code);
+    *ls.mutable_reference_date() = ToProtoDate(CivilDay(year, 1, 1));
+    ls.set_registered_list_size(list);
+    ls.set_weighted_population_milli(list * pcn.weighted_ratio_milli + 137 * (year - 2018));
+    if (!Send(&v1::CommandService::Stub::RecordListSize, pcn.pcn_token,
+              absl::StrCat(pcn.code, ":list-size:", year), ls)) {
+      return false;
+    }
+    list += list * 12 / 1000;
+  }
+  v1::RecordBaselineRequest bl;
+  bl.set_pcn_code(pcn.code);
+  for (const auto& [role, headcount, wte] : pcn.baseline) {
+    v1::RoleBaseline* b = bl.add_roles();
+    b->set_role(role);
+    b->set_headcount(headcount);
+    b->set_wte_bp(wte);
+  }
+  if (!Send(&v1::CommandService::Stub::RecordBaseline, pcn.icb_token, pcn.code + ":baseline",
+            bl)) {
+    return false;
+  }
+  // 2019/20 had no per-patient sum: the commissioner gives it (£2.05 a patient, about the
+  // first year's 70% pharmacist + 100% link worker funding); derived from 2020/21 on.
+  for (int year = 2019; year <= 2025; ++year) {
+    v1::SetEntitlementRequest en;
+    en.set_pcn_code(pcn.code);
+    en.set_financial_year(year);
+    if (year == 2019) {
+      en.set_sum_pence(pcn.list_size_2019 * 205);
+    } else {
+      en.set_derive_from_weighted_population(true);
+    }
+    if (!Send(&v1::CommandService::Stub::SetEntitlement, pcn.icb_token,
+              absl::StrCat(pcn.code, ":entitlement:", year), en)) {
+      return false;
+    }
+  }
+  (void)index;
+  return true;
+}
+
+bool DemoLoader::LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
+                           const std::vector<DemoChange>& changes) {
+  for (const DemoStaff& s : staff) {
+    v1::HireStaffRequest h;
+    h.set_pcn_code(pcn.code);
+    h.set_staff_id(s.id);
+    h.set_role(s.role);
+    h.set_band(s.band);
+    h.set_employment_model(s.employment);
+    h.set_employer_name(s.employer);
+    *h.mutable_hire_date() = ToProtoDate(s.hired);
+    h.set_wte_bp(s.wte_bp);
+    h.set_annual_salary_pence(s.salary_pence);
+    h.set_annual_on_costs_pence(demo::OnCosts(s.salary_pence));
+    h.set_display_name(s.name);
+    if (!Send(&v1::CommandService::Stub::HireStaff, pcn.pcn_token,
+              absl::StrCat(pcn.code, ":hire:", s.id), h)) {
+      return false;
+    }
+    ++staff_;
+  }
+  for (const DemoChange& c : changes) {
+    v1::StaffChangeRequest r;
+    r.set_pcn_code(pcn.code);
+    r.set_staff_id(c.staff_id);
+    *r.mutable_effective_date() = ToProtoDate(c.date);
+    switch (c.kind) {
+      case DemoChange::kStart:
+        r.mutable_started();
+        break;
+      case DemoChange::kFte:
+        r.mutable_fte_changed()->set_wte_bp(c.wte_bp);
+        break;
+      case DemoChange::kPay:
+        r.mutable_pay_changed()->set_annual_salary_pence(c.salary_pence);
+        r.mutable_pay_changed()->set_annual_on_costs_pence(demo::OnCosts(c.salary_pence));
+        break;
+      case DemoChange::kLeave: {
+        v1::LeaveKind kind = v1::OTHER;
+        v1::LeaveKind_Parse(c.text, &kind);
+        r.mutable_leave()->set_kind(kind);
+        *r.mutable_leave()->mutable_end_date() = ToProtoDate(c.leave_end);
+        r.mutable_leave()->set_paid_share_bp(c.paid_share_bp);
+        break;
+      }
+      case DemoChange::kLeft:
+        r.mutable_left()->set_leaving_reason(c.text);
+        break;
+    }
+    v1::CommandResult result;
+    const std::string step = absl::StrCat(pcn.code, ":", c.step);
+    if (!Send(&v1::CommandService::Stub::ChangeStaff, pcn.pcn_token, step, r, &result)) {
+      return false;
+    }
+    positions_[step] = result.last_position();
+  }
+  return true;
+}
+
+// What the PCN actually paid a member of staff for `month` (salary + on-costs over 12),
+// from the hire and the changes in force mid-month; 0 when not in post.
+int64_t MonthlyCost(const DemoStaff& s, const std::vector<DemoChange>& changes, CivilDay month) {
+  const CivilDay last = LastDayOfMonth(month);
+  if (s.hired > last) return 0;
+  const CivilDay mid = month + 14;
+  int32_t wte = s.wte_bp;
+  int64_t salary = s.salary_pence;
+  int32_t paid_share = 10000;
+  for (const DemoChange& c : changes) {
+    if (c.staff_id != s.id) continue;
+    if (c.kind == DemoChange::kLeft && c.date < month) return 0;
+    if (c.kind == DemoChange::kStart && c.date > last) return 0;
+    if (c.date > mid) continue;
+    if (c.kind == DemoChange::kFte) wte = c.wte_bp;
+    if (c.kind == DemoChange::kPay) {
+      salary = c.step == "pay-rise-cp-01" ? kTruePayRisePence : c.salary_pence;
+    }
+    if (c.kind == DemoChange::kLeave && mid <= c.leave_end) paid_share = c.paid_share_bp;
+  }
+  (void)wte;  // salary is recorded at the member's WTE
+  const int64_t annual = salary + demo::OnCosts(salary);
+  return annual * paid_share / 10000 / 12;
+}
+
+bool DemoLoader::ApprovedTotal(const DemoPcn& pcn, const std::string& claim,
+                               const v1::CommandResult& assessed, int64_t* total) {
+  v1::ExplainRequest req;
+  req.set_pcn_code(pcn.code);
+  req.set_claim_id(claim);
+  v1::Explanation e;
+  auto call = ctx_.NewCall(pcn.icb_token);
+  grpc::Status s = queries_->ExplainClaim(call.get(), req, &e);
+  if (!s.ok()) {
+    ReportRpcError(s, "demo: explain " + pcn.code + " " + claim);
+    return false;
+  }
+  (void)assessed;
+  std::map<int, int64_t> approved;
+  for (const v1::AssessedLine& l : e.lines()) {
+    approved[l.line_no()] = l.approved_pence();
+    ++outcomes_[OutcomeName(l.outcome())];
+    ++lines_;
+  }
+  for (const v1::ClaimLineReduced& r : e.reductions()) approved[r.line_no()] = r.approved_pence();
+  *total = 0;
+  for (const auto& [line, pence] : approved) *total += pence;
+  return true;
+}
+
+bool DemoLoader::LoadClaims(size_t index, const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
+                            const std::vector<DemoChange>& changes) {
+  for (CivilDay month : demo::ClaimMonths()) {
+    const std::string claim = Month(month);
+    v1::SubmitClaimRequest sub;
+    sub.set_pcn_code(pcn.code);
+    sub.set_claim_id(claim);
+    *sub.mutable_month() = ToProtoDate(month);
+    int line_no = 0;
+    for (const DemoStaff& s : staff) {
+      const int64_t cost = MonthlyCost(s, changes, month);
+      if (cost <= 0) continue;
+      v1::ClaimLine* line = sub.add_lines();
+      line->set_line_no(++line_no);
+      line->set_staff_id(s.id);
+      line->set_actual_cost_pence(cost);
+    }
+    if (line_no == 0) continue;
+    const std::string step = absl::StrCat(pcn.code, ":claim:", claim);
+    if (!Send(&v1::CommandService::Stub::SubmitClaim, pcn.pcn_token, step + ":submit", sub)) {
+      return false;
+    }
+    ++claims_;
+    v1::AssessClaimRequest as;
+    as.set_pcn_code(pcn.code);
+    as.set_claim_id(claim);
+    v1::CommandResult assessed;
+    if (!Send(&v1::CommandService::Stub::AssessClaim, pcn.icb_token, step + ":assess", as,
+              &assessed)) {
+      return false;
+    }
+    // Meadows, November 2023: the reviewer reduces the pharmacist's line by £450.
+    if (index == 1 && claim == "2023-11") {
+      int64_t line1 = 0;
+      v1::ExplainRequest ex;
+      ex.set_pcn_code(pcn.code);
+      ex.set_claim_id(claim);
+      ex.set_line_no(1);
+      v1::Explanation e;
+      auto call = ctx_.NewCall(pcn.icb_token);
+      if (queries_->ExplainClaim(call.get(), ex, &e).ok() && e.lines_size() > 0) {
+        line1 = e.lines(0).approved_pence();
+      }
+      if (line1 > 45000) {
+        v1::ReduceClaimLineRequest rd;
+        rd.set_pcn_code(pcn.code);
+        rd.set_claim_id(claim);
+        rd.set_line_no(1);
+        rd.set_approved_pence(line1 - 45000);
+        if (!Send(&v1::CommandService::Stub::ReduceClaimLine, pcn.icb_token, step + ":reduce",
+                  rd, nullptr,
+                  "Timesheets show 3 unpaid days of leave in November not deducted from the "
+                  "claim")) {
+          return false;
+        }
+      }
+    }
+    int64_t total = 0;
+    if (!ApprovedTotal(pcn, claim, assessed, &total)) return false;
+    if (total <= 0) continue;
+    v1::PayClaimRequest pay;
+    pay.set_pcn_code(pcn.code);
+    pay.set_claim_id(claim);
+    CivilDay next = LastDayOfMonth(month) + 1;
+    *pay.mutable_paid_on() = ToProtoDate(CivilDay(next.year(), next.month(), 20));
+    pay.set_amount_pence(total);
+    pay.set_payment_reference(absl::StrCat(pcn.icb, "-", pcn.code, "-", claim));
+    if (!Send(&v1::CommandService::Stub::PayClaim, pcn.icb_token, step + ":pay", pay)) {
+      return false;
+    }
+    ++paid_claims_;
+    paid_pence_ += total;
+  }
+  return true;
+}
+
+bool DemoLoader::Correct() {
+  // Riverside: the pay rise keyed as £46,500 is replaced with the contract's £45,600.
+  v1::CorrectRequest pay;
+  pay.set_pcn_code("U10001");
+  pay.set_corrects_position(positions_["U10001:pay-rise-cp-01"]);
+  v1::PayChanged* p = pay.mutable_replacement()->mutable_pay_changed();
+  p->set_staff_id("CP-01");
+  p->set_annual_salary_pence(kTruePayRisePence);
+  p->set_annual_on_costs_pence(demo::OnCosts(kTruePayRisePence));
+  if (!Send(&v1::CommandService::Stub::Correct, demo::kAdminToken, "U10001:correct-pay-rise",
+            pay, nullptr, "Pay rise keyed as £46,500; the contract variation says £45,600")) {
+    return false;
+  }
+  // City Central: an FTE change recorded against the wrong pharmacist is reversed.
+  v1::CorrectRequest fte;
+  fte.set_pcn_code("U20004");
+  fte.set_corrects_position(positions_["U20004:fte-cp-02"]);
+  fte.set_reverse(true);
+  return Send(&v1::CommandService::Stub::Correct, demo::kAdminToken, "U20004:reverse-fte",
+              fte, nullptr, "FTE change recorded against the wrong member of staff (CP-02, "
+                            "meant for CP-03)");
+}
+
+int DemoLoader::Run() {
+  v1::RulesRequest rules;
+  rules.set_financial_year(2019);
+  v1::RulesResponse published;
+  auto call = ctx_.NewCall(demo::kAuditorToken);
+  grpc::Status s = queries_->GetRules(call.get(), rules, &published);
+  if (!s.ok()) {
+    ReportRpcError(s, "the 2019/20 rules are not available");
+    std::fprintf(stderr, "hint: start the server with the demo tokens and shipped rules:\n"
+                         "  arrsd --data data --tokens config/demo-tokens.txt --rules-dir rules\n");
+    return kExitFailed;
+  }
+  const std::vector<DemoPcn> pcns = demo::Pcns();
+  for (size_t i = 0; i < pcns.size(); ++i) {
+    const std::vector<DemoStaff> staff = demo::StaffOf(i);
+    const std::vector<DemoChange> changes = demo::ChangesOf(i);
+    if (!LoadPcn(i, pcns[i]) || !LoadStaff(pcns[i], staff, changes) ||
+        !LoadClaims(i, pcns[i], staff, changes)) {
+      return kExitFailed;
+    }
+    if (isatty(2)) std::fprintf(stderr, "loaded %s (%s)\n", pcns[i].code.c_str(),
+                                pcns[i].name.c_str());
+  }
+  if (!Correct()) return kExitFailed;
+
+  std::printf("ARRS demonstration loaded into %s\n\n", ctx_.options.server.c_str());
+  std::printf("  PCNs     4 in 2 ICBs: QWE (U10001 Riverside 28,000 patients, U10002 Meadows "
+              "52,000)\n           and QKK (U20003 Harbour 76,000, U20004 City Central "
+              "118,000)\n");
+  std::printf("  staff    %d across 16 roles, hired 2019-2024\n", staff_);
+  std::printf("  claims   %d monthly claims, %d lines, %d paid (%s)\n", claims_, lines_,
+              paid_claims_, FormatPounds(paid_pence_).c_str());
+  std::printf("  outcomes");
+  for (const auto& [name, count] : outcomes_) std::printf(" %s=%d", name.c_str(), count);
+  std::printf("\n  events   %llu new, %llu of %llu requests already recorded; head position "
+              "%llu\n\n",
+              static_cast<unsigned long long>(written_),
+              static_cast<unsigned long long>(deduplicated_),
+              static_cast<unsigned long long>(requests_), static_cast<unsigned long long>(head_));
+  std::printf(
+      "Try (as the auditor: export ARRS_TOKEN=demo-auditor-token):\n"
+      "  arrsctl pcn list\n"
+      "  arrsctl balance U10002 --year 2023/24\n"
+      "  arrsctl balance U10002 --year 2023/24 --as-of 2023-12-31 --csv\n"
+      "  arrsctl caps U10001 --as-of 2021-02-28      a pharmacy technician over the cap\n"
+      "  arrsctl explain U10001 2021-02              the refused line, and why\n"
+      "  arrsctl explain U10002 2023-11 --line 1     a line reduced by the commissioner\n"
+      "  arrsctl workforce U20004 --as-of 2025-03-31\n"
+      "  arrsctl region --as-of 2025-03-31\n"
+      "  arrsctl audit U10001 --staff CP-01          a pay rise replaced by the admin\n"
+      "  arrsctl audit U20004 --staff CP-02          an FTE change reversed\n"
+      "  arrsctl rules show --year 2024/25\n"
+      "  arrsctl verify && arrsctl stats\n");
+  return kExitOk;
+}
+
+struct DemoOptions {};
+
+}  // namespace
+
+void AddDemoCommand(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<DemoOptions>();
+  CLI::App* c = app.add_subcommand(
+      "demo", "Load a demonstration: 4 PCNs in 2 ICBs, staff 2019-2025, monthly claims "
+              "assessed and paid, a reduction, corrections (idempotent)");
+  c->footer(Example("  arrsd --data /tmp/arrs-demo --tokens config/demo-tokens.txt "
+                    "--rules-dir rules &\n  arrsctl demo"));
+  OnRun(c, ctx, o, [](Context& cx, const DemoOptions&) { return DemoLoader(cx).Run(); });
+}
+
+}  // namespace arrs::cli
