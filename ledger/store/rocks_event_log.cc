@@ -346,7 +346,9 @@ class RocksEventLog final : public EventLog {
   // Runs on the appender thread only.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
     if (last_write_failed_) {
-      // A failed sync can leave RocksDB in a background-error state; try to leave it.
+      // A failed write leaves RocksDB in a background-error state. Retryable I/O errors
+      // are also recovered automatically (see bgerror_resume_retry_interval); Resume()
+      // returns Busy then, and the write below reports whatever RocksDB still holds.
       db_->Resume().PermitUncheckedError();
     }
     Head start;
@@ -524,6 +526,9 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
+  // After a retryable write error, RocksDB retries recovery in the background; do so
+  // every 100 ms rather than every second so that appends come back quickly.
+  db_options.bgerror_resume_retry_interval = 100'000;
   if (env != nullptr) db_options.env = env;
 
   const std::vector<std::string> ours = {rocksdb::kDefaultColumnFamilyName, kEventsFamily,

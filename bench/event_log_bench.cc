@@ -1,0 +1,304 @@
+// Event log benchmarks: acknowledged appends per second with 1..64 concurrent callers
+// (synced and unsynced), the raw RocksDB limit (one thread writing WriteBatches of the same
+// bytes with sync, no ledger logic) at the same batch sizes, ReadFrom and Verify throughput.
+//
+//   ninja -C build-store event_log_bench
+//   build-store/bench/event_log_bench --benchmark_counters_tabular=true
+//     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//     --benchmark_report_aggregates_only=true          (one command line)
+//
+// The disk's fsync latency drifts while other work shares the machine; random interleaving
+// of the repetitions keeps that drift from favouring one benchmark over another.
+//
+// All rates are per second of wall-clock time (manual or real time), never CPU time.
+//
+// Data folders go under $ARRS_BENCH_DIR (default /tmp) and are removed afterwards.
+// Events are StaffHired envelopes of realistic size (~330 bytes serialized).
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "arrs/v1/events.pb.h"
+#include "benchmark/benchmark.h"
+#include "ledger/store/event_hash.h"
+#include "ledger/store/event_log.h"
+#include "ledger/store/log_format.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace arrs::store {
+namespace {
+
+std::string NewDir() {
+  const char* base = std::getenv("ARRS_BENCH_DIR");
+  std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/arrs_bench_XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) std::abort();
+  return pattern;
+}
+
+struct TempFolder {
+  std::string path = NewDir();
+  ~TempFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+v1::Event HiredEvent(const std::string& staff_id) {
+  v1::Event event;
+  event.mutable_effective_date()->set_year(2024);
+  event.mutable_effective_date()->set_month(4);
+  event.mutable_effective_date()->set_day(1);
+  event.set_actor("pcn-manager@example.nhs.uk");
+  event.set_reason("New clinical pharmacist recruited under the ARRS for 2024/25");
+  v1::StaffHired* hired = event.mutable_payload()->mutable_staff_hired();
+  hired->set_staff_id(staff_id);
+  hired->set_role(v1::CLINICAL_PHARMACIST);
+  hired->set_band("7");
+  hired->set_employer_name("Example Health Federation Community Interest Company");
+  hired->set_wte_bp(10000);
+  hired->set_annual_salary_pence(4353800);
+  hired->set_annual_on_costs_pence(1102500);
+  hired->set_display_name("A. N. Example-Pharmacist");
+  return event;
+}
+
+std::unique_ptr<EventLog> OpenLog(const std::string& dir, bool sync) {
+  LogOptions options;
+  options.sync = sync;
+  auto log = EventLog::Open(dir, options);
+  if (!log.ok()) {
+    fprintf(stderr, "%s\n", std::string(log.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(log);
+}
+
+// Each iteration: `callers` threads append max(256, 32 * callers) one-event requests in
+// all, each caller to its own stream with exact expected versions. Manual time = wall time
+// of the iteration (thread start-up included, amortised over >= 32 requests per caller).
+constexpr int kMinRequestsPerIteration = 256;
+constexpr int kMinRequestsPerCaller = 32;
+
+void AppendBenchmark(benchmark::State& state, bool sync) {
+  const int callers = static_cast<int>(state.range(0));
+  TempFolder folder;
+  auto log = OpenLog(folder.path, sync);
+  const int per_caller = std::max(kMinRequestsPerCaller, kMinRequestsPerIteration / callers);
+  std::vector<uint64_t> versions(callers, 0);
+  uint64_t next_request = 0;
+  bool failed = false;
+  const LogStats before = log->Stats();
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    threads.reserve(callers);
+    for (int c = 0; c < callers; ++c) {
+      const uint64_t first_request = next_request + static_cast<uint64_t>(c) * per_caller;
+      threads.emplace_back([&, c, first_request] {
+        for (int i = 0; i < per_caller; ++i) {
+          AppendRequest request;
+          request.stream = absl::StrCat("pcn/U", c);
+          request.request_id = absl::StrCat("req-", first_request + i);
+          request.expected_version = versions[c];
+          request.events.push_back(HiredEvent(absl::StrCat("staff-", first_request + i)));
+          auto result = log->Append(std::move(request));
+          if (!result.ok()) {
+            failed = true;
+            return;
+          }
+          versions[c] = result->stream_version;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    next_request += static_cast<uint64_t>(callers) * per_caller;
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (failed) state.SkipWithError("an append failed");
+  const LogStats after = log->Stats();
+  const double commits = static_cast<double>(after.group_commits - before.group_commits);
+  const double requests = static_cast<double>(after.appended_requests - before.appended_requests);
+  state.SetItemsProcessed(static_cast<int64_t>(requests));  // one event per request
+  state.counters["commits_per_s"] = benchmark::Counter(commits, benchmark::Counter::kIsRate);
+  state.counters["reqs_per_commit"] = commits > 0 ? requests / commits : 0;
+}
+
+void BM_AppendSynced(benchmark::State& state) { AppendBenchmark(state, true); }
+void BM_AppendUnsynced(benchmark::State& state) { AppendBenchmark(state, false); }
+
+BENCHMARK(BM_AppendSynced)
+    ->ArgName("callers")
+    ->Arg(1)->Arg(4)->Arg(8)->Arg(16)->Arg(64)
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(BM_AppendUnsynced)
+    ->ArgName("callers")
+    ->Arg(1)->Arg(4)->Arg(16)->Arg(64)
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+// The raw limit: one thread, no ledger logic, WriteBatches holding exactly what the ledger
+// writes for `batch` one-event requests (event bytes, stream index entry, request record,
+// meta head), each batch synced. Items are events.
+void BM_RawRocksSynced(benchmark::State& state) {
+  const int batch_size = static_cast<int>(state.range(0));
+  TempFolder folder;
+  {
+    // Let EventLog create the folder and its column families, then close it.
+    OpenLog(folder.path, true);
+  }
+  rocksdb::DBOptions options;
+  options.max_background_jobs = 2;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, folder.path, &names).ok()) std::abort();
+  for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::Open(options, folder.path, descriptors, &handles, &db).ok()) std::abort();
+  auto cf = [&](const char* name) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return handles[i];
+    }
+    std::abort();
+  };
+  rocksdb::ColumnFamilyHandle* events = cf(kEventsFamily);
+  rocksdb::ColumnFamilyHandle* streams = cf(kStreamsFamily);
+  rocksdb::ColumnFamilyHandle* requests = cf(kRequestsFamily);
+  rocksdb::ColumnFamilyHandle* meta = cf(kMetaFamily);
+
+  // Same bytes as the ledger would write (hashes precomputed: no ledger logic in the loop).
+  v1::Event sample = HiredEvent("staff-0");
+  sample.set_position(1);
+  sample.set_recorded_at_micros(1'700'000'000'000'000);
+  sample.set_stream("pcn/U0");
+  sample.set_stream_version(1);
+  sample.set_request_id("req-0");
+  sample.set_prev_hash(ZeroHash());
+  sample.set_payload_hash(PayloadHash(sample.payload()));
+  sample.set_hash(EventHash(sample));
+  const std::string bytes = sample.SerializeAsString();
+  const std::string record = EncodeRequestRecord({1, 1, 1, "pcn/U0"});
+  const std::string head = EncodeHead(1, sample.hash());
+
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  uint64_t position = 0;
+  for (auto _ : state) {
+    rocksdb::WriteBatch batch;
+    for (int i = 0; i < batch_size; ++i) {
+      ++position;
+      batch.Put(events, EventKey(position), bytes);
+      batch.Put(streams, StreamKey("pcn/U0", position), EncodeU64(position));
+      batch.Put(requests, absl::StrCat("req-", position), record);
+    }
+    batch.Put(meta, kMetaHead, head);
+    if (!db->Write(write, &batch).ok()) {
+      state.SkipWithError("write failed");
+      break;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(position));
+  state.counters["commits_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["event_bytes"] = static_cast<double>(bytes.size());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close().PermitUncheckedError();
+  delete db;
+}
+BENCHMARK(BM_RawRocksSynced)
+    ->ArgName("batch")
+    ->Arg(1)->Arg(4)->Arg(8)->Arg(16)->Arg(64)
+    ->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+// A log of kReadEvents events, filled once (unsynced, 64-event requests) for the read and
+// verify benchmarks.
+constexpr int kReadEvents = 100'000;
+
+struct FilledLog {
+  TempFolder folder;
+  std::unique_ptr<EventLog> log;
+  FilledLog() {
+    log = OpenLog(folder.path, false);
+    for (int r = 0; r < kReadEvents / 64; ++r) {
+      AppendRequest request;
+      request.stream = absl::StrCat("pcn/U", r % 100);
+      request.request_id = absl::StrCat("fill-", r);
+      for (int i = 0; i < 64; ++i) request.events.push_back(HiredEvent(absl::StrCat(r, "-", i)));
+      if (!log->Append(std::move(request)).ok()) std::abort();
+    }
+  }
+};
+
+std::unique_ptr<FilledLog> g_filled;  // reset at the end of main, removing its folder
+
+FilledLog& Filled() {
+  if (g_filled == nullptr) g_filled = std::make_unique<FilledLog>();
+  return *g_filled;
+}
+
+void BM_ReadFrom(benchmark::State& state) {
+  EventLog& log = *Filled().log;
+  const size_t page = static_cast<size_t>(state.range(0));
+  const uint64_t head = log.head().position;
+  int64_t events = 0;
+  for (auto _ : state) {
+    for (uint64_t from = 1; from <= head;) {
+      auto batch = log.ReadFrom(from, page);
+      if (!batch.ok() || batch->empty()) {
+        state.SkipWithError("read failed");
+        return;
+      }
+      events += static_cast<int64_t>(batch->size());
+      from = batch->back().position() + 1;
+    }
+  }
+  state.SetItemsProcessed(events);
+}
+BENCHMARK(BM_ReadFrom)->ArgName("page")->Arg(1000)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_Verify(benchmark::State& state) {
+  EventLog& log = *Filled().log;
+  int64_t events = 0;
+  for (auto _ : state) {
+    VerifyReport report = log.Verify();
+    if (!report.ok) {
+      state.SkipWithError(report.problem.c_str());
+      return;
+    }
+    events += static_cast<int64_t>(report.events_checked);
+  }
+  state.SetItemsProcessed(events);
+}
+BENCHMARK(BM_Verify)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_EventHash(benchmark::State& state) {
+  v1::Event event = HiredEvent("staff-1");
+  event.set_prev_hash(ZeroHash());
+  for (auto _ : state) {
+    event.set_payload_hash(PayloadHash(event.payload()));
+    benchmark::DoNotOptimize(EventHash(event));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EventHash);
+
+}  // namespace
+}  // namespace arrs::store
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  arrs::store::g_filled.reset();
+  return 0;
+}
