@@ -77,7 +77,7 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
   table.RightAlign({1, 2, 3});
   for (const v1::CapLine& c : u.caps()) {
     table.AddRow({RoleList(c.roles()), FormatWte(c.cap_wte_bp()), FormatWte(c.used_wte_bp()),
-                  FormatWte(c.cap_wte_bp() - c.used_wte_bp()), c.rule_version(),
+                  SignedWte(c.cap_wte_bp() - c.used_wte_bp()), c.rule_version(),
                   absl::StrJoin(c.staff_ids(), " ")});
   }
   Emit(ctx, u, table,
@@ -103,7 +103,7 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
   table.RightAlign({1, 2, 3, 4, 5, 6, 7});
   for (const v1::WorkforceLine& l : w.roles()) {
     table.AddRow({RoleName(l.role()), absl::StrCat(l.headcount()), FormatWte(l.wte_bp()),
-                  FormatWte(l.baseline_wte_bp()), FormatWte(l.additional_wte_bp()),
+                  FormatWte(l.baseline_wte_bp()), SignedWte(l.additional_wte_bp()),
                   absl::StrCat(l.headcount_member_practices()),
                   absl::StrCat(l.headcount_lead_practice()),
                   absl::StrCat(l.headcount_third_party())});

@@ -71,8 +71,8 @@ std::string DescribePayload(const v1::Event& event) {
     case v1::Payload::kClaimSubmitted: {
       int64_t total = 0;
       for (const auto& l : p.claim_submitted().lines()) total += l.actual_cost_pence();
-      return absl::StrCat("claim ", p.claim_submitted().claim_id(), " for ",
-                          DateText(p.claim_submitted().month()).substr(0, 7), ": ",
+      return absl::StrCat("claim ", p.claim_submitted().claim_id(), " (month ",
+                          DateText(p.claim_submitted().month()).substr(0, 7), "): ",
                           p.claim_submitted().lines_size(), " lines, ", FormatPounds(total));
     }
     case v1::Payload::kClaimAssessed:

@@ -95,7 +95,6 @@ absl::StatusOr<int64_t> ParseMilliArg(const std::string& text, const std::string
     frac += '0';
     f *= 10;
   }
-  if (frac.empty()) f = 0;
   return w * 1000 + f;
 }
 
@@ -162,6 +161,10 @@ std::string DateText(const v1::Date& date) {
 std::string MicrosText(int64_t micros) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMicros(micros),
                           absl::UTCTimeZone());
+}
+
+std::string SignedWte(int32_t wte_bp) {
+  return wte_bp < 0 ? "-" + FormatWte(-wte_bp) : FormatWte(wte_bp);
 }
 
 std::string HexText(const std::string& bytes) {

@@ -40,6 +40,8 @@ std::string OutcomeName(v1::LineOutcome outcome);
 std::string DateText(const v1::Date& date);  // "2024-03-31", "" when unset
 std::string MicrosText(int64_t micros);      // "2024-03-31T12:00:00Z"
 std::string HexText(const std::string& bytes);
+// FormatWte that also handles negative values ("-0.6").
+std::string SignedWte(int32_t wte_bp);
 
 }  // namespace arrs::cli
 
