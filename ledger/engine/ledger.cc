@@ -106,7 +106,9 @@ absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& sta
                                           const std::string& stream,
                                           const v1::CommandHeader& header,
                                           const std::string& actor, const DecideFn& decide) {
-  // A request id seen before returns its first result, whatever the state is now.
+  absl::MutexLock serialised(&state.StreamWriteLock(stream));
+  // A request id seen before returns its first result, whatever the state is now. Checked
+  // under the stream's write lock, so concurrent retries of one request see each other.
   absl::StatusOr<std::optional<store::AppendResult>> seen = log.FindRequest(header.request_id());
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) return ToResult(**seen);

@@ -1,6 +1,7 @@
 #include "ledger/engine/ledger_state.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/match.h"
 #include "ledger/domain/decide.h"
@@ -28,6 +29,10 @@ void LedgerState::Apply(const std::vector<v1::Event>& committed) {
       }
     }
   }
+}
+
+absl::Mutex& LedgerState::StreamWriteLock(const std::string& stream) {
+  return write_locks_[std::hash<std::string>()(stream) % kWriteLockStripes];
 }
 
 const StreamState* LedgerState::Find(const std::string& stream) const {

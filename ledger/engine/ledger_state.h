@@ -41,12 +41,19 @@ class LedgerState {
   // The last position recorded at or before `micros` (0 if none).
   uint64_t PositionAtTime(int64_t micros) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 
+  // Serialises deciding-and-appending per stream (striped), so concurrent commands on one
+  // PCN queue up instead of racing to the same stream version; different streams still
+  // share group commits.
+  absl::Mutex& StreamWriteLock(const std::string& stream);
+
   mutable absl::Mutex mu;
   uint64_t head_position ABSL_GUARDED_BY(mu) = 0;
   rules::RuleBook rules ABSL_GUARDED_BY(mu);
   std::map<std::string, StreamState> streams ABSL_GUARDED_BY(mu);
 
  private:
+  static constexpr size_t kWriteLockStripes = 256;
+  absl::Mutex write_locks_[kWriteLockStripes];
   std::deque<v1::Event> events_ ABSL_GUARDED_BY(mu);
   std::vector<int64_t> recorded_at_ ABSL_GUARDED_BY(mu);  // index = position - 1
 };

@@ -154,7 +154,7 @@ class LedgerFixture : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<engine::Ledger> ledger_;
-  int request_counter_ = 0;
+  std::atomic<int> request_counter_{0};
 };
 
 }  // namespace arrs::testing_support

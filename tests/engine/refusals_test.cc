@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <thread>
 
 #include "tests/engine/ledger_fixture.h"
 
@@ -220,6 +221,62 @@ TEST_F(RefusalsTest, CapExceededLineIsRefusedWithTheCapInTheExplanation) {
   EXPECT_EQ(assessed->assessment().lines(1).outcome(), v1::CAP_EXCEEDED);
   EXPECT_EQ(assessed->assessment().lines(1).approved_pence(), 0);
   EXPECT_EQ(assessed->assessment().total_approved_pence(), 200000);
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
+
+namespace arrs::testing_support {
+namespace {
+
+class ConcurrentCommandsTest : public LedgerFixture {};
+
+TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetItsResult) {
+  Register("U20009", "QBB", 50000);
+  v1::HireStaffRequest r;
+  r.mutable_header()->set_request_id("retry-me");
+  r.set_pcn_code("U20009");
+  r.set_staff_id("cc-1");
+  r.set_role(v1::CARE_COORDINATOR);
+  r.set_employment_model(v1::LEAD_PRACTICE);
+  *r.mutable_hire_date() = D(2023, 4, 1);
+  r.set_wte_bp(10000);
+  r.set_annual_salary_pence(2500000);
+  const uint64_t head = Head();
+  std::vector<std::thread> threads;
+  std::vector<absl::StatusOr<v1::CommandResult>> results(8, absl::UnknownError("not run"));
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] { results[i] = ledger_->HireStaff("t", r); });
+  }
+  for (std::thread& t : threads) t.join();
+  int fresh = 0;
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->first_position(), head + 1);
+    fresh += result->deduplicated() ? 0 : 1;
+  }
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(Head(), head + 1);
+}
+
+TEST_F(ConcurrentCommandsTest, ConcurrentWritersOnOnePcnAllSucceedWithoutExpectedVersions) {
+  Register("U20010", "QBB", 50000);
+  const uint64_t head = Head();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 25; ++i) {
+        if (!Hire("U20010", absl::StrCat("s", w, "-", i), v1::CARE_COORDINATOR, D(2023, 4, 1),
+                  10000).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Head(), head + 100);
 }
 
 }  // namespace

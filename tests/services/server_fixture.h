@@ -133,7 +133,7 @@ class ServerFixture : public ::testing::Test {
   std::unique_ptr<v1::CommandService::Stub> commands_;
   std::unique_ptr<v1::QueryService::Stub> queries_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
-  int request_counter_ = 0;
+  std::atomic<int> request_counter_{0};
 };
 
 }  // namespace arrs::testing_support

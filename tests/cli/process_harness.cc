@@ -1,0 +1,110 @@
+#include "tests/cli/process_harness.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace arrs::cli_test {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string MakeTempDir() {
+  char pattern[] = "/tmp/arrsctl-test-XXXXXX";
+  const char* dir = mkdtemp(pattern);
+  return dir ? dir : "/tmp";
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+bool Server::Start(const std::string& dir) {
+  const std::string port_file = dir + "/port";
+  const std::string log_file = dir + "/arrsd.log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::freopen(log_file.c_str(), "w", stderr);
+    const std::string binary = ARRS_BINARY_DIR "/services/arrsd";
+    const std::string data = dir + "/data";
+    const std::string tokens = ARRS_SOURCE_DIR "/config/demo-tokens.txt";
+    const std::string rules = ARRS_SOURCE_DIR "/rules";
+    execl(binary.c_str(), binary.c_str(), "--data", data.c_str(), "--listen", "127.0.0.1:0",
+          "--port-file", port_file.c_str(), "--tokens", tokens.c_str(), "--rules-dir",
+          rules.c_str(), "--log-level", "warn", "--grace-seconds", "1",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 200; ++i) {
+    std::string text = ReadFile(port_file);
+    if (!text.empty() && text.back() == '\n') {
+      port_ = std::atoi(text.c_str());
+      if (port_ > 0) return true;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      std::fprintf(stderr, "arrsd exited early:\n%s\n", ReadFile(log_file).c_str());
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+void Server::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+RunResult RunArrsctl(const std::vector<std::string>& args, const std::string& server,
+                     const std::string& token) {
+  static int counter = 0;
+  static const std::string dir = MakeTempDir();
+  const std::string out = dir + "/out" + std::to_string(++counter);
+  const std::string err = out + ".err";
+  std::string command = "env -u ARRS_TOKEN ARRS_SERVER=" + ShellQuote(server);
+  if (!token.empty()) command += " ARRS_TOKEN=" + ShellQuote(token);
+  // An empty HOME and XDG_CONFIG_HOME keep the user's arrsctl.ini out of the tests.
+  command += " HOME=" + dir + " XDG_CONFIG_HOME=" + dir + " ";
+  command += ShellQuote(ARRS_BINARY_DIR "/cli/arrsctl");
+  for (const std::string& a : args) command += " " + ShellQuote(a);
+  command += " >" + out + " 2>" + err + " </dev/null";
+  const int status = std::system(command.c_str());
+  RunResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
+
+}  // namespace arrs::cli_test

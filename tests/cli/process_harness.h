@@ -1,0 +1,45 @@
+// Test harness for the arrsctl end-to-end tests: starts the real arrsd on 127.0.0.1 port 0
+// with a temporary data folder, the demo tokens and the shipped rules, and runs the real
+// arrsctl binary, capturing exit code, stdout and stderr.
+#ifndef ARRS_TESTS_CLI_PROCESS_HARNESS_H_
+#define ARRS_TESTS_CLI_PROCESS_HARNESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace arrs::cli_test {
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class Server {
+ public:
+  // Starts arrsd in `dir` (data in dir/data); false when it did not report a port.
+  bool Start(const std::string& dir);
+  void Stop();
+  ~Server() { Stop(); }
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// A fresh temporary directory.
+std::string MakeTempDir();
+void WriteFile(const std::string& path, const std::string& text);
+
+// Runs arrsctl with `args` (no shell interpretation of the args), with ARRS_SERVER and
+// ARRS_TOKEN set as given (empty token: unset).
+RunResult RunArrsctl(const std::vector<std::string>& args, const std::string& server,
+                     const std::string& token);
+
+}  // namespace arrs::cli_test
+
+#endif  // ARRS_TESTS_CLI_PROCESS_HARNESS_H_
