@@ -9,7 +9,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev
-  python3-grpcio python3-grpc-tools python3-protobuf grpc-proto
+  python3-grpcio python3-protobuf grpc-proto
 )
 
 missing=()
