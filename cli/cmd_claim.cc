@@ -58,13 +58,13 @@ int RunAssess(Context& ctx, const ClaimOptions& o) {
   Table table({"line", "staff", "claimed", "maximum", "reimbursable", "approved", "outcome"});
   table.RightAlign({0, 2, 3, 4, 5});
   for (const v1::AssessedLine& l : result.assessment().lines()) {
-    table.AddRow({absl::StrCat(l.line_no()), l.staff_id(), FormatPounds(l.claimed_pence()),
-                  FormatPounds(l.maximum_pence()), FormatPounds(l.reimbursable_pence()),
-                  FormatPounds(l.approved_pence()), OutcomeName(l.outcome())});
+    table.AddRow({absl::StrCat(l.line_no()), l.staff_id(), Money(ctx, l.claimed_pence()),
+                  Money(ctx, l.maximum_pence()), Money(ctx, l.reimbursable_pence()),
+                  Money(ctx, l.approved_pence()), OutcomeName(l.outcome())});
   }
   Emit(ctx, result, table,
        {absl::StrCat("claim ", o.claim, " assessed at log position ", result.last_position())},
-       {absl::StrCat("approved total: ", FormatPounds(result.assessment().total_approved_pence())),
+       {absl::StrCat("approved total: ", Money(ctx, result.assessment().total_approved_pence())),
         absl::StrCat("details: arrsctl explain ", o.pcn, " ", o.claim)});
   return kExitOk;
 }
@@ -83,7 +83,7 @@ int RunReduce(Context& ctx, const ClaimOptions& o) {
   if (!s.ok()) return ReportRpcError(s, "claim reduce");
   return PrintCommandResult(ctx, result,
                             absl::StrCat("claim ", o.claim, " line ", o.line_no,
-                                         " reduced to ", FormatPounds(approved)));
+                                         " reduced to ", Money(ctx, approved)));
 }
 
 int RunPay(Context& ctx, const ClaimOptions& o) {
@@ -101,7 +101,7 @@ int RunPay(Context& ctx, const ClaimOptions& o) {
   grpc::Status s = ctx.commands()->PayClaim(call.get(), req, &result);
   if (!s.ok()) return ReportRpcError(s, "claim pay");
   return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " paid ",
-                                                      FormatPounds(amount)));
+                                                      Money(ctx, amount)));
 }
 
 CLI::App* AddClaim(CLI::App* claim, Context& ctx, const std::string& name,

@@ -208,7 +208,9 @@ int RunImportClaims(Context& ctx, const ImportOptions& o) {
       absl::StatusOr<int64_t> cost = ParsePoundsArg(Cell(file, *row, "actual_cost"),
                                                     "actual_cost");
       if (!cost.ok()) {
-        problem = absl::StrCat("row ", row->row_number, ": ", cost.status().message());
+        problem = g.rows.size() > 1
+                      ? absl::StrCat("row ", row->row_number, ": ", cost.status().message())
+                      : std::string(cost.status().message());
         break;
       }
       v1::ClaimLine* line = req.add_lines();

@@ -167,9 +167,9 @@ int RunReplay(Context& ctx, const ReplayOptions& o) {
       if (b->sum_pence() == 0 && b->claimed_pence() == 0 && o.year.empty()) continue;
       table.AddRow({p.pcn_code(), p.icb_code(), absl::StrCat(p.staff_count()),
                     absl::StrCat(p.claim_count()), FormatFinancialYear(year),
-                    FormatPounds(b->sum_pence()), FormatPounds(b->claimed_pence()),
-                    FormatPounds(b->approved_pence()), FormatPounds(b->paid_pence()),
-                    FormatPounds(b->remaining_pence())});
+                    Money(ctx, b->sum_pence()), Money(ctx, b->claimed_pence()),
+                    Money(ctx, b->approved_pence()), Money(ctx, b->paid_pence()),
+                    Money(ctx, b->remaining_pence())});
       b->clear_claims();
       absl::StrAppend(&json, first ? "" : ", ", ToJson(*b, false));
       first = false;

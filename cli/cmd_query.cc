@@ -37,21 +37,21 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
   table.RightAlign({3, 4, 5});
   for (const v1::ClaimSummary& c : b.claims()) {
     table.AddRow({c.claim_id(), DateText(c.month()).substr(0, 7), c.status(),
-                  FormatPounds(c.claimed_pence()), FormatPounds(c.approved_pence()),
-                  FormatPounds(c.paid_pence())});
+                  Money(ctx, c.claimed_pence()), Money(ctx, c.approved_pence()),
+                  Money(ctx, c.paid_pence())});
   }
   std::vector<std::string> title = {
       absl::StrCat("PCN ", b.pcn_code(), "  financial year ", FormatFinancialYear(year),
                    "  as of ", DateText(b.as_of()), "  (", Pos(b.computed_at_position()), ")"),
-      absl::StrCat("  reimbursement sum        ", FormatPounds(b.sum_pence())),
-      absl::StrCat("  claimed                  ", FormatPounds(b.claimed_pence())),
-      absl::StrCat("  approved                 ", FormatPounds(b.approved_pence())),
-      absl::StrCat("  paid                     ", FormatPounds(b.paid_pence())),
-      absl::StrCat("  remaining                ", FormatPounds(b.remaining_pence())),
-      absl::StrCat("  forecast to year end     ", FormatPounds(b.forecast_to_year_end_pence())),
-      absl::StrCat("  at risk (unclaimed)      ", FormatPounds(b.at_risk_pence())),
+      absl::StrCat("  reimbursement sum        ", Money(ctx, b.sum_pence())),
+      absl::StrCat("  claimed                  ", Money(ctx, b.claimed_pence())),
+      absl::StrCat("  approved                 ", Money(ctx, b.approved_pence())),
+      absl::StrCat("  paid                     ", Money(ctx, b.paid_pence())),
+      absl::StrCat("  remaining                ", Money(ctx, b.remaining_pence())),
+      absl::StrCat("  forecast to year end     ", Money(ctx, b.forecast_to_year_end_pence())),
+      absl::StrCat("  at risk (unclaimed)      ", Money(ctx, b.at_risk_pence())),
       absl::StrCat("  full-year effect next yr ",
-                   FormatPounds(b.full_year_effect_next_year_pence()))};
+                   Money(ctx, b.full_year_effect_next_year_pence()))};
   Emit(ctx, b, table, title);
   return kExitOk;
 }
@@ -116,7 +116,7 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
       staff.AddRow({p.staff_id(), RoleName(p.role()), FormatWte(p.wte_bp()),
                     EmploymentName(p.employment_model()) +
                         (p.employer_name().empty() ? "" : " (" + p.employer_name() + ")"),
-                    DateText(p.start_date()), FormatPounds(p.annual_cost_pence())});
+                    DateText(p.start_date()), Money(ctx, p.annual_cost_pence())});
     }
     notes.push_back("Staff in post:");
     notes.push_back(staff.Aligned());
@@ -143,8 +143,8 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   table.RightAlign({1, 2, 3, 4, 5});
   auto add = [&](const v1::RegionLine& l, const std::string& name) {
     table.AddRow({name, absl::StrCat(l.pcn_count()), absl::StrCat(l.headcount()),
-                  FormatWte(l.wte_bp()), FormatPounds(l.approved_pence()),
-                  FormatPounds(l.sum_pence())});
+                  FormatWte(l.wte_bp()), Money(ctx, l.approved_pence()),
+                  Money(ctx, l.sum_pence())});
   };
   for (const v1::RegionLine& l : r.icbs()) add(l, l.icb_code());
   if (r.has_national()) add(r.national(), "England");
@@ -170,8 +170,8 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   table.RightAlign({0, 3, 4, 5, 6});
   for (const v1::AssessedLine& l : e.lines()) {
     table.AddRow({absl::StrCat(l.line_no()), l.staff_id(), absl::StrJoin(l.rule_versions(), "; "),
-                  FormatPounds(l.claimed_pence()), FormatPounds(l.maximum_pence()),
-                  FormatPounds(l.reimbursable_pence()), FormatPounds(l.approved_pence()),
+                  Money(ctx, l.claimed_pence()), Money(ctx, l.maximum_pence()),
+                  Money(ctx, l.reimbursable_pence()), Money(ctx, l.approved_pence()),
                   OutcomeName(l.outcome()), l.explanation()});
   }
   if (ctx.format() != OutputFormat::kTable) {
@@ -185,9 +185,9 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
                 absl::StrJoin(l.rule_versions(), ", ").c_str());
     std::printf("  claimed       %s\n  maximum       %s\n  reimbursable  %s\n"
                 "  approved      %s\n  outcome       %s\n",
-                FormatPounds(l.claimed_pence()).c_str(), FormatPounds(l.maximum_pence()).c_str(),
-                FormatPounds(l.reimbursable_pence()).c_str(),
-                FormatPounds(l.approved_pence()).c_str(), OutcomeName(l.outcome()).c_str());
+                Money(ctx, l.claimed_pence()).c_str(), Money(ctx, l.maximum_pence()).c_str(),
+                Money(ctx, l.reimbursable_pence()).c_str(),
+                Money(ctx, l.approved_pence()).c_str(), OutcomeName(l.outcome()).c_str());
     std::printf("  how:\n");
     for (absl::string_view line : absl::StrSplit(l.explanation(), '\n')) {
       std::printf("    %s\n", std::string(line).c_str());
@@ -195,7 +195,7 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   }
   for (const v1::ClaimLineReduced& r : e.reductions()) {
     std::printf("\nLine %d reduced by the commissioner to %s\n", r.line_no(),
-                FormatPounds(r.approved_pence()).c_str());
+                Money(ctx, r.approved_pence()).c_str());
   }
   return kExitOk;
 }
@@ -225,7 +225,7 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
                     DateText(role.eligible_to()), role.band(),
                     FormatPercentBp(role.reimbursed_bp()), DateText(m.effective_from()),
                     DateText(m.effective_to()),
-                    m.annual_max_pence() > 0 ? FormatPounds(m.annual_max_pence()) : "unknown",
+                    m.annual_max_pence() > 0 ? Money(ctx, m.annual_max_pence()) : "unknown",
                     m.unverified() || m.annual_max_pence() == 0 ? "no" : "yes"});
     }
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "google/protobuf/util/json_util.h"
+#include "ledger/util/money.h"
 
 namespace arrs::cli {
 namespace {
@@ -55,6 +56,10 @@ std::string Table::Aligned() const {
   out += line(rule);
   for (const auto& row : rows_) out += line(row);
   return out;
+}
+
+std::string Money(const Context& ctx, int64_t pence) {
+  return ctx.format() == OutputFormat::kCsv ? FormatPoundsPlain(pence) : FormatPounds(pence);
 }
 
 std::string CsvField(const std::string& text) {

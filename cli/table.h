@@ -28,6 +28,9 @@ class Table {
   std::vector<bool> right_;
 };
 
+// Money for a table cell: "£1,234.56" for people, "1234.56" in CSV.
+std::string Money(const Context& ctx, int64_t pence);
+
 // One CSV field, quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& text);
 
