@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -81,6 +82,7 @@ class DemoLoader {
   int staff_ = 0, claims_ = 0, lines_ = 0, paid_claims_ = 0;
   int64_t paid_pence_ = 0;
   std::map<std::string, int> outcomes_;
+  std::set<int> roles_;
   std::map<std::string, uint64_t> positions_;  // step -> position of its event
 };
 
@@ -164,6 +166,7 @@ bool DemoLoader::LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& sta
       return false;
     }
     ++staff_;
+    roles_.insert(s.role);
   }
   for (const DemoChange& c : changes) {
     v1::StaffChangeRequest r;
@@ -381,7 +384,7 @@ int DemoLoader::Run() {
   std::printf("  PCNs     4 in 2 ICBs: QWE (U10001 Riverside 28,000 patients, U10002 Meadows "
               "52,000)\n           and QKK (U20003 Harbour 76,000, U20004 City Central "
               "118,000)\n");
-  std::printf("  staff    %d across 16 roles, hired 2019-2024\n", staff_);
+  std::printf("  staff    %d across %zu roles, hired 2019-2024\n", staff_, roles_.size());
   std::printf("  claims   %d monthly claims, %d lines, %d paid (%s)\n", claims_, lines_,
               paid_claims_, FormatPounds(paid_pence_).c_str());
   std::printf("  outcomes");
@@ -399,6 +402,7 @@ int DemoLoader::Run() {
       "  arrsctl caps U10001 --as-of 2021-02-28      a pharmacy technician over the cap\n"
       "  arrsctl explain U10001 2021-02              the refused line, and why\n"
       "  arrsctl explain U10002 2023-11 --line 1     a line reduced by the commissioner\n"
+      "  arrsctl explain U10001 2024-11 --line 1     priced after the 1 October 2024 uplift\n"
       "  arrsctl workforce U20004 --as-of 2025-03-31\n"
       "  arrsctl region --as-of 2025-03-31\n"
       "  arrsctl audit U10001 --staff CP-01          a pay rise replaced by the admin\n"

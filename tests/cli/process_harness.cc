@@ -45,7 +45,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-bool Server::Start(const std::string& dir) {
+bool Server::Start(const std::string& dir, const std::vector<std::string>& extra) {
   const std::string port_file = dir + "/port";
   const std::string log_file = dir + "/arrsd.log";
   pid_ = fork();
@@ -55,10 +55,15 @@ bool Server::Start(const std::string& dir) {
     const std::string data = dir + "/data";
     const std::string tokens = ARRS_SOURCE_DIR "/config/demo-tokens.txt";
     const std::string rules = ARRS_SOURCE_DIR "/rules";
-    execl(binary.c_str(), binary.c_str(), "--data", data.c_str(), "--listen", "127.0.0.1:0",
-          "--port-file", port_file.c_str(), "--tokens", tokens.c_str(), "--rules-dir",
-          rules.c_str(), "--log-level", "warn", "--grace-seconds", "1",
-          static_cast<char*>(nullptr));
+    std::vector<std::string> args = {binary, "--data", data, "--listen", "127.0.0.1:0",
+                                     "--port-file", port_file, "--tokens", tokens,
+                                     "--rules-dir", rules, "--log-level", "warn",
+                                     "--grace-seconds", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   for (int i = 0; i < 200; ++i) {

@@ -20,7 +20,8 @@ struct RunResult {
 class Server {
  public:
   // Starts arrsd in `dir` (data in dir/data); false when it did not report a port.
-  bool Start(const std::string& dir);
+  // `extra` arguments are passed on to arrsd (e.g. --tls-cert/--tls-key).
+  bool Start(const std::string& dir, const std::vector<std::string>& extra = {});
   void Stop();
   ~Server() { Stop(); }
   int port() const { return port_; }
