@@ -70,7 +70,7 @@ TEST_F(ArrsctlCommandsTest, SetUpAPcnHireAndChangeStaffThenQuery) {
   RunResult balance = Run({"balance", "U30005", "--year", "2024/25", "--json"});
   ASSERT_EQ(balance.code, 0) << balance.err;
   // 41,234.567 weighted patients x £22.894 = £944,024.17 (rounded down to pence).
-  EXPECT_EQ(FromJson<v1::Balance>(balance.out).sum_pence(), 41234567LL * 2289400 / 1000000000);
+  EXPECT_EQ(FromJson<v1::Balance>(balance.out).sum_pence(), 41234567LL * 2289400 / 1000000);
 
   RunResult wf = Run({"workforce", "U30005", "--as-of", "2024-12-31", "--json"});
   ASSERT_EQ(wf.code, 0) << wf.err;
