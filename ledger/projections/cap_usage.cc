@@ -42,6 +42,7 @@ v1::CapUsage ComputeCapUsage(const domain::PcnModel& pcn, const rules::RuleBook&
     line->set_cap_wte_bp(list_size < cap.list_size_threshold() ? cap.cap_wte_bp_below()
                                                                : cap.cap_wte_bp_at_or_above());
     line->set_rule_version(year->version());
+    line->set_unverified(cap.unverified());
     int32_t used = 0;
     for (const domain::StaffModel* staff : ranked) {
       if (std::find(cap.roles().begin(), cap.roles().end(), staff->role) == cap.roles().end()) {
