@@ -401,6 +401,7 @@ int DemoLoader::Run() {
       "  arrsctl balance U10002 --year 2023/24 --as-of 2023-12-31 --csv\n"
       "  arrsctl caps U10001 --as-of 2021-02-28      a pharmacy technician over the cap\n"
       "  arrsctl explain U10001 2021-02              the refused line, and why\n"
+      "  arrsctl explain U10001 2022-11 --csv        a third advanced practitioner over the cap\n"
       "  arrsctl explain U10002 2023-11 --line 1     a line reduced by the commissioner\n"
       "  arrsctl explain U10001 2024-11 --line 1     priced after the 1 October 2024 uplift\n"
       "  arrsctl workforce U20004 --as-of 2025-03-31\n"

@@ -170,6 +170,15 @@ TEST_F(ArrsctlTest, ExplainPrintsRuleVersionFiguresAndArithmetic) {
   ASSERT_EQ(e.reductions_size(), 1) << "the demo's commissioner reduction";
   EXPECT_EQ(e.reductions(0).line_no(), 1);
 
+  // The third advanced practitioner at Riverside is over the 2022/23 cap of 2 WTE.
+  RunResult ap = Run({"explain", "U10001", "2022-11", "--json"});
+  bool ap_refused = false;
+  const auto ap_lines = ParseJson<v1::Explanation>(ap.out);
+  for (const v1::AssessedLine& l : ap_lines.lines()) {
+    if (l.staff_id() == "AP-03") ap_refused = l.outcome() == v1::CAP_EXCEEDED;
+  }
+  EXPECT_TRUE(ap_refused) << ap.out.substr(0, 2000);
+
   RunResult one = Run({"explain", "U10002", "2023-11", "--line", "1", "--csv"});
   ASSERT_EQ(one.code, 0) << one.err;
   EXPECT_EQ(Lines(one.out)[0].rfind("line,staff,rule_versions,claimed", 0), 0u) << one.out;

@@ -1,6 +1,7 @@
 #include "tests/cli/process_harness.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +51,9 @@ bool Server::Start(const std::string& dir, const std::vector<std::string>& extra
   const std::string log_file = dir + "/arrsd.log";
   pid_ = fork();
   if (pid_ == 0) {
+    // arrsd must not outlive a test binary that crashed, nor hold its stdout.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    std::freopen("/dev/null", "w", stdout);
     std::freopen(log_file.c_str(), "w", stderr);
     const std::string binary = ARRS_BINARY_DIR "/services/arrsd";
     const std::string data = dir + "/data";
