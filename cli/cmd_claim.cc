@@ -70,6 +70,9 @@ int RunAssess(Context& ctx, const ClaimOptions& o) {
 }
 
 int RunReduce(Context& ctx, const ClaimOptions& o) {
+  if (ctx.options.reason.empty()) {
+    return ReportError(absl::InvalidArgumentError("--reason is required for a reduction"));
+  }
   v1::ReduceClaimLineRequest req;
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);

@@ -66,6 +66,8 @@ class DemoLoader {
   }
 
   bool LoadPcn(size_t index, const DemoPcn& pcn);
+  // True when the rule book in force has a rate per weighted patient for the year.
+  bool HasRate(int financial_year);
   bool LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
                  const std::vector<DemoChange>& changes);
   bool LoadClaims(size_t index, const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
@@ -102,7 +104,10 @@ bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
   }
   // List sizes on 1 January of each year, growing about 1.2% a year.
   int64_t list = pcn.list_size_2019;
+  std::map<int, int64_t> lists;
+  auto list_at = [&lists](int year) { return lists.count(year) ? lists[year] : lists.rbegin()->second; };
   for (int year = 2019; year <= 2025; ++year) {
+    lists[year] = list;
     v1::RecordListSizeRequest ls;
     ls.set_pcn_code(pcn.code);
     *ls.mutable_reference_date() = ToProtoDate(CivilDay(year, 1, 1));
@@ -126,16 +131,17 @@ bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
             bl)) {
     return false;
   }
-  // 2019/20 had no per-patient sum: the commissioner gives it (£2.05 a patient, about the
-  // first year's 70% pharmacist + 100% link worker funding); derived from 2020/21 on.
+  // Derived from the weighted population where the rule book has a rate per patient
+  // (2020/21 on); otherwise (2019/20) the commissioner gives the sum: £2.05 a patient,
+  // about the first year's 70% pharmacist + 100% link worker funding.
   for (int year = 2019; year <= 2025; ++year) {
     v1::SetEntitlementRequest en;
     en.set_pcn_code(pcn.code);
     en.set_financial_year(year);
-    if (year == 2019) {
-      en.set_sum_pence(pcn.list_size_2019 * 205);
-    } else {
+    if (HasRate(year)) {
       en.set_derive_from_weighted_population(true);
+    } else {
+      en.set_sum_pence(list_at(year) * 205);
     }
     if (!Send(&v1::CommandService::Stub::SetEntitlement, pcn.icb_token,
               absl::StrCat(pcn.code, ":entitlement:", year), en)) {
@@ -144,6 +150,15 @@ bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
   }
   (void)index;
   return true;
+}
+
+bool DemoLoader::HasRate(int financial_year) {
+  v1::RulesRequest req;
+  req.set_financial_year(financial_year);
+  v1::RulesResponse rules;
+  auto call = ctx_.NewCall(demo::kAuditorToken);
+  if (!queries_->GetRules(call.get(), req, &rules).ok()) return false;
+  return rules.rules().entitlement().rate_per_patient_millipence() > 0;
 }
 
 bool DemoLoader::LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
@@ -389,7 +404,7 @@ int DemoLoader::Run() {
               paid_claims_, FormatPounds(paid_pence_).c_str());
   std::printf("  outcomes");
   for (const auto& [name, count] : outcomes_) std::printf(" %s=%d", name.c_str(), count);
-  std::printf("\n  events   %llu new, %llu of %llu requests already recorded; head position "
+  std::printf("\n  events   %llu new, %llu of %llu requests already recorded; last demo event at position "
               "%llu\n\n",
               static_cast<unsigned long long>(written_),
               static_cast<unsigned long long>(deduplicated_),
