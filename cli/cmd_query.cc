@@ -73,12 +73,13 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
   auto call = ctx.NewCall();
   grpc::Status s = ctx.queries()->GetCapUsage(call.get(), req, &u);
   if (!s.ok()) return ReportRpcError(s, "caps");
-  Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "staff"});
+  Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "enforced",
+               "staff"});
   table.RightAlign({1, 2, 3});
   for (const v1::CapLine& c : u.caps()) {
     table.AddRow({RoleList(c.roles()), FormatWte(c.cap_wte_bp()), FormatWte(c.used_wte_bp()),
                   SignedWte(c.cap_wte_bp() - c.used_wte_bp()), c.rule_version(),
-                  absl::StrJoin(c.staff_ids(), " ")});
+                  c.unverified() ? "no (unverified)" : "yes", absl::StrJoin(c.staff_ids(), " ")});
   }
   Emit(ctx, u, table,
        {absl::StrCat("PCN ", u.pcn_code(), "  caps as of ", DateText(u.as_of()),

@@ -153,7 +153,12 @@ TEST_F(ArrsctlTest, CapsShowTheTechnicianOverTheCap) {
   RunResult table = Run({"caps", "U10001", "--as-of", "2021-02-28"});
   EXPECT_NE(table.out.find("pharmacy technician"), std::string::npos);
   RunResult csv = Run({"caps", "U10001", "--as-of", "2021-02-28", "--csv"});
-  EXPECT_NE(csv.out.find("pharmacy technician,1.0,2.0,-1.0"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("pharmacy technician,1.0,2.0,-1.0,2020/21 r1,yes,PT-01 PT-02"),
+            std::string::npos)
+      << csv.out;
+  EXPECT_NE(csv.out.find("first contact physiotherapist,0.0,0.6,-0.6,2020/21 r1,no (unverified)"),
+            std::string::npos)
+      << csv.out;
 }
 
 TEST_F(ArrsctlTest, ExplainPrintsRuleVersionFiguresAndArithmetic) {

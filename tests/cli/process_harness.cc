@@ -98,7 +98,12 @@ void Server::Stop() {
 RunResult RunArrsctl(const std::vector<std::string>& args, const std::string& server,
                      const std::string& token) {
   static int counter = 0;
-  static const std::string dir = MakeTempDir();
+  static const std::string dir = [] {
+    std::string d = MakeTempDir();
+    static std::string removed_at_exit = d;
+    std::atexit([] { rmdir(removed_at_exit.c_str()); });
+    return d;
+  }();
   const std::string out = dir + "/out" + std::to_string(++counter);
   const std::string err = out + ".err";
   std::string command = "env -u ARRS_TOKEN ARRS_SERVER=" + ShellQuote(server);
@@ -113,6 +118,8 @@ RunResult RunArrsctl(const std::vector<std::string>& args, const std::string& se
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = ReadFile(out);
   r.err = ReadFile(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
   return r;
 }
 
