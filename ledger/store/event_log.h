@@ -28,6 +28,10 @@
 #include "absl/status/statusor.h"
 #include "arrs/v1/events.pb.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace arrs::store {
 
 struct LogOptions {
@@ -43,6 +47,9 @@ struct LogOptions {
   int max_events_per_batch = 16384;
   // Upper bound on events in one request.
   int max_events_per_request = 10000;
+  // RocksDB Env (file system) to use; null = RocksDB's default. Not owned: it must outlive
+  // the log. Fault-injection tests pass one whose writes or syncs fail on demand.
+  rocksdb::Env* env = nullptr;
 };
 
 // Sentinel for AppendRequest::expected_version: append whatever the stream's version.

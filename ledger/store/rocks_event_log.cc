@@ -529,6 +529,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
   // After a retryable write error, RocksDB retries recovery in the background; do so
   // every 100 ms rather than every second so that appends come back quickly.
   db_options.bgerror_resume_retry_interval = 100'000;
+  if (env == nullptr) env = options.env;  // LogOptions::env, when the argument is null
   if (env != nullptr) db_options.env = env;
 
   const std::vector<std::string> ours = {rocksdb::kDefaultColumnFamilyName, kEventsFamily,
