@@ -1,5 +1,6 @@
 #include "ledger/engine/ledger.h"
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -77,6 +78,14 @@ Ledger::~Ledger() {
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                                      LedgerOptions options) {
+  if (options.log.create_if_missing) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create the data folder ", dir, ": ", error.message()));
+    }
+  }
   absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(dir, options.log);
   if (!log.ok()) return log.status();
   std::unique_ptr<Ledger> ledger(
