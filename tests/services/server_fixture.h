@@ -54,18 +54,21 @@ class ServerFixture : public ::testing::Test {
   }
 
   void StartServer() {
-    absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir_.string());
+    absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger =
+        engine::Ledger::Open(dir_.string(), ledger_options_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
     ASSERT_TRUE(ledger_->PublishRulesDir(std::string(ARRS_SOURCE_DIR) + "/rules", "test").ok());
-    services::ServerOptions options;
+    services::ServerOptions options = server_options_;
     options.listen_address = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
         services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", server_->port()),
+        client_credentials_ ? client_credentials_ : grpc::InsecureChannelCredentials(),
+        channel_args_);
     commands_ = v1::CommandService::NewStub(channel_);
     queries_ = v1::QueryService::NewStub(channel_);
     admin_ = v1::AdminService::NewStub(channel_);
@@ -124,6 +127,13 @@ class ServerFixture : public ::testing::Test {
       ASSERT_TRUE(s.ok()) << s.error_message();
     }
   }
+
+  // What StartServer uses; a derived fixture may change them before SetUp (for example
+  // an injected RocksDB Env, TLS files, client credentials).
+  engine::LedgerOptions ledger_options_;
+  services::ServerOptions server_options_;
+  std::shared_ptr<grpc::ChannelCredentials> client_credentials_;  // null: insecure
+  grpc::ChannelArguments channel_args_;
 
   std::filesystem::path dir_;
   std::unique_ptr<services::TokenStore> tokens_;

@@ -1,0 +1,47 @@
+// The fuzz targets, as plain functions: each libFuzzer executable (built by
+// scripts/fuzz.sh with -DARRS_LIBFUZZER) wraps one in LLVMFuzzerTestOneInput, and the
+// ordinary test suite (fuzz_regression_test.cc) replays the seed corpus and every input
+// that once crashed through all of them. A target returns 0; a broken property aborts.
+#ifndef ARRS_TESTS_FUZZ_FUZZ_TARGETS_H_
+#define ARRS_TESTS_FUZZ_FUZZ_TARGETS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace arrs::fuzz {
+
+// Stored event bytes: parsing, canonical envelope, payload and event hashes; the log's key
+// and value decoders (event keys, stream keys, request records, the meta head).
+int FuzzEnvelope(const uint8_t* data, size_t size);
+// A rule file in text format: parse, validate, publish into a RuleBook and look it up.
+int FuzzRules(const uint8_t* data, size_t size);
+// A CSV import file: parse, then every cell through the typed parsers the import uses.
+int FuzzCsv(const uint8_t* data, size_t size);
+// A command request (first byte picks the kind, the rest is its protobuf bytes): field
+// validation and decision against a PCN with history, and folding what was decided.
+int FuzzRequest(const uint8_t* data, size_t size);
+
+}  // namespace arrs::fuzz
+
+// A property every input must keep; aborts (a crash libFuzzer records) when broken.
+#define ARRS_FUZZ_CHECK(cond)                                                 \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "%s:%d: fuzz property broken: %s\n", __FILE__,     \
+                   __LINE__, #cond);                                          \
+      std::abort();                                                           \
+    }                                                                         \
+  } while (0)
+
+#ifdef ARRS_LIBFUZZER
+#define ARRS_FUZZ_ENTRY(fn)                                                   \
+  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {   \
+    return ::arrs::fuzz::fn(data, size);                                      \
+  }
+#else
+#define ARRS_FUZZ_ENTRY(fn)
+#endif
+
+#endif  // ARRS_TESTS_FUZZ_FUZZ_TARGETS_H_

@@ -1,0 +1,241 @@
+// The real arrsd under concurrent load is killed with SIGKILL at random moments, many
+// rounds, and restarted on the same data folder. Clients record every acknowledged
+// request; a request whose call failed when the server died is "in doubt" and is retried
+// with its own request id after the restart (so it must be applied exactly once, whether
+// or not it had been committed). At the end: every acknowledged request is in the log at
+// the position it was acknowledged with, every hire is there exactly once, nothing that
+// was never sent is there, the chain verifies, and the projections the restarted server
+// serves (folded incrementally since its restart) equal those of a full rebuild.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "arrs/v1/service.grpc.pb.h"
+#include "ledger/engine/ledger.h"
+#include "services/auth.h"
+#include "tests/services/arrsd_process.h"
+
+namespace arrs::testing_support {
+namespace {
+
+constexpr int kRounds = 12;        // SIGKILL rounds
+constexpr int kMaxSeconds = 60;    // bound on the rounds (each round ~0.2-0.9 s of load)
+constexpr int kWriters = 6;
+constexpr int kPcns = 3;
+constexpr char kToken[] = "crash-admin";
+
+std::string Pcn(int p) { return absl::StrCat("U6000", p); }
+
+v1::Date Date(int y, int m, int d) {
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+v1::HireStaffRequest Hire(const std::string& id, int pcn) {
+  v1::HireStaffRequest r;
+  r.mutable_header()->set_request_id(id);
+  r.set_pcn_code(Pcn(pcn));
+  r.set_staff_id(id);  // names the request, to count each request's events
+  r.set_role(v1::CARE_COORDINATOR);
+  r.set_employment_model(v1::LEAD_PRACTICE);
+  *r.mutable_hire_date() = Date(2021, 4, 1);
+  r.set_wte_bp(2000);
+  r.set_annual_salary_pence(2500000);
+  return r;
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return context;
+}
+
+// What the clients know: acknowledged request -> position, and requests in doubt.
+struct ClientRecord {
+  std::mutex mu;
+  std::map<std::string, uint64_t> acknowledged;
+  std::map<std::string, v1::HireStaffRequest> in_doubt;
+  int deduplicated_retries = 0;
+};
+
+// Retries every in-doubt request until it is acknowledged (the server is up).
+void ResolveInDoubt(v1::CommandService::Stub* stub, ClientRecord* record) {
+  for (auto it = record->in_doubt.begin(); it != record->in_doubt.end();) {
+    v1::CommandResult out;
+    grpc::Status s = stub->HireStaff(Ctx().get(), it->second, &out);
+    ASSERT_TRUE(s.ok()) << it->first << ": " << s.error_message();
+    record->acknowledged[it->first] = out.first_position();
+    if (out.deduplicated()) ++record->deduplicated_retries;
+    it = record->in_doubt.erase(it);
+  }
+}
+
+// Each PCN's workforce and balance at `position`, as `query` answers them.
+template <typename Query>
+std::vector<std::string> Projections(uint64_t position, Query query) {
+  std::vector<std::string> out;
+  for (int p = 0; p < kPcns; ++p) {
+    v1::WorkforceRequest w;
+    w.set_pcn_code(Pcn(p));
+    *w.mutable_as_of() = Date(2021, 6, 1);
+    w.mutable_known_at()->set_position(position);
+    v1::BalanceRequest b;
+    b.set_pcn_code(Pcn(p));
+    b.set_financial_year(2021);
+    b.mutable_known_at()->set_position(position);
+    out.push_back(query(w, b));
+  }
+  return out;
+}
+
+TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("arrs-crash-", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string tokens = (dir / "tokens.txt").string();
+  std::ofstream(tokens) << services::TokenHash(kToken) << " admin * crash-loader\n";
+  const std::string data = (dir / "data").string();
+
+  std::mt19937 random(std::random_device{}());
+  ClientRecord record;
+  ArrsdProcess arrsd;
+  const auto started = std::chrono::steady_clock::now();
+  int rounds = 0;
+  for (; rounds < kRounds; ++rounds) {
+    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(kMaxSeconds)) break;
+    ASSERT_TRUE(arrsd.Start(data, tokens)) << "arrsd did not come back up in round " << rounds;
+    auto channel = grpc::CreateChannel(arrsd.address(), grpc::InsecureChannelCredentials());
+    auto stub = v1::CommandService::NewStub(channel);
+    if (rounds == 0) {
+      for (int p = 0; p < kPcns; ++p) {
+        v1::RegisterPcnRequest r;
+        r.mutable_header()->set_request_id(absl::StrCat("register-", p));
+        r.set_pcn_code(Pcn(p));
+        r.set_name("Crash PCN");
+        r.set_icb_code("QCC");
+        *r.mutable_effective_date() = Date(2020, 4, 1);
+        v1::CommandResult out;
+        ASSERT_TRUE(stub->RegisterPcn(Ctx().get(), r, &out).ok());
+      }
+    }
+    ResolveInDoubt(stub.get(), &record);
+
+    std::atomic<bool> dying{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        auto own = v1::CommandService::NewStub(channel);
+        for (int i = 0;; ++i) {
+          const v1::HireStaffRequest r = Hire(absl::StrCat("r", rounds, "-w", w, "-", i), w % kPcns);
+          v1::CommandResult out;
+          grpc::Status s = own->HireStaff(Ctx().get(), r, &out);
+          std::lock_guard<std::mutex> lock(record.mu);
+          if (s.ok()) {
+            record.acknowledged[r.header().request_id()] = out.first_position();
+            EXPECT_FALSE(out.deduplicated());
+          } else {
+            // Only the kill may fail a call; its outcome is unknown.
+            EXPECT_TRUE(dying) << s.error_code() << " " << s.error_message();
+            record.in_doubt[r.header().request_id()] = r;
+            return;
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::uniform_int_distribution<int>(150, 900)(random)));
+    dying = true;
+    EXPECT_EQ(arrsd.Stop(SIGKILL), 128 + SIGKILL);
+    for (std::thread& t : writers) t.join();
+  }
+  ASSERT_GE(rounds, 5) << "too few rounds ran within the time bound";
+
+  // Last start: resolve what was in doubt, write a little more, read the live projections.
+  ASSERT_TRUE(arrsd.Start(data, tokens));
+  auto channel = grpc::CreateChannel(arrsd.address(), grpc::InsecureChannelCredentials());
+  auto commands = v1::CommandService::NewStub(channel);
+  auto queries = v1::QueryService::NewStub(channel);
+  ResolveInDoubt(commands.get(), &record);
+  for (int i = 0; i < 10; ++i) {
+    const v1::HireStaffRequest r = Hire(absl::StrCat("final-", i), i % kPcns);
+    v1::CommandResult out;
+    ASSERT_TRUE(commands->HireStaff(Ctx().get(), r, &out).ok());
+    record.acknowledged[r.header().request_id()] = out.first_position();
+  }
+  v1::ListPcnsResponse listed;
+  ASSERT_TRUE(queries->ListPcns(Ctx().get(), v1::ListPcnsRequest(), &listed).ok());
+  const uint64_t head = listed.computed_at_position();
+  auto serialize = [](const auto& w, const auto& b) { return absl::StrCat(w, "|", b); };
+  const std::vector<std::string> live =
+      Projections(head, [&](const v1::WorkforceRequest& w, const v1::BalanceRequest& b) {
+        v1::Workforce workforce;
+        v1::Balance balance;
+        EXPECT_TRUE(queries->GetWorkforce(Ctx().get(), w, &workforce).ok());
+        EXPECT_TRUE(queries->GetBalance(Ctx().get(), b, &balance).ok());
+        return serialize(workforce.SerializeAsString(), balance.SerializeAsString());
+      });
+  EXPECT_EQ(arrsd.Stop(SIGTERM), 0);
+
+  // A full rebuild from the data folder.
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data);
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  store::EventLog& log = (*ledger)->log();
+  const store::VerifyReport report = log.Verify();
+  EXPECT_TRUE(report.ok) << report.first_bad_position << ": " << report.problem;
+  EXPECT_EQ(report.head.position, head);
+  for (const auto& [id, position] : record.acknowledged) {
+    absl::StatusOr<std::optional<store::AppendResult>> found = log.FindRequest(id);
+    ASSERT_TRUE(found.ok() && found->has_value()) << id << " was acknowledged but is lost";
+    EXPECT_EQ((*found)->first_position, position) << id;
+    EXPECT_EQ(log.Get(position)->payload().staff_hired().staff_id(), id);
+  }
+  std::map<std::string, int> hires;
+  absl::StatusOr<std::vector<v1::Event>> all = log.ReadFrom(1, 1000000);
+  ASSERT_TRUE(all.ok()) << all.status();
+  for (const v1::Event& e : *all) {
+    if (!e.payload().has_staff_hired()) continue;
+    const std::string& id = e.payload().staff_hired().staff_id();
+    EXPECT_EQ(++hires[id], 1) << id << " is in the log twice";
+    EXPECT_TRUE(record.acknowledged.count(id)) << id << " is in the log but was never sent";
+  }
+  EXPECT_EQ(hires.size(), record.acknowledged.size());
+  const std::vector<std::string> rebuilt =
+      Projections(head, [&](const v1::WorkforceRequest& w, const v1::BalanceRequest& b) {
+        absl::StatusOr<v1::Workforce> workforce = (*ledger)->GetWorkforce(w);
+        absl::StatusOr<v1::Balance> balance = (*ledger)->GetBalance(b);
+        EXPECT_TRUE(workforce.ok() && balance.ok());
+        return serialize(workforce->SerializeAsString(), balance->SerializeAsString());
+      });
+  EXPECT_EQ(live, rebuilt) << "live projections differ from a full rebuild";
+  int staff = 0;
+  for (int p = 0; p < kPcns; ++p) {
+    v1::WorkforceRequest w;
+    w.set_pcn_code(Pcn(p));
+    *w.mutable_as_of() = Date(2021, 6, 1);
+    staff += (*ledger)->GetWorkforce(w)->staff_size();
+  }
+  EXPECT_EQ(staff, static_cast<int>(record.acknowledged.size()));
+  std::fflush(stdout);
+  std::printf("[ crash ] rounds=%d acknowledged=%zu retried_deduplicated=%d head=%llu\n", rounds,
+              record.acknowledged.size(), record.deduplicated_retries,
+              static_cast<unsigned long long>(head));
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
