@@ -529,6 +529,11 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
   // After a retryable write error, RocksDB retries recovery in the background; do so
   // every 100 ms rather than every second so that appends come back quickly.
   db_options.bgerror_resume_retry_interval = 100'000;
+  // On reopen, a write-ahead log record that is damaged anywhere but in an incomplete last
+  // write fails the open (Corruption) instead of ending the replay there: RocksDB's default
+  // (point-in-time recovery) would quietly drop that record and every acknowledged one
+  // after it. A crash part-way through the last, unacknowledged write is still tolerated.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   if (env == nullptr) env = options.env;  // LogOptions::env, when the argument is null
   if (env != nullptr) db_options.env = env;
 
