@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev
   python3-grpcio python3-protobuf grpc-proto
+  clang-14 libclang-rt-14-dev openssl  # fuzzing (scripts/fuzz.sh), TLS test certificates
 )
 
 missing=()

@@ -19,6 +19,7 @@
 #include "arrs/v1/service.grpc.pb.h"
 #include "ledger/store/event_hash.h"
 #include "tests/cli/process_harness.h"
+#include "tests/services/arrsd_process.h"
 
 namespace arrs::cli_test {
 namespace {
@@ -180,6 +181,74 @@ TEST(TamperRestoreDrillTest, VerifyNamesTheTamperedPositionAndTheBackupRestores)
   on_restored.Stop();
   std::filesystem::remove_all(dir);
 }
+
+// The same byte change while the event is still only in the write-ahead log (arrsd was
+// killed before any flush): reopening must not quietly drop the damaged record and
+// everything after it. Verify has to fail, or report every acknowledged event.
+// `tampered_index`: which of 20 hires (0..19) is damaged.
+void WalTamperDrill(int tampered_index) {
+  const std::string dir = MakeTempDir();
+  const std::string data = dir + "/data";
+  testing_support::ArrsdProcess server;  // stopped with SIGKILL
+  ASSERT_TRUE(server.Start(data, ARRS_SOURCE_DIR "/config/demo-tokens.txt"));
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto commands = v1::CommandService::NewStub(channel);
+  v1::CommandResult out;
+  v1::RegisterPcnRequest reg;
+  reg.mutable_header()->set_request_id("wal-register");
+  reg.set_pcn_code("U10001");
+  reg.set_name("Drill PCN");
+  reg.set_icb_code("QWE");
+  reg.mutable_effective_date()->set_year(2020);
+  reg.mutable_effective_date()->set_month(4);
+  reg.mutable_effective_date()->set_day(1);
+  ASSERT_TRUE(commands->RegisterPcn(Ctx().get(), reg, &out).ok());
+  constexpr char kMarker[] = "JQXWKZVB";
+  uint64_t tampered_position = 0;
+  uint64_t head = 0;
+  for (int i = 0; i < 20; ++i) {
+    v1::HireStaffRequest r;
+    r.mutable_header()->set_request_id(absl::StrCat("wal-request-", i));
+    r.set_pcn_code("U10001");
+    r.set_staff_id(i == tampered_index ? absl::StrCat("wal-", kMarker)
+                                       : absl::StrCat("wal-staff-", i));
+    r.set_role(v1::CARE_COORDINATOR);
+    r.set_employment_model(v1::LEAD_PRACTICE);
+    r.mutable_hire_date()->set_year(2021);
+    r.mutable_hire_date()->set_month(4);
+    r.mutable_hire_date()->set_day(1);
+    r.set_wte_bp(1000);
+    r.set_annual_salary_pence(2500000);
+    ASSERT_TRUE(commands->HireStaff(Ctx().get(), r, &out).ok());
+    if (i == tampered_index) tampered_position = out.first_position();
+    head = out.last_position();
+  }
+  ASSERT_EQ(server.Stop(SIGKILL), 128 + SIGKILL);
+
+  const std::string changed = FlipByteOf(data, kMarker);
+  ASSERT_NE(changed.find(".log"), std::string::npos) << "expected the event in the WAL: " << changed;
+  RunResult r = RunArrsctl({"verify", "--data", data}, "", "");
+  std::printf("[ drill ] WAL: tampered position %llu of %llu in %s; verify exit %d: %s%s",
+              static_cast<unsigned long long>(tampered_position),
+              static_cast<unsigned long long>(head), changed.c_str(), r.code, r.out.c_str(),
+              r.err.c_str());
+  std::fflush(stdout);
+  if (r.code == 0) {
+    EXPECT_NE(r.out.find(absl::StrCat("head position ", head, "\n")), std::string::npos)
+        << "verify passed a folder that lost acknowledged events: " << r.out;
+  } else {
+    EXPECT_TRUE(r.out.find("BROKEN") != std::string::npos ||
+                r.err.find("orruption") != std::string::npos)
+        << r.out << r.err;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TamperRestoreDrillTest, TamperedWalRecordInTheMiddleIsNotSilentlyTruncated) {
+  WalTamperDrill(10);
+}
+
+TEST(TamperRestoreDrillTest, TamperedLastWalRecordIsNotSilentlyDropped) { WalTamperDrill(19); }
 
 }  // namespace
 }  // namespace arrs::cli_test
