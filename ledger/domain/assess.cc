@@ -85,4 +85,30 @@ v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
   return out;
 }
 
+void StripExplanations(v1::ClaimAssessed* assessment) {
+  for (v1::AssessedLine& line : *assessment->mutable_lines()) line.clear_explanation();
+}
+
+void AttachExplanations(const v1::ClaimAssessed& derived,
+                        google::protobuf::RepeatedPtrField<v1::AssessedLine>* lines) {
+  for (v1::AssessedLine& line : *lines) {
+    const v1::AssessedLine* match = nullptr;
+    for (const v1::AssessedLine& d : derived.lines()) {
+      if (d.line_no() == line.line_no()) match = &d;
+    }
+    if (match == nullptr) continue;
+    const bool same = match->staff_id() == line.staff_id() &&
+                      match->claimed_pence() == line.claimed_pence() &&
+                      match->maximum_pence() == line.maximum_pence() &&
+                      match->reimbursable_pence() == line.reimbursable_pence() &&
+                      match->approved_pence() == line.approved_pence() &&
+                      match->outcome() == line.outcome();
+    line.set_explanation(same ? match->explanation()
+                              : absl::StrCat("the stored figures of this line differ from "
+                                             "those derived again from the log (approved ",
+                                             match->approved_pence(), " pence); ",
+                                             match->explanation()));
+  }
+}
+
 }  // namespace arrs::domain

@@ -28,6 +28,15 @@ rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book
 v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
                               const ClaimModel& claim, uint64_t rules_known_at);
 
+// Removes the explanation text of every line (the log stores an assessment's figures).
+void StripExplanations(v1::ClaimAssessed* assessment);
+
+// Copies the explanations of `derived` (an assessment priced again from the same facts
+// and rules) onto the stored `lines` with the same line numbers. A line whose figures
+// differ from the derived ones gets an explanation that says so instead.
+void AttachExplanations(const v1::ClaimAssessed& derived,
+                        google::protobuf::RepeatedPtrField<v1::AssessedLine>* lines);
+
 }  // namespace arrs::domain
 
 #endif  // ARRS_LEDGER_DOMAIN_ASSESS_H_

@@ -140,12 +140,20 @@ absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& sta
       }
       request.expected_version = decided_on;
     }
-    for (v1::Event& e : request.events) e.set_actor(actor);
+    // The caller is told the assessment with its explanations; the log keeps the figures
+    // only (ExplainClaim derives the text again from the same facts and rules).
+    std::optional<v1::ClaimAssessed> assessment;
+    for (v1::Event& e : request.events) {
+      e.set_actor(actor);
+      if (!e.payload().has_claim_assessed()) continue;
+      assessment = e.payload().claim_assessed();
+      domain::StripExplanations(e.mutable_payload()->mutable_claim_assessed());
+    }
     absl::StatusOr<store::AppendResult> appended = log.Append(request);
     if (appended.ok()) {
       v1::CommandResult result = ToResult(*appended);
-      if (!request.events.empty() && request.events.back().payload().has_claim_assessed()) {
-        *result.mutable_assessment() = request.events.back().payload().claim_assessed();
+      if (assessment && request.events.back().payload().has_claim_assessed()) {
+        *result.mutable_assessment() = *std::move(assessment);
       }
       return result;
     }
@@ -378,8 +386,8 @@ absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r
   if (absl::Status s = domain::CheckId("claim_id", r.claim_id()); !s.ok()) return s;
   return PcnQuery<v1::Explanation>(
       *this, *state_, r,
-      [&](const domain::PcnModel& pcn, const rules::RuleBook&,
-          uint64_t known_at) -> absl::StatusOr<v1::Explanation> {
+      [&](const domain::PcnModel& pcn, const rules::RuleBook& book,
+          uint64_t known_at) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::StatusOr<v1::Explanation> {
         auto claim = pcn.claims.find(r.claim_id());
         if (claim == pcn.claims.end()) {
           return absl::NotFoundError(
@@ -391,6 +399,17 @@ absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r
         }
         v1::Explanation out =
             projections::ComputeExplanation(claim->second, r.line_no(), known_at);
+        const StreamState* stream = state_->Find(domain::PcnStream(r.pcn_code()));
+        // The log keeps an assessment's figures; its explanations are derived again from
+        // the facts as they stood just before it and the rule book it priced with.
+        const domain::PcnModel before =
+            domain::FoldPcn(stream->events, claim->second.assessed_position - 1);
+        if (auto then = before.claims.find(r.claim_id()); then != before.claims.end()) {
+          domain::AttachExplanations(
+              domain::AssessClaim(before, book, then->second,
+                                  claim->second.assessment->rules_position()),
+              out.mutable_lines());
+        }
         if (r.line_no() != 0 && out.lines().empty()) {
           return absl::NotFoundError(
               absl::StrCat("claim ", r.claim_id(), " has no line ", r.line_no()));

@@ -175,8 +175,9 @@ class Pricer {
   }
 
   std::string KnownAtText() const {
-    return known_at_ == kLatest ? absl::StrCat("latest = ", book_.position())
-                                : absl::StrCat(known_at_);
+    // The rule book's position when asked for the latest, so the text is the same
+    // whether it was priced "now" or again later as known at that position.
+    return absl::StrCat(std::min<uint64_t>(known_at_, book_.position()));
   }
 
   std::optional<std::string> FindAmounts() {

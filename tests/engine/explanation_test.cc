@@ -1,0 +1,101 @@
+// The log keeps an assessment's figures; ExplainClaim derives its explanations again from
+// the facts as they stood before the assessment and the rule book it priced with. These
+// tests check that the derived text is exactly what the assessor was told, also for a
+// claim re-assessed by a correction and after the rule book changed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/engine/ledger_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ExplanationTest : public LedgerFixture {
+ protected:
+  v1::Explanation Explain(const std::string& claim, uint64_t known_at = 0) {
+    v1::ExplainRequest r;
+    r.set_pcn_code("U10001");
+    r.set_claim_id(claim);
+    if (known_at) r.mutable_known_at()->set_position(known_at);
+    absl::StatusOr<v1::Explanation> out = ledger_->ExplainClaim(r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : v1::Explanation();
+  }
+};
+
+TEST_F(ExplanationTest, StoredEventHasFiguresAndExplainClaimGivesTheAssessorsText) {
+  Register("U10001", "QAA", 52000, 50000000);
+  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
+  ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000).ok());
+  ASSERT_TRUE(Claim("U10001", "2023-06", D(2023, 6, 1), {{"cp-1", 500000}, {"ap-1", 390000}}).ok());
+  absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2023-06");
+  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  ASSERT_EQ(assessed->assessment().lines_size(), 2);
+
+  absl::StatusOr<v1::Event> stored = ledger_->log().Get(assessed->last_position());
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->payload().has_claim_assessed());
+  for (const v1::AssessedLine& line : stored->payload().claim_assessed().lines()) {
+    EXPECT_EQ(line.explanation(), "") << "the log keeps figures, not text";
+  }
+  EXPECT_GT(stored->payload().claim_assessed().lines(0).maximum_pence(), 0);
+
+  const v1::Explanation explained = Explain("2023-06");
+  ASSERT_EQ(explained.lines_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(assessed->assessment().lines(i).explanation().empty());
+    EXPECT_EQ(explained.lines(i).explanation(), assessed->assessment().lines(i).explanation());
+    EXPECT_EQ(explained.lines(i).approved_pence(), assessed->assessment().lines(i).approved_pence());
+  }
+  EXPECT_THAT(explained.lines(0).explanation(), HasSubstr("2023/24"));
+
+  // Later facts (a back-dated FTE change) do not change how June was explained.
+  v1::StaffChangeRequest fte;
+  *fte.mutable_header() = Header();
+  fte.set_pcn_code("U10001");
+  fte.set_staff_id("cp-1");
+  *fte.mutable_effective_date() = D(2023, 5, 1);
+  fte.mutable_fte_changed()->set_wte_bp(5000);
+  ASSERT_TRUE(ledger_->ChangeStaff("admin:alice", fte).ok());
+  EXPECT_EQ(Explain("2023-06").lines(0).explanation(),
+            assessed->assessment().lines(0).explanation());
+}
+
+TEST_F(ExplanationTest, CorrectedClaimIsExplainedAsReassessedAndTheOriginalAsKnownBefore) {
+  Register("U10001", "QAA", 52000, 50000000);
+  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
+  ASSERT_TRUE(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}).ok());
+  absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2024-03");
+  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  const uint64_t before_correction = Head();
+
+  v1::CorrectRequest correct;
+  *correct.mutable_header() = Header("payroll showed £4,500.00");
+  correct.set_pcn_code("U10001");
+  correct.set_corrects_position(assessed->first_position() - 1);
+  v1::ClaimSubmitted* fixed = correct.mutable_replacement()->mutable_claim_submitted();
+  fixed->set_claim_id("2024-03");
+  *fixed->mutable_month() = D(2024, 3, 1);
+  v1::ClaimLine* line = fixed->add_lines();
+  line->set_line_no(1);
+  line->set_staff_id("cp-1");
+  line->set_actual_cost_pence(450000);
+  absl::StatusOr<v1::CommandResult> corrected = ledger_->Correct("admin:alice", correct);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  ASSERT_TRUE(corrected->has_assessment());
+
+  const v1::Explanation now = Explain("2024-03");
+  ASSERT_EQ(now.lines_size(), 1);
+  EXPECT_EQ(now.lines(0).approved_pence(), 450000);
+  EXPECT_EQ(now.lines(0).explanation(), corrected->assessment().lines(0).explanation());
+  const v1::Explanation then = Explain("2024-03", before_correction);
+  ASSERT_EQ(then.lines_size(), 1);
+  EXPECT_EQ(then.lines(0).approved_pence(), 500000);
+  EXPECT_EQ(then.lines(0).explanation(), assessed->assessment().lines(0).explanation());
+  EXPECT_NE(now.lines(0).explanation(), then.lines(0).explanation());
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
