@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -110,7 +112,14 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   std::ofstream(tokens) << services::TokenHash(kToken) << " admin * crash-loader\n";
   const std::string data = (dir / "data").string();
 
-  std::mt19937 random(std::random_device{}());
+  // The kill moments come from a seed, printed so that a failing run's moments can be
+  // replayed (ARRS_CRASH_SEED=<seed>).
+  uint32_t seed = std::random_device{}();
+  if (const char* s = std::getenv("ARRS_CRASH_SEED")) seed = std::strtoul(s, nullptr, 10);
+  std::printf("[ crash ] seed %u (ARRS_CRASH_SEED=%u replays the kill moments)\n", seed, seed);
+  std::fflush(stdout);
+  RecordProperty("seed", std::to_string(seed));
+  std::mt19937 random(seed);
   ClientRecord record;
   ArrsdProcess arrsd;
   const auto started = std::chrono::steady_clock::now();
