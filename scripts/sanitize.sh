@@ -21,10 +21,11 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 # it fast enough). Re-running on an existing folder only refreshes the cache.
 configure() {
   local dir="$1" flags="$2"; shift 2
+  mkdir -p "$dir"
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARRS_BUILD_BENCH=OFF \
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1 -fno-omit-frame-pointer $flags" \
-    -DCMAKE_EXE_LINKER_FLAGS="$flags" "$@" > "$dir.configure.log" \
-    || { cat "$dir.configure.log"; return 1; }
+    -DCMAKE_EXE_LINKER_FLAGS="$flags" "$@" > "$dir/configure.log" \
+    || { cat "$dir/configure.log"; return 1; }
 }
 
 # run_suites DIR EXTRA_TARGETS SUITES...: builds <suite>_tests for each suite (and the extra

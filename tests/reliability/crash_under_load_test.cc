@@ -29,7 +29,7 @@
 namespace arrs::testing_support {
 namespace {
 
-constexpr int kRounds = 12;        // SIGKILL rounds
+constexpr int kRounds = 20;        // SIGKILL rounds
 constexpr int kMaxSeconds = 60;    // bound on the rounds (each round ~0.2-0.9 s of load)
 constexpr int kWriters = 6;
 constexpr int kPcns = 3;
@@ -238,10 +238,10 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
     staff += (*ledger)->GetWorkforce(w)->staff_size();
   }
   EXPECT_EQ(staff, static_cast<int>(record.acknowledged.size()));
-  std::fflush(stdout);
   std::printf("[ crash ] rounds=%d acknowledged=%zu retried_deduplicated=%d head=%llu\n", rounds,
               record.acknowledged.size(), record.deduplicated_retries,
               static_cast<unsigned long long>(head));
+  std::fflush(stdout);
   ledger->reset();
   std::filesystem::remove_all(dir);
 }

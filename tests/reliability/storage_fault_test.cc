@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <thread>
@@ -45,6 +47,12 @@ class StorageFaultTest : public ServerFixture {
 
   // A fault reaches the caller as UNAVAILABLE or INTERNAL with a message naming it.
   static void ExpectFaultStatus(const grpc::Status& s, const std::string& fault) {
+    static std::set<std::string> shown;  // print each kind of failure once, for the docs
+    if (shown.insert(fault).second) {
+      std::printf("[ fault ] %s -> %d %s\n", fault.c_str(), s.error_code(),
+                  s.error_message().c_str());
+      std::fflush(stdout);  // before any fork duplicates the buffer
+    }
     EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE ||
                 s.error_code() == grpc::StatusCode::INTERNAL)
         << s.error_code() << " " << s.error_message();
