@@ -41,14 +41,31 @@ int32_t StaffModel::PaidWteOn(absl::CivilDay day) const {
 
 std::vector<rules::PostSegment> StaffModel::Segments(absl::CivilDay first,
                                                      absl::CivilDay last) const {
+  // Paid WTE can only change where the member starts or leaves, at a WTE change, or where
+  // a leave begins or ends: cut [first, last] there and price each piece by its first day.
+  std::vector<absl::CivilDay> cuts = {first};
+  auto cut = [&](absl::CivilDay day) {
+    if (day > first && day <= last) cuts.push_back(day);
+  };
+  cut(FirstDayInPost());
+  if (left) cut(*left + 1);
+  for (const auto& [day, wte] : wte_bp) cut(day);
+  for (const Leave& leave : leaves) {
+    cut(leave.from);
+    cut(leave.to + 1);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<rules::PostSegment> out;
-  for (absl::CivilDay day = first; day <= last; ++day) {
-    const int32_t wte = PaidWteOn(day);
-    if (wte <= 0 && !InPost(day)) continue;
-    if (!out.empty() && out.back().to == day - 1 && out.back().wte_bp == wte) {
-      out.back().to = day;
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const absl::CivilDay from = cuts[i];
+    const absl::CivilDay to = i + 1 < cuts.size() ? cuts[i + 1] - 1 : last;
+    const int32_t wte = PaidWteOn(from);
+    if (wte <= 0 && !InPost(from)) continue;
+    if (!out.empty() && out.back().to == from - 1 && out.back().wte_bp == wte) {
+      out.back().to = to;
     } else {
-      out.push_back(rules::PostSegment{day, day, wte});
+      out.push_back(rules::PostSegment{from, to, wte});
     }
   }
   return out;

@@ -19,6 +19,7 @@ int64_t ForecastMonth(const domain::PcnModel& pcn, const rules::RuleBook& book,
   rules::LineInput in = domain::BuildLineInput(pcn, book, staff, month, cost, known_at);
   if (in.in_post.empty()) return 0;
   in.context.sum_remaining_pence = domain::kMaxPence;
+  in.explain = false;
   const rules::LinePrice price = rules::PriceLine(book, in, known_at);
   const bool approvable =
       price.outcome == v1::APPROVED || price.outcome == v1::PARTIALLY_APPROVED;

@@ -11,6 +11,13 @@
 #include "ledger/util/money.h"
 
 namespace arrs::rules {
+
+// Adds a line of explanation; the arguments are not even formatted when the caller
+// asked for figures only (LineInput::explain = false).
+#define ARRS_SAY(...)                                        \
+  do {                                                       \
+    if (in_.explain) lines_.push_back(absl::StrCat(__VA_ARGS__)); \
+  } while (0)
 namespace {
 
 using internal::ExactPence;
@@ -39,9 +46,9 @@ class Pricer {
   LinePrice Run() {
     first_ = FirstDayOfMonth(in_.month);
     dim_ = DaysInMonth(first_);
-    Say(absl::StrCat("Claim line: ", RoleName(in_.role), ", month ",
+    ARRS_SAY("Claim line: ", RoleName(in_.role), ", month ",
                      FormatCivilDay(first_).substr(0, 7), " (", dim_, " days), claimed ",
-                     FormatPounds(in_.claimed_pence), "."));
+                     FormatPounds(in_.claimed_pence), ".");
     if (std::optional<std::string> bad = ReadSegments()) {
       return Finish(v1::LINE_OUTCOME_UNSPECIFIED, *bad);
     }
@@ -68,14 +75,16 @@ class Pricer {
 
  private:
   absl::CivilDay Day(int i) const { return first_ + i; }
-  void Say(std::string line) { lines_.push_back(std::move(line)); }
+  void Say(std::string line) {
+    if (in_.explain) lines_.push_back(std::move(line));
+  }
 
   LinePrice Finish(v1::LineOutcome outcome, const std::string& reason) {
     out_.outcome = outcome;
     if (outcome != v1::APPROVED && outcome != v1::PARTIALLY_APPROVED) out_.approved_pence = 0;
     Say(reason);
-    Say(absl::StrCat("Outcome: ", v1::LineOutcome_Name(outcome), ", approved ",
-                     FormatPounds(out_.approved_pence), "."));
+    ARRS_SAY("Outcome: ", v1::LineOutcome_Name(outcome), ", approved ",
+                     FormatPounds(out_.approved_pence), ".");
     out_.explanation = absl::StrJoin(lines_, "\n");
     return std::move(out_);
   }
@@ -96,8 +105,7 @@ class Pricer {
         return absl::StrCat("INVALID INPUT: in-post segment ", Range(s.from, s.to), " at ",
                             s.wte_bp, " WTE basis points (needs from <= to, WTE 0..1.0).");
       }
-      for (int i = 0; i < dim_; ++i) {
-        if (Day(i) < s.from || Day(i) > s.to) continue;
+      for (int i = std::max(0, IndexOf(s.from)); i <= std::min(dim_ - 1, IndexOf(s.to)); ++i) {
         if (covered[i]) {
           return absl::StrCat("INVALID INPUT: in-post segments overlap on ",
                               FormatCivilDay(Day(i)), ".");
@@ -139,9 +147,9 @@ class Pricer {
     }
     const v1::FinancialYearRules& rules = *in_force_.rules;
     out_.rule_versions.push_back(rules.version());
-    Say(absl::StrCat("Rules: version \"", rules.version(), "\" for ", FormatFinancialYear(fy),
+    ARRS_SAY("Rules: version \"", rules.version(), "\" for ", FormatFinancialYear(fy),
                      ", published at log position ", in_force_.published_at,
-                     " (as known at log position ", KnownAtText(), ")."));
+                     " (as known at log position ", KnownAtText(), ").");
     for (const v1::RoleRule& r : rules.roles()) {
       if (r.role() == in_.role) role_ = &r;
     }
@@ -154,18 +162,19 @@ class Pricer {
     elig_from_ = *ToCivilDay(role_->eligible_from(), "eligible_from");
     elig_to_ = *ToCivilDay(role_->eligible_to(), "eligible_to");
     bool any = false;
+    const int eligible_first = IndexOf(elig_from_), eligible_last = IndexOf(elig_to_);
     for (int i = 0; i < dim_; ++i) {
-      days_[i].eligible = Day(i) >= elig_from_ && Day(i) <= elig_to_;
+      days_[i].eligible = i >= eligible_first && i <= eligible_last;
       if (days_[i].eligible && days_[i].wte_bp > 0) {
         any = true;
         own_wte_bp_ = std::max(own_wte_bp_, days_[i].wte_bp);
       }
     }
-    Say(absl::StrCat("Role rule: ", RoleName(in_.role), " reimbursable ",
+    ARRS_SAY("Role rule: ", RoleName(in_.role), " reimbursable ",
                      Range(elig_from_, elig_to_), ", ", FormatPercentBp(role_->reimbursed_bp()),
                      role_->maximum_after_percentage() ? " (the maximum caps the reimbursement)"
                                                        : " of the capped cost",
-                     role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), "."));
+                     role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), ".");
     if (!any) {
       return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role), " is reimbursable only ",
                           Range(elig_from_, elig_to_), " in ", FormatFinancialYear(fy),
@@ -186,7 +195,7 @@ class Pricer {
     for (int i = 0; i <= dim_; ++i) {
       bool missing = false;
       if (i < dim_ && days_[i].eligible && days_[i].wte_bp > 0) {
-        days_[i].amount = AmountOn(Day(i));
+        days_[i].amount = AmountOn(i);
         missing = days_[i].amount < 0 ||
                   role_->max_amounts(days_[i].amount).unverified() ||
                   role_->max_amounts(days_[i].amount).annual_max_pence() <= 0;
@@ -214,15 +223,31 @@ class Pricer {
         "be priced.");
   }
 
-  int AmountOn(absl::CivilDay day) const {
-    for (int j = 0; j < role_->max_amounts_size(); ++j) {
-      const v1::MaxAmount& m = role_->max_amounts(j);
-      absl::StatusOr<absl::CivilDay> from = ToCivilDay(m.effective_from(), "from");
-      absl::StatusOr<absl::CivilDay> to = ToCivilDay(m.effective_to(), "to");
-      if (from.ok() && to.ok() && day >= *from && day <= *to) return j;
+  // Index into max_amounts of the amount in force on day index `i` of the month (-1 =
+  // none). Each amount's dates are read once per line, not once per day.
+  int AmountOn(int i) {
+    if (amount_days_.empty()) {
+      for (const v1::MaxAmount& m : role_->max_amounts()) {
+        absl::StatusOr<absl::CivilDay> from = ToCivilDay(m.effective_from(), "from");
+        absl::StatusOr<absl::CivilDay> to = ToCivilDay(m.effective_to(), "to");
+        amount_days_.push_back(from.ok() && to.ok() ? std::make_pair(IndexOf(*from), IndexOf(*to))
+                                                    : std::make_pair(dim_, -1));
+      }
+    }
+    for (size_t j = 0; j < amount_days_.size(); ++j) {
+      if (i >= amount_days_[j].first && i <= amount_days_[j].second) return static_cast<int>(j);
     }
     return -1;
   }
+
+  // Day index of `day` within the claimed month: -1 before it, dim_ after it.
+  int IndexOf(absl::CivilDay day) const {
+    if (day < first_) return -1;
+    if (day.year() != first_.year() || day.month() != first_.month()) return dim_;
+    return day.day() - 1;
+  }
+
+  std::vector<std::pair<int, int>> amount_days_;
 
   void ComputeAmounts();
   std::optional<std::string> CheckCaps();
@@ -255,29 +280,29 @@ void Pricer::ComputeAmounts() {
       ++j;
     }
     const int n = j - i + 1;
-    const std::string when = Range(Day(i), Day(j));
+    const std::string when = in_.explain ? Range(Day(i), Day(j)) : std::string();
     if (d.wte_bp == 0) {
-      Say(absl::StrCat("  ", when, ": ", n, " days not in post (0 WTE paid) = 0"));
+      ARRS_SAY("  ", when, ": ", n, " days not in post (0 WTE paid) = 0");
     } else if (!d.eligible) {
-      Say(absl::StrCat("  ", when, ": ", n, " days in post but the role is not eligible = 0"));
+      ARRS_SAY("  ", when, ": ", n, " days in post but the role is not eligible = 0");
     } else {
       const v1::MaxAmount& m = role_->max_amounts(d.amount);
       const i128 part = static_cast<i128>(m.annual_max_pence()) * d.wte_bp * n;
       numerator_ += part;
-      Say(absl::StrCat("  ", when, ": ", n, " days x ", FormatWte(d.wte_bp), " WTE x ",
+      ARRS_SAY("  ", when, ": ", n, " days x ", FormatWte(d.wte_bp), " WTE x ",
                        FormatPounds(m.annual_max_pence()), " a year (maximum in force ",
                        Range(*ToCivilDay(m.effective_from(), "f"),
                              *ToCivilDay(m.effective_to(), "t")),
                        ") = ", I128ToString(m.annual_max_pence()), " p x ", d.wte_bp,
-                       " bp x ", n, " d = ", I128ToString(part)));
+                       " bp x ", n, " d = ", I128ToString(part));
     }
     i = j + 1;
   }
   const i128 den = static_cast<i128>(12) * kWholeTimeBp * dim_;
   out_.maximum_pence = static_cast<int64_t>(numerator_ / den);
-  Say(absl::StrCat("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ",
+  ARRS_SAY("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ",
                    dim_, " days = ", I128ToString(den), ") = ", ExactPence(numerator_, den),
-                   " (reported rounded down: ", FormatPounds(out_.maximum_pence), ")."));
+                   " (reported rounded down: ", FormatPounds(out_.maximum_pence), ").");
   const int32_t pct = role_->reimbursed_bp();
   const i128 claimed = in_.claimed_pence;
   i128 reimb = 0;
@@ -285,22 +310,22 @@ void Pricer::ComputeAmounts() {
     const i128 share = claimed * pct * den;          // claimed x pct, scaled by den x 10000
     const i128 cap = numerator_ * kHundredPercentBp;  // maximum, same scale
     reimb = std::min(share, cap) / (den * kHundredPercentBp);
-    Say(absl::StrCat("Reimbursable = min(claimed ", claimed == 0 ? "0" : I128ToString(claimed),
+    ARRS_SAY("Reimbursable = min(claimed ", claimed == 0 ? "0" : I128ToString(claimed),
                      " p x ", FormatPercentBp(pct), " = ",
                      ExactPence(claimed * pct, kHundredPercentBp), ", maximum ",
                      ExactPence(numerator_, den), ") = ",
-                     ExactPence(std::min(share, cap), den * kHundredPercentBp)));
+                     ExactPence(std::min(share, cap), den * kHundredPercentBp));
   } else {
     const i128 capped = std::min(claimed * den, numerator_);  // scaled by den
     reimb = capped * pct / (den * kHundredPercentBp);
-    Say(absl::StrCat("Capped cost = min(claimed ", I128ToString(claimed), " p, maximum ",
-                     ExactPence(numerator_, den), ") = ", ExactPence(capped, den), "."));
-    Say(absl::StrCat("Reimbursable = ", ExactPence(capped, den), " x ",
-                     FormatPercentBp(pct), " = ", ExactPence(capped * pct, den * 10000)));
+    ARRS_SAY("Capped cost = min(claimed ", I128ToString(claimed), " p, maximum ",
+                     ExactPence(numerator_, den), ") = ", ExactPence(capped, den), ".");
+    ARRS_SAY("Reimbursable = ", ExactPence(capped, den), " x ",
+                     FormatPercentBp(pct), " = ", ExactPence(capped * pct, den * 10000));
   }
   out_.reimbursable_pence = static_cast<int64_t>(reimb);
-  Say(absl::StrCat("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
-                   FormatPounds(out_.reimbursable_pence), "."));
+  ARRS_SAY("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
+                   FormatPounds(out_.reimbursable_pence), ".");
 }
 
 std::optional<std::string> Pricer::CheckCaps() {
@@ -328,15 +353,15 @@ std::optional<std::string> Pricer::CheckCaps() {
                                            FormatWte(own_wte_bp_), " WTE = ", FormatWte(used),
                                            " WTE");
     if (cap->unverified) {
-      Say(absl::StrCat("Check cap: unverified ", what, "; ", usage, " — not enforced."));
+      ARRS_SAY("Check cap: unverified ", what, "; ", usage, " — not enforced.");
     } else if (used > cap->cap_wte_bp) {
       return absl::StrCat("CAP EXCEEDED: ", what, "; ", usage, " exceeds the cap of ",
                           FormatWte(cap->cap_wte_bp), " WTE.");
     } else {
-      Say(absl::StrCat("Check cap: ", what, "; ", usage, ": within the cap."));
+      ARRS_SAY("Check cap: ", what, "; ", usage, ": within the cap.");
     }
   }
-  if (seen.empty()) Say(absl::StrCat("Check cap: no cap on ", RoleName(in_.role), "."));
+  if (seen.empty()) ARRS_SAY("Check cap: no cap on ", RoleName(in_.role), ".");
   return std::nullopt;
 }
 
@@ -345,8 +370,8 @@ std::optional<std::string> Pricer::CheckAdditional() {
   bool baseline_role = false;
   for (int r : in_force_.rules->baseline_roles()) baseline_role = baseline_role || r == in_.role;
   if (!baseline_role) {
-    Say(absl::StrCat("Check additionality: ", RoleName(in_.role),
-                     " is not a baseline role in this rule version: not tested."));
+    ARRS_SAY("Check additionality: ", RoleName(in_.role),
+                     " is not a baseline role in this rule version: not tested.");
     return std::nullopt;
   }
   const int64_t through = static_cast<int64_t>(c.role_wte_ahead_bp) + own_wte_bp_;
@@ -359,7 +384,7 @@ std::optional<std::string> Pricer::CheckAdditional() {
     return absl::StrCat("NOT ADDITIONAL: ", sums,
                         ": the member fills a baseline post, which ARRS does not reimburse.");
   }
-  Say(absl::StrCat("Check additionality: ", sums, ": additional."));
+  ARRS_SAY("Check additionality: ", sums, ": additional.");
   return std::nullopt;
 }
 
@@ -404,5 +429,7 @@ void FillAssessedLine(const LinePrice& price, int64_t claimed_pence, v1::Assesse
   out->clear_rule_versions();
   for (const std::string& v : price.rule_versions) out->add_rule_versions(v);
 }
+
+#undef ARRS_SAY
 
 }  // namespace arrs::rules

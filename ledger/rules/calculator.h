@@ -79,6 +79,9 @@ struct LineInput {
   std::vector<PostSegment> in_post;
   int64_t claimed_pence = 0;  // actual salary + employer on-costs paid for the month
   LineContext context;
+  // False: figures only, LinePrice::explanation left empty (forecasts price many lines
+  // nobody reads).
+  bool explain = true;
 };
 
 struct LinePrice {
