@@ -56,7 +56,7 @@ v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
                                          pcn.ApprovedInYear(year, claim.claim_id));
   }
   int64_t total = 0;
-  for (const v1::ClaimLine& line : claim.lines) {
+  for (const v1::ClaimLine& line : claim.lines()) {
     v1::AssessedLine* assessed = out.add_lines();
     assessed->set_line_no(line.line_no());
     assessed->set_staff_id(line.staff_id());

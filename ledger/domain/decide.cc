@@ -427,7 +427,7 @@ absl::StatusOr<Events> DecideSubmitClaim(const PcnModel& pcn, const v1::SubmitCl
     }
     for (const auto& [id, other] : pcn.claims) {
       if (other.month != month) continue;
-      for (const v1::ClaimLine& claimed : other.lines) {
+      for (const v1::ClaimLine& claimed : other.lines()) {
         if (claimed.staff_id() == line.staff_id()) {
           return absl::FailedPreconditionError(absl::StrCat(
               "line ", line.line_no(), ": staff member ", line.staff_id(), " was already claimed for ",
@@ -594,7 +594,7 @@ absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& targe
 absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book) {
   for (const auto& [id, claim] : corrected.claims) {
     if (claim.paid_pence <= 0) continue;
-    for (const v1::ClaimLine& line : claim.lines) {
+    for (const v1::ClaimLine& line : claim.lines()) {
       const int64_t approved = claim.ApprovedLinePence(line.line_no());
       if (approved <= 0) continue;
       auto staff = corrected.staff.find(line.staff_id());

@@ -77,9 +77,14 @@ int64_t StaffModel::MonthlyCostPenceOn(absl::CivilDay day) const {
   return p ? p->annual_total_pence() / 12 : 0;
 }
 
+const google::protobuf::RepeatedPtrField<v1::ClaimLine>& ClaimModel::lines() const {
+  static const auto* const kNone = new google::protobuf::RepeatedPtrField<v1::ClaimLine>();
+  return submitted ? submitted->lines() : *kNone;
+}
+
 int64_t ClaimModel::ClaimedPence() const {
   int64_t total = 0;
-  for (const v1::ClaimLine& line : lines) total += line.actual_cost_pence();
+  for (const v1::ClaimLine& line : lines()) total += line.actual_cost_pence();
   return total;
 }
 
@@ -190,13 +195,13 @@ void PcnModel::Apply(const v1::Event& event) {
       claim = ClaimModel{};
       claim.claim_id = c.claim_id();
       claim.month = Day(c.month());
-      claim.lines.assign(c.lines().begin(), c.lines().end());
+      claim.submitted = &c;
       claim.submitted_position = event.position();
       break;
     }
     case v1::Payload::kClaimAssessed:
       if (auto it = claims.find(p.claim_assessed().claim_id()); it != claims.end()) {
-        it->second.assessment = p.claim_assessed();
+        it->second.assessment = &p.claim_assessed();
         it->second.assessed_position = event.position();
         it->second.reduced_pence.clear();
         it->second.reductions.clear();

@@ -1,5 +1,6 @@
 // PcnModel: everything the ledger knows about one PCN, folded from its stream
-// ("pcn/<code>") as known at some log position.
+// ("pcn/<code>") as known at some log position. Claims point into the folded events, so
+// a model must not outlive them (the engine keeps every event for the ledger's life).
 //
 // Facts are kept as timelines keyed by their effective (valid) date, so one folded model
 // answers any as_of date; the known_at dimension is chosen by which events are folded.
@@ -83,12 +84,14 @@ struct ListSize {
   int64_t weighted_population_milli = 0;
 };
 
+// A claim refers to the events it was folded from (never copies their lines): a model
+// must not outlive the events it was folded from.
 struct ClaimModel {
   std::string claim_id;
   absl::CivilDay month;
-  std::vector<v1::ClaimLine> lines;
+  const v1::ClaimSubmitted* submitted = nullptr;
   uint64_t submitted_position = 0;
-  std::optional<v1::ClaimAssessed> assessment;
+  const v1::ClaimAssessed* assessment = nullptr;  // null until assessed
   uint64_t assessed_position = 0;
   // line_no -> approved after an ICB reduction.
   std::map<int32_t, int64_t> reduced_pence;
@@ -96,6 +99,8 @@ struct ClaimModel {
   int64_t paid_pence = 0;
   std::optional<absl::CivilDay> paid_on;
 
+  // The submitted lines (empty before a submission is folded).
+  const google::protobuf::RepeatedPtrField<v1::ClaimLine>& lines() const;
   int64_t ClaimedPence() const;
   // Approved total after reductions (0 before assessment).
   int64_t ApprovedPence() const;

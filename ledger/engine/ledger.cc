@@ -104,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     if (page->empty()) break;
     next = page->back().position() + 1;
     absl::MutexLock lock(&state->mu);
-    state->Apply(*page);
+    state->Apply(*std::move(page));
   }
   return ledger;
 }
@@ -228,8 +228,10 @@ absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
                    domain::PcnModel corrected = domain::FoldPcn(events, UINT64_MAX);
                    // A corrected claim is assessed again, in the same atomic append: the
                    // new assessment replaces the old one.
-                   if (std::optional<v1::Event> reassessed = ReassessCorrectedClaim(
-                           HeadModel(s, stream), corrected, s.rules, tentative)) {
+                   // (Declared here: `corrected` points into these events.)
+                   std::optional<v1::Event> reassessed = ReassessCorrectedClaim(
+                       HeadModel(s, stream), corrected, s.rules, tentative);
+                   if (reassessed) {
                      decided->push_back(*reassessed);
                      reassessed->set_position(s.head_position + 2);
                      reassessed->set_stream_version(events.size() + 1);

@@ -12,21 +12,33 @@ void LedgerState::Apply(const std::vector<v1::Event>& committed) {
   for (const v1::Event& incoming : committed) {
     if (incoming.position() <= head_position) continue;  // already folded (initial load race)
     events_.push_back(incoming);
-    const v1::Event* e = &events_.back();
-    head_position = e->position();
-    recorded_at_.push_back(
-        std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));
-    StreamState& stream = streams[e->stream()];
-    stream.events.push_back(e);
-    if (e->stream() == domain::kRulesStream) {
-      rules.Apply(*e);
-    } else if (absl::StartsWith(e->stream(), "pcn/")) {
-      if (e->corrects() != 0) {
-        // A correction may cancel anything before it: fold the stream again.
-        stream.head = domain::FoldPcn(stream.events, UINT64_MAX);
-      } else {
-        stream.head.Apply(*e);
-      }
+    FoldLast();
+  }
+}
+
+void LedgerState::Apply(std::vector<v1::Event>&& committed) {
+  for (v1::Event& incoming : committed) {
+    if (incoming.position() <= head_position) continue;
+    events_.push_back(std::move(incoming));
+    FoldLast();
+  }
+}
+
+void LedgerState::FoldLast() {
+  const v1::Event* e = &events_.back();
+  head_position = e->position();
+  recorded_at_.push_back(
+      std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));
+  StreamState& stream = streams[e->stream()];
+  stream.events.push_back(e);
+  if (e->stream() == domain::kRulesStream) {
+    rules.Apply(*e);
+  } else if (absl::StartsWith(e->stream(), "pcn/")) {
+    if (e->corrects() != 0) {
+      // A correction may cancel anything before it: fold the stream again.
+      stream.head = domain::FoldPcn(stream.events, UINT64_MAX);
+    } else {
+      stream.head.Apply(*e);
     }
   }
 }
