@@ -33,13 +33,15 @@ rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book
       rules::CapFor(book, staff.role, reference, in.context.registered_list_size,
                     rules_known_at);
   for (const auto& [id, other] : pcn.staff) {
+    const bool same_role = other.role == staff.role;
+    const bool same_cap =
+        cap && std::find(cap->roles.begin(), cap->roles.end(), other.role) != cap->roles.end();
+    if (!same_role && !same_cap) continue;
     if (id == staff.staff_id || !RankedAhead(other, staff)) continue;
     const int32_t wte = other.ContractedWteOn(reference);
     if (wte <= 0) continue;
-    if (other.role == staff.role) in.context.role_wte_ahead_bp += wte;
-    if (cap && std::find(cap->roles.begin(), cap->roles.end(), other.role) != cap->roles.end()) {
-      in.context.cap_wte_ahead_bp += wte;
-    }
+    if (same_role) in.context.role_wte_ahead_bp += wte;
+    if (same_cap) in.context.cap_wte_ahead_bp += wte;
   }
   return in;
 }

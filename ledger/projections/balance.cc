@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include "ledger/domain/assess.h"
@@ -64,12 +65,25 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
       std::max(absl::CivilMonth(as_of) + 1, absl::CivilMonth(FinancialYearStart(financial_year)));
   int64_t forecast = 0, march = 0;
   for (const auto& [id, staff] : pcn.staff) {
-    for (absl::CivilMonth m = first_forecast; m <= absl::CivilMonth(year_end); ++m) {
-      forecast += ForecastMonth(pcn, book, staff, absl::CivilDay(m), known_at);
+    // Only the months the member is in post can add anything.
+    if (staff.FirstDayInPost() > year_end) continue;
+    if (staff.left && *staff.left < absl::CivilDay(first_forecast)) {
+      continue;
+    }
+    const absl::CivilMonth from = std::max(first_forecast, absl::CivilMonth(staff.FirstDayInPost()));
+    const absl::CivilMonth to =
+        staff.left ? std::min(absl::CivilMonth(year_end), absl::CivilMonth(*staff.left))
+                   : absl::CivilMonth(year_end);
+    std::optional<int64_t> march_price;
+    for (absl::CivilMonth m = from; m <= to; ++m) {
+      const int64_t price = ForecastMonth(pcn, book, staff, absl::CivilDay(m), known_at);
+      forecast += price;
+      if (m == absl::CivilMonth(year_end)) march_price = price;
     }
     if (staff.InPost(year_end)) {
-      march += ForecastMonth(pcn, book, staff, absl::CivilDay(absl::CivilMonth(year_end)),
-                             known_at);
+      march += march_price ? *march_price
+                           : ForecastMonth(pcn, book, staff,
+                                           absl::CivilDay(absl::CivilMonth(year_end)), known_at);
     }
   }
   out.set_forecast_to_year_end_pence(forecast);
