@@ -11,26 +11,91 @@
 namespace arrs::projections {
 namespace {
 
-// Reimbursable amount for `staff` in the month of `month` at their actual monthly cost,
-// ignoring the yearly sum (0 when the rules refuse the line).
-int64_t ForecastMonth(const domain::PcnModel& pcn, const rules::RuleBook& book,
-                      const domain::StaffModel& staff, absl::CivilDay month,
-                      uint64_t known_at) {
+// The calculator's input for `staff` in the month of `month` at their actual monthly
+// cost, with the yearly sum left out of the question (in_post empty: not in post).
+rules::LineInput ForecastInput(const domain::PcnModel& pcn, const rules::RuleBook& book,
+                               const domain::StaffModel& staff, absl::CivilDay month,
+                               uint64_t known_at) {
   const int64_t cost = staff.MonthlyCostPenceOn(LastDayOfMonth(month));
   rules::LineInput in = domain::BuildLineInput(pcn, book, staff, month, cost, known_at);
-  if (in.in_post.empty()) return 0;
   in.context.sum_remaining_pence = domain::kMaxPence;
   in.explain = false;
+  return in;
+}
+
+// Reimbursable amount of a forecast line (0 when the rules refuse it).
+int64_t PriceForecast(const rules::RuleBook& book, const rules::LineInput& in,
+                      uint64_t known_at) {
+  if (in.in_post.empty()) return 0;
   const rules::LinePrice price = rules::PriceLine(book, in, known_at);
   const bool approvable =
       price.outcome == v1::APPROVED || price.outcome == v1::PARTIALLY_APPROVED;
   return approvable ? price.reimbursable_pence : 0;
 }
 
+std::tuple<int64_t, int, int> Key(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
+std::tuple<int64_t, int, int> Key(absl::CivilDay d) { return {d.year(), d.month(), d.day()}; }
+
+// True when [from, to] (proto dates, both set) covers [first, last].
+bool Covers(const v1::Date& from, const v1::Date& to, absl::CivilDay first,
+            absl::CivilDay last) {
+  return !IsUnset(from) && !IsUnset(to) && Key(from) <= Key(first) && Key(to) >= Key(last);
+}
+
+// Everything the price of a whole month depends on. A member in post every day of the
+// month at one WTE, under one maximum and one cap, is priced at annual maximum x WTE / 12
+// whatever the month's length, so two such months with equal keys have equal prices.
+struct FullMonthKey {
+  v1::Role role;
+  int32_t wte_bp;
+  int64_t claimed_pence;
+  int64_t registered_list_size;
+  int32_t cap_wte_ahead_bp, baseline_wte_bp, role_wte_ahead_bp;
+  const v1::MaxAmount* amount;  // identifies the rule version, the role rule and maximum
+  bool has_cap;
+  int32_t cap_wte_bp;
+  bool cap_unverified;
+  absl::CivilDay cap_from, cap_to;
+  bool operator==(const FullMonthKey&) const = default;
+};
+
+std::optional<FullMonthKey> FullMonthKeyOf(const rules::LineInput& in,
+                                           const rules::RuleBook& book, uint64_t known_at) {
+  if (in.in_post.size() != 1) return std::nullopt;
+  const absl::CivilDay first = FirstDayOfMonth(in.month), last = LastDayOfMonth(in.month);
+  if (in.in_post.front().from != first || in.in_post.front().to != last) return std::nullopt;
+  const rules::RulesInForce in_force = book.InForceOn(first, known_at);
+  if (!in_force) return std::nullopt;
+  FullMonthKey key{in.role, in.in_post.front().wte_bp, in.claimed_pence,
+                   in.context.registered_list_size, in.context.cap_wte_ahead_bp,
+                   in.context.baseline_wte_bp, in.context.role_wte_ahead_bp, nullptr, false, 0,
+                   false, first, first};
+  for (const v1::RoleRule& role : in_force.rules->roles()) {
+    if (role.role() != in.role) continue;
+    if (!Covers(role.eligible_from(), role.eligible_to(), first, last)) return std::nullopt;
+    for (const v1::MaxAmount& m : role.max_amounts()) {
+      if (Covers(m.effective_from(), m.effective_to(), first, last)) key.amount = &m;
+    }
+    break;
+  }
+  if (key.amount == nullptr) return std::nullopt;
+  if (std::optional<rules::CapInForce> cap =
+          rules::CapFor(book, in.role, first, in.context.registered_list_size, known_at)) {
+    if (cap->effective_from > first || cap->effective_to < last) return std::nullopt;
+    key.has_cap = true;
+    key.cap_wte_bp = cap->cap_wte_bp;
+    key.cap_unverified = cap->unverified;
+    key.cap_from = cap->effective_from;
+    key.cap_to = cap->effective_to;
+  }
+  return key;
+}
+
 }  // namespace
 
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
-                           int financial_year, absl::CivilDay as_of, uint64_t known_at) {
+                           int financial_year, absl::CivilDay as_of, uint64_t known_at,
+                           bool reuse_equal_months) {
   v1::Balance out;
   out.set_pcn_code(pcn.pcn_code);
   out.set_financial_year(financial_year);
@@ -75,15 +140,26 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
         staff.left ? std::min(absl::CivilMonth(year_end), absl::CivilMonth(*staff.left))
                    : absl::CivilMonth(year_end);
     std::optional<int64_t> march_price;
+    std::optional<FullMonthKey> previous_key;
+    int64_t previous_price = 0;
     for (absl::CivilMonth m = from; m <= to; ++m) {
-      const int64_t price = ForecastMonth(pcn, book, staff, absl::CivilDay(m), known_at);
+      const rules::LineInput in = ForecastInput(pcn, book, staff, absl::CivilDay(m), known_at);
+      std::optional<FullMonthKey> key;
+      if (reuse_equal_months && !in.in_post.empty()) key = FullMonthKeyOf(in, book, known_at);
+      const int64_t price = key && previous_key && *key == *previous_key
+                                ? previous_price
+                                : PriceForecast(book, in, known_at);
+      previous_key = key;
+      previous_price = price;
       forecast += price;
       if (m == absl::CivilMonth(year_end)) march_price = price;
     }
     if (staff.InPost(year_end)) {
+      const absl::CivilDay march_first = absl::CivilDay(absl::CivilMonth(year_end));
       march += march_price ? *march_price
-                           : ForecastMonth(pcn, book, staff,
-                                           absl::CivilDay(absl::CivilMonth(year_end)), known_at);
+                           : PriceForecast(book,
+                                           ForecastInput(pcn, book, staff, march_first, known_at),
+                                           known_at);
     }
   }
   out.set_forecast_to_year_end_pence(forecast);

@@ -20,8 +20,13 @@ namespace arrs::projections {
 // claims for months up to `as_of`; the forecast prices the months after as_of's month to
 // 31 March for staff as they stand (actual monthly cost, capped by the rules), and the
 // full-year effect is 12 times March's reimbursable amount for staff in post on 31 March.
+//
+// A month in which a member is in post every day, at one WTE, cost, maximum, cap and
+// place in the ranking, prices as the month before did; `reuse_equal_months` = false
+// prices every month afresh (tests compare the two).
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
-                           int financial_year, absl::CivilDay as_of, uint64_t known_at);
+                           int financial_year, absl::CivilDay as_of, uint64_t known_at,
+                           bool reuse_equal_months = true);
 
 // For every cap in force on `as_of`: the cap at the PCN's list size, the WTE counted
 // against it and the staff who count, in rank order.

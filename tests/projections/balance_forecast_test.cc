@@ -1,0 +1,85 @@
+// The balance forecast prices a whole month in post like the month before when nothing it
+// depends on changed. Checked against pricing every month afresh on seeded random PCNs
+// under the shipped rule book: the two must agree to the penny.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ledger/projections/projections.h"
+#include "ledger/util/civil_date.h"
+#include "tests/rules/rules_test_support.h"
+
+namespace arrs::projections {
+namespace {
+
+using absl::CivilDay;
+
+constexpr v1::Role kRoles[] = {v1::CLINICAL_PHARMACIST, v1::SOCIAL_PRESCRIBING_LINK_WORKER,
+                               v1::ADVANCED_PRACTITIONER, v1::MENTAL_HEALTH_PRACTITIONER,
+                               v1::PARAMEDIC, v1::CARE_COORDINATOR, v1::PHARMACY_TECHNICIAN,
+                               v1::GP_ASSISTANT};
+
+domain::PcnModel RandomPcn(std::mt19937_64& rng) {
+  auto between = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  domain::PcnModel pcn;
+  pcn.registered = true;
+  pcn.pcn_code = "U00001";
+  const int64_t list = between(20, 150) * 1000;
+  pcn.list_sizes[CivilDay(2019, 1, 1)] = domain::ListSize{list, list * 1000};
+  if (between(0, 1)) pcn.list_sizes[CivilDay(2023, 1, 1)] = domain::ListSize{list + 30000, list * 1000};
+  v1::RoleBaseline cp;
+  cp.set_role(v1::CLINICAL_PHARMACIST);
+  cp.set_headcount(1);
+  cp.set_wte_bp(between(0, 1) * 10000);
+  pcn.baseline[v1::CLINICAL_PHARMACIST] = cp;
+  const int staff = between(1, 30);
+  for (int i = 0; i < staff; ++i) {
+    domain::StaffModel s;
+    s.staff_id = "S" + std::to_string(i);
+    s.role = kRoles[between(0, 7)];
+    s.hired = CivilDay(2019, 4, 1) + between(0, 2500);
+    if (between(0, 3) == 0) s.started = s.hired + between(0, 20);
+    if (between(0, 3) == 0) s.left = s.hired + between(10, 900);
+    s.hired_position = static_cast<uint64_t>(i + 1);
+    s.wte_bp[s.hired] = between(4, 10) * 1000;
+    s.pay[s.hired] = domain::Pay{between(12000, 60000) * 100LL, between(2000, 15000) * 100LL};
+    for (int n = between(0, 3); n > 0; --n) {
+      const CivilDay day = s.hired + between(0, 800);
+      if (between(0, 1)) {
+        s.wte_bp[day] = between(2, 10) * 1000;
+      } else {
+        s.pay[day] = domain::Pay{between(12000, 70000) * 100LL, between(2000, 15000) * 100LL};
+      }
+    }
+    if (between(0, 5) == 0) {
+      const CivilDay from = s.hired + between(0, 400);
+      s.leaves.push_back(domain::Leave{from, from + between(10, 120), 5000, v1::PARENTAL});
+    }
+    pcn.staff[s.staff_id] = s;
+  }
+  return pcn;
+}
+
+TEST(BalanceForecastTest, ReusingEqualMonthsPricesExactlyAsPricingEveryMonth) {
+  rules::RuleBook book;
+  rules::testing::PublishShipped(&book);
+  std::mt19937_64 rng(7);
+  int with_forecast = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    const domain::PcnModel pcn = RandomPcn(rng);
+    for (int year = 2019; year <= 2025; ++year) {
+      const CivilDay as_of = FinancialYearStart(year) + static_cast<int>(rng() % 365);
+      const v1::Balance fast = ComputeBalance(pcn, book, year, as_of, rules::kLatest, true);
+      const v1::Balance slow = ComputeBalance(pcn, book, year, as_of, rules::kLatest, false);
+      ASSERT_EQ(fast.forecast_to_year_end_pence(), slow.forecast_to_year_end_pence())
+          << "trial " << trial << " year " << year << " as_of " << as_of;
+      ASSERT_EQ(fast.full_year_effect_next_year_pence(), slow.full_year_effect_next_year_pence())
+          << "trial " << trial << " year " << year;
+      with_forecast += slow.forecast_to_year_end_pence() > 0;
+    }
+  }
+  EXPECT_GT(with_forecast, 300) << "most questions should have something to forecast";
+}
+
+}  // namespace
+}  // namespace arrs::projections
