@@ -2,6 +2,7 @@
 // rest is parsed as that request's protobuf; the domain validates and decides it against a
 // PCN with history (registered, list size, entitlement, a hire, a claim assessed and paid)
 // under the shipped rule book, and whatever it decides is folded into a copy of the model.
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -19,21 +20,23 @@ namespace {
 
 constexpr char kPcn[] = "U10001";
 
-// The PCN's stream and model (copyable: each input folds into its own copy).
+// The PCN's stream and model (copyable: each input folds into its own copy). A model
+// points into the events it was folded from, so they live in a deque (stable addresses)
+// for as long as the model.
 struct Stream {
   domain::PcnModel pcn;
-  std::vector<v1::Event> history;
+  std::deque<v1::Event> history;
   uint64_t position = 0;
 
-  // Sets the log fields on decided events and folds them; false when `decided` failed.
+  // Sets the log fields on decided events, keeps and folds them; false when `decided` failed.
   bool Commit(absl::StatusOr<domain::Events> decided) {
     if (!decided.ok()) return false;
     for (v1::Event& e : *decided) {
       e.set_position(++position);
       e.set_stream(domain::PcnStream(kPcn));
       e.set_stream_version(history.size() + 1);
-      pcn.Apply(e);
-      history.push_back(e);
+      history.push_back(std::move(e));
+      pcn.Apply(history.back());
     }
     return true;
   }
