@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct Case {
   const char* name;
   Target target;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class FuzzRegressionTest : public ::testing::TestWithParam<Case> {};
 

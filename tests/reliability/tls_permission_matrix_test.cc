@@ -26,7 +26,12 @@ std::string Slurp(const std::string& path) {
 class TestPki {
  public:
   static const TestPki& Get() {
-    static const TestPki* pki = new TestPki();
+    static const TestPki* pki = [] {
+      auto* made = new TestPki();
+      static std::string remove_at_exit = made->dir_;
+      std::atexit([] { std::filesystem::remove_all(remove_at_exit); });
+      return made;
+    }();
     return *pki;
   }
   bool ok() const { return ok_; }
