@@ -34,10 +34,13 @@ status=0
 for t in "${TARGETS[@]}"; do
   work="$BUILD_DIR/corpus/$t"  # grows between runs; the seeds in the repository stay as they are
   mkdir -p "$work"
+  inputs=("$work" "tests/fuzz/corpus/$t")
+  # Past crashes run first, so one that is not fixed fails at once (not by chance).
+  [ -d "tests/fuzz/regressions/$t" ] && inputs+=("tests/fuzz/regressions/$t")
   echo "== fuzz $t for ${FUZZ_SECONDS}s"
   if "$BUILD_DIR/tests/fuzz/${t}_fuzzer" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
       -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-      -artifact_prefix="$BUILD_DIR/artifacts/$t-" "$work" "tests/fuzz/corpus/$t" \
+      -artifact_prefix="$BUILD_DIR/artifacts/$t-" "${inputs[@]}" \
       > "$BUILD_DIR/$t.log" 2>&1; then
     grep -E "stat::number_of_executed_units|stat::new_units_added" "$BUILD_DIR/$t.log" | tr '\n' ' '
     echo
