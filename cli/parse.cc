@@ -91,6 +91,8 @@ absl::StatusOr<int64_t> ParseMilliArg(const std::string& text, const std::string
                          frac[0] == '+'))) {
     return Bad(option, text, "a number with up to 3 decimals");
   }
+  // w * 1000 + f must fit in 64 bits.
+  if (w > (INT64_MAX - 999) / 1000) return Bad(option, text, "a number below 9,223,372,036,854,774");
   while (frac.size() < 3) {
     frac += '0';
     f *= 10;
