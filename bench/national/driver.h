@@ -91,20 +91,24 @@ void RunScript(Target& target, const PcnScript& script, RunStats* stats) {
   }
 }
 
+// The Call overloads every target declares (see the top of this file).
+#define ARRS_BENCH_COMMAND_CALLS                                                       \
+  absl::StatusOr<v1::CommandResult> Call(const v1::RegisterPcnRequest& r);        \
+  absl::StatusOr<v1::CommandResult> Call(const v1::RecordListSizeRequest& r);     \
+  absl::StatusOr<v1::CommandResult> Call(const v1::RecordBaselineRequest& r);     \
+  absl::StatusOr<v1::CommandResult> Call(const v1::SetEntitlementRequest& r);     \
+  absl::StatusOr<v1::CommandResult> Call(const v1::HireStaffRequest& r);          \
+  absl::StatusOr<v1::CommandResult> Call(const v1::StaffChangeRequest& r);        \
+  absl::StatusOr<v1::CommandResult> Call(const v1::SubmitClaimRequest& r);        \
+  absl::StatusOr<v1::CommandResult> Call(const v1::AssessClaimRequest& r);        \
+  absl::StatusOr<v1::CommandResult> Call(const v1::PayClaimRequest& r);           \
+  absl::StatusOr<v1::CommandResult> Call(const v1::CorrectRequest& r);
+
 // Calls the Ledger directly, as `actor`.
 class LedgerTarget {
  public:
   LedgerTarget(engine::Ledger* ledger, std::string actor);
-  absl::StatusOr<v1::CommandResult> Call(const v1::RegisterPcnRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordListSizeRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordBaselineRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::SetEntitlementRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::HireStaffRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::StaffChangeRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::SubmitClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::AssessClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::PayClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::CorrectRequest& r);
+  ARRS_BENCH_COMMAND_CALLS
 
  private:
   engine::Ledger* ledger_;
@@ -116,16 +120,7 @@ class GrpcTarget {
  public:
   GrpcTarget(std::shared_ptr<grpc::Channel> channel, std::string token);
   ~GrpcTarget();
-  absl::StatusOr<v1::CommandResult> Call(const v1::RegisterPcnRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordListSizeRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordBaselineRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::SetEntitlementRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::HireStaffRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::StaffChangeRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::SubmitClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::AssessClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::PayClaimRequest& r);
-  absl::StatusOr<v1::CommandResult> Call(const v1::CorrectRequest& r);
+  ARRS_BENCH_COMMAND_CALLS
 
  private:
   struct Stub;

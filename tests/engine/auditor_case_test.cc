@@ -23,18 +23,9 @@ TEST_F(AuditorCaseTest, ClaimCorrectedInMayShowsOriginalKnownAtAprilAndCorrectio
   const uint64_t known_in_april = Head();
   const uint64_t submitted_at = known_in_april - 2;
 
-  v1::CorrectRequest correct;
-  *correct.mutable_header() = Header("payroll showed £4,500.00, not £5,000.00");
-  correct.set_pcn_code("U10001");
-  correct.set_corrects_position(submitted_at);
-  v1::ClaimSubmitted* fixed = correct.mutable_replacement()->mutable_claim_submitted();
-  fixed->set_claim_id("2024-03");
-  *fixed->mutable_month() = D(2024, 3, 1);
-  v1::ClaimLine* line = fixed->add_lines();
-  line->set_line_no(1);
-  line->set_staff_id("cp-1");
-  line->set_actual_cost_pence(450000);
-  absl::StatusOr<v1::CommandResult> corrected = ledger_->Correct("admin:alice", correct);
+  absl::StatusOr<v1::CommandResult> corrected = CorrectClaim(
+      "U10001", submitted_at, "2024-03", D(2024, 3, 1), "cp-1", 450000,
+      "payroll showed £4,500.00, not £5,000.00");
   ASSERT_TRUE(corrected.ok()) << corrected.status();
   EXPECT_EQ(corrected->last_position() - corrected->first_position(), 1u)
       << "the replacement and the re-assessment are appended together";

@@ -71,18 +71,9 @@ TEST_F(ExplanationTest, CorrectedClaimIsExplainedAsReassessedAndTheOriginalAsKno
   ASSERT_TRUE(assessed.ok()) << assessed.status();
   const uint64_t before_correction = Head();
 
-  v1::CorrectRequest correct;
-  *correct.mutable_header() = Header("payroll showed £4,500.00");
-  correct.set_pcn_code("U10001");
-  correct.set_corrects_position(assessed->first_position() - 1);
-  v1::ClaimSubmitted* fixed = correct.mutable_replacement()->mutable_claim_submitted();
-  fixed->set_claim_id("2024-03");
-  *fixed->mutable_month() = D(2024, 3, 1);
-  v1::ClaimLine* line = fixed->add_lines();
-  line->set_line_no(1);
-  line->set_staff_id("cp-1");
-  line->set_actual_cost_pence(450000);
-  absl::StatusOr<v1::CommandResult> corrected = ledger_->Correct("admin:alice", correct);
+  absl::StatusOr<v1::CommandResult> corrected = CorrectClaim(
+      "U10001", assessed->first_position() - 1, "2024-03", D(2024, 3, 1), "cp-1", 450000,
+      "payroll showed £4,500.00");
   ASSERT_TRUE(corrected.ok()) << corrected.status();
   ASSERT_TRUE(corrected->has_assessment());
 

@@ -141,6 +141,25 @@ class LedgerFixture : public ::testing::Test {
     return ledger_->PayClaim("test:icb", r);
   }
 
+  // Replaces the claim submission at `position` with one line for `staff` at `cost`.
+  absl::StatusOr<v1::CommandResult> CorrectClaim(const std::string& pcn, uint64_t position,
+                                                 const std::string& claim, v1::Date month,
+                                                 const std::string& staff, int64_t cost,
+                                                 const std::string& reason) {
+    v1::CorrectRequest correct;
+    *correct.mutable_header() = Header(reason);
+    correct.set_pcn_code(pcn);
+    correct.set_corrects_position(position);
+    v1::ClaimSubmitted* fixed = correct.mutable_replacement()->mutable_claim_submitted();
+    fixed->set_claim_id(claim);
+    *fixed->mutable_month() = month;
+    v1::ClaimLine* line = fixed->add_lines();
+    line->set_line_no(1);
+    line->set_staff_id(staff);
+    line->set_actual_cost_pence(cost);
+    return ledger_->Correct("admin:alice", correct);
+  }
+
   v1::Balance Balance(const std::string& pcn, int year, v1::Date as_of, uint64_t known_at = 0) {
     v1::BalanceRequest r;
     r.set_pcn_code(pcn);
