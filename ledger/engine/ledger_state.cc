@@ -40,6 +40,10 @@ void LedgerState::FoldLast() {
     } else {
       stream.head.Apply(*e);
     }
+    if (e->corrects() != 0 || stream.events.size() % kCheckpointEvery == 0) {
+      stream.checkpoints.push_back(
+          Checkpoint{e->position(), std::make_shared<const domain::PcnModel>(stream.head)});
+    }
   }
 }
 
@@ -60,7 +64,21 @@ const domain::PcnModel* LedgerState::ModelAt(const std::string& stream, uint64_t
     return nullptr;
   }
   if (known_at >= state->events.back()->position()) return &state->head;
-  *scratch = domain::FoldPcn(state->events, known_at);
+  auto after = std::upper_bound(
+      state->checkpoints.begin(), state->checkpoints.end(), known_at,
+      [](uint64_t position, const Checkpoint& c) { return position < c.position; });
+  if (after == state->checkpoints.begin()) {
+    *scratch = domain::FoldPcn(state->events, known_at);
+    return scratch;
+  }
+  const Checkpoint& from = *std::prev(after);
+  *scratch = *from.model;
+  auto next = std::upper_bound(
+      state->events.begin(), state->events.end(), from.position,
+      [](uint64_t position, const v1::Event* e) { return position < e->position(); });
+  for (; next != state->events.end() && (*next)->position() <= known_at; ++next) {
+    scratch->Apply(**next);
+  }
   return scratch;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,18 @@
 
 namespace arrs::engine {
 
+// A PCN's model as known at `position` (the head model copied then).
+struct Checkpoint {
+  uint64_t position = 0;
+  std::shared_ptr<const domain::PcnModel> model;
+};
+
 struct StreamState {
   std::vector<const v1::Event*> events;  // position order
   domain::PcnModel head;                 // PCN streams only
+  // Taken every kCheckpointEvery events and at every correction, so that a model as
+  // known at an older position is a checkpoint plus the few ordinary events after it.
+  std::vector<Checkpoint> checkpoints;
 };
 
 class LedgerState {
@@ -34,8 +44,10 @@ class LedgerState {
   void Apply(std::vector<v1::Event>&& committed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   const StreamState* Find(const std::string& stream) const ABSL_SHARED_LOCKS_REQUIRED(mu);
-  // The PCN's model as known at `known_at` (the cached head model when known_at >= its
-  // last position, else a fold of its own stream). nullptr if the stream is unknown.
+  // The PCN's model as known at `known_at`: the cached head model when known_at >= its
+  // last position, else the latest checkpoint at or before known_at with the stream's
+  // later events up to known_at applied (none of them a correction: one would have been
+  // checkpointed), else a fold of its own stream. nullptr if the stream is unknown.
   // `scratch` holds a fold when one is needed.
   const domain::PcnModel* ModelAt(const std::string& stream, uint64_t known_at,
                                   domain::PcnModel* scratch) const
@@ -47,6 +59,8 @@ class LedgerState {
   // PCN queue up instead of racing to the same stream version; different streams still
   // share group commits.
   absl::Mutex& StreamWriteLock(const std::string& stream);
+
+  static constexpr size_t kCheckpointEvery = 64;
 
   mutable absl::Mutex mu;
   uint64_t head_position ABSL_GUARDED_BY(mu) = 0;

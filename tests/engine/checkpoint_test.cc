@@ -1,0 +1,93 @@
+// Old as-of views start from the stream's latest checkpoint at or before known_at and
+// apply the events after it. Checked against folding the stream from scratch at every
+// position of a history long enough for several checkpoints, with corrections and a
+// reversal in it.
+#include <gtest/gtest.h>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "ledger/domain/decide.h"
+#include "ledger/engine/ledger_state.h"
+#include "ledger/projections/projections.h"
+#include "tests/engine/ledger_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+class CheckpointTest : public LedgerFixture {};
+
+TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
+  Register("U10001", "QAA", 52000, 50000000);
+  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
+  ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000).ok());
+  absl::StatusOr<v1::CommandResult> wrong =
+      Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+  ASSERT_TRUE(wrong.ok());
+  int corrections = 0;
+  for (int i = 0; i < 57; ++i) {
+    const absl::CivilDay month = absl::CivilDay(2021, 7 + i, 1);
+    const std::string claim = FormatCivilDay(month).substr(0, 7);
+    absl::StatusOr<v1::CommandResult> submitted =
+        Claim("U10001", claim, ToProtoDate(month), {{"cp-1", 450000}, {"ap-1", 380000}});
+    ASSERT_TRUE(submitted.ok()) << submitted.status();
+    ASSERT_TRUE(Assess("U10001", claim).ok());
+    if (i % 7 == 3) {
+      ASSERT_TRUE(CorrectClaim("U10001", submitted->first_position(), claim,
+                               ToProtoDate(month), "cp-1", 400000, "payroll corrected")
+                      .ok());
+      ++corrections;
+    }
+    if (i == 12) {  // the paramedic was never employed: reverse the hire
+      v1::CorrectRequest reverse;
+      *reverse.mutable_header() = Header("hired on the wrong PCN");
+      reverse.set_pcn_code("U10001");
+      reverse.set_corrects_position(wrong->first_position());
+      reverse.set_reverse(true);
+      ASSERT_TRUE(ledger_->Correct("admin:alice", reverse).ok());
+    }
+  }
+  ASSERT_GE(corrections, 4);
+
+  engine::LedgerState state;
+  absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, 100000);
+  ASSERT_TRUE(all.ok());
+  absl::MutexLock lock(&state.mu);
+  state.Apply(*all);
+  const engine::StreamState* stream = state.Find("pcn/U10001");
+  ASSERT_NE(stream, nullptr);
+  ASSERT_GE(stream->events.size(), 2 * engine::LedgerState::kCheckpointEvery);
+  ASSERT_GE(stream->checkpoints.size(), 2u + corrections);
+
+  int compared = 0;
+  for (const v1::Event* e : stream->events) {
+    const uint64_t k = e->position();
+    domain::PcnModel scratch;
+    const domain::PcnModel* fast = state.ModelAt("pcn/U10001", k, &scratch);
+    ASSERT_NE(fast, nullptr);
+    const domain::PcnModel slow = domain::FoldPcn(stream->events, k);
+    ASSERT_EQ(fast->position, slow.position) << k;
+    ASSERT_EQ(fast->stream_version, slow.stream_version) << k;
+    ASSERT_EQ(fast->staff.size(), slow.staff.size()) << k;
+    ASSERT_EQ(fast->claims.size(), slow.claims.size()) << k;
+    for (const absl::CivilDay as_of : {absl::CivilDay(2022, 3, 31), absl::CivilDay(2023, 9, 30)}) {
+      const int year = FinancialYearOf(as_of);
+      EXPECT_TRUE(MessageDifferencer::Equals(
+          projections::ComputeBalance(*fast, state.rules, year, as_of, k),
+          projections::ComputeBalance(slow, state.rules, year, as_of, k)))
+          << "balance at known_at " << k;
+      EXPECT_TRUE(MessageDifferencer::Equals(
+          projections::ComputeCapUsage(*fast, state.rules, as_of, k),
+          projections::ComputeCapUsage(slow, state.rules, as_of, k)))
+          << "caps at known_at " << k;
+      EXPECT_TRUE(MessageDifferencer::Equals(projections::ComputeWorkforce(*fast, as_of, k),
+                                             projections::ComputeWorkforce(slow, as_of, k)))
+          << "workforce at known_at " << k;
+    }
+    ++compared;
+  }
+  EXPECT_EQ(compared, static_cast<int>(stream->events.size()));
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
