@@ -42,6 +42,32 @@ bool Covers(const v1::Date& from, const v1::Date& to, absl::CivilDay first,
   return !IsUnset(from) && !IsUnset(to) && Key(from) <= Key(first) && Key(to) >= Key(last);
 }
 
+// The rule for `role` in `rules`, as the calculator picks it (the last entry naming it).
+const v1::RoleRule* RoleRuleOf(const v1::FinancialYearRules& rules, v1::Role role) {
+  const v1::RoleRule* found = nullptr;
+  for (const v1::RoleRule& r : rules.roles()) {
+    if (r.role() == role) found = &r;
+  }
+  return found;
+}
+
+// True when the calculator cannot approve anything for this month whatever else holds:
+// no rule version for its year, the role not in it, or no verified maximum above zero on
+// any day of the month (every outcome is then a refusal, priced 0).
+bool CannotApprove(const rules::LineInput& in, const rules::RuleBook& book, uint64_t known_at) {
+  const absl::CivilDay first = FirstDayOfMonth(in.month), last = LastDayOfMonth(in.month);
+  const rules::RulesInForce in_force = book.InForce(FinancialYearOf(first), known_at);
+  if (!in_force) return true;
+  const v1::RoleRule* role = RoleRuleOf(*in_force.rules, in.role);
+  if (role == nullptr) return true;
+  for (const v1::MaxAmount& m : role->max_amounts()) {
+    if (m.unverified() || m.annual_max_pence() <= 0) continue;
+    if (IsUnset(m.effective_from()) || IsUnset(m.effective_to())) return false;
+    if (Key(m.effective_to()) >= Key(first) && Key(m.effective_from()) <= Key(last)) return false;
+  }
+  return true;
+}
+
 // Everything the price of a whole month depends on. A member in post every day of the
 // month at one WTE, under one maximum and one cap, is priced at annual maximum x WTE / 12
 // whatever the month's length, so two such months with equal keys have equal prices.
@@ -70,13 +96,11 @@ std::optional<FullMonthKey> FullMonthKeyOf(const rules::LineInput& in,
                    in.context.registered_list_size, in.context.cap_wte_ahead_bp,
                    in.context.baseline_wte_bp, in.context.role_wte_ahead_bp, nullptr, false, 0,
                    false, first, first};
-  for (const v1::RoleRule& role : in_force.rules->roles()) {
-    if (role.role() != in.role) continue;
-    if (!Covers(role.eligible_from(), role.eligible_to(), first, last)) return std::nullopt;
-    for (const v1::MaxAmount& m : role.max_amounts()) {
-      if (Covers(m.effective_from(), m.effective_to(), first, last)) key.amount = &m;
-    }
-    break;
+  const v1::RoleRule* role = RoleRuleOf(*in_force.rules, in.role);
+  if (role == nullptr) return std::nullopt;
+  if (!Covers(role->eligible_from(), role->eligible_to(), first, last)) return std::nullopt;
+  for (const v1::MaxAmount& m : role->max_amounts()) {
+    if (Covers(m.effective_from(), m.effective_to(), first, last)) key.amount = &m;
   }
   if (key.amount == nullptr) return std::nullopt;
   if (std::optional<rules::CapInForce> cap =
@@ -145,10 +169,14 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
     for (absl::CivilMonth m = from; m <= to; ++m) {
       const rules::LineInput in = ForecastInput(pcn, book, staff, absl::CivilDay(m), known_at);
       std::optional<FullMonthKey> key;
-      if (reuse_equal_months && !in.in_post.empty()) key = FullMonthKeyOf(in, book, known_at);
-      const int64_t price = key && previous_key && *key == *previous_key
-                                ? previous_price
-                                : PriceForecast(book, in, known_at);
+      int64_t price = 0;
+      if (!reuse_equal_months) {
+        price = PriceForecast(book, in, known_at);
+      } else if (!in.in_post.empty() && !CannotApprove(in, book, known_at)) {
+        key = FullMonthKeyOf(in, book, known_at);
+        price = key && previous_key && *key == *previous_key ? previous_price
+                                                              : PriceForecast(book, in, known_at);
+      }
       previous_key = key;
       previous_price = price;
       forecast += price;

@@ -21,9 +21,10 @@ namespace arrs::projections {
 // 31 March for staff as they stand (actual monthly cost, capped by the rules), and the
 // full-year effect is 12 times March's reimbursable amount for staff in post on 31 March.
 //
-// A month in which a member is in post every day, at one WTE, cost, maximum, cap and
-// place in the ranking, prices as the month before did; `reuse_equal_months` = false
-// prices every month afresh (tests compare the two).
+// Shortcuts, exact: a month with no verified maximum for the role prices 0 without the
+// calculator, and a month in which a member is in post every day, at one WTE, cost,
+// maximum, cap and place in the ranking, prices as the month before did.
+// `reuse_equal_months` = false prices every month with the calculator (tests compare).
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
                            int financial_year, absl::CivilDay as_of, uint64_t known_at,
                            bool reuse_equal_months = true);
