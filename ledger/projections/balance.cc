@@ -54,11 +54,12 @@ const v1::RoleRule* RoleRuleOf(const v1::FinancialYearRules& rules, v1::Role rol
 // True when the calculator cannot approve anything for this month whatever else holds:
 // no rule version for its year, the role not in it, or no verified maximum above zero on
 // any day of the month (every outcome is then a refusal, priced 0).
-bool CannotApprove(const rules::LineInput& in, const rules::RuleBook& book, uint64_t known_at) {
-  const absl::CivilDay first = FirstDayOfMonth(in.month), last = LastDayOfMonth(in.month);
+bool CannotApprove(v1::Role role_claimed, absl::CivilDay month, const rules::RuleBook& book,
+                   uint64_t known_at) {
+  const absl::CivilDay first = FirstDayOfMonth(month), last = LastDayOfMonth(month);
   const rules::RulesInForce in_force = book.InForce(FinancialYearOf(first), known_at);
   if (!in_force) return true;
-  const v1::RoleRule* role = RoleRuleOf(*in_force.rules, in.role);
+  const v1::RoleRule* role = RoleRuleOf(*in_force.rules, role_claimed);
   if (role == nullptr) return true;
   for (const v1::MaxAmount& m : role->max_amounts()) {
     if (m.unverified() || m.annual_max_pence() <= 0) continue;
@@ -167,15 +168,19 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
     std::optional<FullMonthKey> previous_key;
     int64_t previous_price = 0;
     for (absl::CivilMonth m = from; m <= to; ++m) {
-      const rules::LineInput in = ForecastInput(pcn, book, staff, absl::CivilDay(m), known_at);
+      const absl::CivilDay month(m);
       std::optional<FullMonthKey> key;
       int64_t price = 0;
       if (!reuse_equal_months) {
-        price = PriceForecast(book, in, known_at);
-      } else if (!in.in_post.empty() && !CannotApprove(in, book, known_at)) {
-        key = FullMonthKeyOf(in, book, known_at);
-        price = key && previous_key && *key == *previous_key ? previous_price
-                                                              : PriceForecast(book, in, known_at);
+        price = PriceForecast(book, ForecastInput(pcn, book, staff, month, known_at), known_at);
+      } else if (!CannotApprove(staff.role, month, book, known_at)) {
+        const rules::LineInput in = ForecastInput(pcn, book, staff, month, known_at);
+        if (!in.in_post.empty()) {
+          key = FullMonthKeyOf(in, book, known_at);
+          price = key && previous_key && *key == *previous_key
+                      ? previous_price
+                      : PriceForecast(book, in, known_at);
+        }
       }
       previous_key = key;
       previous_price = price;
