@@ -24,6 +24,7 @@
 #include "arrs/v1/service.grpc.pb.h"
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
+#include "tests/reliability/acknowledged_check.h"
 #include "tests/services/arrsd_process.h"
 
 namespace arrs::testing_support {
@@ -203,25 +204,8 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data);
   ASSERT_TRUE(ledger.ok()) << ledger.status();
   store::EventLog& log = (*ledger)->log();
-  const store::VerifyReport report = log.Verify();
-  EXPECT_TRUE(report.ok) << report.first_bad_position << ": " << report.problem;
-  EXPECT_EQ(report.head.position, head);
-  for (const auto& [id, position] : record.acknowledged) {
-    absl::StatusOr<std::optional<store::AppendResult>> found = log.FindRequest(id);
-    ASSERT_TRUE(found.ok() && found->has_value()) << id << " was acknowledged but is lost";
-    EXPECT_EQ((*found)->first_position, position) << id;
-    EXPECT_EQ(log.Get(position)->payload().staff_hired().staff_id(), id);
-  }
-  std::map<std::string, int> hires;
-  absl::StatusOr<std::vector<v1::Event>> all = log.ReadFrom(1, 1000000);
-  ASSERT_TRUE(all.ok()) << all.status();
-  for (const v1::Event& e : *all) {
-    if (!e.payload().has_staff_hired()) continue;
-    const std::string& id = e.payload().staff_hired().staff_id();
-    EXPECT_EQ(++hires[id], 1) << id << " is in the log twice";
-    EXPECT_TRUE(record.acknowledged.count(id)) << id << " is in the log but was never sent";
-  }
-  EXPECT_EQ(hires.size(), record.acknowledged.size());
+  ExpectExactlyTheAcknowledgedHires(log, record.acknowledged, head);
+  if (::testing::Test::HasFatalFailure()) return;
   const std::vector<std::string> rebuilt =
       Projections(head, [&](const v1::WorkforceRequest& w, const v1::BalanceRequest& b) {
         absl::StatusOr<v1::Workforce> workforce = (*ledger)->GetWorkforce(w);

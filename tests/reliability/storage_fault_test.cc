@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/env.h"
+#include "tests/reliability/acknowledged_check.h"
 #include "tests/reliability/faulty_file_system.h"
 #include "tests/services/server_fixture.h"
 
@@ -99,27 +100,7 @@ class StorageFaultTest : public ServerFixture {
     StopServer();
     absl::StatusOr<std::unique_ptr<engine::Ledger>> reopened = engine::Ledger::Open(dir_.string());
     ASSERT_TRUE(reopened.ok()) << reopened.status();
-    store::EventLog& log = (*reopened)->log();
-    const store::VerifyReport report = log.Verify();
-    EXPECT_TRUE(report.ok) << report.first_bad_position << ": " << report.problem;
-    EXPECT_EQ(report.head.position, expected_head);
-    for (const auto& [id, position] : acknowledged) {
-      absl::StatusOr<std::optional<store::AppendResult>> found = log.FindRequest(id);
-      ASSERT_TRUE(found.ok() && found->has_value()) << id << " was acknowledged but is lost";
-      EXPECT_EQ((*found)->first_position, position) << id;
-      EXPECT_EQ(log.Get(position)->payload().staff_hired().staff_id(), id);
-    }
-    std::map<std::string, int> hires;
-    absl::StatusOr<std::vector<v1::Event>> all = log.ReadFrom(1, 100000);
-    ASSERT_TRUE(all.ok()) << all.status();
-    for (const v1::Event& e : *all) {
-      if (!e.payload().has_staff_hired()) continue;
-      const std::string& id = e.payload().staff_hired().staff_id();
-      EXPECT_EQ(++hires[id], 1) << id << " is in the log twice";
-      // No event from a request that was never acknowledged or retried.
-      EXPECT_TRUE(acknowledged.count(id)) << id << " is in the log but was never acknowledged";
-    }
-    EXPECT_EQ(hires.size(), acknowledged.size());
+    ExpectExactlyTheAcknowledgedHires((*reopened)->log(), acknowledged, expected_head);
   }
 
   std::shared_ptr<FaultyFileSystem> fs_;
