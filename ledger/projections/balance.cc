@@ -33,13 +33,11 @@ int64_t PriceForecast(const rules::RuleBook& book, const rules::LineInput& in,
   return approvable ? price.reimbursable_pence : 0;
 }
 
-std::tuple<int64_t, int, int> Key(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
-std::tuple<int64_t, int, int> Key(absl::CivilDay d) { return {d.year(), d.month(), d.day()}; }
-
 // True when [from, to] (proto dates, both set) covers [first, last].
 bool Covers(const v1::Date& from, const v1::Date& to, absl::CivilDay first,
             absl::CivilDay last) {
-  return !IsUnset(from) && !IsUnset(to) && Key(from) <= Key(first) && Key(to) >= Key(last);
+  return !IsUnset(from) && !IsUnset(to) && CompareDate(from, first) <= 0 &&
+         CompareDate(to, last) >= 0;
 }
 
 // The rule for `role` in `rules`, as the calculator picks it (the last entry naming it).
@@ -64,7 +62,9 @@ bool CannotApprove(v1::Role role_claimed, absl::CivilDay month, const rules::Rul
   for (const v1::MaxAmount& m : role->max_amounts()) {
     if (m.unverified() || m.annual_max_pence() <= 0) continue;
     if (IsUnset(m.effective_from()) || IsUnset(m.effective_to())) return false;
-    if (Key(m.effective_to()) >= Key(first) && Key(m.effective_from()) <= Key(last)) return false;
+    if (CompareDate(m.effective_to(), first) >= 0 && CompareDate(m.effective_from(), last) <= 0) {
+      return false;
+    }
   }
   return true;
 }

@@ -1,18 +1,8 @@
 #include "ledger/rules/caps.h"
 
-#include <tuple>
-
 #include "ledger/util/civil_date.h"
 
 namespace arrs::rules {
-namespace {
-
-std::tuple<int64_t, int, int> Key(absl::CivilDay d) { return {d.year(), d.month(), d.day()}; }
-std::tuple<int64_t, int, int> Key(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
-bool Before(absl::CivilDay day, const v1::Date& date) { return Key(day) < Key(date); }
-bool After(absl::CivilDay day, const v1::Date& date) { return Key(day) > Key(date); }
-
-}  // namespace
 
 std::optional<CapInForce> CapFor(const RuleBook& book, v1::Role role, absl::CivilDay day,
                                  int64_t registered_list_size, uint64_t known_at) {
@@ -25,7 +15,9 @@ std::optional<CapInForce> CapFor(const RuleBook& book, v1::Role role, absl::Civi
     if (!names_role) continue;
     // Compare the proto dates as (year, month, day) first: cheap, and most caps do not
     // cover `day`. Converted (and validated) only for the cap that does.
-    if (Before(day, cap.effective_from()) || After(day, cap.effective_to())) continue;
+    if (CompareDate(cap.effective_from(), day) > 0 || CompareDate(cap.effective_to(), day) < 0) {
+      continue;
+    }
     absl::StatusOr<absl::CivilDay> from = ToCivilDay(cap.effective_from(), "effective_from");
     absl::StatusOr<absl::CivilDay> to = ToCivilDay(cap.effective_to(), "effective_to");
     if (!from.ok() || !to.ok() || day < *from || day > *to) continue;

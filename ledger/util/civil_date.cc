@@ -26,6 +26,13 @@ absl::StatusOr<absl::CivilDay> ToCivilDay(const v1::Date& date, absl::string_vie
   return day;
 }
 
+int CompareDate(const v1::Date& date, absl::CivilDay day) {
+  if (date.year() != day.year()) return date.year() < day.year() ? -1 : 1;
+  if (date.month() != day.month()) return date.month() < day.month() ? -1 : 1;
+  if (date.day() != day.day()) return date.day() < day.day() ? -1 : 1;
+  return 0;
+}
+
 v1::Date ToProtoDate(absl::CivilDay day) {
   v1::Date out;
   out.set_year(static_cast<int>(day.year()));

@@ -16,6 +16,16 @@ TEST(CivilDateTest, ProtoRoundTripAndUnset) {
   EXPECT_FALSE(IsUnset(ToProtoDate(day)));
 }
 
+TEST(CivilDateTest, CompareDateOrdersWithoutConverting) {
+  const CivilDay day(2024, 3, 15);
+  EXPECT_EQ(CompareDate(ToProtoDate(day), day), 0);
+  EXPECT_LT(CompareDate(ToProtoDate(CivilDay(2024, 3, 14)), day), 0);
+  EXPECT_GT(CompareDate(ToProtoDate(CivilDay(2024, 4, 1)), day), 0);
+  EXPECT_LT(CompareDate(ToProtoDate(CivilDay(2023, 12, 31)), day), 0);
+  EXPECT_GT(CompareDate(ToProtoDate(CivilDay(2025, 1, 1)), day), 0);
+  EXPECT_LT(CompareDate(v1::Date(), day), 0) << "unset sorts first";
+}
+
 TEST(CivilDateTest, RefusesImpossibleDatesNamingTheField) {
   v1::Date d;
   d.set_year(2023);
