@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "arrs/v1/events.pb.h"
 #include "benchmark/benchmark.h"
 #include "ledger/store/event_hash.h"
@@ -82,9 +83,84 @@ std::unique_ptr<EventLog> OpenLog(const std::string& dir, bool sync) {
   return *std::move(log);
 }
 
+// Writes, with no ledger logic, WriteBatches holding exactly what the ledger writes for a
+// number of one-event requests (event bytes, stream index entry, request record, meta
+// head), each batch synced, into a folder of its own with the ledger's column families.
+class RawWriter {
+ public:
+  RawWriter() {
+    OpenLog(folder_.path, true);  // let EventLog create the folder and its families
+    rocksdb::DBOptions options;
+    options.max_background_jobs = 2;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    if (!rocksdb::DB::ListColumnFamilies(options, folder_.path, &names_).ok()) std::abort();
+    for (const std::string& name : names_) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    if (!rocksdb::DB::Open(options, folder_.path, descriptors, &handles_, &db_).ok()) {
+      std::abort();
+    }
+    // Same bytes as the ledger would write (hashes precomputed: no ledger logic).
+    v1::Event sample = HiredEvent("staff-0");
+    sample.set_position(1);
+    sample.set_recorded_at_micros(1'700'000'000'000'000);
+    sample.set_stream("pcn/U0");
+    sample.set_stream_version(1);
+    sample.set_request_id("req-0");
+    sample.set_prev_hash(ZeroHash());
+    sample.set_payload_hash(PayloadHash(sample.payload()));
+    sample.set_hash(EventHash(sample));
+    bytes_ = sample.SerializeAsString();
+    record_ = EncodeRequestRecord({1, 1, 1, "pcn/U0"});
+    head_ = EncodeHead(1, sample.hash());
+  }
+  ~RawWriter() {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close().PermitUncheckedError();
+    delete db_;
+  }
+
+  // One synced batch of `requests` one-event requests.
+  bool WriteBatch(int requests) {
+    rocksdb::WriteBatch batch;
+    for (int i = 0; i < requests; ++i) {
+      ++position_;
+      batch.Put(Family(kEventsFamily), EventKey(position_), bytes_);
+      batch.Put(Family(kStreamsFamily), StreamKey("pcn/U0", position_), EncodeU64(position_));
+      batch.Put(Family(kRequestsFamily), absl::StrCat("req-", position_), record_);
+    }
+    batch.Put(Family(kMetaFamily), kMetaHead, head_);
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    return db_->Write(write, &batch).ok();
+  }
+
+  uint64_t events_written() const { return position_; }
+  size_t event_bytes() const { return bytes_.size(); }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Family(const char* name) {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) return handles_[i];
+    }
+    std::abort();
+  }
+
+  TempFolder folder_;
+  std::vector<std::string> names_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::DB* db_ = nullptr;
+  std::string bytes_, record_, head_;
+  uint64_t position_ = 0;
+};
+
 // Each iteration: `callers` threads append max(256, 32 * callers) one-event requests in
 // all, each caller to its own stream with exact expected versions. Manual time = wall time
 // of the iteration (thread start-up included, amortised over >= 32 requests per caller).
+// When synced, each iteration is followed by the raw limit at the same batch size: a
+// RawWriter writes as many events in batches of the iteration's mean group size, and
+// `raw_same_batch_per_s` / `vs_raw` compare the two, measured at most seconds apart, so
+// that the disk's drifting fsync latency affects both alike.
 constexpr int kMinRequestsPerIteration = 256;
 constexpr int kMinRequestsPerCaller = 32;
 
@@ -97,6 +173,11 @@ void AppendBenchmark(benchmark::State& state, bool sync) {
   uint64_t next_request = 0;
   bool failed = false;
   const LogStats before = log->Stats();
+  std::unique_ptr<RawWriter> raw = sync ? std::make_unique<RawWriter>() : nullptr;
+  double ledger_seconds = 0;
+  double raw_seconds = 0;
+  uint64_t raw_events = 0;
+  LogStats last = before;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
@@ -121,8 +202,27 @@ void AppendBenchmark(benchmark::State& state, bool sync) {
     }
     for (auto& thread : threads) thread.join();
     next_request += static_cast<uint64_t>(callers) * per_caller;
-    state.SetIterationTime(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state.SetIterationTime(seconds);
+    ledger_seconds += seconds;
+    if (raw != nullptr) {
+      state.PauseTiming();
+      const LogStats now = log->Stats();
+      const uint64_t requests = now.appended_requests - last.appended_requests;
+      const uint64_t commits = now.group_commits - last.group_commits;
+      last = now;
+      const int batch = static_cast<int>(
+          std::max<uint64_t>(1, (requests + commits / 2) / std::max<uint64_t>(1, commits)));
+      const auto raw_start = std::chrono::steady_clock::now();
+      for (uint64_t written = 0; written < requests; written += batch) {
+        if (!raw->WriteBatch(batch)) failed = true;
+      }
+      raw_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                   raw_start).count();
+      raw_events += (requests + batch - 1) / batch * batch;
+      state.ResumeTiming();
+    }
   }
   if (failed) state.SkipWithError("an append failed");
   const LogStats after = log->Stats();
@@ -131,6 +231,12 @@ void AppendBenchmark(benchmark::State& state, bool sync) {
   state.SetItemsProcessed(static_cast<int64_t>(requests));  // one event per request
   state.counters["commits_per_s"] = benchmark::Counter(commits, benchmark::Counter::kIsRate);
   state.counters["reqs_per_commit"] = commits > 0 ? requests / commits : 0;
+  if (raw != nullptr && raw_seconds > 0 && ledger_seconds > 0) {
+    const double raw_rate = static_cast<double>(raw_events) / raw_seconds;
+    state.counters["raw_same_batch_per_s"] = raw_rate;
+    // The ledger's acknowledged events/s over the raw rate at the same batch sizes.
+    state.counters["vs_raw"] = requests / ledger_seconds / raw_rate;
+  }
 }
 
 void BM_AppendSynced(benchmark::State& state) { AppendBenchmark(state, true); }
@@ -150,73 +256,22 @@ BENCHMARK(BM_AppendUnsynced)
 // meta head), each batch synced. Items are events.
 void BM_RawRocksSynced(benchmark::State& state) {
   const int batch_size = static_cast<int>(state.range(0));
-  TempFolder folder;
-  {
-    // Let EventLog create the folder and its column families, then close it.
-    OpenLog(folder.path, true);
-  }
-  rocksdb::DBOptions options;
-  options.max_background_jobs = 2;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  std::vector<std::string> names;
-  if (!rocksdb::DB::ListColumnFamilies(options, folder.path, &names).ok()) std::abort();
-  for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  if (!rocksdb::DB::Open(options, folder.path, descriptors, &handles, &db).ok()) std::abort();
-  auto cf = [&](const char* name) {
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == name) return handles[i];
-    }
-    std::abort();
-  };
-  rocksdb::ColumnFamilyHandle* events = cf(kEventsFamily);
-  rocksdb::ColumnFamilyHandle* streams = cf(kStreamsFamily);
-  rocksdb::ColumnFamilyHandle* requests = cf(kRequestsFamily);
-  rocksdb::ColumnFamilyHandle* meta = cf(kMetaFamily);
-
-  // Same bytes as the ledger would write (hashes precomputed: no ledger logic in the loop).
-  v1::Event sample = HiredEvent("staff-0");
-  sample.set_position(1);
-  sample.set_recorded_at_micros(1'700'000'000'000'000);
-  sample.set_stream("pcn/U0");
-  sample.set_stream_version(1);
-  sample.set_request_id("req-0");
-  sample.set_prev_hash(ZeroHash());
-  sample.set_payload_hash(PayloadHash(sample.payload()));
-  sample.set_hash(EventHash(sample));
-  const std::string bytes = sample.SerializeAsString();
-  const std::string record = EncodeRequestRecord({1, 1, 1, "pcn/U0"});
-  const std::string head = EncodeHead(1, sample.hash());
-
-  rocksdb::WriteOptions write;
-  write.sync = true;
-  uint64_t position = 0;
+  RawWriter raw;
   for (auto _ : state) {
-    rocksdb::WriteBatch batch;
-    for (int i = 0; i < batch_size; ++i) {
-      ++position;
-      batch.Put(events, EventKey(position), bytes);
-      batch.Put(streams, StreamKey("pcn/U0", position), EncodeU64(position));
-      batch.Put(requests, absl::StrCat("req-", position), record);
-    }
-    batch.Put(meta, kMetaHead, head);
-    if (!db->Write(write, &batch).ok()) {
+    if (!raw.WriteBatch(batch_size)) {
       state.SkipWithError("write failed");
       break;
     }
   }
-  state.SetItemsProcessed(static_cast<int64_t>(position));
+  state.SetItemsProcessed(static_cast<int64_t>(raw.events_written()));
   state.counters["commits_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["event_bytes"] = static_cast<double>(bytes.size());
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db->Close().PermitUncheckedError();
-  delete db;
+  state.counters["event_bytes"] = static_cast<double>(raw.event_bytes());
 }
+// Batch 40 is about the mean group the ledger forms with 64 callers (reqs_per_commit).
 BENCHMARK(BM_RawRocksSynced)
     ->ArgName("batch")
-    ->Arg(1)->Arg(4)->Arg(8)->Arg(16)->Arg(64)
+    ->Arg(1)->Arg(4)->Arg(8)->Arg(16)->Arg(40)->Arg(64)
     ->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 // A log of kReadEvents events, filled once (unsynced, 64-event requests) for the read and
@@ -295,6 +350,8 @@ BENCHMARK(BM_EventHash);
 }  // namespace arrs::store
 
 int main(int argc, char** argv) {
+  // As in arrsd: Debian's abseil records every lock acquisition in a deadlock graph.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -149,10 +149,12 @@ absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& sta
       assessment = e.payload().claim_assessed();
       domain::StripExplanations(e.mutable_payload()->mutable_claim_assessed());
     }
-    absl::StatusOr<store::AppendResult> appended = log.Append(request);
+    const bool ends_with_assessment =
+        !request.events.empty() && request.events.back().payload().has_claim_assessed();
+    absl::StatusOr<store::AppendResult> appended = log.Append(std::move(request));
     if (appended.ok()) {
       v1::CommandResult result = ToResult(*appended);
-      if (assessment && request.events.back().payload().has_claim_assessed()) {
+      if (assessment && ends_with_assessment) {
         *result.mutable_assessment() = *std::move(assessment);
       }
       return result;

@@ -3,8 +3,8 @@
 // Every event lives once, at a dense global position (1, 2, 3, ...), in its stream at a
 // dense stream version. Appends are atomic per request (all events of a request, or
 // none), acknowledged only after the RocksDB WriteBatch holding them is synced to disk,
-// and group-committed: concurrent callers are queued, one appender thread writes their
-// requests in one synced batch and tells each caller its own positions.
+// and group-committed: concurrent callers are queued, and the caller at the front writes
+// the queued requests in one synced batch and tells each caller its own positions.
 //
 // Layout (column families; keys big-endian so they sort by number):
 //   events    : u64 position                         -> arrs.v1.Event bytes
@@ -101,8 +101,8 @@ struct LogStats {
   uint64_t appended_requests = 0;
 };
 
-// Called on the appender thread after each synced batch, in position order, with the
-// events just committed. Must be quick and must not call Append.
+// Called after each synced batch, on the thread that committed it, in position order,
+// with the events just committed. Must be quick and must not call Append.
 using AppendListener = std::function<void(const std::vector<v1::Event>& committed)>;
 
 class EventLog {

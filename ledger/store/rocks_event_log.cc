@@ -1,7 +1,7 @@
-// RocksEventLog: EventLog on RocksDB with one group-committing appender thread.
+// RocksEventLog: EventLog on RocksDB, group-committed by its callers (GroupCommitter).
 //
-// Concurrency: the appender thread (GroupCommitter) is the only writer of the events,
-// streams, requests and meta column families. It stages a group of requests against the
+// Concurrency: CommitGroup, run by one leading caller at a time, is the only writer of the
+// events, streams, requests and meta column families. It stages a group of requests against the
 // published state plus what the group itself staged, writes one WriteBatch, and only then
 // publishes the new head and stream versions under state_mu_. Readers take the published
 // head first and never return anything beyond it, so a batch that is written but not yet
@@ -83,7 +83,7 @@ class RocksEventLog final : public EventLog {
   }
 
   ~RocksEventLog() override {
-    committer_->Stop();  // commits everything queued, joins the appender thread
+    committer_->Stop();  // waits until everything queued is committed
     committer_.reset();
     open_->Close();
   }
@@ -343,7 +343,7 @@ class RocksEventLog final : public EventLog {
     return version;
   }
 
-  // Runs on the appender thread only.
+  // Runs on the leading caller's thread, one group at a time.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
     if (last_write_failed_) {
       // A failed write leaves RocksDB in a background-error state. Retryable I/O errors
@@ -471,8 +471,9 @@ class RocksEventLog final : public EventLog {
     if (listeners_.empty()) return;
     std::vector<v1::Event> committed;
     committed.reserve(static_cast<size_t>(position - start.position));
+    // The callers are told positions only, so their events can be moved to the listeners.
     for (PendingAppend* pending : writers) {
-      for (const v1::Event& event : pending->request.events) committed.push_back(event);
+      for (v1::Event& event : pending->request.events) committed.push_back(std::move(event));
     }
     for (auto& [id, listener] : listeners_) listener(committed);
   }
@@ -493,7 +494,7 @@ class RocksEventLog final : public EventLog {
   uint64_t group_commits_ ABSL_GUARDED_BY(state_mu_) = 0;
   uint64_t appended_requests_ ABSL_GUARDED_BY(state_mu_) = 0;
 
-  // Appender thread only.
+  // CommitGroup only (one group at a time).
   int64_t last_recorded_at_ = 0;
   bool last_write_failed_ = false;
 
@@ -512,6 +513,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
     rocksdb::BlockBasedTableOptions table;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
+  if (name == kRequestsFamily) {
+    // Every append looks its request id up, and almost every id is new: a bloom filter
+    // over the memtable's keys answers those misses without searching the skip list.
+    options.memtable_whole_key_filtering = true;
+    options.memtable_prefix_bloom_size_ratio = 0.02;
   }
   return options;
 }
