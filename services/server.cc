@@ -6,6 +6,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +83,11 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  // The synchronous server runs each call on a worker thread. By default it keeps at most
+  // two idle workers and ends every other one when its call is done, so a steady load of
+  // concurrent calls creates and ends a thread per call; keep up to one per stream.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              std::max(2, options.max_concurrent_streams));
   builder.RegisterService(server->commands_.get());
   builder.RegisterService(server->queries_.get());
   builder.RegisterService(server->admin_.get());

@@ -7,6 +7,37 @@
 #include "ledger/domain/decide.h"
 
 namespace arrs::engine {
+namespace {
+
+// The head model of `stream` after a correction, equal to FoldPcn(stream.events, head).
+// FoldPcn applies each event slot in the order of its original position, with the content
+// the corrections since gave it. A checkpoint at C is that fold of the slots up to C; if
+// no event after C corrects a position at or before C, those slots have not changed since,
+// and the model is the checkpoint with the slots after C folded on top of it.
+domain::PcnModel RefoldAfterCorrection(const StreamState& stream) {
+  const std::vector<const v1::Event*>& events = stream.events;
+  uint64_t lowest_target = UINT64_MAX;  // lowest position corrected by events scanned
+  auto scanned = events.end();          // events from here on have been scanned
+  for (auto c = stream.checkpoints.rbegin(); c != stream.checkpoints.rend(); ++c) {
+    while (scanned != events.begin() && (*std::prev(scanned))->position() > c->position) {
+      --scanned;
+      if ((*scanned)->corrects() != 0) {
+        lowest_target = std::min(lowest_target, (*scanned)->corrects());
+      }
+    }
+    if (lowest_target <= c->position) continue;  // reaches into this checkpoint
+    const std::vector<const v1::Event*> after(scanned, events.end());
+    const domain::CorrectionView view = domain::ResolveCorrections(after, UINT64_MAX);
+    domain::PcnModel model = *c->model;
+    for (const v1::Event* in_force : view.in_force) model.Apply(*in_force);
+    model.stream_version = view.stream_version;
+    model.position = view.position;
+    return model;
+  }
+  return domain::FoldPcn(events, UINT64_MAX);
+}
+
+}  // namespace
 
 void LedgerState::Apply(const std::vector<v1::Event>& committed) {
   for (const v1::Event& incoming : committed) {
@@ -35,8 +66,9 @@ void LedgerState::FoldLast() {
     rules.Apply(*e);
   } else if (absl::StartsWith(e->stream(), "pcn/")) {
     if (e->corrects() != 0) {
-      // A correction may cancel anything before it: fold the stream again.
-      stream.head = domain::FoldPcn(stream.events, UINT64_MAX);
+      // A correction may change anything before it: fold the stream again, from the
+      // latest checkpoint it leaves untouched.
+      stream.head = RefoldAfterCorrection(stream);
     } else {
       stream.head.Apply(*e);
     }

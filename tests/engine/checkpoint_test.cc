@@ -1,7 +1,8 @@
 // Old as-of views start from the stream's latest checkpoint at or before known_at and
 // apply the events after it. Checked against folding the stream from scratch at every
-// position of a history long enough for several checkpoints, with corrections and a
-// reversal in it.
+// position of a history long enough for several checkpoints, with corrections (of recent
+// claims, and of one several checkpoints back) and a reversal in it. The head model after
+// each correction is refolded from a checkpoint, so this checks that too.
 #include <gtest/gtest.h>
 
 #include "google/protobuf/util/message_differencer.h"
@@ -25,13 +26,23 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
       Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
   ASSERT_TRUE(wrong.ok());
   int corrections = 0;
+  std::vector<uint64_t> submissions;
   for (int i = 0; i < 57; ++i) {
     const absl::CivilDay month = absl::CivilDay(2021, 7 + i, 1);
     const std::string claim = FormatCivilDay(month).substr(0, 7);
     absl::StatusOr<v1::CommandResult> submitted =
         Claim("U10001", claim, ToProtoDate(month), {{"cp-1", 450000}, {"ap-1", 380000}});
     ASSERT_TRUE(submitted.ok()) << submitted.status();
+    submissions.push_back(submitted->first_position());
     ASSERT_TRUE(Assess("U10001", claim).ok());
+    if (i == 50) {  // a claim of long ago (several checkpoints back) corrected late
+      const absl::CivilDay old_month = absl::CivilDay(2021, 7 + 20, 1);
+      ASSERT_TRUE(CorrectClaim("U10001", submissions[20],
+                               FormatCivilDay(old_month).substr(0, 7), ToProtoDate(old_month),
+                               "cp-1", 410000, "found in the 2023 audit")
+                      .ok());
+      ++corrections;
+    }
     if (i % 7 == 3) {
       ASSERT_TRUE(CorrectClaim("U10001", submitted->first_position(), claim,
                                ToProtoDate(month), "cp-1", 400000, "payroll corrected")
