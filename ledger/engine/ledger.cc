@@ -11,6 +11,7 @@
 #include "ledger/domain/decide.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/engine/ledger_state.h"
+#include "ledger/engine/log_loader.h"
 #include "ledger/projections/projections.h"
 #include "ledger/rules/rule_file.h"
 #include "ledger/util/civil_date.h"
@@ -19,7 +20,6 @@ namespace arrs::engine {
 namespace {
 
 constexpr int kMaxDecideAttempts = 5;
-constexpr size_t kLoadPage = 4096;
 
 // Decides events from the state as it stands; runs under the state's reader lock.
 using DecideFn = std::function<absl::StatusOr<domain::Events>(const LedgerState&)>;
@@ -97,15 +97,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     absl::MutexLock lock(&state->mu);
     state->Apply(c);
   });
-  uint64_t next = 1;
-  while (true) {
-    absl::StatusOr<std::vector<v1::Event>> page = ledger->log_->ReadFrom(next, kLoadPage);
-    if (!page.ok()) return page.status();
-    if (page->empty()) break;
-    next = page->back().position() + 1;
-    absl::MutexLock lock(&state->mu);
-    state->Apply(*std::move(page));
-  }
+  if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
   return ledger;
 }
 

@@ -43,7 +43,7 @@ void LedgerState::Apply(const std::vector<v1::Event>& committed) {
   for (const v1::Event& incoming : committed) {
     if (incoming.position() <= head_position) continue;  // already folded (initial load race)
     events_.push_back(incoming);
-    FoldLast();
+    Fold(&events_.back());
   }
 }
 
@@ -51,12 +51,19 @@ void LedgerState::Apply(std::vector<v1::Event>&& committed) {
   for (v1::Event& incoming : committed) {
     if (incoming.position() <= head_position) continue;
     events_.push_back(std::move(incoming));
-    FoldLast();
+    Fold(&events_.back());
   }
 }
 
-void LedgerState::FoldLast() {
-  const v1::Event* e = &events_.back();
+void LedgerState::Apply(std::unique_ptr<google::protobuf::Arena> arena,
+                        const std::vector<v1::Event*>& loaded) {
+  for (const v1::Event* e : loaded) {
+    if (e->position() > head_position) Fold(e);
+  }
+  arenas_.push_back(std::move(arena));
+}
+
+void LedgerState::Fold(const v1::Event* e) {
   head_position = e->position();
   recorded_at_.push_back(
       std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));

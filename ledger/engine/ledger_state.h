@@ -40,8 +40,11 @@ class LedgerState {
  public:
   // Folds committed events (position order, contiguous with what came before).
   void Apply(const std::vector<v1::Event>& committed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
-  // The same, taking the events over instead of copying them (loading the log).
+  // The same, taking the events over instead of copying them.
   void Apply(std::vector<v1::Event>&& committed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // The same for events parsed into `arena` (loading the log), keeping the arena.
+  void Apply(std::unique_ptr<google::protobuf::Arena> arena,
+             const std::vector<v1::Event*>& loaded) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   const StreamState* Find(const std::string& stream) const ABSL_SHARED_LOCKS_REQUIRED(mu);
   // The PCN's model as known at `known_at`: the cached head model when known_at >= its
@@ -70,10 +73,12 @@ class LedgerState {
  private:
   static constexpr size_t kWriteLockStripes = 256;
   absl::Mutex write_locks_[kWriteLockStripes];
-  // Folds the event just added at the back of events_.
-  void FoldLast() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Folds `e`, the event after head_position, which this state owns.
+  void Fold(const v1::Event* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
+  // Every event folded is owned by one of these (stable addresses).
   std::deque<v1::Event> events_ ABSL_GUARDED_BY(mu);
+  std::vector<std::unique_ptr<google::protobuf::Arena>> arenas_ ABSL_GUARDED_BY(mu);
   std::vector<int64_t> recorded_at_ ABSL_GUARDED_BY(mu);  // index = position - 1
 };
 

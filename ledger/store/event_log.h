@@ -123,6 +123,10 @@ class EventLog {
   // Up to `max_events` events from global position `from_position` (>= 1) on.
   virtual absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,
                                                            size_t max_events) const = 0;
+  // The same, parsed into `arena`, which owns them and must outlive them: loading the
+  // whole log this way costs a fraction of the allocations.
+  virtual absl::StatusOr<std::vector<v1::Event*>> ReadFromArena(
+      uint64_t from_position, size_t max_events, google::protobuf::Arena* arena) const = 0;
   // Up to `max_events` events of `stream` from stream version `from_version` (>= 1) on.
   virtual absl::StatusOr<std::vector<v1::Event>> ReadStream(const std::string& stream,
                                                              uint64_t from_version,

@@ -9,6 +9,7 @@
 #include "ledger/store/rocks_event_log.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -100,35 +101,24 @@ class RocksEventLog final : public EventLog {
 
   absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,
                                                    size_t max_events) const override {
-    if (from_position == 0) {
-      return absl::InvalidArgumentError("from_position must be >= 1, got 0");
-    }
     std::vector<v1::Event> out;
-    const uint64_t head = PublishedPosition();
-    if (from_position > head || max_events == 0) return out;
-    const uint64_t count = std::min<uint64_t>(max_events, head - from_position + 1);
-    const uint64_t last = from_position + count - 1;
-    const std::string upper = EventKey(last + 1);
-    const rocksdb::Slice upper_slice = ToSlice(upper);
-    rocksdb::ReadOptions read;
-    read.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
-    out.reserve(static_cast<size_t>(count));
-    uint64_t expected = from_position;
-    for (it->Seek(EventKey(from_position)); it->Valid() && expected <= last;
-         it->Next(), ++expected) {
-      if (DecodeEventKey(ToView(it->key())) != expected) break;
-      v1::Event& event = out.emplace_back();
-      if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(
-            absl::StrCat("stored bytes of event ", expected, " do not parse"));
-      }
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "reading events");
-    if (expected <= last) {
-      return absl::DataLossError(absl::StrCat("event ", expected, " is missing below head ",
-                                              head));
-    }
+    absl::Status s = ScanFrom(from_position, max_events,
+                              [&out](size_t count) { out.reserve(count); },
+                              [&out]() { return &out.emplace_back(); });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<v1::Event*>> ReadFromArena(
+      uint64_t from_position, size_t max_events,
+      google::protobuf::Arena* arena) const override {
+    std::vector<v1::Event*> out;
+    absl::Status s = ScanFrom(
+        from_position, max_events, [&out](size_t count) { out.reserve(count); },
+        [&out, arena]() {
+          return out.emplace_back(google::protobuf::Arena::CreateMessage<v1::Event>(arena));
+        });
+    if (!s.ok()) return s;
     return out;
   }
 
@@ -294,6 +284,42 @@ class RocksEventLog final : public EventLog {
   }
 
  private:
+  // Parses up to `max_events` events from `from_position` on (never beyond the published
+  // head) into the events `next_event()` hands out, after telling `reserve` how many.
+  absl::Status ScanFrom(uint64_t from_position, size_t max_events,
+                        const std::function<void(size_t)>& reserve,
+                        const std::function<v1::Event*()>& next_event) const {
+    if (from_position == 0) {
+      return absl::InvalidArgumentError("from_position must be >= 1, got 0");
+    }
+    const uint64_t head = PublishedPosition();
+    if (from_position > head || max_events == 0) return absl::OkStatus();
+    const uint64_t count = std::min<uint64_t>(max_events, head - from_position + 1);
+    const uint64_t last = from_position + count - 1;
+    const std::string upper = EventKey(last + 1);
+    const rocksdb::Slice upper_slice = ToSlice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
+    reserve(static_cast<size_t>(count));
+    uint64_t expected = from_position;
+    for (it->Seek(EventKey(from_position)); it->Valid() && expected <= last;
+         it->Next(), ++expected) {
+      if (DecodeEventKey(ToView(it->key())) != expected) break;
+      v1::Event* event = next_event();
+      if (!event->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(
+            absl::StrCat("stored bytes of event ", expected, " do not parse"));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading events");
+    if (expected <= last) {
+      return absl::DataLossError(absl::StrCat("event ", expected, " is missing below head ",
+                                              head));
+    }
+    return absl::OkStatus();
+  }
+
   uint64_t PublishedPosition() const {
     absl::MutexLock lock(&state_mu_);
     return head_.position;
