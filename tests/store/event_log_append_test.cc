@@ -149,6 +149,35 @@ TEST_F(EventLogAppendTest, ReadFromPages) {
   EXPECT_EQ(log_->Get(0).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(EventLogAppendTest, ReadFromArenaReturnsTheSameEventsInTheArena) {
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(log_->Append(MakeRequest(absl::StrCat("pcn/", i % 3), absl::StrCat("r", i),
+                                         1 + i % 2))
+                    .ok());
+  }
+  const std::vector<v1::Event> expected = *log_->ReadFrom(1, 100);
+  google::protobuf::Arena arena;
+  std::vector<const v1::Event*> seen;
+  for (uint64_t from = 1;;) {
+    auto page = log_->ReadFromArena(from, 4, &arena);
+    ASSERT_TRUE(page.ok()) << page.status();
+    if (page->empty()) break;
+    EXPECT_LE(page->size(), 4u);
+    for (const v1::Event* e : *page) {
+      EXPECT_EQ(e->GetArena(), &arena);
+      seen.push_back(e);
+    }
+    from = page->back()->position() + 1;
+  }
+  ASSERT_EQ(seen.size(), expected.size());
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i]->SerializeAsString(), expected[i].SerializeAsString()) << i;
+  }
+  EXPECT_EQ(log_->ReadFromArena(0, 3, &arena).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(log_->ReadFromArena(expected.size() + 1, 3, &arena)->empty());
+}
+
 TEST_F(EventLogAppendTest, HashesChain) {
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 3)).ok());
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/B", "r2", 2)).ok());
