@@ -17,9 +17,12 @@ bool RankedAhead(const StaffModel& a, const StaffModel& b) {
 
 }  // namespace
 
-rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
-                                const StaffModel& staff, absl::CivilDay month,
-                                int64_t claimed_pence, uint64_t rules_known_at) {
+// BuildLineInput over the members `for_each_other(visit)` visits.
+template <typename ForEachOther>
+rules::LineInput BuildLineInputOver(const PcnModel& pcn, const rules::RuleBook& book,
+                                    const StaffModel& staff, absl::CivilDay month,
+                                    int64_t claimed_pence, uint64_t rules_known_at,
+                                    const ForEachOther& for_each_other) {
   rules::LineInput in;
   in.role = staff.role;
   in.month = FirstDayOfMonth(month);
@@ -32,18 +35,37 @@ rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book
   const std::optional<rules::CapInForce> cap =
       rules::CapFor(book, staff.role, reference, in.context.registered_list_size,
                     rules_known_at);
-  for (const auto& [id, other] : pcn.staff) {
+  for_each_other([&](const StaffModel& other) {
     const bool same_role = other.role == staff.role;
     const bool same_cap =
         cap && std::find(cap->roles.begin(), cap->roles.end(), other.role) != cap->roles.end();
-    if (!same_role && !same_cap) continue;
-    if (id == staff.staff_id || !RankedAhead(other, staff)) continue;
+    if (!same_role && !same_cap) return;
+    if (other.staff_id == staff.staff_id || !RankedAhead(other, staff)) return;
     const int32_t wte = other.ContractedWteOn(reference);
-    if (wte <= 0) continue;
+    if (wte <= 0) return;
     if (same_role) in.context.role_wte_ahead_bp += wte;
     if (same_cap) in.context.cap_wte_ahead_bp += wte;
-  }
+  });
   return in;
+}
+
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at) {
+  return BuildLineInputOver(pcn, book, staff, month, claimed_pence, rules_known_at,
+                            [&pcn](const auto& visit) {
+                              for (const auto& [id, other] : pcn.staff) visit(other);
+                            });
+}
+
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at,
+                                const std::vector<const StaffModel*>& others) {
+  return BuildLineInputOver(pcn, book, staff, month, claimed_pence, rules_known_at,
+                            [&others](const auto& visit) {
+                              for (const StaffModel* other : others) visit(*other);
+                            });
 }
 
 v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "arrs/v1/events.pb.h"
@@ -22,6 +23,13 @@ namespace arrs::domain {
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at);
+// The same, ranking `staff` only against `others`: every member of `pcn` left out must
+// have no contracted WTE on any day of the month (not yet in post, or gone). Lets a
+// forecast over many months leave out the PCN's long-gone staff once.
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at,
+                                const std::vector<const StaffModel*>& others);
 
 // Assesses `claim` line by line. Lines share what remains of the PCN's sum for the
 // claim's financial year, in line order, after every other claim's approved amount.

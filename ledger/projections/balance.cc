@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include "ledger/domain/assess.h"
 #include "ledger/domain/field_checks.h"
@@ -13,11 +14,17 @@ namespace {
 
 // The calculator's input for `staff` in the month of `month` at their actual monthly
 // cost, with the yearly sum left out of the question (in_post empty: not in post).
+// `in_window`, when given, lists every member with any contracted WTE in the forecast's
+// months (the others are left out of the ranking; see BuildLineInput).
 rules::LineInput ForecastInput(const domain::PcnModel& pcn, const rules::RuleBook& book,
                                const domain::StaffModel& staff, absl::CivilDay month,
-                               uint64_t known_at) {
+                               uint64_t known_at,
+                               const std::vector<const domain::StaffModel*>* in_window) {
   const int64_t cost = staff.MonthlyCostPenceOn(LastDayOfMonth(month));
-  rules::LineInput in = domain::BuildLineInput(pcn, book, staff, month, cost, known_at);
+  rules::LineInput in =
+      in_window != nullptr
+          ? domain::BuildLineInput(pcn, book, staff, month, cost, known_at, *in_window)
+          : domain::BuildLineInput(pcn, book, staff, month, cost, known_at);
   in.context.sum_remaining_pence = domain::kMaxPence;
   in.explain = false;
   return in;
@@ -153,13 +160,20 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
   const absl::CivilDay year_end = FinancialYearEnd(financial_year);
   const absl::CivilMonth first_forecast =
       std::max(absl::CivilMonth(as_of) + 1, absl::CivilMonth(FinancialYearStart(financial_year)));
-  int64_t forecast = 0, march = 0;
+  // Only the months a member is in post can add anything, and only members in post in
+  // some forecast month can rank ahead of another (the reference path ranks against all).
+  auto in_window = [&](const domain::StaffModel& staff) {
+    return staff.FirstDayInPost() <= year_end &&
+           !(staff.left && *staff.left < absl::CivilDay(first_forecast));
+  };
+  std::vector<const domain::StaffModel*> window;
   for (const auto& [id, staff] : pcn.staff) {
-    // Only the months the member is in post can add anything.
-    if (staff.FirstDayInPost() > year_end) continue;
-    if (staff.left && *staff.left < absl::CivilDay(first_forecast)) {
-      continue;
-    }
+    if (in_window(staff)) window.push_back(&staff);
+  }
+  const std::vector<const domain::StaffModel*>* ranked = reuse_equal_months ? &window : nullptr;
+  int64_t forecast = 0, march = 0;
+  for (const domain::StaffModel* member : window) {
+    const domain::StaffModel& staff = *member;
     const absl::CivilMonth from = std::max(first_forecast, absl::CivilMonth(staff.FirstDayInPost()));
     const absl::CivilMonth to =
         staff.left ? std::min(absl::CivilMonth(year_end), absl::CivilMonth(*staff.left))
@@ -172,9 +186,10 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
       std::optional<FullMonthKey> key;
       int64_t price = 0;
       if (!reuse_equal_months) {
-        price = PriceForecast(book, ForecastInput(pcn, book, staff, month, known_at), known_at);
+        price = PriceForecast(book, ForecastInput(pcn, book, staff, month, known_at, ranked),
+                              known_at);
       } else if (!CannotApprove(staff.role, month, book, known_at)) {
-        const rules::LineInput in = ForecastInput(pcn, book, staff, month, known_at);
+        const rules::LineInput in = ForecastInput(pcn, book, staff, month, known_at, ranked);
         if (!in.in_post.empty()) {
           key = FullMonthKeyOf(in, book, known_at);
           price = key && previous_key && *key == *previous_key
@@ -191,7 +206,8 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
       const absl::CivilDay march_first = absl::CivilDay(absl::CivilMonth(year_end));
       march += march_price ? *march_price
                            : PriceForecast(book,
-                                           ForecastInput(pcn, book, staff, march_first, known_at),
+                                           ForecastInput(pcn, book, staff, march_first,
+                                                         known_at, ranked),
                                            known_at);
     }
   }
