@@ -331,10 +331,13 @@ void Pricer::ComputeAmounts() {
 std::optional<std::string> Pricer::CheckCaps() {
   const LineContext& c = in_.context;
   std::vector<std::string> seen;
+  std::optional<CapInForce> cap;
+  absl::CivilDay same_through = Day(0) - 1;  // the last day `cap` is known to hold for
   for (int i = 0; i < dim_; ++i) {
     if (days_[i].wte_bp == 0 || !days_[i].eligible) continue;
-    std::optional<CapInForce> cap =
-        CapFor(book_, in_.role, Day(i), c.registered_list_size, known_at_);
+    if (Day(i) > same_through) {
+      cap = CapFor(book_, in_.role, Day(i), c.registered_list_size, known_at_, &same_through);
+    }
     if (!cap) continue;
     const std::string key = Range(cap->effective_from, cap->effective_to);
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;

@@ -34,9 +34,12 @@ struct CapInForce {
 
 // The cap on `role` in force on `day` for a PCN of `registered_list_size`, as the log stood
 // at `known_at`; nullopt when no cap applies. When several caps name the role that day, a
-// verified one is preferred, then the first listed.
+// verified one is preferred, then the first listed. When `same_through` is given, it is
+// set to the last day through which the answer stays the same (for every day from `day`
+// to it, CapFor returns what it returned for `day`).
 std::optional<CapInForce> CapFor(const RuleBook& book, v1::Role role, absl::CivilDay day,
-                                 int64_t registered_list_size, uint64_t known_at = kLatest);
+                                 int64_t registered_list_size, uint64_t known_at = kLatest,
+                                 absl::CivilDay* same_through = nullptr);
 
 }  // namespace arrs::rules
 

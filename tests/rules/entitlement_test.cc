@@ -109,5 +109,40 @@ TEST_F(Shipped, OtherCaps) {
   EXPECT_FALSE(CapFor(book_, v1::ENHANCED_PRACTICE_NURSE, absl::CivilDay(2025, 5, 1), 1).has_value());
 }
 
+// CapFor's same_through: the answer holds for every day up to it, for every role, every
+// day of 2019/20-2025/26 and both sides of the list-size thresholds; a cap starting mid-year
+// (D&TL, 1 October 2022) ends the span the day before.
+TEST_F(Shipped, CapSameThroughHoldsForEveryDayItCovers) {
+  auto same = [](const std::optional<CapInForce>& a, const std::optional<CapInForce>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->cap_wte_bp == b->cap_wte_bp && a->roles == b->roles &&
+                  a->rule_version == b->rule_version && a->effective_from == b->effective_from &&
+                  a->effective_to == b->effective_to && a->unverified == b->unverified);
+  };
+  int spans = 0;
+  for (int role = v1::Role_MIN + 1; role <= v1::Role_MAX; ++role) {
+    if (!v1::Role_IsValid(role)) continue;
+    for (int64_t list_size : {99'999, 100'000}) {
+      for (absl::CivilDay day(2019, 4, 1); day <= absl::CivilDay(2026, 3, 31);) {
+        absl::CivilDay through;
+        const std::optional<CapInForce> cap =
+            CapFor(book_, static_cast<v1::Role>(role), day, list_size, kLatest, &through);
+        ASSERT_GE(through, day);
+        for (absl::CivilDay d = day + 1; d <= through; ++d) {
+          ASSERT_TRUE(same(cap, CapFor(book_, static_cast<v1::Role>(role), d, list_size)))
+              << "role " << role << " from " << day << " to " << d;
+        }
+        if (role == v1::DIGITAL_AND_TRANSFORMATION_LEAD && day <= absl::CivilDay(2022, 9, 30) &&
+            through >= absl::CivilDay(2022, 9, 30)) {
+          EXPECT_EQ(through, absl::CivilDay(2022, 9, 30));
+        }
+        day = through + 1;
+        ++spans;
+      }
+    }
+  }
+  EXPECT_GT(spans, 14 * 7);  // at least one span per financial year per role and size
+}
+
 }  // namespace
 }  // namespace arrs::rules
