@@ -332,11 +332,13 @@ std::optional<std::string> Pricer::CheckCaps() {
   const LineContext& c = in_.context;
   std::vector<std::string> seen;
   std::optional<CapInForce> cap;
-  absl::CivilDay same_through = Day(0) - 1;  // the last day `cap` is known to hold for
+  int same_through = -1;  // the last day index `cap` is known to hold for
   for (int i = 0; i < dim_; ++i) {
     if (days_[i].wte_bp == 0 || !days_[i].eligible) continue;
-    if (Day(i) > same_through) {
-      cap = CapFor(book_, in_.role, Day(i), c.registered_list_size, known_at_, &same_through);
+    if (i > same_through) {
+      absl::CivilDay through;
+      cap = CapFor(book_, in_.role, Day(i), c.registered_list_size, known_at_, &through);
+      same_through = IndexOf(through);
     }
     if (!cap) continue;
     const std::string key = Range(cap->effective_from, cap->effective_to);
