@@ -105,6 +105,8 @@ struct Options {
   bool in_process_ingest = false;
   bool skip_arrsd = false;
   bool generate_only = false;
+  bool sync_clients = false;
+  int channels = 4;
 };
 
 // One random as-of question: a PCN, a valid date, a log position.
@@ -190,7 +192,12 @@ double RunQueries(int threads, int per_thread, const FirstPositions& born, uint6
 
 int Ingest(const Options& o, const NationalHistory& history) {
   std::printf("\n## Ingest (scale x%d, %d PCNs, %d %s clients, synced)\n\n", o.scale,
-              history.pcn_count(), o.clients, o.in_process_ingest ? "in-process" : "gRPC");
+              history.pcn_count(), o.clients,
+              o.in_process_ingest ? "in-process"
+              : o.sync_clients    ? "gRPC (a thread and a connection each, blocking calls)"
+                                  : absl::StrCat("gRPC (asynchronous, from one thread, over ",
+                                                 o.channels, " connections)")
+                                        .c_str());
   // Generation alone, so the ingest figure can be read without it.
   auto t0 = Clock::now();
   uint64_t expected = 0, commands = 0, lines = 0;
@@ -236,7 +243,11 @@ int Ingest(const Options& o, const NationalHistory& history) {
   std::vector<RunStats> stats(o.clients);
   t0 = Clock::now();
   std::vector<std::thread> clients;
-  for (int c = 0; c < o.clients; ++c) {
+  if (!o.in_process_ingest && !o.sync_clients) {
+    stats.assign(1, RunScriptsAsync(history, absl::StrCat("127.0.0.1:", (*server)->port()),
+                                    kToken, o.clients, o.channels));
+  }
+  for (int c = 0; c < o.clients && (o.in_process_ingest || o.sync_clients); ++c) {
     clients.emplace_back([&, c] {
       if (o.in_process_ingest) {
         LedgerTarget target(ledger->get(), "national-bench");
@@ -517,6 +528,12 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed)->capture_default_str();
   app.add_option("--clients", o.clients, "Concurrent gRPC clients for the ingest")
       ->capture_default_str();
+  app.add_option("--channels", o.channels,
+                 "Connections the asynchronous ingest clients share")
+      ->capture_default_str();
+  app.add_flag("--sync-clients", o.sync_clients,
+               "Ingest with one thread and one connection per client, blocking calls "
+               "(default: the clients' calls driven asynchronously from one thread)");
   app.add_option("--query-threads", o.query_threads, "Threads for in-process queries")
       ->capture_default_str();
   app.add_option("--grpc-clients", o.grpc_clients, "Concurrent gRPC query clients")

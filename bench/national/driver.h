@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -32,64 +33,51 @@ struct RunStats {
   std::string first_failure;
 };
 
-// Sends every command of `script` in order; a claim cycle is submit, assess and (when
-// anything was approved) pay the approved total; a correction replaces the claim's
-// submission by position.
+// One request of a script.
+using Request = std::variant<v1::RegisterPcnRequest, v1::RecordListSizeRequest,
+                             v1::RecordBaselineRequest, v1::SetEntitlementRequest,
+                             v1::HireStaffRequest, v1::StaffChangeRequest,
+                             v1::SubmitClaimRequest, v1::AssessClaimRequest,
+                             v1::PayClaimRequest, v1::CorrectRequest>;
+
+// Walks a script request by request: a claim cycle is submit, assess and (when anything
+// was approved) pay the approved total; a correction replaces the claim's submission by
+// position. A refused request is counted in `stats` and its claim cycle abandoned.
+class ScriptCursor {
+ public:
+  ScriptCursor(const PcnScript* script, RunStats* stats) : script_(script), stats_(stats) {}
+
+  // The next request to send, given the result of the one Next returned before (ignored
+  // on the first call); nullopt when the script is done.
+  std::optional<Request> Next(const absl::StatusOr<v1::CommandResult>& last);
+
+ private:
+  enum class Sent { kNothing, kSubmit, kAssess, kOther };
+
+  const PcnScript* script_;
+  RunStats* stats_;
+  size_t index_ = 0;  // the command being sent
+  Sent sent_ = Sent::kNothing;
+  std::string sent_id_;
+  std::map<std::string, uint64_t> submitted_at_;  // claim id -> position
+};
+
+// Sends every request of `script` to `target`, in order, each after the one before.
 template <typename Target>
 void RunScript(Target& target, const PcnScript& script, RunStats* stats) {
-  std::map<std::string, uint64_t> submitted_at;  // claim id -> position
-  auto check = [&](const absl::StatusOr<v1::CommandResult>& r, const std::string& what) {
-    ++stats->commands;
-    if (r.ok()) return true;
-    if (stats->failures++ == 0) {
-      stats->first_failure = absl::StrCat(script.pcn_code, " ", what, ": ", r.status().ToString());
-    }
-    return false;
-  };
-  for (const Command& command : script.commands) {
-    if (const auto* cycle = std::get_if<ClaimCycle>(&command)) {
-      const std::string& id = cycle->submit.header().request_id();
-      absl::StatusOr<v1::CommandResult> submitted = target.Call(cycle->submit);
-      if (!check(submitted, id)) continue;
-      submitted_at[cycle->submit.claim_id()] = submitted->first_position();
-      v1::AssessClaimRequest assess;
-      assess.mutable_header()->set_request_id(absl::StrCat(id, "/assess"));
-      assess.set_pcn_code(script.pcn_code);
-      assess.set_claim_id(cycle->submit.claim_id());
-      absl::StatusOr<v1::CommandResult> assessed = target.Call(assess);
-      if (!check(assessed, assess.header().request_id())) continue;
-      const int64_t approved = assessed->assessment().total_approved_pence();
-      if (approved <= 0) continue;
-      v1::PayClaimRequest pay;
-      pay.mutable_header()->set_request_id(absl::StrCat(id, "/pay"));
-      pay.set_pcn_code(script.pcn_code);
-      pay.set_claim_id(cycle->submit.claim_id());
-      *pay.mutable_paid_on() = cycle->paid_on;
-      pay.set_amount_pence(approved);
-      pay.set_payment_reference(absl::StrCat("ICB-", script.icb_code, "-", id.substr(4)));
-      check(target.Call(pay), pay.header().request_id());
-    } else if (const auto* fix = std::get_if<ClaimCorrection>(&command)) {
-      auto at = submitted_at.find(fix->claim_id);
-      if (at == submitted_at.end()) continue;
-      v1::CorrectRequest correct;
-      correct.mutable_header()->set_request_id(fix->request_id);
-      correct.mutable_header()->set_reason("payroll figure keyed wrongly; corrected from payslips");
-      correct.set_pcn_code(fix->pcn_code);
-      correct.set_corrects_position(at->second);
-      *correct.mutable_replacement()->mutable_claim_submitted() = fix->replacement;
-      check(target.Call(correct), fix->request_id);
-    } else {
-      std::visit(
-          [&](const auto& request) {
-            if constexpr (!std::is_same_v<std::decay_t<decltype(request)>, ClaimCycle> &&
-                          !std::is_same_v<std::decay_t<decltype(request)>, ClaimCorrection>) {
-              check(target.Call(request), request.header().request_id());
-            }
-          },
-          command);
-    }
+  ScriptCursor cursor(&script, stats);
+  absl::StatusOr<v1::CommandResult> last = v1::CommandResult();
+  while (std::optional<Request> request = cursor.Next(last)) {
+    last = std::visit([&target](const auto& r) { return target.Call(r); }, *request);
   }
 }
+
+// Runs every PCN script of `history` against arrsd at `address` with `in_flight` PCNs in
+// progress at once (each its own sequence of calls), all driven by one thread through
+// gRPC's asynchronous API over `channels` connections: the clients' share of the CPU
+// stays small when they run on the server's machine.
+RunStats RunScriptsAsync(const NationalHistory& history, const std::string& address,
+                         const std::string& token, int in_flight, int channels);
 
 // The Call overloads every target declares (see the top of this file).
 #define ARRS_BENCH_COMMAND_CALLS                                                       \
