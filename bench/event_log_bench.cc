@@ -2,9 +2,9 @@
 // (synced and unsynced), the raw RocksDB limit (one thread writing WriteBatches of the same
 // bytes with sync, no ledger logic) at the same batch sizes, ReadFrom and Verify throughput.
 //
-//   ninja -C build-store event_log_bench
-//   build-store/bench/event_log_bench --benchmark_counters_tabular=true
-//     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//   ninja -C build event_log_bench
+//   build/bench/event_log_bench --benchmark_counters_tabular=true
+//     --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
 //     --benchmark_report_aggregates_only=true          (one command line)
 //
 // The disk's fsync latency drifts while other work shares the machine; random interleaving

@@ -93,10 +93,12 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   LedgerState* state = ledger->state_.get();
   // Listen first, then load: Apply skips positions already folded, so an append racing
   // with the load is folded exactly once.
-  ledger->listener_id_ = ledger->log_->AddListener([state](const std::vector<v1::Event>& c) {
+  absl::StatusOr<int> sink = ledger->log_->SetSink([state](std::vector<v1::Event>&& c) {
     absl::MutexLock lock(&state->mu);
-    state->Apply(c);
+    state->Apply(std::move(c));
   });
+  if (!sink.ok()) return sink.status();
+  ledger->listener_id_ = *sink;
   if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
   return ledger;
 }

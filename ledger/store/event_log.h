@@ -104,6 +104,9 @@ struct LogStats {
 // Called after each synced batch, on the thread that committed it, in position order,
 // with the events just committed. Must be quick and must not call Append.
 using AppendListener = std::function<void(const std::vector<v1::Event>& committed)>;
+// The same, but given the committed events to keep: called after every AppendListener of
+// the batch, with the events moved in rather than copied.
+using AppendSink = std::function<void(std::vector<v1::Event>&& committed)>;
 
 class EventLog {
  public:
@@ -150,6 +153,9 @@ class EventLog {
 
   // Registers a listener for committed batches; returns an id for RemoveListener.
   virtual int AddListener(AppendListener listener) = 0;
+  // Registers the log's one sink (the listener that keeps the events); returns an id for
+  // RemoveListener. FAILED_PRECONDITION if a sink is registered already.
+  virtual absl::StatusOr<int> SetSink(AppendSink sink) = 0;
   virtual void RemoveListener(int id) = 0;
 
   // Projection snapshots: opaque state of `projection` folded up to `position`.

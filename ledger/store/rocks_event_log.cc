@@ -211,9 +211,21 @@ class RocksEventLog final : public EventLog {
     return id;
   }
 
+  absl::StatusOr<int> SetSink(AppendSink sink) override {
+    absl::MutexLock lock(&listeners_mu_);
+    if (sink_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the log already has a sink (listener ", sink_id_, ")"));
+    }
+    sink_ = std::move(sink);
+    sink_id_ = next_listener_id_++;
+    return sink_id_;
+  }
+
   void RemoveListener(int id) override {
     absl::MutexLock lock(&listeners_mu_);
     listeners_.erase(id);
+    if (sink_ && id == sink_id_) sink_ = nullptr;
   }
 
   absl::Status PutSnapshot(const std::string& projection, uint64_t position,
@@ -494,7 +506,7 @@ class RocksEventLog final : public EventLog {
       retry->result = result;
     }
     absl::MutexLock lock(&listeners_mu_);
-    if (listeners_.empty()) return;
+    if (listeners_.empty() && !sink_) return;
     std::vector<v1::Event> committed;
     committed.reserve(static_cast<size_t>(position - start.position));
     // The callers are told positions only, so their events can be moved to the listeners.
@@ -502,6 +514,7 @@ class RocksEventLog final : public EventLog {
       for (v1::Event& event : pending->request.events) committed.push_back(std::move(event));
     }
     for (auto& [id, listener] : listeners_) listener(committed);
+    if (sink_) sink_(std::move(committed));
   }
 
   const std::string dir_;
@@ -527,6 +540,8 @@ class RocksEventLog final : public EventLog {
   // Held while listeners run, so that RemoveListener returning means no further calls.
   absl::Mutex listeners_mu_;
   std::map<int, AppendListener> listeners_ ABSL_GUARDED_BY(listeners_mu_);
+  AppendSink sink_ ABSL_GUARDED_BY(listeners_mu_);
+  int sink_id_ ABSL_GUARDED_BY(listeners_mu_) = 0;
   int next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
 
   std::unique_ptr<GroupCommitter> committer_;

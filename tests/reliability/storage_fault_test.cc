@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/env.h"
 #include "tests/reliability/acknowledged_check.h"
-#include "tests/reliability/faulty_file_system.h"
+#include "tests/store/faulty_file_system.h"
 #include "tests/services/server_fixture.h"
 
 namespace arrs::testing_support {

@@ -330,6 +330,38 @@ TEST_F(EventLogAppendTest, ListenersReceiveCommittedEventsInOrder) {
   EXPECT_THAT(seen_by_second, ::testing::ElementsAre(1, 2, 3, 4, 5));
 }
 
+TEST_F(EventLogAppendTest, SinkTakesTheEventsAfterTheListenersSawThem) {
+  std::vector<std::string> order;
+  std::vector<v1::Event> kept;
+  log_->AddListener([&](const std::vector<v1::Event>& committed) {
+    for (const v1::Event& e : committed) order.push_back(absl::StrCat("listener ", e.position()));
+  });
+  absl::StatusOr<int> sink = log_->SetSink([&](std::vector<v1::Event>&& committed) {
+    for (v1::Event& e : committed) {
+      order.push_back(absl::StrCat("sink ", e.position()));
+      kept.push_back(std::move(e));
+    }
+  });
+  ASSERT_TRUE(sink.ok()) << sink.status();
+  absl::StatusOr<int> second = log_->SetSink([](std::vector<v1::Event>&&) {});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(second.status().message(), HasSubstr("already has a sink"));
+
+  ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 2)).ok());
+  ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 2)).ok());  // dedup: no call
+  EXPECT_THAT(order, ::testing::ElementsAre("listener 1", "listener 2", "sink 1", "sink 2"));
+  ASSERT_EQ(kept.size(), 2u);
+  // The sink got the events as committed: positions, chain and hashes filled in.
+  EXPECT_EQ(kept[1].prev_hash(), kept[0].hash());
+  EXPECT_EQ(kept[1].hash(), log_->head().hash);
+  EXPECT_EQ(kept[1].SerializeAsString(), log_->Get(2)->SerializeAsString());
+
+  log_->RemoveListener(*sink);
+  ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r2", 1)).ok());
+  EXPECT_EQ(kept.size(), 2u);
+  EXPECT_TRUE(log_->SetSink([](std::vector<v1::Event>&&) {}).ok());  // free again
+}
+
 TEST_F(EventLogAppendTest, Snapshots) {
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 10)).ok());
   EXPECT_EQ(log_->LatestSnapshot("claims", 10).status().code(), absl::StatusCode::kNotFound);

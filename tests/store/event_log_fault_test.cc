@@ -1,6 +1,6 @@
-// Write failures: a RocksDB file system whose WAL appends fail on demand. A failed group
-// commit fails every request that needed it, moves nothing in memory, leaves the log
-// readable, and later appends succeed with dense positions.
+// Write failures: a RocksDB file system whose WAL appends fail on demand (a full disk).
+// A failed group commit fails every request that needed it, moves nothing in memory,
+// leaves the log readable, and later appends succeed with dense positions.
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -8,74 +8,27 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
 #include "ledger/store/rocks_event_log.h"
 #include "rocksdb/env.h"
-#include "rocksdb/file_system.h"
+#include "tests/store/faulty_file_system.h"
 #include "tests/store/store_test_util.h"
 
 namespace arrs::store {
 namespace {
 
 using ::testing::HasSubstr;
+using testing_support::FaultyFileSystem;
+using testing_support::kInjectedNoSpace;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
 
-class FailingWalFile : public rocksdb::FSWritableFileOwnerWrapper {
- public:
-  FailingWalFile(std::unique_ptr<rocksdb::FSWritableFile> file, const std::atomic<bool>* fail)
-      : FSWritableFileOwnerWrapper(std::move(file)), fail_(fail) {}
-
-  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-    if (*fail_) return Injected();
-    return FSWritableFileOwnerWrapper::Append(data, options, dbg);
-  }
-  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
-                           const rocksdb::DataVerificationInfo& info,
-                           rocksdb::IODebugContext* dbg) override {
-    if (*fail_) return Injected();
-    return FSWritableFileOwnerWrapper::Append(data, options, info, dbg);
-  }
-
- private:
-  // Retryable, as a transient failure (a full disk) is: RocksDB then lets Resume() clear
-  // its background error. A non-retryable I/O error is fatal to the open DB (see below).
-  rocksdb::IOStatus Injected() const {
-    rocksdb::IOStatus s = rocksdb::IOStatus::IOError("injected WAL append failure");
-    s.SetRetryable(retryable_);
-    return s;
-  }
-
-  const std::atomic<bool>* fail_;
-  bool retryable_ = true;
-};
-
-class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  FailingWalFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-  const char* Name() const override { return "FailingWalFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
-                                    rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<FailingWalFile>(std::move(*result), &fail);
-    }
-    return s;
-  }
-
-  std::atomic<bool> fail = false;
-};
-
 TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
   TempDir dir;
-  auto fs = std::make_shared<FailingWalFileSystem>();
+  auto fs = std::make_shared<FaultyFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   {
     auto opened = OpenRocksEventLog(dir.path(), LogOptions(), env.get());
@@ -86,7 +39,7 @@ TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
     ASSERT_TRUE(log->Append(MakeRequest("pcn/A", "ok-1", 2)).ok());
     const Head before = log->head();
 
-    fs->fail = true;
+    fs->DiskFullAfter(0);
     std::vector<absl::StatusOr<AppendResult>> results(6);
     std::vector<std::thread> threads;
     for (int t = 0; t < 6; ++t) {
@@ -95,10 +48,11 @@ TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
       });
     }
     for (auto& thread : threads) thread.join();
+    EXPECT_GT(fs->injected(), 0);
     for (const auto& r : results) {
       ASSERT_FALSE(r.ok());
       EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
-      EXPECT_THAT(r.status().message(), HasSubstr("injected WAL append failure"));
+      EXPECT_THAT(r.status().message(), HasSubstr(kInjectedNoSpace));
     }
     // Nothing moved; the log is still readable and verifies.
     EXPECT_EQ(log->head().position, before.position);
@@ -112,7 +66,7 @@ TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
 
     // Once the disk is back, RocksDB recovers (in the background, retrying every 100 ms)
     // and a retried append goes through, densely after the last committed event.
-    fs->fail = false;
+    fs->Clear();
     absl::StatusOr<AppendResult> after;
     for (int attempt = 0; attempt < 100; ++attempt) {
       after = log->Append(MakeRequest("pcn/A", "f0", 1, 2));

@@ -6,8 +6,8 @@
 //   - Clear(): the disk works again.
 // Injected errors are retryable, as a transient fault is, so RocksDB may resume writing
 // (in the background) once the fault clears. Reads are never affected.
-#ifndef ARRS_TESTS_RELIABILITY_FAULTY_FILE_SYSTEM_H_
-#define ARRS_TESTS_RELIABILITY_FAULTY_FILE_SYSTEM_H_
+#ifndef ARRS_TESTS_STORE_FAULTY_FILE_SYSTEM_H_
+#define ARRS_TESTS_STORE_FAULTY_FILE_SYSTEM_H_
 
 #include <atomic>
 #include <cstdint>
@@ -118,4 +118,4 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
 
 }  // namespace arrs::testing_support
 
-#endif  // ARRS_TESTS_RELIABILITY_FAULTY_FILE_SYSTEM_H_
+#endif  // ARRS_TESTS_STORE_FAULTY_FILE_SYSTEM_H_
