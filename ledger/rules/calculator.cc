@@ -54,8 +54,11 @@ class Pricer {
     }
     if (!AnyInPost()) {
       return Finish(v1::NOT_IN_POST,
-                    absl::StrCat("NOT IN POST: no day of ", Range(first_, Day(dim_ - 1)),
-                                 " has paid WTE above 0 in the in-post segments given."));
+                    Explaining() ? absl::StrCat("NOT IN POST: no day of ",
+                                                Range(first_, Day(dim_ - 1)),
+                                                " has paid WTE above 0 in the in-post "
+                                                "segments given.")
+                                 : std::string());
     }
     if (std::optional<std::string> why = FindRole()) {
       return Finish(v1::ROLE_NOT_ELIGIBLE, *why);
@@ -75,6 +78,9 @@ class Pricer {
 
  private:
   absl::CivilDay Day(int i) const { return first_ + i; }
+  // False when asked for figures only: refusal reasons are then left empty (only the
+  // outcome counts), so no text is built.
+  bool Explaining() const { return in_.explain; }
   void Say(std::string line) {
     if (in_.explain) lines_.push_back(std::move(line));
   }
@@ -140,6 +146,7 @@ class Pricer {
     const int fy = FinancialYearOf(first_);
     in_force_ = book_.InForce(fy, known_at_);
     if (!in_force_) {
+      if (!Explaining()) return std::string();
       return absl::StrCat("ROLE NOT ELIGIBLE: no rule version for ", FormatFinancialYear(fy),
                           " is published (as known at log position ", KnownAtText(),
                           "), so ", RoleName(in_.role), " is not reimbursable on ",
@@ -154,6 +161,7 @@ class Pricer {
       if (r.role() == in_.role) role_ = &r;
     }
     if (role_ == nullptr) {
+      if (!Explaining()) return std::string();
       return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role),
                           " is not a reimbursable role in ", FormatFinancialYear(fy),
                           " under rule version \"", rules.version(),
@@ -176,6 +184,7 @@ class Pricer {
                                                        : " of the capped cost",
                      role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), ".");
     if (!any) {
+      if (!Explaining()) return std::string();
       return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role), " is reimbursable only ",
                           Range(elig_from_, elig_to_), " in ", FormatFinancialYear(fy),
                           "; the member is in post ", InPostText(), ", outside that window.");
@@ -202,6 +211,7 @@ class Pricer {
       }
       if (missing && run_start < 0) run_start = i;
       if (!missing && run_start >= 0) {
+        if (!Explaining()) return std::string();
         unknown.push_back(Range(Day(run_start), Day(i - 1)));
         run_start = -1;
       }
@@ -330,7 +340,7 @@ void Pricer::ComputeAmounts() {
 
 std::optional<std::string> Pricer::CheckCaps() {
   const LineContext& c = in_.context;
-  std::vector<std::string> seen;
+  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> seen;  // caps checked
   std::optional<CapInForce> cap;
   int same_through = -1;  // the last day index `cap` is known to hold for
   for (int i = 0; i < dim_; ++i) {
@@ -341,12 +351,18 @@ std::optional<std::string> Pricer::CheckCaps() {
       same_through = IndexOf(through);
     }
     if (!cap) continue;
+    const std::pair<absl::CivilDay, absl::CivilDay> span(cap->effective_from,
+                                                         cap->effective_to);
+    if (std::find(seen.begin(), seen.end(), span) != seen.end()) continue;
+    seen.push_back(span);
+    const int64_t used = static_cast<int64_t>(c.cap_wte_ahead_bp) + own_wte_bp_;
+    if (!Explaining()) {
+      if (!cap->unverified && used > cap->cap_wte_bp) return std::string();
+      continue;
+    }
     const std::string key = Range(cap->effective_from, cap->effective_to);
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-    seen.push_back(key);
     std::vector<std::string> names;
     for (v1::Role r : cap->roles) names.push_back(RoleName(r));
-    const int64_t used = static_cast<int64_t>(c.cap_wte_ahead_bp) + own_wte_bp_;
     const std::string what = absl::StrCat(
         "cap of ", FormatWte(cap->cap_wte_bp), " WTE on ", absl::StrJoin(names, "+"), " (", key,
         ", list size ", c.registered_list_size, " is ",
@@ -380,6 +396,10 @@ std::optional<std::string> Pricer::CheckAdditional() {
     return std::nullopt;
   }
   const int64_t through = static_cast<int64_t>(c.role_wte_ahead_bp) + own_wte_bp_;
+  if (!Explaining()) {
+    if (c.baseline_wte_bp > 0 && through <= c.baseline_wte_bp) return std::string();
+    return std::nullopt;
+  }
   const std::string sums = absl::StrCat(
       FormatWte(c.role_wte_ahead_bp), " WTE of ", RoleName(in_.role),
       " ranked ahead + this member's ", FormatWte(own_wte_bp_), " WTE = ", FormatWte(through),
@@ -409,13 +429,17 @@ LinePrice Pricer::CheckSum() {
   if (left < want) {
     out_.approved_pence = left;
     return Finish(v1::PARTIALLY_APPROVED,
-                  absl::StrCat("Check sum: ", FormatPounds(left),
-                               " remains of the PCN's sum, less than the reimbursable ",
-                               FormatPounds(want), ": approved up to what is left."));
+                  Explaining() ? absl::StrCat("Check sum: ", FormatPounds(left),
+                                              " remains of the PCN's sum, less than the "
+                                              "reimbursable ",
+                                              FormatPounds(want),
+                                              ": approved up to what is left.")
+                               : std::string());
   }
   out_.approved_pence = want;
-  return Finish(v1::APPROVED, absl::StrCat("Check sum: ", FormatPounds(left),
-                                           " remains of the PCN's sum: enough."));
+  return Finish(v1::APPROVED, Explaining() ? absl::StrCat("Check sum: ", FormatPounds(left),
+                                                          " remains of the PCN's sum: enough.")
+                                           : std::string());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "ledger/util/civil_date.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "absl/status/status.h"
@@ -93,11 +94,19 @@ absl::StatusOr<int> ParseFinancialYear(absl::string_view text) {
 absl::CivilDay FirstDayOfMonth(absl::CivilDay day) {
   return absl::CivilDay(day.year(), day.month(), 1);
 }
-absl::CivilDay LastDayOfMonth(absl::CivilDay day) {
-  return absl::CivilDay(absl::CivilMonth(day) + 1) - 1;
-}
+// From the calendar's rules rather than civil-time arithmetic: stepping back from the
+// first of the next month normalises through day 0, which was a tenth of an as-of
+// balance query's time.
 int DaysInMonth(absl::CivilDay day) {
-  return static_cast<int>(LastDayOfMonth(day).day());
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int month = day.month();
+  if (month != 2) return kDays[month - 1];
+  const int64_t year = day.year();
+  const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  return leap ? 29 : 28;
+}
+absl::CivilDay LastDayOfMonth(absl::CivilDay day) {
+  return absl::CivilDay(day.year(), day.month(), DaysInMonth(day));
 }
 
 }  // namespace arrs

@@ -18,6 +18,23 @@ using ::arrs::LastDayOfMonth;
 
 constexpr int64_t kPlenty = 100'000'000;  // £1m left of the sum
 
+// Prices `in` with its explanation and again for figures only (as forecasts do): every
+// test below thereby also checks that the figures and the outcome do not depend on
+// whether the text is wanted, and that figures-only pricing leaves the text empty.
+LinePrice PricedBothWays(const RuleBook& book, LineInput in) {
+  in.explain = false;
+  const LinePrice figures = PriceLine(book, in);
+  in.explain = true;
+  LinePrice full = PriceLine(book, in);
+  EXPECT_EQ(figures.outcome, full.outcome) << full.explanation;
+  EXPECT_EQ(figures.maximum_pence, full.maximum_pence) << full.explanation;
+  EXPECT_EQ(figures.reimbursable_pence, full.reimbursable_pence) << full.explanation;
+  EXPECT_EQ(figures.approved_pence, full.approved_pence) << full.explanation;
+  EXPECT_EQ(figures.rule_versions, full.rule_versions) << full.explanation;
+  EXPECT_EQ(figures.explanation, "");
+  return full;
+}
+
 class ShippedBook : public ::testing::Test {
  protected:
   void SetUp() override { testing::PublishShipped(&book_); }
@@ -30,7 +47,7 @@ class ShippedBook : public ::testing::Test {
     in.in_post = std::move(in_post);
     in.claimed_pence = claimed;
     in.context = context;
-    return PriceLine(book_, in);
+    return PricedBothWays(book_, in);
   }
   static std::vector<PostSegment> Whole(absl::CivilDay month, int32_t wte_bp = 10000) {
     return {{FirstDayOfMonth(month), LastDayOfMonth(month), wte_bp}};
@@ -370,7 +387,7 @@ class ConstructedBook : public ::testing::Test {
     in.in_post = {{FirstDayOfMonth(month), LastDayOfMonth(month), 10000}};
     in.claimed_pence = claimed;
     in.context.sum_remaining_pence = kPlenty;
-    return PriceLine(book_, in);
+    return PricedBothWays(book_, in);
   }
   RuleBook book_;
 };

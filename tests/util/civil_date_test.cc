@@ -74,6 +74,13 @@ TEST(MonthTest, FirstLastAndLength) {
   EXPECT_EQ(LastDayOfMonth(CivilDay(2024, 2, 17)), CivilDay(2024, 2, 29));
   EXPECT_EQ(DaysInMonth(CivilDay(2023, 2, 1)), 28);
   EXPECT_EQ(DaysInMonth(CivilDay(2024, 12, 31)), 31);
+  // Every month of four centuries (1900 and 2100 are not leap years, 2000 is) against
+  // civil-time arithmetic: the day before the first of the next month.
+  for (absl::CivilMonth m(1900, 1); m <= absl::CivilMonth(2300, 12); ++m) {
+    const CivilDay last = CivilDay(m + 1) - 1;
+    EXPECT_EQ(LastDayOfMonth(CivilDay(m) + 9), last) << m;
+    EXPECT_EQ(DaysInMonth(CivilDay(m)), last.day()) << m;
+  }
 }
 
 }  // namespace
