@@ -428,13 +428,11 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
-  for (const auto& [name, stream] : state_->streams) {
-    domain::PcnModel scratch;
-    const domain::PcnModel* pcn = state_->ModelAt(name, *known_at, &scratch);
-    if (pcn == nullptr || !pcn->registered) continue;
-    if (!r.icb_code().empty() && pcn->icb_code != r.icb_code()) continue;
-    projections::AddToRegion(*pcn, *as_of, &out);
-  }
+  state_->ForEachPcnAt(*known_at, [&](const domain::PcnModel& pcn) {
+    if (r.icb_code().empty() || pcn.icb_code == r.icb_code()) {
+      projections::AddToRegion(pcn, *as_of, &out);
+    }
+  });
   return out;
 }
 
@@ -459,18 +457,15 @@ absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest&
   v1::ListPcnsResponse out;
   out.set_computed_at_position(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
-  for (const auto& [name, stream] : state_->streams) {
-    domain::PcnModel scratch;
-    const domain::PcnModel* pcn = state_->ModelAt(name, *known_at, &scratch);
-    if (pcn == nullptr || !pcn->registered) continue;
+  state_->ForEachPcnAt(*known_at, [&out](const domain::PcnModel& pcn) {
     v1::PcnSummary* summary = out.add_pcns();
-    summary->set_pcn_code(pcn->pcn_code);
-    summary->set_name(pcn->name);
-    summary->set_icb_code(pcn->icb_code);
-    summary->set_stream_version(pcn->stream_version);
-    summary->set_staff_count(static_cast<int32_t>(pcn->staff.size()));
-    summary->set_claim_count(static_cast<int32_t>(pcn->claims.size()));
-  }
+    summary->set_pcn_code(pcn.pcn_code);
+    summary->set_name(pcn.name);
+    summary->set_icb_code(pcn.icb_code);
+    summary->set_stream_version(pcn.stream_version);
+    summary->set_staff_count(static_cast<int32_t>(pcn.staff.size()));
+    summary->set_claim_count(static_cast<int32_t>(pcn.claims.size()));
+  });
   return out;
 }
 

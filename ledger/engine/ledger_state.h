@@ -55,6 +55,16 @@ class LedgerState {
   const domain::PcnModel* ModelAt(const std::string& stream, uint64_t known_at,
                                   domain::PcnModel* scratch) const
       ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // Calls visit(const domain::PcnModel&) for each PCN registered as known at `known_at`,
+  // in stream-name order.
+  template <typename Visit>
+  void ForEachPcnAt(uint64_t known_at, Visit visit) const ABSL_SHARED_LOCKS_REQUIRED(mu) {
+    for (const auto& [name, stream] : streams) {
+      domain::PcnModel scratch;
+      const domain::PcnModel* pcn = ModelAt(name, known_at, &scratch);
+      if (pcn != nullptr && pcn->registered) visit(*pcn);
+    }
+  }
   // The last position recorded at or before `micros` (0 if none).
   uint64_t PositionAtTime(int64_t micros) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 
