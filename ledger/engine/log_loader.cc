@@ -1,20 +1,19 @@
 #include "ledger/engine/log_loader.h"
 
-#include <deque>
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/arena.h"
 #include "ledger/engine/ledger_state.h"
 
 namespace arrs::engine {
 namespace {
-
-constexpr size_t kPageEvents = 4096;
-constexpr size_t kPagesAhead = 4;  // parsed pages waiting to be folded, at most
 
 struct Page {
   std::unique_ptr<google::protobuf::Arena> arena;
@@ -28,41 +27,46 @@ std::unique_ptr<google::protobuf::Arena> NewPageArena() {
   return std::make_unique<google::protobuf::Arena>(options);
 }
 
-// Pages handed from the reading thread to the folding one.
+// Parsed pages, by index, handed from the reading threads to the folding one in order.
 class PageQueue {
  public:
-  // Blocks while kPagesAhead pages wait. False when the consumer has given up.
-  bool Push(Page page) {
+  explicit PageQueue(size_t ahead) : ahead_(ahead) {}
+
+  // Blocks until page `index` is within `ahead` pages of the next to fold. False when
+  // the load has stopped (an error, or the folder gave up).
+  bool Push(size_t index, Page page) {
     absl::MutexLock lock(&mu_);
-    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return pages_.size() < kPagesAhead || abandoned_;
+    auto room = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return index < next_ + ahead_ || stopped_;
     };
     mu_.Await(absl::Condition(&room));
-    if (abandoned_) return false;
-    pages_.push_back(std::move(page));
+    if (stopped_) return false;
+    pages_.emplace(index, std::move(page));
     return true;
   }
-  // The reader is done: `status` says whether it read everything.
-  void Close(absl::Status status) {
+  // A reader failed: the load stops with `status` (the first failure is kept).
+  void Fail(absl::Status status) {
     absl::MutexLock lock(&mu_);
-    closed_ = true;
-    status_ = std::move(status);
+    if (status_.ok()) status_ = std::move(status);
+    stopped_ = true;
   }
-  // The next page; false when there is none left (then see status()).
-  bool Pop(Page* page) {
+  // Page `index`, once parsed; false if the load stopped first.
+  bool Pop(size_t index, Page* page) {
     absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !pages_.empty() || closed_;
+    auto ready = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return pages_.count(index) > 0 || stopped_;
     };
     mu_.Await(absl::Condition(&ready));
-    if (pages_.empty()) return false;
-    *page = std::move(pages_.front());
-    pages_.pop_front();
+    if (stopped_) return false;
+    auto it = pages_.find(index);
+    *page = std::move(it->second);
+    pages_.erase(it);
+    next_ = index + 1;
     return true;
   }
-  void Abandon() {
+  void Stop() {
     absl::MutexLock lock(&mu_);
-    abandoned_ = true;
+    stopped_ = true;
   }
   absl::Status status() {
     absl::MutexLock lock(&mu_);
@@ -70,48 +74,63 @@ class PageQueue {
   }
 
  private:
+  const size_t ahead_;
   absl::Mutex mu_;
-  std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<size_t, Page> pages_ ABSL_GUARDED_BY(mu_);
+  size_t next_ ABSL_GUARDED_BY(mu_) = 0;  // the next page to fold
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
 
-absl::Status LoadLog(const store::EventLog& log, LedgerState& state) {
+absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
+                     const LoadOptions& options) {
+  if (options.page_events == 0 || options.readers < 1 || options.pages_ahead == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "load options out of range: page_events ", options.page_events, ", readers ",
+        options.readers, ", pages_ahead ", options.pages_ahead, " (each must be >= 1)"));
+  }
   uint64_t from = 0;
   {
     absl::MutexLock lock(&state.mu);
     from = state.head_position + 1;
   }
   const uint64_t last = log.head().position;
-  PageQueue queue;
-  std::thread reader([&log, &queue, from, last] {
-    for (uint64_t next = from; next <= last;) {
-      Page page;
-      page.arena = NewPageArena();
-      absl::StatusOr<std::vector<v1::Event*>> events =
-          log.ReadFromArena(next, std::min<uint64_t>(kPageEvents, last - next + 1),
-                            page.arena.get());
-      if (!events.ok()) {
-        queue.Close(events.status());
-        return;
+  if (from > last) return absl::OkStatus();
+  const size_t pages = static_cast<size_t>((last - from) / options.page_events + 1);
+  const size_t readers = std::min<size_t>(static_cast<size_t>(options.readers), pages);
+  // At least one page in flight per reader, or a reader ahead of the others would wait
+  // for a page that only it can read.
+  PageQueue queue(std::max(options.pages_ahead, readers));
+  std::vector<std::thread> threads;
+  for (size_t r = 0; r < readers; ++r) {
+    threads.emplace_back([&, r] {
+      for (size_t index = r; index < pages; index += readers) {
+        const uint64_t first = from + index * options.page_events;
+        const uint64_t count = std::min<uint64_t>(options.page_events, last - first + 1);
+        Page page;
+        page.arena = NewPageArena();
+        absl::StatusOr<std::vector<v1::Event*>> events =
+            log.ReadFromArena(first, count, page.arena.get());
+        if (!events.ok()) return queue.Fail(events.status());
+        if (events->size() != count) {
+          return queue.Fail(absl::DataLossError(absl::StrCat(
+              "reading events ", first, "..", first + count - 1, " gave ", events->size())));
+        }
+        page.events = *std::move(events);
+        if (!queue.Push(index, std::move(page))) return;
       }
-      if (events->empty()) break;
-      next = events->back()->position() + 1;
-      page.events = *std::move(events);
-      if (!queue.Push(std::move(page))) return;
-    }
-    queue.Close(absl::OkStatus());
-  });
-  Page page;
-  while (queue.Pop(&page)) {
+    });
+  }
+  for (size_t index = 0; index < pages; ++index) {
+    Page page;
+    if (!queue.Pop(index, &page)) break;
     absl::MutexLock lock(&state.mu);
     state.Apply(std::move(page.arena), page.events);
   }
-  queue.Abandon();
-  reader.join();
+  queue.Stop();
+  for (std::thread& thread : threads) thread.join();
   return queue.status();
 }
 

@@ -312,6 +312,9 @@ class RocksEventLog final : public EventLog {
     const rocksdb::Slice upper_slice = ToSlice(upper);
     rocksdb::ReadOptions read;
     read.iterate_upper_bound = &upper_slice;
+    // A scan reads each block once: keep it out of the block cache, and read ahead.
+    read.fill_cache = false;
+    read.readahead_size = 2 << 20;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
     reserve(static_cast<size_t>(count));
     uint64_t expected = from_position;

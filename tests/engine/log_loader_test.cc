@@ -1,0 +1,126 @@
+// LoadLog reads pages on several threads and folds them in log order. Whatever the page
+// size, the number of readers and how far they may run ahead, the state it builds must be
+// the one a single in-order fold builds: the same events per stream in the same order, the
+// same head models and the same answers.
+#include "ledger/engine/log_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "ledger/engine/ledger_state.h"
+#include "ledger/projections/projections.h"
+#include "tests/engine/ledger_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+class LogLoaderTest : public LedgerFixture {
+ protected:
+  // Three PCNs whose commands interleave in the log, with claims and a correction.
+  void WriteHistory() {
+    for (const char* pcn : {"U10001", "U10002", "U10003"}) Register(pcn, "QAA", 52000, 50000000);
+    for (const char* pcn : {"U10001", "U10002", "U10003"}) {
+      ASSERT_TRUE(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
+    }
+    for (int i = 0; i < 12; ++i) {
+      const absl::CivilDay month = absl::CivilDay(2021, 5 + i, 1);
+      const std::string claim = FormatCivilDay(month).substr(0, 7);
+      for (const char* pcn : {"U10001", "U10002", "U10003"}) {
+        absl::StatusOr<v1::CommandResult> submitted =
+            Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}});
+        ASSERT_TRUE(submitted.ok()) << submitted.status();
+        ASSERT_TRUE(Assess(pcn, claim).ok());
+        if (i == 4 && std::string(pcn) == "U10002") {
+          ASSERT_TRUE(CorrectClaim(pcn, submitted->first_position(), claim, ToProtoDate(month),
+                                   "cp-1", 400000, "payroll corrected")
+                          .ok());
+        }
+      }
+    }
+  }
+};
+
+TEST_F(LogLoaderTest, AnyPagingFoldsLikeOneInOrderFold) {
+  WriteHistory();
+  const uint64_t head = Head();
+  ASSERT_GT(head, 100u);
+
+  engine::LedgerState reference;
+  absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, head);
+  ASSERT_TRUE(all.ok());
+  absl::MutexLock reference_lock(&reference.mu);
+  reference.Apply(*all);
+
+  const engine::LoadOptions options[] = {
+      {.page_events = 1, .readers = 1, .pages_ahead = 1},
+      {.page_events = 7, .readers = 3, .pages_ahead = 1},
+      {.page_events = 5, .readers = 2, .pages_ahead = 8},
+      {.page_events = 13, .readers = 8, .pages_ahead = 2},  // more readers than needed
+      {.page_events = 100000, .readers = 2, .pages_ahead = 6},  // one page
+  };
+  for (const engine::LoadOptions& o : options) {
+    SCOPED_TRACE(absl::StrCat("page ", o.page_events, ", readers ", o.readers, ", ahead ",
+                              o.pages_ahead));
+    engine::LedgerState loaded;
+    ASSERT_TRUE(engine::LoadLog(ledger_->log(), loaded, o).ok());
+    absl::MutexLock lock(&loaded.mu);
+    ASSERT_EQ(loaded.head_position, head);
+    ASSERT_EQ(loaded.streams.size(), reference.streams.size());
+    for (const auto& [name, expected] : reference.streams) {
+      const engine::StreamState* got = loaded.Find(name);
+      ASSERT_NE(got, nullptr) << name;
+      ASSERT_EQ(got->events.size(), expected.events.size()) << name;
+      for (size_t i = 0; i < expected.events.size(); ++i) {
+        ASSERT_EQ(got->events[i]->position(), expected.events[i]->position()) << name;
+        ASSERT_EQ(got->events[i]->hash(), expected.events[i]->hash()) << name;
+      }
+      ASSERT_EQ(got->checkpoints.size(), expected.checkpoints.size()) << name;
+      if (!absl::StartsWith(name, "pcn/")) continue;
+      const absl::CivilDay as_of(2022, 3, 31);
+      EXPECT_TRUE(MessageDifferencer::Equals(
+          projections::ComputeBalance(got->head, loaded.rules, 2021, as_of, head),
+          projections::ComputeBalance(expected.head, reference.rules, 2021, as_of, head)))
+          << name;
+    }
+    for (uint64_t p = 1; p <= head; p += 17) {
+      const int64_t micros = (*all)[p - 1].recorded_at_micros();
+      EXPECT_EQ(loaded.PositionAtTime(micros), reference.PositionAtTime(micros)) << p;
+    }
+  }
+}
+
+TEST_F(LogLoaderTest, LoadsOnlyWhatTheStateHasNotFoldedYet) {
+  WriteHistory();
+  const uint64_t head = Head();
+  engine::LedgerState state;
+  absl::StatusOr<std::vector<v1::Event>> first = ledger_->log().ReadFrom(1, 40);
+  ASSERT_TRUE(first.ok());
+  {
+    absl::MutexLock lock(&state.mu);
+    state.Apply(*first);
+  }
+  ASSERT_TRUE(engine::LoadLog(ledger_->log(), state, {.page_events = 9, .readers = 2}).ok());
+  absl::MutexLock lock(&state.mu);
+  EXPECT_EQ(state.head_position, head);
+  size_t events = 0;
+  for (const auto& [name, stream] : state.streams) events += stream.events.size();
+  EXPECT_EQ(events, head);  // each event folded once
+}
+
+TEST_F(LogLoaderTest, RefusesOptionsOutOfRange) {
+  engine::LedgerState state;
+  for (const engine::LoadOptions& o : {engine::LoadOptions{.page_events = 0},
+                                       engine::LoadOptions{.readers = 0},
+                                       engine::LoadOptions{.pages_ahead = 0}}) {
+    const absl::Status s = engine::LoadLog(ledger_->log(), state, o);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    EXPECT_NE(s.message().find("load options out of range"), std::string::npos) << s;
+  }
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
