@@ -606,9 +606,12 @@ absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::Ru
       rules::LineInput in = BuildLineInput(corrected, book, staff->second, claim.month,
                                            line.actual_cost_pence(), UINT64_MAX);
       in.context.sum_remaining_pence = kMaxPence;  // the yearly sum is not re-judged here
-      const rules::LinePrice price = rules::PriceLine(book, in);
+      in.explain = false;  // every paid line of the PCN's history: figures first
+      rules::LinePrice price = rules::PriceLine(book, in);
       if (approved > price.reimbursable_pence ||
           (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED)) {
+        in.explain = true;  // the refusal says why
+        price = rules::PriceLine(book, in);
         return absl::FailedPreconditionError(absl::StrCat(
             "the correction would make paid claim ", id, " line ", line.line_no(), " (",
             FormatPounds(approved), " approved for ", line.staff_id(),

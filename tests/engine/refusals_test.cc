@@ -206,6 +206,8 @@ TEST_F(RefusalsTest, CorrectionThatWouldPutAPaidClaimOverTheCapIsRefused) {
   ExpectRefused([&] { return ledger_->Correct("admin", c); },
                 absl::StatusCode::kFailedPrecondition,
                 "would make paid claim 2020-06 line 2");
+  ExpectRefused([&] { return ledger_->Correct("admin", c); },
+                absl::StatusCode::kFailedPrecondition, "CAP EXCEEDED");  // and says why
   h->set_wte_bp(6000);
   h->set_band("5");
   EXPECT_TRUE(ledger_->Correct("admin", c).ok()) << "a harmless replacement is accepted";
