@@ -100,9 +100,9 @@ absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
   if (from > last) return absl::OkStatus();
   const size_t pages = static_cast<size_t>((last - from) / options.page_events + 1);
   const size_t readers = std::min<size_t>(static_cast<size_t>(options.readers), pages);
-  // At least one page in flight per reader, or a reader ahead of the others would wait
-  // for a page that only it can read.
-  PageQueue queue(std::max(options.pages_ahead, readers));
+  // No deadlock whatever the bound: the page the folder waits for is always within it,
+  // and its reader has pushed every earlier page of its own.
+  PageQueue queue(options.pages_ahead);
   std::vector<std::thread> threads;
   for (size_t r = 0; r < readers; ++r) {
     threads.emplace_back([&, r] {
