@@ -2,8 +2,9 @@
 // (bench/national/history.h) and measures, in one run:
 //   ingest     the whole history sent through arrsd's gRPC API by N concurrent clients
 //              (in-process server on 127.0.0.1, every append synced)
-//   rebuild    Ledger::Open on the data folder (read + decode + fold every event), the fold
-//              alone over decoded events, and every PCN's projections computed at the head
+//   rebuild    Ledger::Open on the data folder without a snapshot (read + decode + fold
+//              every event), the fold alone over decoded events, a snapshot written at the
+//              head and Ledger::Open from it, and every PCN's projections at the head
 //   query      as-of balance and cap usage for random (PCN, as_of, known_at), in-process,
 //              one thread and concurrent threads
 //   arrsd      the real arrsd process on the data folder: start-up time, RSS, the same
@@ -38,6 +39,7 @@
 #include "bench/national/history.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/engine/ledger_state.h"
+#include "ledger/engine/snapshot.h"
 #include "ledger/store/event_log.h"
 #include "ledger/rules/rule_file.h"
 #include "ledger/util/civil_date.h"
@@ -345,16 +347,53 @@ int RebuildAndQuery(const Options& o, const NationalHistory& history, FirstPosit
       return 1;
     }
   }
+  // The whole log folded from scratch (no snapshot), then a snapshot written at its head,
+  // then a start from that snapshot, as arrsd starts.
+  auto open = [&](bool restore) -> absl::StatusOr<std::unique_ptr<engine::Ledger>> {
+    engine::LedgerOptions options;
+    options.restore_snapshot = restore;
+    options.snapshot_on_close = false;
+    return engine::Ledger::Open(o.data, options);
+  };
   auto t0 = Clock::now();
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(o.data);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = open(false);
   if (!ledger.ok()) {
     std::fprintf(stderr, "open: %s\n", ledger.status().ToString().c_str());
     return 1;
   }
   const double open_s = Seconds(t0);
   const uint64_t head = (*ledger)->log().head().position;
-  std::printf("| Ledger::Open: read, decode and fold the whole log | %s | %.2f | %s |\n",
+  std::printf("| Ledger::Open without a snapshot: read, decode and fold the whole log | %s | %.2f | %s |\n",
               Num(head).c_str(), open_s, Num(head / open_s).c_str());
+  t0 = Clock::now();
+  if (absl::StatusOr<uint64_t> written = (*ledger)->WriteSnapshot(); !written.ok()) {
+    std::fprintf(stderr, "snapshot: %s\n", written.status().ToString().c_str());
+    return 1;
+  }
+  const double write_s = Seconds(t0);
+  absl::StatusOr<store::EventLog::Snapshot> stored =
+      (*ledger)->log().LatestSnapshot(engine::kLedgerSnapshot, head);
+  ledger->reset();
+  std::printf("| Ledger::WriteSnapshot at the head (encode, synced put) | %s | %.2f | %s |\n",
+              Num(head).c_str(), write_s, Num(head / write_s).c_str());
+  t0 = Clock::now();
+  ledger = open(true);
+  if (!ledger.ok()) {
+    std::fprintf(stderr, "open: %s\n", ledger.status().ToString().c_str());
+    return 1;
+  }
+  const double restore_s = Seconds(t0);
+  const engine::StartupReport& startup = (*ledger)->startup();
+  if (startup.snapshot_position != head) {
+    std::fprintf(stderr, "the snapshot was not used: %s\n", startup.snapshot_refused.c_str());
+    return 1;
+  }
+  std::printf("| Ledger::Open from the snapshot (%s events after it folded) | %s | %.2f | %s |\n",
+              Num(startup.events_folded).c_str(), Num(head).c_str(), restore_s,
+              Num(head / restore_s).c_str());
+  std::printf("\nSnapshot: %s bytes (%.1f MiB) for %s events.\n",
+              Num(stored.ok() ? stored->state.size() : 0).c_str(),
+              stored.ok() ? stored->state.size() / 1048576.0 : 0.0, Num(head).c_str());
   for (int i = 0; i < history.pcn_count(); ++i) {
     absl::StatusOr<std::vector<v1::Event>> first = (*ledger)->log().ReadStream(
         absl::StrFormat("pcn/U%06d", i + 1), 1, 1);
@@ -379,6 +418,28 @@ int RebuildAndQuery(const Options& o, const NationalHistory& history, FirstPosit
 
   std::printf("\n## As-of queries in-process (microseconds)\n\n"
               "| Query | n | p50 | p99 | p99.9 | max | queries/s |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  {
+    // After a start from a snapshot each PCN's events are read on first need: one old
+    // view per PCN (its first), then the rows below on streams all read.
+    Latencies first;
+    Questions questions(*born, head, 13);
+    t0 = Clock::now();
+    for (int i = 0; i < history.pcn_count(); ++i) {
+      Question q = questions.Next(false);
+      q.pcn = absl::StrFormat("U%06d", i + 1);
+      q.known_at = (*born)[i] + 1;  // an old view: the PCN has many events after it
+      const auto s = Clock::now();
+      const absl::Status status = q.balance ? (*ledger)->GetBalance(BalanceOf(q)).status()
+                                            : (*ledger)->GetCapUsage(CapsOf(q)).status();
+      if (!status.ok() && !absl::IsNotFound(status)) {
+        std::fprintf(stderr, "first query: %s\n", status.ToString().c_str());
+        return 1;
+      }
+      first.Add(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
+    }
+    PrintLatencyRow("first old view of each PCN after the snapshot start (reads its events)",
+                    first, history.pcn_count() / Seconds(t0));
+  }
   for (bool latest : {false, true}) {
     for (int threads : {1, o.query_threads}) {
       Latencies balance, caps;

@@ -82,11 +82,6 @@ const google::protobuf::RepeatedPtrField<v1::ClaimLine>& ClaimModel::lines() con
   return submitted ? submitted->lines() : *kNone;
 }
 
-int64_t ClaimModel::ClaimedPence() const {
-  int64_t total = 0;
-  for (const v1::ClaimLine& line : lines()) total += line.actual_cost_pence();
-  return total;
-}
 
 int64_t ClaimModel::ApprovedLinePence(int32_t line_no) const {
   if (!assessment) return 0;
@@ -100,19 +95,20 @@ int64_t ClaimModel::ApprovedLinePence(int32_t line_no) const {
   return 0;
 }
 
-int64_t ClaimModel::ApprovedPence() const {
-  if (!assessment) return 0;
-  int64_t total = 0;
+void ClaimModel::RecomputeTotals() {
+  claimed_total_pence = 0;
+  for (const v1::ClaimLine& line : lines()) claimed_total_pence += line.actual_cost_pence();
+  approved_total_pence = 0;
+  if (!assessment) return;
   for (const v1::AssessedLine& line : assessment->lines()) {
-    total += ApprovedLinePence(line.line_no());
+    approved_total_pence += ApprovedLinePence(line.line_no());
   }
-  return total;
 }
 
 const char* ClaimModel::Status() const {
   if (paid_on && paid_pence > ApprovedPence()) return "overpaid";
   if (paid_on) return "paid";
-  if (assessment) return "assessed";
+  if (assessed()) return "assessed";
   return "submitted";
 }
 
@@ -197,6 +193,7 @@ void PcnModel::Apply(const v1::Event& event) {
       claim.month = Day(c.month());
       claim.submitted = &c;
       claim.submitted_position = event.position();
+      claim.RecomputeTotals();
       break;
     }
     case v1::Payload::kClaimAssessed:
@@ -205,6 +202,7 @@ void PcnModel::Apply(const v1::Event& event) {
         it->second.assessed_position = event.position();
         it->second.reduced_pence.clear();
         it->second.reductions.clear();
+        it->second.RecomputeTotals();
       }
       break;
     case v1::Payload::kClaimLineReduced:
@@ -212,6 +210,7 @@ void PcnModel::Apply(const v1::Event& event) {
         it->second.reduced_pence[p.claim_line_reduced().line_no()] =
             p.claim_line_reduced().approved_pence();
         it->second.reductions.push_back(p.claim_line_reduced());
+        it->second.RecomputeTotals();
       }
       break;
     case v1::Payload::kClaimPaid:

@@ -85,7 +85,9 @@ struct ListSize {
 };
 
 // A claim refers to the events it was folded from (never copies their lines): a model
-// must not outlive the events it was folded from.
+// must not outlive the events it was folded from. Its totals are kept as figures too, so
+// that a model restored from a snapshot answers balances before its events are read (its
+// event pointers are then null until the ledger reads the stream; see LedgerState).
 struct ClaimModel {
   std::string claim_id;
   absl::CivilDay month;
@@ -98,14 +100,21 @@ struct ClaimModel {
   std::vector<v1::ClaimLineReduced> reductions;
   int64_t paid_pence = 0;
   std::optional<absl::CivilDay> paid_on;
+  // Claimed total and approved total after reductions, kept by PcnModel::Apply.
+  int64_t claimed_total_pence = 0;
+  int64_t approved_total_pence = 0;
 
+  bool assessed() const { return assessed_position != 0; }
   // The submitted lines (empty before a submission is folded).
   const google::protobuf::RepeatedPtrField<v1::ClaimLine>& lines() const;
-  int64_t ClaimedPence() const;
+  int64_t ClaimedPence() const { return claimed_total_pence; }
   // Approved total after reductions (0 before assessment).
-  int64_t ApprovedPence() const;
+  int64_t ApprovedPence() const { return approved_total_pence; }
   // Approved amount of one line after reductions (0 when not assessed or no such line).
+  // Reads the assessment event.
   int64_t ApprovedLinePence(int32_t line_no) const;
+  // Sets the two totals from the submission and assessment events.
+  void RecomputeTotals();
   // "submitted", "assessed", "paid", or "overpaid" when a correction lowered the
   // approved amount below what was already paid (to be recovered).
   const char* Status() const;

@@ -12,6 +12,7 @@
 #include "ledger/domain/field_checks.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/engine/log_loader.h"
+#include "ledger/engine/snapshot.h"
 #include "ledger/projections/projections.h"
 #include "ledger/rules/rule_file.h"
 #include "ledger/util/civil_date.h"
@@ -74,6 +75,32 @@ Ledger::Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState
 
 Ledger::~Ledger() {
   if (listener_id_ >= 0) log_->RemoveListener(listener_id_);
+  if (options_.snapshot_on_close) {
+    // A failure here loses nothing (the log is the record): the next start folds more.
+    (void)WriteSnapshot();
+  }
+}
+
+absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
+  std::string bytes;
+  uint64_t position = 0;
+  {
+    absl::ReaderMutexLock lock(&state_->mu);
+    position = state_->head_position;
+    if (position == 0 || position == last_snapshot_) return position;
+    absl::StatusOr<v1::Event> head = log_->Get(position);
+    if (!head.ok()) return head.status();
+    bytes = EncodeSnapshot(*state_, head->hash());
+  }
+  if (absl::Status put = log_->PutSnapshot(kLedgerSnapshot, position, bytes); !put.ok()) {
+    return put;
+  }
+  last_snapshot_ = position;
+  if (absl::Status pruned = log_->DeleteSnapshotsBefore(kLedgerSnapshot, position);
+      !pruned.ok()) {
+    return pruned;
+  }
+  return position;
 }
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
@@ -90,6 +117,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   if (!log.ok()) return log.status();
   std::unique_ptr<Ledger> ledger(
       new Ledger(*std::move(log), std::make_unique<LedgerState>()));
+  ledger->options_ = options;
+  if (options.restore_snapshot) ledger->RestoreLatestSnapshot();
   LedgerState* state = ledger->state_.get();
   // Listen first, then load: Apply skips positions already folded, so an append racing
   // with the load is folded exactly once.
@@ -99,8 +128,32 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   });
   if (!sink.ok()) return sink.status();
   ledger->listener_id_ = *sink;
+  {
+    absl::ReaderMutexLock lock(&state->mu);
+    ledger->startup_.events_folded = ledger->log_->head().position - state->head_position;
+  }
   if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
   return ledger;
+}
+
+void Ledger::RestoreLatestSnapshot() {
+  absl::StatusOr<store::EventLog::Snapshot> latest =
+      log_->LatestSnapshot(kLedgerSnapshot, log_->head().position);
+  if (!latest.ok()) {
+    if (!absl::IsNotFound(latest.status())) {
+      startup_.snapshot_refused = std::string(latest.status().message());
+    }
+    return;
+  }
+  absl::StatusOr<uint64_t> restored = RestoreSnapshot(latest->state, *log_, *state_);
+  if (!restored.ok()) {
+    startup_.snapshot_refused = absl::StrCat("snapshot at position ", latest->position, ": ",
+                                             restored.status().message());
+    state_ = std::make_unique<LedgerState>();  // fold the whole log instead
+    return;
+  }
+  startup_.snapshot_position = *restored;
+  last_snapshot_ = *restored;
 }
 
 namespace {
@@ -122,11 +175,14 @@ absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& sta
     request.request_id = header.request_id();
     {
       absl::ReaderMutexLock lock(&state.mu);
+      // Deciding may need the stream's events (a state restored from a snapshot reads
+      // them now).
+      absl::StatusOr<const StreamState*> current = state.FindLoaded(stream);
+      if (!current.ok()) return current.status();
       absl::StatusOr<domain::Events> events = decide(state);
       if (!events.ok()) return events.status();
       request.events = *std::move(events);
-      const StreamState* current = state.Find(stream);
-      const uint64_t decided_on = current ? current->events.size() : 0;
+      const uint64_t decided_on = *current ? (*current)->version : 0;
       if (header.has_expected_version() && header.expected_version() != decided_on) {
         return absl::AbortedError(absl::StrCat(
             "stream ", stream, " is at version ", decided_on, ", not the expected version ",
@@ -205,9 +261,10 @@ absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
                    }
                    absl::StatusOr<v1::Event> target = log.Get(r.corrects_position());
                    if (!target.ok()) return target.status();
-                   const StreamState* current = s.Find(stream);
+                   absl::StatusOr<const StreamState*> current = s.FindLoaded(stream);
+                   if (!current.ok()) return current.status();
                    std::vector<const v1::Event*> events;
-                   if (current) events = current->events;
+                   if (*current) events = (*current)->events;
                    const domain::CorrectionView view =
                        domain::ResolveCorrections(events, UINT64_MAX);
                    auto superseded = view.superseded_by.find(target->position());
@@ -305,8 +362,10 @@ absl::StatusOr<Result> PcnQuery(const Ledger& ledger, LedgerState& state, const 
   if (!known_at.ok()) return known_at.status();
   absl::ReaderMutexLock lock(&state.mu);
   domain::PcnModel scratch;
-  const domain::PcnModel* pcn =
+  absl::StatusOr<const domain::PcnModel*> found =
       state.ModelAt(domain::PcnStream(r.pcn_code()), *known_at, &scratch);
+  if (!found.ok()) return found.status();
+  const domain::PcnModel* pcn = *found;
   if (pcn == nullptr || !pcn->registered) {
     return absl::NotFoundError(absl::StrCat("PCN ", r.pcn_code(), " is not registered",
                                             known_at.value() < state.head_position
@@ -371,10 +430,12 @@ absl::StatusOr<v1::AuditTrail> Ledger::GetAuditTrail(const v1::AuditRequest& r) 
   return PcnQuery<v1::AuditTrail>(
       *this, *state_, r,
       [&](const domain::PcnModel&, const rules::RuleBook&, uint64_t known_at)
-          ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            const StreamState* stream = state_->Find(domain::PcnStream(r.pcn_code()));
-            v1::AuditTrail out = projections::ComputeAuditTrail(stream->events, known_at,
-                                                                r.staff_id(), r.claim_id());
+          ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::StatusOr<v1::AuditTrail> {
+            absl::StatusOr<const StreamState*> stream =
+                state_->FindLoaded(domain::PcnStream(r.pcn_code()));
+            if (!stream.ok()) return stream.status();
+            v1::AuditTrail out = projections::ComputeAuditTrail(
+                (*stream)->events, known_at, r.staff_id(), r.claim_id());
             out.set_computed_at_position(known_at);
             return out;
           });
@@ -386,22 +447,26 @@ absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r
       *this, *state_, r,
       [&](const domain::PcnModel& pcn, const rules::RuleBook& book,
           uint64_t known_at) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::StatusOr<v1::Explanation> {
+        // The explanation reads the claim's events: load them first (this also fills in
+        // the event pointers of a head model restored from a snapshot).
+        absl::StatusOr<const StreamState*> stream =
+            state_->FindLoaded(domain::PcnStream(r.pcn_code()));
+        if (!stream.ok()) return stream.status();
         auto claim = pcn.claims.find(r.claim_id());
         if (claim == pcn.claims.end()) {
           return absl::NotFoundError(
               absl::StrCat("claim ", r.claim_id(), " was not submitted by PCN ", r.pcn_code()));
         }
-        if (!claim->second.assessment) {
+        if (!claim->second.assessed()) {
           return absl::FailedPreconditionError(
               absl::StrCat("claim ", r.claim_id(), " has not been assessed yet"));
         }
         v1::Explanation out =
             projections::ComputeExplanation(claim->second, r.line_no(), known_at);
-        const StreamState* stream = state_->Find(domain::PcnStream(r.pcn_code()));
         // The log keeps an assessment's figures; its explanations are derived again from
         // the facts as they stood just before it and the rule book it priced with.
         const domain::PcnModel before =
-            domain::FoldPcn(stream->events, claim->second.assessed_position - 1);
+            domain::FoldPcn((*stream)->events, claim->second.assessed_position - 1);
         if (auto then = before.claims.find(r.claim_id()); then != before.claims.end()) {
           domain::AttachExplanations(
               domain::AssessClaim(before, book, then->second,
@@ -428,11 +493,12 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
-  state_->ForEachPcnAt(*known_at, [&](const domain::PcnModel& pcn) {
+  absl::Status visited = state_->ForEachPcnAt(*known_at, [&](const domain::PcnModel& pcn) {
     if (r.icb_code().empty() || pcn.icb_code == r.icb_code()) {
       projections::AddToRegion(pcn, *as_of, &out);
     }
   });
+  if (!visited.ok()) return visited;
   return out;
 }
 
@@ -457,7 +523,7 @@ absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest&
   v1::ListPcnsResponse out;
   out.set_computed_at_position(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
-  state_->ForEachPcnAt(*known_at, [&out](const domain::PcnModel& pcn) {
+  absl::Status visited = state_->ForEachPcnAt(*known_at, [&out](const domain::PcnModel& pcn) {
     v1::PcnSummary* summary = out.add_pcns();
     summary->set_pcn_code(pcn.pcn_code);
     summary->set_name(pcn.name);
@@ -466,6 +532,7 @@ absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest&
     summary->set_staff_count(static_cast<int32_t>(pcn.staff.size()));
     summary->set_claim_count(static_cast<int32_t>(pcn.claims.size()));
   });
+  if (!visited.ok()) return visited;
   return out;
 }
 

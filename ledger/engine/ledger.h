@@ -8,6 +8,10 @@
 // Queries fold the PCN's own stream up to known_at (never the whole log) or use the head
 // model when known_at is the head.
 //
+// Start-up restores the latest snapshot (ledger/engine/snapshot.h) that matches the log
+// and folds only the events after it; without a usable one it folds the whole log. A
+// snapshot is written at close, when the head moved since the last one.
+//
 // Thread safety: all methods may be called concurrently.
 #ifndef ARRS_LEDGER_ENGINE_LEDGER_H_
 #define ARRS_LEDGER_ENGINE_LEDGER_H_
@@ -25,6 +29,17 @@ class LedgerState;
 
 struct LedgerOptions {
   store::LogOptions log;
+  // Start from the latest snapshot when one matches the log.
+  bool restore_snapshot = true;
+  // Write a snapshot when the Ledger is destroyed (if the head moved since the last).
+  bool snapshot_on_close = true;
+};
+
+// How the Ledger's state was built at Open.
+struct StartupReport {
+  uint64_t snapshot_position = 0;  // 0 when no snapshot was restored
+  std::string snapshot_refused;    // why the latest snapshot was not used ("" if it was)
+  uint64_t events_folded = 0;      // events read and folded after the snapshot
 };
 
 class Ledger {
@@ -36,6 +51,11 @@ class Ledger {
   Ledger& operator=(const Ledger&) = delete;
 
   store::EventLog& log() { return *log_; }
+  const StartupReport& startup() const { return startup_; }
+
+  // Stores a snapshot of the state at its current head and deletes older ones. Returns
+  // the snapshot's position (nothing is written when a snapshot at the head exists).
+  absl::StatusOr<uint64_t> WriteSnapshot();
 
   // Commands. `actor` is the authenticated principal recorded on every event.
   absl::StatusOr<v1::CommandResult> RegisterPcn(const std::string& actor,
@@ -85,10 +105,16 @@ class Ledger {
 
  private:
   Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState> state);
+  // Restores the latest snapshot into the (empty) state; on any problem leaves the state
+  // empty and says why in startup_.
+  void RestoreLatestSnapshot();
 
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<LedgerState> state_;
   int listener_id_ = -1;
+  LedgerOptions options_;
+  StartupReport startup_;
+  uint64_t last_snapshot_ = 0;  // position of the latest snapshot known to exist
 };
 
 }  // namespace arrs::engine

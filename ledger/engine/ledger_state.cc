@@ -4,7 +4,9 @@
 #include <functional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "ledger/domain/decide.h"
+#include "ledger/store/event_log.h"
 
 namespace arrs::engine {
 namespace {
@@ -35,6 +37,29 @@ domain::PcnModel RefoldAfterCorrection(const StreamState& stream) {
     return model;
   }
   return domain::FoldPcn(events, UINT64_MAX);
+}
+
+// Folds `e`, the next event of the PCN stream `stream` (whose events are loaded), into
+// its head model, checkpointing as the class comment says.
+void FoldPcnEvent(StreamState& stream, const v1::Event* e) {
+  if (e->corrects() != 0) {
+    // A correction may change anything before it: fold the stream again, from the
+    // latest checkpoint it leaves untouched.
+    stream.head = RefoldAfterCorrection(stream);
+  } else {
+    stream.head.Apply(*e);
+  }
+  if (e->corrects() != 0 || stream.events.size() % LedgerState::kCheckpointEvery == 0) {
+    stream.checkpoints.push_back(
+        Checkpoint{e->position(), std::make_shared<const domain::PcnModel>(stream.head)});
+  }
+}
+
+void AddToStream(StreamState& stream, const v1::Event* e) {
+  stream.events.push_back(e);
+  if (stream.version == 0) stream.first_position = e->position();
+  stream.version = e->stream_version();
+  stream.last_position = e->position();
 }
 
 }  // namespace
@@ -68,21 +93,95 @@ void LedgerState::Fold(const v1::Event* e) {
   recorded_at_.push_back(
       std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));
   StreamState& stream = streams[e->stream()];
-  stream.events.push_back(e);
+  if (!stream.events_loaded.load(std::memory_order_acquire)) {
+    if (absl::Status loaded = LoadEvents(e->stream(), stream); !loaded.ok()) {
+      if (broken_.ok()) {
+        broken_ = absl::DataLossError(absl::StrCat("position ", e->position(),
+                                                   " could not be folded: ", loaded.message()));
+      }
+      return;
+    }
+  }
+  AddToStream(stream, e);
   if (e->stream() == domain::kRulesStream) {
     rules.Apply(*e);
   } else if (absl::StartsWith(e->stream(), "pcn/")) {
-    if (e->corrects() != 0) {
-      // A correction may change anything before it: fold the stream again, from the
-      // latest checkpoint it leaves untouched.
-      stream.head = RefoldAfterCorrection(stream);
-    } else {
-      stream.head.Apply(*e);
+    FoldPcnEvent(stream, e);
+  }
+}
+
+absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState& restored) const {
+  if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
+  // Only the stream's own fields change, under its load_mu; readers of its events wait
+  // here, readers of its head figures are not disturbed (only the claims' event pointers
+  // are filled in).
+  StreamState& stream = const_cast<StreamState&>(restored);
+  absl::MutexLock lock(&stream.load_mu);
+  if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
+  if (source_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the events of ", name, " were not loaded and there is no log to read"));
+  }
+  absl::StatusOr<std::vector<v1::Event>> read =
+      source_->ReadStream(name, 1, static_cast<size_t>(stream.version));
+  if (!read.ok()) return read.status();
+  if (read->size() != stream.version ||
+      (!read->empty() && read->back().position() != stream.last_position)) {
+    return absl::DataLossError(absl::StrCat(
+        "stream ", name, ": the log gave ", read->size(), " events, the snapshot knows ",
+        stream.version, " ending at position ", stream.last_position));
+  }
+  StreamState fresh;
+  for (const v1::Event& e : *read) {
+    AddToStream(fresh, &e);
+    FoldPcnEvent(fresh, &e);
+  }
+  domain::PcnModel& head = stream.head;
+  if (fresh.head.claims.size() != head.claims.size() ||
+      fresh.head.staff.size() != head.staff.size() ||
+      fresh.head.position != head.position) {
+    return absl::DataLossError(absl::StrCat(
+        "stream ", name, ": its events fold to ", fresh.head.staff.size(), " staff and ",
+        fresh.head.claims.size(), " claims at position ", fresh.head.position,
+        ", the snapshot has ", head.staff.size(), " and ", head.claims.size(), " at ",
+        head.position));
+  }
+  for (auto& [id, claim] : head.claims) {
+    auto folded = fresh.head.claims.find(id);
+    if (folded == fresh.head.claims.end() ||
+        folded->second.submitted_position != claim.submitted_position ||
+        folded->second.assessed_position != claim.assessed_position ||
+        folded->second.ApprovedPence() != claim.ApprovedPence()) {
+      return absl::DataLossError(absl::StrCat("stream ", name, ": claim ", id,
+                                              " differs between the snapshot and the log"));
     }
-    if (e->corrects() != 0 || stream.events.size() % kCheckpointEvery == 0) {
-      stream.checkpoints.push_back(
-          Checkpoint{e->position(), std::make_shared<const domain::PcnModel>(stream.head)});
-    }
+    claim.submitted = folded->second.submitted;
+    claim.assessment = folded->second.assessment;
+  }
+  stream.read_events = *std::move(read);  // moving keeps the events' addresses
+  stream.events = std::move(fresh.events);
+  stream.checkpoints = std::move(fresh.checkpoints);
+  stream.events_loaded.store(true, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+void LedgerState::RestoreRecordedAt(std::vector<int64_t> recorded_at) {
+  recorded_at_ = std::move(recorded_at);
+  head_position = recorded_at_.size();
+}
+
+StreamState& LedgerState::RestoreStream(const std::string& name) {
+  StreamState& stream = streams[name];
+  stream.events_loaded.store(false, std::memory_order_relaxed);
+  return stream;
+}
+
+void LedgerState::RestoreEvents(const std::string& name, std::vector<v1::Event> events) {
+  StreamState& stream = streams[name];
+  stream.read_events = std::move(events);
+  for (const v1::Event& e : stream.read_events) {
+    AddToStream(stream, &e);
+    if (name == domain::kRulesStream) rules.Apply(e);
   }
 }
 
@@ -95,14 +194,24 @@ const StreamState* LedgerState::Find(const std::string& stream) const {
   return it == streams.end() ? nullptr : &it->second;
 }
 
-const domain::PcnModel* LedgerState::ModelAt(const std::string& stream, uint64_t known_at,
-                                             domain::PcnModel* scratch) const {
-  const StreamState* state = Find(stream);
-  if (state == nullptr || state->events.empty() ||
-      state->events.front()->position() > known_at) {
+absl::StatusOr<const StreamState*> LedgerState::FindLoaded(const std::string& name) const {
+  if (!broken_.ok()) return broken_;
+  const StreamState* stream = Find(name);
+  if (stream == nullptr) return nullptr;
+  if (absl::Status loaded = LoadEvents(name, *stream); !loaded.ok()) return loaded;
+  return stream;
+}
+
+absl::StatusOr<const domain::PcnModel*> LedgerState::ModelAt(const std::string& name,
+                                                             uint64_t known_at,
+                                                             domain::PcnModel* scratch) const {
+  if (!broken_.ok()) return broken_;
+  const StreamState* state = Find(name);
+  if (state == nullptr || state->version == 0 || state->first_position > known_at) {
     return nullptr;
   }
-  if (known_at >= state->events.back()->position()) return &state->head;
+  if (known_at >= state->last_position) return &state->head;
+  if (absl::Status loaded = LoadEvents(name, *state); !loaded.ok()) return loaded;
   auto after = std::upper_bound(
       state->checkpoints.begin(), state->checkpoints.end(), known_at,
       [](uint64_t position, const Checkpoint& c) { return position < c.position; });

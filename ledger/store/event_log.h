@@ -168,6 +168,10 @@ class EventLog {
   };
   virtual absl::StatusOr<Snapshot> LatestSnapshot(const std::string& projection,
                                                   uint64_t at_or_before) const = 0;
+  // Deletes the snapshots of `projection` at positions before `position` (older ones a
+  // newer snapshot has made useless). Synced like PutSnapshot.
+  virtual absl::Status DeleteSnapshotsBefore(const std::string& projection,
+                                             uint64_t position) = 0;
 
   // A consistent, openable copy of the whole data folder in `target_dir` (RocksDB
   // checkpoint; `target_dir` must not exist).

@@ -242,6 +242,16 @@ class RocksEventLog final : public EventLog {
                      "writing snapshot");
   }
 
+  absl::Status DeleteSnapshotsBefore(const std::string& projection,
+                                     uint64_t position) override {
+    if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;
+    rocksdb::WriteOptions write;
+    write.sync = options_.sync;
+    return FromRocks(db_->DeleteRange(write, snapshots_, SnapshotKey(projection, 0),
+                                      SnapshotKey(projection, position)),
+                     "deleting snapshots");
+  }
+
   absl::StatusOr<Snapshot> LatestSnapshot(const std::string& projection,
                                           uint64_t at_or_before) const override {
     if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;

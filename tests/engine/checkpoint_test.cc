@@ -74,7 +74,9 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
   for (const v1::Event* e : stream->events) {
     const uint64_t k = e->position();
     domain::PcnModel scratch;
-    const domain::PcnModel* fast = state.ModelAt("pcn/U10001", k, &scratch);
+    absl::StatusOr<const domain::PcnModel*> found = state.ModelAt("pcn/U10001", k, &scratch);
+    ASSERT_TRUE(found.ok()) << found.status();
+    const domain::PcnModel* fast = *found;
     ASSERT_NE(fast, nullptr);
     const domain::PcnModel slow = domain::FoldPcn(stream->events, k);
     ASSERT_EQ(fast->position, slow.position) << k;

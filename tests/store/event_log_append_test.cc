@@ -383,6 +383,21 @@ TEST_F(EventLogAppendTest, Snapshots) {
   EXPECT_EQ(log_->PutSnapshot("", 1, "x").code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(EventLogAppendTest, DeletingOlderSnapshotsKeepsTheRestAndOtherProjections) {
+  ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 10)).ok());
+  for (uint64_t at : {2, 5, 8}) {
+    ASSERT_TRUE(log_->PutSnapshot("claims", at, absl::StrCat("state@", at)).ok());
+  }
+  ASSERT_TRUE(log_->PutSnapshot("claimsX", 1, "other").ok());
+  ASSERT_TRUE(log_->PutSnapshot("budget", 3, "b@3").ok());
+  ASSERT_TRUE(log_->DeleteSnapshotsBefore("claims", 8).ok());
+  EXPECT_EQ(log_->LatestSnapshot("claims", 7).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(log_->LatestSnapshot("claims", 10)->state, "state@8");
+  EXPECT_EQ(log_->LatestSnapshot("claimsX", 10)->state, "other");
+  EXPECT_EQ(log_->LatestSnapshot("budget", 10)->state, "b@3");
+  EXPECT_EQ(log_->DeleteSnapshotsBefore("", 1).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(EventLogAppendTest, StatsCountStreamsAndCommits) {
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/A", "r1", 2)).ok());
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/B", "r2", 1)).ok());

@@ -1,0 +1,254 @@
+#include "ledger/engine/snapshot.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "arrs/v1/snapshot.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "ledger/engine/ledger_state.h"
+#include "ledger/store/event_log.h"
+
+namespace arrs::engine {
+namespace {
+
+// Raised whenever the encoding or the meaning of a field changes.
+constexpr uint32_t kSnapshotFormat = 1;
+
+const absl::CivilDay kEpoch(1970, 1, 1);
+
+int64_t DayNumber(absl::CivilDay day) { return day - kEpoch; }
+absl::CivilDay FromDayNumber(int64_t n) { return kEpoch + n; }
+
+bool IsPcnStream(const std::string& name) { return absl::StartsWith(name, "pcn/"); }
+
+void EncodeStaff(const domain::StaffModel& s, v1::StaffSnapshot* out) {
+  out->set_staff_id(s.staff_id);
+  out->set_role(s.role);
+  out->set_band(s.band);
+  out->set_employment_model(s.employment_model);
+  out->set_employer_name(s.employer_name);
+  out->set_display_name(s.display_name);
+  out->set_hired_day(DayNumber(s.hired));
+  if (s.started) out->set_started_day(DayNumber(*s.started));
+  if (s.left) out->set_left_day(DayNumber(*s.left));
+  for (const auto& [day, wte] : s.wte_bp) {
+    out->add_wte_days(DayNumber(day));
+    out->add_wte_bp(wte);
+  }
+  for (const auto& [day, pay] : s.pay) {
+    out->add_pay_days(DayNumber(day));
+    out->add_pay_salary_pence(pay.annual_salary_pence);
+    out->add_pay_on_costs_pence(pay.annual_on_costs_pence);
+  }
+  for (const domain::Leave& leave : s.leaves) {
+    v1::LeaveSnapshot* l = out->add_leaves();
+    l->set_from_day(DayNumber(leave.from));
+    l->set_to_day(DayNumber(leave.to));
+    l->set_paid_share_bp(leave.paid_share_bp);
+    l->set_kind(leave.kind);
+  }
+  out->set_hired_position(s.hired_position);
+}
+
+void EncodeClaim(const domain::ClaimModel& c, v1::ClaimSnapshot* out) {
+  out->set_claim_id(c.claim_id);
+  out->set_month_day(DayNumber(c.month));
+  out->set_submitted_position(c.submitted_position);
+  out->set_assessed_position(c.assessed_position);
+  for (const auto& [line_no, pence] : c.reduced_pence) {
+    out->add_reduced_line_no(line_no);
+    out->add_reduced_pence(pence);
+  }
+  for (const v1::ClaimLineReduced& r : c.reductions) *out->add_reductions() = r;
+  out->set_paid_pence(c.paid_pence);
+  if (c.paid_on) out->set_paid_on_day(DayNumber(*c.paid_on));
+  out->set_claimed_total_pence(c.claimed_total_pence);
+  out->set_approved_total_pence(c.approved_total_pence);
+}
+
+void EncodePcn(const domain::PcnModel& m, v1::PcnSnapshot* out) {
+  out->set_registered(m.registered);
+  out->set_pcn_code(m.pcn_code);
+  out->set_name(m.name);
+  out->set_icb_code(m.icb_code);
+  for (const v1::Practice& p : m.member_practices) *out->add_member_practices() = p;
+  out->set_established_day(DayNumber(m.established));
+  for (const auto& [day, size] : m.list_sizes) {
+    v1::ListSizeSnapshot* l = out->add_list_sizes();
+    l->set_day(DayNumber(day));
+    l->set_registered_list_size(size.registered_list_size);
+    l->set_weighted_population_milli(size.weighted_population_milli);
+  }
+  for (const auto& [role, baseline] : m.baseline) *out->add_baseline() = baseline;
+  for (const auto& [year, entitlement] : m.entitlements) *out->add_entitlements() = entitlement;
+  for (const auto& [id, staff] : m.staff) EncodeStaff(staff, out->add_staff());
+  for (const auto& [id, claim] : m.claims) EncodeClaim(claim, out->add_claims());
+  out->set_stream_version(m.stream_version);
+  out->set_position(m.position);
+}
+
+domain::StaffModel DecodeStaff(const v1::StaffSnapshot& in) {
+  domain::StaffModel s;
+  s.staff_id = in.staff_id();
+  s.role = in.role();
+  s.band = in.band();
+  s.employment_model = in.employment_model();
+  s.employer_name = in.employer_name();
+  s.display_name = in.display_name();
+  s.hired = FromDayNumber(in.hired_day());
+  if (in.has_started_day()) s.started = FromDayNumber(in.started_day());
+  if (in.has_left_day()) s.left = FromDayNumber(in.left_day());
+  for (int i = 0; i < in.wte_days_size() && i < in.wte_bp_size(); ++i) {
+    s.wte_bp.emplace_hint(s.wte_bp.end(), FromDayNumber(in.wte_days(i)), in.wte_bp(i));
+  }
+  for (int i = 0; i < in.pay_days_size() && i < in.pay_salary_pence_size() &&
+                  i < in.pay_on_costs_pence_size();
+       ++i) {
+    s.pay.emplace_hint(s.pay.end(), FromDayNumber(in.pay_days(i)),
+                       domain::Pay{in.pay_salary_pence(i), in.pay_on_costs_pence(i)});
+  }
+  for (const v1::LeaveSnapshot& l : in.leaves()) {
+    s.leaves.push_back(domain::Leave{FromDayNumber(l.from_day()), FromDayNumber(l.to_day()),
+                                     l.paid_share_bp(), l.kind()});
+  }
+  s.hired_position = in.hired_position();
+  return s;
+}
+
+domain::ClaimModel DecodeClaim(const v1::ClaimSnapshot& in) {
+  domain::ClaimModel c;
+  c.claim_id = in.claim_id();
+  c.month = FromDayNumber(in.month_day());
+  c.submitted_position = in.submitted_position();
+  c.assessed_position = in.assessed_position();
+  for (int i = 0; i < in.reduced_line_no_size() && i < in.reduced_pence_size(); ++i) {
+    c.reduced_pence[in.reduced_line_no(i)] = in.reduced_pence(i);
+  }
+  c.reductions.assign(in.reductions().begin(), in.reductions().end());
+  c.paid_pence = in.paid_pence();
+  if (in.has_paid_on_day()) c.paid_on = FromDayNumber(in.paid_on_day());
+  c.claimed_total_pence = in.claimed_total_pence();
+  c.approved_total_pence = in.approved_total_pence();
+  return c;
+}
+
+void DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
+  m.registered = in.registered();
+  m.pcn_code = in.pcn_code();
+  m.name = in.name();
+  m.icb_code = in.icb_code();
+  m.member_practices.assign(in.member_practices().begin(), in.member_practices().end());
+  m.established = FromDayNumber(in.established_day());
+  for (const v1::ListSizeSnapshot& l : in.list_sizes()) {
+    m.list_sizes.emplace_hint(
+        m.list_sizes.end(), FromDayNumber(l.day()),
+        domain::ListSize{l.registered_list_size(), l.weighted_population_milli()});
+  }
+  for (const v1::RoleBaseline& b : in.baseline()) m.baseline[b.role()] = b;
+  for (const v1::EntitlementSet& e : in.entitlements()) m.entitlements[e.financial_year()] = e;
+  for (const v1::StaffSnapshot& s : in.staff()) {
+    m.staff.emplace_hint(m.staff.end(), s.staff_id(), DecodeStaff(s));
+  }
+  for (const v1::ClaimSnapshot& c : in.claims()) {
+    m.claims.emplace_hint(m.claims.end(), c.claim_id(), DecodeClaim(c));
+  }
+  m.stream_version = in.stream_version();
+  m.position = in.position();
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const LedgerState& state, const std::string& head_hash)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  v1::LedgerSnapshot snapshot;
+  snapshot.set_format(kSnapshotFormat);
+  snapshot.set_position(state.head_position);
+  snapshot.set_hash(head_hash);
+  snapshot.mutable_recorded_at_micros()->Assign(state.recorded_at().begin(),
+                                                state.recorded_at().end());
+  for (const auto& [name, stream] : state.streams) {
+    v1::StreamSnapshot* s = snapshot.add_streams();
+    s->set_stream(name);
+    s->set_version(stream.version);
+    s->set_first_position(stream.first_position);
+    s->set_last_position(stream.last_position);
+    if (IsPcnStream(name)) EncodePcn(stream.head, s->mutable_head());
+  }
+  std::string bytes;
+  google::protobuf::io::StringOutputStream raw(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&raw);
+  coded.SetSerializationDeterministic(true);
+  snapshot.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
+                                         LedgerState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  google::protobuf::Arena arena;
+  auto* snapshot = google::protobuf::Arena::CreateMessage<v1::LedgerSnapshot>(&arena);
+  if (!snapshot->ParseFromString(bytes)) {
+    return absl::InvalidArgumentError("the snapshot does not parse as arrs.v1.LedgerSnapshot");
+  }
+  if (snapshot->format() != kSnapshotFormat) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot format ", snapshot->format(),
+                                                   " is not the format read here (",
+                                                   kSnapshotFormat, ")"));
+  }
+  const uint64_t position = snapshot->position();
+  if (position > log.head().position) {
+    return absl::FailedPreconditionError(absl::StrCat("the snapshot is at position ", position,
+                                                      ", beyond the log's head ",
+                                                      log.head().position));
+  }
+  if (position > 0) {
+    absl::StatusOr<v1::Event> at = log.Get(position);
+    if (!at.ok()) return at.status();
+    if (at->hash() != snapshot->hash()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the snapshot's hash at position ", position, " is not the log's"));
+    }
+  }
+  if (static_cast<uint64_t>(snapshot->recorded_at_micros_size()) != position) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the snapshot at position ", position, " holds ", snapshot->recorded_at_micros_size(),
+        " recorded times"));
+  }
+  absl::MutexLock lock(&state.mu);
+  if (state.head_position != 0 || !state.streams.empty()) {
+    return absl::FailedPreconditionError("a snapshot is restored into an empty state only");
+  }
+  state.SetEventSource(&log);
+  state.RestoreRecordedAt(std::vector<int64_t>(snapshot->recorded_at_micros().begin(),
+                                               snapshot->recorded_at_micros().end()));
+  for (const v1::StreamSnapshot& s : snapshot->streams()) {
+    if (s.version() == 0 || s.last_position() > position) {
+      return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.stream(),
+                                                     " is out of range"));
+    }
+    if (!IsPcnStream(s.stream())) {
+      // Read in full now: the rule book is folded from its stream.
+      absl::StatusOr<std::vector<v1::Event>> events =
+          log.ReadStream(s.stream(), 1, static_cast<size_t>(s.version()));
+      if (!events.ok()) return events.status();
+      if (events->size() != s.version()) {
+        return absl::DataLossError(absl::StrCat("stream ", s.stream(), ": the log gave ",
+                                                events->size(), " events, the snapshot knows ",
+                                                s.version()));
+      }
+      state.RestoreEvents(s.stream(), *std::move(events));
+      continue;
+    }
+    StreamState& stream = state.RestoreStream(s.stream());
+    stream.version = s.version();
+    stream.first_position = s.first_position();
+    stream.last_position = s.last_position();
+    DecodePcn(s.head(), stream.head);
+  }
+  return position;
+}
+
+}  // namespace arrs::engine

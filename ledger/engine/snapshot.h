@@ -1,0 +1,49 @@
+// Ledger snapshots: the LedgerState folded up to one log position, stored in the log's
+// `snapshots` column family (projection "ledger") so that a restart reads one value and
+// the few events after it instead of decoding and folding the whole log.
+//
+// A snapshot holds, for that position: every position's recorded time, every stream's
+// version and first and last positions, and each PCN's head model (its figures, claims
+// by the positions of their events). It does not hold the events: a restored state reads
+// a PCN's events from the log when something first needs them (see LedgerState), and the
+// rule book's stream is read in full on restore. Encoding: arrs.v1.LedgerSnapshot
+// (proto/arrs/v1/snapshot.proto), deterministic serialisation.
+//
+// A snapshot is a cache of the log, never the record: Restore refuses one whose format is
+// unknown or whose position and hash do not match the log, and the caller then folds the
+// whole log instead.
+#ifndef ARRS_LEDGER_ENGINE_SNAPSHOT_H_
+#define ARRS_LEDGER_ENGINE_SNAPSHOT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace arrs::store {
+class EventLog;
+}
+
+namespace arrs::engine {
+
+class LedgerState;
+
+// The projection name snapshots are stored under.
+inline constexpr const char* kLedgerSnapshot = "ledger";
+
+// Encodes `state` as known at its head position, whose event has hash `head_hash`.
+// The caller holds state.mu (shared is enough).
+std::string EncodeSnapshot(const LedgerState& state, const std::string& head_hash);
+
+// Restores `bytes` into `state`, which must be empty, reading the rule book's stream from
+// `log` and making `log` the source of the PCN streams' events. Returns the snapshot's
+// position. Errors (state then unusable: discard it): INVALID_ARGUMENT when the bytes do
+// not parse or hold an unknown format; FAILED_PRECONDITION when the snapshot is beyond
+// the log's head or its hash is not the log's hash at its position; the log's read errors.
+absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
+                                         LedgerState& state);
+
+}  // namespace arrs::engine
+
+#endif  // ARRS_LEDGER_ENGINE_SNAPSHOT_H_

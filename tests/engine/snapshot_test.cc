@@ -1,0 +1,274 @@
+// A Ledger restored from a snapshot answers exactly as one that folded the whole log: at
+// every known_at of a history with corrections, a reversal, reductions and payments, for
+// every query; a restored stream takes new commands and corrections; events after the
+// snapshot are folded on top of it; and a snapshot that does not match the log is refused
+// and the whole log folded instead. Old views and commands read a restored stream's
+// events on first use, also from several threads at once.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <thread>
+
+#include "arrs/v1/snapshot.pb.h"
+#include <gmock/gmock.h>
+
+#include "ledger/engine/ledger.h"
+#include "ledger/engine/snapshot.h"
+#include "tests/engine/ledger_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+class SnapshotTest : public LedgerFixture {
+ protected:
+  void OpenWith(bool restore, bool snapshot_on_close) {
+    ledger_.reset();
+    engine::LedgerOptions options;
+    options.restore_snapshot = restore;
+    options.snapshot_on_close = snapshot_on_close;
+    absl::StatusOr<std::unique_ptr<engine::Ledger>> opened =
+        engine::Ledger::Open(dir_.string(), options);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    ledger_ = *std::move(opened);
+  }
+
+  // Two PCNs, long enough for several checkpoints each, with corrections (one of a claim
+  // long past), a reversed hire, a reduced line and payments.
+  void BuildHistory() {
+    Register("U10001", "QAA", 52000, 50000000);
+    Register("U10002", "QBB", 41000, 40000000);
+    for (const char* pcn : {"U10001", "U10002"}) {
+      ASSERT_TRUE(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
+      ASSERT_TRUE(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000).ok());
+    }
+    absl::StatusOr<v1::CommandResult> wrong =
+        Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+    ASSERT_TRUE(wrong.ok());
+    std::vector<uint64_t> submissions;
+    for (int i = 0; i < 30; ++i) {
+      const absl::CivilDay month = absl::CivilDay(2021, 7 + i, 1);
+      const std::string claim = FormatCivilDay(month).substr(0, 7);
+      for (const char* pcn : {"U10001", "U10002"}) {
+        absl::StatusOr<v1::CommandResult> submitted =
+            Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}, {"ap-1", 380000}});
+        ASSERT_TRUE(submitted.ok()) << submitted.status();
+        if (std::string(pcn) == "U10001") submissions.push_back(submitted->first_position());
+        absl::StatusOr<v1::CommandResult> assessed = Assess(pcn, claim);
+        ASSERT_TRUE(assessed.ok()) << assessed.status();
+        if (i % 3 == 0) {
+          absl::StatusOr<v1::CommandResult> paid =
+              Pay(pcn, claim, ToProtoDate(month + 40),
+                  assessed->assessment().total_approved_pence());
+          ASSERT_TRUE(paid.ok()) << paid.status();
+        }
+      }
+      if (i == 4) {
+        v1::ReduceClaimLineRequest reduce;
+        *reduce.mutable_header() = Header("overclaimed");
+        reduce.set_pcn_code("U10002");
+        reduce.set_claim_id(claim);
+        reduce.set_line_no(2);
+        reduce.set_approved_pence(200000);
+        ASSERT_TRUE(ledger_->ReduceClaimLine("test:icb", reduce).ok());
+      }
+      if (i == 7) {
+        v1::CorrectRequest reverse;
+        *reverse.mutable_header() = Header("hired on the wrong PCN");
+        reverse.set_pcn_code("U10001");
+        reverse.set_corrects_position(wrong->first_position());
+        reverse.set_reverse(true);
+        ASSERT_TRUE(ledger_->Correct("admin:alice", reverse).ok());
+      }
+      if (i % 5 == 2) {
+        ASSERT_TRUE(CorrectClaim("U10001", submissions.back(), claim, ToProtoDate(month),
+                                 "cp-1", 400000, "payroll corrected")
+                        .ok());
+      }
+    }
+    const absl::CivilDay old_month(2021, 8, 1);
+    ASSERT_TRUE(CorrectClaim("U10001", submissions[1], FormatCivilDay(old_month).substr(0, 7),
+                             ToProtoDate(old_month), "cp-1", 410000, "found in the audit")
+                    .ok());
+  }
+
+  // Every query the ledger answers, at known_at `k`, as text.
+  std::vector<std::string> AnswersAt(uint64_t k) {
+    std::vector<std::string> out;
+    auto add = [&out](const auto& result) {
+      out.push_back(result.ok() ? result->ShortDebugString() : result.status().ToString());
+    };
+    for (const char* pcn : {"U10001", "U10002"}) {
+      v1::BalanceRequest balance;
+      balance.set_pcn_code(pcn);
+      balance.set_financial_year(2022);
+      balance.mutable_known_at()->set_position(k);
+      add(ledger_->GetBalance(balance));
+      v1::CapUsageRequest caps;
+      caps.set_pcn_code(pcn);
+      *caps.mutable_as_of() = D(2022, 9, 30);
+      caps.mutable_known_at()->set_position(k);
+      add(ledger_->GetCapUsage(caps));
+      v1::WorkforceRequest workforce;
+      workforce.set_pcn_code(pcn);
+      *workforce.mutable_as_of() = D(2022, 9, 30);
+      workforce.mutable_known_at()->set_position(k);
+      add(ledger_->GetWorkforce(workforce));
+      v1::AuditRequest audit;
+      audit.set_pcn_code(pcn);
+      audit.mutable_known_at()->set_position(k);
+      add(ledger_->GetAuditTrail(audit));
+      v1::ExplainRequest explain;
+      explain.set_pcn_code(pcn);
+      explain.set_claim_id("2021-09");
+      explain.mutable_known_at()->set_position(k);
+      add(ledger_->ExplainClaim(explain));
+    }
+    v1::RegionRequest region;
+    *region.mutable_as_of() = D(2022, 3, 31);
+    region.mutable_known_at()->set_position(k);
+    add(ledger_->GetRegionSummary(region));
+    v1::ListPcnsRequest list;
+    list.mutable_known_at()->set_position(k);
+    add(ledger_->ListPcns(list));
+    return out;
+  }
+
+  std::vector<std::vector<std::string>> AllAnswers() {
+    std::vector<std::vector<std::string>> out;
+    for (uint64_t k = 1; k <= Head(); ++k) out.push_back(AnswersAt(k));
+    return out;
+  }
+};
+
+TEST_F(SnapshotTest, RestoredLedgerAnswersAsAFullFoldAtEveryPosition) {
+  BuildHistory();
+  const uint64_t head = Head();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  EXPECT_EQ(ledger_->startup().snapshot_position, 0u);
+  EXPECT_EQ(ledger_->startup().events_folded, head);
+  const std::vector<std::string> at_head = AnswersAt(head);
+  const auto expected = AllAnswers();
+  absl::StatusOr<uint64_t> written = ledger_->WriteSnapshot();
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, head);
+
+  // Nothing read yet: the explanation (which needs the claim's events) comes first.
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  EXPECT_EQ(ledger_->startup().snapshot_position, head);
+  EXPECT_EQ(ledger_->startup().snapshot_refused, "");
+  EXPECT_EQ(ledger_->startup().events_folded, 0u);
+  EXPECT_EQ(AnswersAt(head), at_head);
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  EXPECT_EQ(AllAnswers(), expected);
+}
+
+TEST_F(SnapshotTest, RestoredStreamsTakeCommandsAndCorrectionsAsBefore) {
+  BuildHistory();
+  auto continue_history = [this]() {
+    const absl::CivilDay month(2024, 1, 1);
+    absl::StatusOr<v1::CommandResult> submitted =
+        Claim("U10001", "2024-01", ToProtoDate(month), {{"cp-1", 460000}, {"ap-1", 390000}});
+    ASSERT_TRUE(submitted.ok()) << submitted.status();
+    ASSERT_TRUE(Assess("U10001", "2024-01").ok());
+    ASSERT_TRUE(CorrectClaim("U10001", submitted->first_position(), "2024-01",
+                             ToProtoDate(month), "cp-1", 300000, "hours wrong")
+                    .ok());
+    ASSERT_TRUE(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), 10000).ok());
+  };
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);  // writes a snapshot at close
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  ASSERT_EQ(ledger_->startup().snapshot_position, Head());
+  continue_history();
+  const auto restored = AllAnswers();
+
+  // The same log folded from scratch gives the same answers.
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  EXPECT_EQ(AllAnswers(), restored);
+}
+
+TEST_F(SnapshotTest, EventsAfterTheSnapshotAreFoldedOnTopOfIt) {
+  BuildHistory();
+  const uint64_t snapshot_at = Head();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  ASSERT_TRUE(Claim("U10002", "2024-02", D(2024, 2, 1), {{"cp-1", 450000}}).ok());
+  ASSERT_TRUE(Assess("U10002", "2024-02").ok());
+  Register("U10003", "QAA", 30000, 0);
+  const uint64_t head = Head();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  const auto expected = AllAnswers();
+
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  EXPECT_EQ(ledger_->startup().snapshot_position, snapshot_at);
+  EXPECT_EQ(ledger_->startup().events_folded, head - snapshot_at);
+  EXPECT_EQ(AllAnswers(), expected);
+}
+
+TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
+  BuildHistory();
+  const uint64_t head = Head();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  const auto expected = AnswersAt(head);
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  absl::StatusOr<store::EventLog::Snapshot> good =
+      ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, head);
+  ASSERT_TRUE(good.ok());
+  auto altered = [&](const std::function<void(v1::LedgerSnapshot&)>& change) {
+    v1::LedgerSnapshot snapshot;
+    EXPECT_TRUE(snapshot.ParseFromString(good->state));
+    change(snapshot);
+    return snapshot.SerializeAsString();
+  };
+  struct Case {
+    std::string bytes;
+    std::string says;
+  };
+  std::vector<Case> cases = {
+      {"not a snapshot at all \xff\xff", "does not parse"},
+      {altered([](v1::LedgerSnapshot& s) { s.set_hash(std::string(32, 'x')); }),
+       "hash at position"},
+      {altered([](v1::LedgerSnapshot& s) { s.set_format(99); }), "format 99"},
+      {altered([](v1::LedgerSnapshot& s) { s.mutable_recorded_at_micros()->RemoveLast(); }),
+       "recorded times"},
+  };
+  for (const Case& c : cases) {
+    ASSERT_TRUE(ledger_->log().PutSnapshot(engine::kLedgerSnapshot, head, c.bytes).ok());
+    OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+    EXPECT_EQ(ledger_->startup().snapshot_position, 0u) << c.says;
+    EXPECT_THAT(ledger_->startup().snapshot_refused, ::testing::HasSubstr(c.says));
+    EXPECT_EQ(ledger_->startup().events_folded, head);
+    EXPECT_EQ(AnswersAt(head), expected) << c.says;
+  }
+}
+
+TEST_F(SnapshotTest, OnlyTheLatestSnapshotIsKept) {
+  BuildHistory();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
+  const uint64_t first = Head();
+  ASSERT_TRUE(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), 10000).ok());
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/true);  // the close writes at the new head
+  EXPECT_EQ(ledger_->startup().snapshot_position, Head());
+  EXPECT_EQ(ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, first).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
+  BuildHistory();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  const uint64_t head = Head();
+  const auto expected = AnswersAt(head / 2);
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  for (int round = 0; round < 3; ++round) {
+    OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+    std::vector<std::vector<std::string>> got(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] { got[t] = AnswersAt(head / 2); });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (const auto& answers : got) EXPECT_EQ(answers, expected);
+  }
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
