@@ -81,6 +81,15 @@ int main(int argc, char** argv) {
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
   absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data_dir);
   if (!ledger.ok()) return Fail(std::string(ledger.status().message()));
+  const engine::StartupReport& startup = (*ledger)->startup();
+  services::Log(
+      startup.snapshot_refused.empty() ? services::LogLevel::kInfo : services::LogLevel::kWarn,
+      absl::StrCat("state snapshot_position=", startup.snapshot_position,
+                   " events_folded=", startup.events_folded,
+                   " streams_warming=", startup.streams_to_warm,
+                   startup.snapshot_refused.empty()
+                       ? ""
+                       : absl::StrCat(" snapshot_refused=\"", startup.snapshot_refused, "\"")));
   if (!rules_dir.empty()) {
     absl::StatusOr<int> published = (*ledger)->PublishRulesDir(rules_dir, "system:arrsd");
     if (!published.ok()) return Fail(std::string(published.status().message()));

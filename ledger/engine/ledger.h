@@ -16,10 +16,14 @@
 #ifndef ARRS_LEDGER_ENGINE_LEDGER_H_
 #define ARRS_LEDGER_ENGINE_LEDGER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/store/event_log.h"
 
@@ -33,6 +37,9 @@ struct LedgerOptions {
   bool restore_snapshot = true;
   // Write a snapshot when the Ledger is destroyed (if the head moved since the last).
   bool snapshot_on_close = true;
+  // After a restore, read the PCN streams' events in a background thread, so that old
+  // views do not wait for them (each is otherwise read when first needed).
+  bool warm_after_restore = true;
 };
 
 // How the Ledger's state was built at Open.
@@ -40,6 +47,7 @@ struct StartupReport {
   uint64_t snapshot_position = 0;  // 0 when no snapshot was restored
   std::string snapshot_refused;    // why the latest snapshot was not used ("" if it was)
   uint64_t events_folded = 0;      // events read and folded after the snapshot
+  size_t streams_to_warm = 0;      // restored streams whose events were not yet read
 };
 
 class Ledger {
@@ -56,6 +64,11 @@ class Ledger {
   // Stores a snapshot of the state at its current head and deletes older ones. Returns
   // the snapshot's position (nothing is written when a snapshot at the head exists).
   absl::StatusOr<uint64_t> WriteSnapshot();
+  // Blocks until the background read of restored streams (warm_after_restore) is done;
+  // returns at once when there is none or it is over.
+  void WaitForWarmUp();
+  // Restored streams whose events have not been read yet.
+  size_t ColdStreams() const;
 
   // Commands. `actor` is the authenticated principal recorded on every event.
   absl::StatusOr<v1::CommandResult> RegisterPcn(const std::string& actor,
@@ -108,6 +121,8 @@ class Ledger {
   // Restores the latest snapshot into the (empty) state; on any problem leaves the state
   // empty and says why in startup_.
   void RestoreLatestSnapshot();
+  // The background thread of warm_after_restore: reads each of `streams` unless stopping_.
+  void WarmStreams(std::vector<std::string> streams);
 
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<LedgerState> state_;
@@ -115,6 +130,9 @@ class Ledger {
   LedgerOptions options_;
   StartupReport startup_;
   uint64_t last_snapshot_ = 0;  // position of the latest snapshot known to exist
+  std::atomic<bool> stopping_{false};
+  absl::Mutex warmer_mu_;  // joining warmer_
+  std::thread warmer_;
 };
 
 }  // namespace arrs::engine

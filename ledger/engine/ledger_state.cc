@@ -112,9 +112,6 @@ void LedgerState::Fold(const v1::Event* e) {
 
 absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState& restored) const {
   if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
-  // Only the stream's own fields change, under its load_mu; readers of its events wait
-  // here, readers of its head figures are not disturbed (only the claims' event pointers
-  // are filled in).
   StreamState& stream = const_cast<StreamState&>(restored);
   absl::MutexLock lock(&stream.load_mu);
   if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
@@ -125,14 +122,33 @@ absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState&
   absl::StatusOr<std::vector<v1::Event>> read =
       source_->ReadStream(name, 1, static_cast<size_t>(stream.version));
   if (!read.ok()) return read.status();
-  if (read->size() != stream.version ||
-      (!read->empty() && read->back().position() != stream.last_position)) {
+  return InstallEvents(name, stream, *std::move(read));
+}
+
+absl::Status LedgerState::GiveEvents(const std::string& name, std::vector<v1::Event> events) const {
+  const StreamState* restored = Find(name);
+  if (restored == nullptr || restored->events_loaded.load(std::memory_order_acquire)) {
+    return absl::OkStatus();
+  }
+  StreamState& stream = const_cast<StreamState&>(*restored);
+  absl::MutexLock lock(&stream.load_mu);
+  if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
+  return InstallEvents(name, stream, std::move(events));
+}
+
+absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& stream,
+                                        std::vector<v1::Event> read) const {
+  // Only the stream's own fields change, under its load_mu (held by the caller); readers
+  // of its events wait for it, readers of its head figures are not disturbed (only the
+  // claims' event pointers are filled in).
+  if (read.size() != stream.version ||
+      (!read.empty() && read.back().position() != stream.last_position)) {
     return absl::DataLossError(absl::StrCat(
-        "stream ", name, ": the log gave ", read->size(), " events, the snapshot knows ",
+        "stream ", name, ": the log gave ", read.size(), " events, the snapshot knows ",
         stream.version, " ending at position ", stream.last_position));
   }
   StreamState fresh;
-  for (const v1::Event& e : *read) {
+  for (const v1::Event& e : read) {
     AddToStream(fresh, &e);
     FoldPcnEvent(fresh, &e);
   }
@@ -158,7 +174,7 @@ absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState&
     claim.submitted = folded->second.submitted;
     claim.assessment = folded->second.assessment;
   }
-  stream.read_events = *std::move(read);  // moving keeps the events' addresses
+  stream.read_events = std::move(read);  // moving keeps the events' addresses
   stream.events = std::move(fresh.events);
   stream.checkpoints = std::move(fresh.checkpoints);
   stream.events_loaded.store(true, std::memory_order_release);

@@ -83,6 +83,10 @@ class LedgerState {
   // Reads and folds `stream`'s events if it was restored without them.
   absl::Status LoadEvents(const std::string& name, const StreamState& stream) const
       ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // The same with the events given (all of the stream's, in order, as read from the log
+  // by the caller); nothing is done if the stream is unknown or its events are loaded.
+  absl::Status GiveEvents(const std::string& name, std::vector<v1::Event> events) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu);
   // The PCN's model as known at `known_at`: the cached head model when known_at >= its
   // last position (no events read), else the latest checkpoint at or before known_at with
   // the stream's later events up to known_at applied (none of them a correction: one
@@ -136,6 +140,10 @@ class LedgerState {
   absl::Mutex write_locks_[kWriteLockStripes];
   // Folds `e`, the event after head_position, which this state owns.
   void Fold(const v1::Event* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Installs a restored stream's events (caller holds stream.load_mu), checking them
+  // against its snapshot figures, and folds them for its checkpoints and claim pointers.
+  absl::Status InstallEvents(const std::string& name, StreamState& stream,
+                             std::vector<v1::Event> events) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 
   const store::EventLog* source_ = nullptr;
   // Set when an event could not be folded because its stream's earlier events could not

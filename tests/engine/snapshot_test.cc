@@ -21,11 +21,14 @@ namespace {
 
 class SnapshotTest : public LedgerFixture {
  protected:
-  void OpenWith(bool restore, bool snapshot_on_close) {
+  // Without warm_after_restore by default, so that the queries of a test are the first
+  // to read a restored stream's events.
+  void OpenWith(bool restore, bool snapshot_on_close, bool warm = false) {
     ledger_.reset();
     engine::LedgerOptions options;
     options.restore_snapshot = restore;
     options.snapshot_on_close = snapshot_on_close;
+    options.warm_after_restore = warm;
     absl::StatusOr<std::unique_ptr<engine::Ledger>> opened =
         engine::Ledger::Open(dir_.string(), options);
     ASSERT_TRUE(opened.ok()) << opened.status();
@@ -157,7 +160,14 @@ TEST_F(SnapshotTest, RestoredLedgerAnswersAsAFullFoldAtEveryPosition) {
   EXPECT_EQ(ledger_->startup().snapshot_position, head);
   EXPECT_EQ(ledger_->startup().snapshot_refused, "");
   EXPECT_EQ(ledger_->startup().events_folded, 0u);
+  EXPECT_EQ(ledger_->ColdStreams(), 2u);
+  v1::BalanceRequest now;  // the head model answers without reading events
+  now.set_pcn_code("U10001");
+  now.set_financial_year(2022);
+  ASSERT_TRUE(ledger_->GetBalance(now).ok());
+  EXPECT_EQ(ledger_->ColdStreams(), 2u);
   EXPECT_EQ(AnswersAt(head), at_head);
+  EXPECT_EQ(ledger_->ColdStreams(), 0u);  // the explanations and audit trails read them
   OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
   EXPECT_EQ(AllAnswers(), expected);
 }
@@ -258,8 +268,10 @@ TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
   const uint64_t head = Head();
   const auto expected = AnswersAt(head / 2);
   ASSERT_TRUE(ledger_->WriteSnapshot().ok());
-  for (int round = 0; round < 3; ++round) {
-    OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  for (int round = 0; round < 4; ++round) {
+    // Rounds 2 and 3 race the background warm-up as well.
+    OpenWith(/*restore=*/true, /*snapshot_on_close=*/false, /*warm=*/round >= 2);
+    if (round >= 2) EXPECT_EQ(ledger_->startup().streams_to_warm, 2u);
     std::vector<std::vector<std::string>> got(4);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
@@ -268,6 +280,17 @@ TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
     for (std::thread& thread : threads) thread.join();
     for (const auto& answers : got) EXPECT_EQ(answers, expected);
   }
+}
+
+TEST_F(SnapshotTest, TheBackgroundWarmUpReadsEveryRestoredStream) {
+  BuildHistory();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
+  const auto expected = AnswersAt(Head() / 2);
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false, /*warm=*/true);
+  EXPECT_EQ(ledger_->startup().streams_to_warm, 2u);  // the rule book's is read at restore
+  ledger_->WaitForWarmUp();
+  EXPECT_EQ(ledger_->ColdStreams(), 0u);
+  EXPECT_EQ(AnswersAt(Head() / 2), expected);
 }
 
 }  // namespace
