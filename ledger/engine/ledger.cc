@@ -87,12 +87,19 @@ Ledger::~Ledger() {
 }
 
 absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
+  absl::MutexLock serialised(&snapshot_mu_);
   std::string bytes;
   uint64_t position = 0;
   {
     absl::ReaderMutexLock lock(&state_->mu);
     position = state_->head_position;
     if (position == 0 || position == last_snapshot_) return position;
+    absl::StatusOr<store::EventLog::Snapshot> latest =
+        log_->LatestSnapshot(kLedgerSnapshot, position);
+    if (latest.ok() && latest->position == position) {
+      last_snapshot_ = position;
+      return position;
+    }
     absl::StatusOr<v1::Event> head = log_->Get(position);
     if (!head.ok()) return head.status();
     bytes = EncodeSnapshot(*state_, head->hash());
@@ -227,6 +234,7 @@ void Ledger::RestoreLatestSnapshot() {
     return;
   }
   startup_.snapshot_position = *restored;
+  absl::MutexLock lock(&snapshot_mu_);
   last_snapshot_ = *restored;
 }
 

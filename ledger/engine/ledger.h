@@ -129,7 +129,8 @@ class Ledger {
   int listener_id_ = -1;
   LedgerOptions options_;
   StartupReport startup_;
-  uint64_t last_snapshot_ = 0;  // position of the latest snapshot known to exist
+  absl::Mutex snapshot_mu_;  // serialises WriteSnapshot
+  uint64_t last_snapshot_ ABSL_GUARDED_BY(snapshot_mu_) = 0;  // latest snapshot known to exist
   std::atomic<bool> stopping_{false};
   absl::Mutex warmer_mu_;  // joining warmer_
   std::thread warmer_;

@@ -35,14 +35,15 @@ class LedgerFixture : public ::testing::Test {
     ledger_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open() {
-    absl::StatusOr<std::unique_ptr<engine::Ledger>> opened = engine::Ledger::Open(dir_.string());
+  void Open(engine::LedgerOptions options = {}) {
+    absl::StatusOr<std::unique_ptr<engine::Ledger>> opened =
+        engine::Ledger::Open(dir_.string(), options);
     ASSERT_TRUE(opened.ok()) << opened.status();
     ledger_ = *std::move(opened);
   }
-  void Reopen() {
+  void Reopen(engine::LedgerOptions options = {}) {
     ledger_.reset();
-    Open();
+    Open(options);
   }
   uint64_t Head() { return ledger_->log().head().position; }
   std::string NextId() { return absl::StrCat("req-", ++request_counter_); }
