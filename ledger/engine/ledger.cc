@@ -79,6 +79,10 @@ Ledger::Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState
 Ledger::~Ledger() {
   stopping_.store(true);
   WaitForWarmUp();
+  if (snapshotter_.joinable()) {
+    stop_snapshots_.Notify();
+    snapshotter_.join();
+  }
   if (listener_id_ >= 0) log_->RemoveListener(listener_id_);
   if (options_.snapshot_on_close) {
     // A failure here loses nothing (the log is the record): the next start folds more.
@@ -88,23 +92,22 @@ Ledger::~Ledger() {
 
 absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
   absl::MutexLock serialised(&snapshot_mu_);
-  std::string bytes;
-  uint64_t position = 0;
+  uint64_t head = 0;
   {
     absl::ReaderMutexLock lock(&state_->mu);
-    position = state_->head_position;
-    if (position == 0 || position == last_snapshot_) return position;
-    absl::StatusOr<store::EventLog::Snapshot> latest =
-        log_->LatestSnapshot(kLedgerSnapshot, position);
-    if (latest.ok() && latest->position == position) {
-      last_snapshot_ = position;
-      return position;
-    }
-    absl::StatusOr<v1::Event> head = log_->Get(position);
-    if (!head.ok()) return head.status();
-    bytes = EncodeSnapshot(*state_, head->hash());
+    head = state_->head_position;
   }
-  if (absl::Status put = log_->PutSnapshot(kLedgerSnapshot, position, bytes); !put.ok()) {
+  if (head == 0 || head == last_snapshot_) return head;
+  absl::StatusOr<store::EventLog::Snapshot> latest = log_->LatestSnapshot(kLedgerSnapshot, head);
+  if (latest.ok() && latest->position == head) {
+    last_snapshot_ = head;
+    return head;
+  }
+  absl::StatusOr<EncodedSnapshot> encoded = EncodeSnapshot(*state_, *log_);
+  if (!encoded.ok()) return encoded.status();
+  const uint64_t position = encoded->position;
+  if (absl::Status put = log_->PutSnapshot(kLedgerSnapshot, position, encoded->bytes);
+      !put.ok()) {
     return put;
   }
   last_snapshot_ = position;
@@ -159,7 +162,28 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
       self->WarmStreams(std::move(cold));
     });
   }
+  if (options.snapshot_every_events > 0) {
+    Ledger* self = ledger.get();
+    ledger->snapshotter_ = std::thread([self] { self->SnapshotPeriodically(); });
+  }
   return ledger;
+}
+
+void Ledger::SnapshotPeriodically() {
+  while (!stop_snapshots_.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+    uint64_t head = 0;
+    {
+      absl::ReaderMutexLock lock(&state_->mu);
+      head = state_->head_position;
+    }
+    uint64_t last = 0;
+    {
+      absl::MutexLock lock(&snapshot_mu_);
+      last = last_snapshot_;
+    }
+    // A failure loses nothing (the log is the record); the next round tries again.
+    if (head >= last + options_.snapshot_every_events) (void)WriteSnapshot();
+  }
 }
 
 void Ledger::WarmStreams(std::vector<std::string> streams) {

@@ -10,7 +10,8 @@
 //
 // Start-up restores the latest snapshot (ledger/engine/snapshot.h) that matches the log
 // and folds only the events after it; without a usable one it folds the whole log. A
-// snapshot is written at close, when the head moved since the last one.
+// snapshot is written at close, when the head moved since the last one, and every
+// snapshot_every_events events.
 //
 // Thread safety: all methods may be called concurrently.
 #ifndef ARRS_LEDGER_ENGINE_LEDGER_H_
@@ -24,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/store/event_log.h"
 
@@ -37,6 +39,10 @@ struct LedgerOptions {
   bool restore_snapshot = true;
   // Write a snapshot when the Ledger is destroyed (if the head moved since the last).
   bool snapshot_on_close = true;
+  // Also write one, from a background thread checking every second, once this many
+  // events have been folded since the last (0: only at close). Bounds what a start after
+  // a crash has to fold.
+  uint64_t snapshot_every_events = 100000;
   // After a restore, read the PCN streams' events in a background thread, so that old
   // views do not wait for them (each is otherwise read when first needed).
   bool warm_after_restore = true;
@@ -123,6 +129,8 @@ class Ledger {
   void RestoreLatestSnapshot();
   // The background thread of warm_after_restore: reads each of `streams` unless stopping_.
   void WarmStreams(std::vector<std::string> streams);
+  // The background thread of snapshot_every_events, until stop_snapshots_.
+  void SnapshotPeriodically();
 
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<LedgerState> state_;
@@ -134,6 +142,8 @@ class Ledger {
   std::atomic<bool> stopping_{false};
   absl::Mutex warmer_mu_;  // joining warmer_
   std::thread warmer_;
+  absl::Notification stop_snapshots_;
+  std::thread snapshotter_;
 };
 
 }  // namespace arrs::engine

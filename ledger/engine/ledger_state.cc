@@ -93,6 +93,9 @@ void LedgerState::Fold(const v1::Event* e) {
   recorded_at_.push_back(
       std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));
   StreamState& stream = streams[e->stream()];
+  // A stream restored from a snapshot may hold events beyond the snapshot's position
+  // (see EncodeSnapshot): each event is folded into its stream once.
+  if (stream.version > 0 && e->position() <= stream.last_position) return;
   if (!stream.events_loaded.load(std::memory_order_acquire)) {
     if (absl::Status loaded = LoadEvents(e->stream(), stream); !loaded.ok()) {
       if (broken_.ok()) {

@@ -1,5 +1,6 @@
 #include "ledger/engine/snapshot.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -161,29 +162,48 @@ void DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
 
 }  // namespace
 
-std::string EncodeSnapshot(const LedgerState& state, const std::string& head_hash)
-    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log) {
   v1::LedgerSnapshot snapshot;
   snapshot.set_format(kSnapshotFormat);
-  snapshot.set_position(state.head_position);
-  snapshot.set_hash(head_hash);
-  snapshot.mutable_recorded_at_micros()->Assign(state.recorded_at().begin(),
-                                                state.recorded_at().end());
-  for (const auto& [name, stream] : state.streams) {
-    v1::StreamSnapshot* s = snapshot.add_streams();
-    s->set_stream(name);
-    s->set_version(stream.version);
-    s->set_first_position(stream.first_position);
-    s->set_last_position(stream.last_position);
-    if (IsPcnStream(name)) EncodePcn(stream.head, s->mutable_head());
+  std::vector<std::string> names;
+  uint64_t position = 0;
+  {
+    absl::ReaderMutexLock lock(&state.mu);
+    position = state.head_position;
+    const std::vector<int64_t>& recorded = state.recorded_at();
+    snapshot.mutable_recorded_at_micros()->Assign(recorded.begin(),
+                                                  recorded.begin() + position);
+    names.reserve(state.streams.size());
+    for (const auto& [name, stream] : state.streams) names.push_back(name);
   }
-  std::string bytes;
-  google::protobuf::io::StringOutputStream raw(&bytes);
+  snapshot.set_position(position);
+  if (position > 0) {
+    absl::StatusOr<v1::Event> at = log.Get(position);
+    if (!at.ok()) return at.status();
+    snapshot.set_hash(at->hash());
+  }
+  constexpr size_t kStreamsPerLock = 32;
+  for (size_t from = 0; from < names.size(); from += kStreamsPerLock) {
+    absl::ReaderMutexLock lock(&state.mu);
+    for (size_t i = from; i < std::min(names.size(), from + kStreamsPerLock); ++i) {
+      const StreamState* stream = state.Find(names[i]);
+      if (stream == nullptr) continue;  // cannot happen: streams are never removed
+      v1::StreamSnapshot* s = snapshot.add_streams();
+      s->set_stream(names[i]);
+      s->set_version(stream->version);
+      s->set_first_position(stream->first_position);
+      s->set_last_position(stream->last_position);
+      if (IsPcnStream(names[i])) EncodePcn(stream->head, s->mutable_head());
+    }
+  }
+  EncodedSnapshot out;
+  out.position = position;
+  google::protobuf::io::StringOutputStream raw(&out.bytes);
   google::protobuf::io::CodedOutputStream coded(&raw);
   coded.SetSerializationDeterministic(true);
   snapshot.SerializeToCodedStream(&coded);
   coded.Trim();
-  return bytes;
+  return out;
 }
 
 absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
@@ -225,7 +245,9 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
   state.RestoreRecordedAt(std::vector<int64_t>(snapshot->recorded_at_micros().begin(),
                                                snapshot->recorded_at_micros().end()));
   for (const v1::StreamSnapshot& s : snapshot->streams()) {
-    if (s.version() == 0 || s.last_position() > position) {
+    // A stream may have been encoded after events beyond the snapshot's position.
+    if (s.version() == 0 || s.first_position() > position ||
+        s.last_position() > log.head().position) {
       return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.stream(),
                                                      " is out of range"));
     }

@@ -2,9 +2,9 @@
 // `snapshots` column family (projection "ledger") so that a restart reads one value and
 // the few events after it instead of decoding and folding the whole log.
 //
-// A snapshot holds, for that position: every position's recorded time, every stream's
-// version and first and last positions, and each PCN's head model (its figures, claims
-// by the positions of their events). It does not hold the events: a restored state reads
+// A snapshot holds, for its position P: every position's recorded time up to P, every
+// stream's version and first and last positions, and each PCN's head model (its figures,
+// claims by the positions of their events), each stream as it stood at P or later. It does not hold the events: a restored state reads
 // a PCN's events from the log when something first needs them (see LedgerState), and the
 // rule book's stream is read in full on restore. Encoding: arrs.v1.LedgerSnapshot
 // (proto/arrs/v1/snapshot.proto), deterministic serialisation.
@@ -32,9 +32,18 @@ class LedgerState;
 // The projection name snapshots are stored under.
 inline constexpr const char* kLedgerSnapshot = "ledger";
 
-// Encodes `state` as known at its head position, whose event has hash `head_hash`.
-// The caller holds state.mu (shared is enough).
-std::string EncodeSnapshot(const LedgerState& state, const std::string& head_hash);
+// A snapshot's bytes and the position it was taken at.
+struct EncodedSnapshot {
+  uint64_t position = 0;
+  std::string bytes;
+};
+
+// Encodes `state` as of its head position P, whose hash is read from `log`. Takes
+// state.mu itself, shared, a few dozen streams at a time, so that commits are not held up
+// for the whole encoding: a stream may then be encoded with events after P, which the
+// fold after a restore skips (LedgerState::Fold folds a stream's events once). Errors:
+// the log's read errors.
+absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log);
 
 // Restores `bytes` into `state`, which must be empty, reading the rule book's stream from
 // `log` and making `log` the source of the PCN streams' events. Returns the snapshot's

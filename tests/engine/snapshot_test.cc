@@ -6,6 +6,7 @@
 // events on first use, also from several threads at once.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <thread>
 
@@ -271,7 +272,9 @@ TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
   for (int round = 0; round < 4; ++round) {
     // Rounds 2 and 3 race the background warm-up as well.
     OpenWith(/*restore=*/true, /*snapshot_on_close=*/false, /*warm=*/round >= 2);
-    if (round >= 2) EXPECT_EQ(ledger_->startup().streams_to_warm, 2u);
+    if (round >= 2) {
+      EXPECT_EQ(ledger_->startup().streams_to_warm, 2u);
+    }
     std::vector<std::vector<std::string>> got(4);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
@@ -280,6 +283,82 @@ TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
     for (std::thread& thread : threads) thread.join();
     for (const auto& answers : got) EXPECT_EQ(answers, expected);
   }
+}
+
+TEST_F(SnapshotTest, SnapshotsTakenWhileCommandsCommitRestoreExactly) {
+  // A snapshot is encoded a few streams at a time, so a stream may be encoded with events
+  // after the snapshot's position; restoring must fold each of those events once.
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);  // only the snapshots below
+  BuildHistory();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 12; ++i) {
+      const absl::CivilDay month(2024, 1 + i, 1);
+      const std::string claim = FormatCivilDay(month).substr(0, 7);
+      for (const char* pcn : {"U10001", "U10002"}) {
+        EXPECT_TRUE(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}).ok());
+        EXPECT_TRUE(Assess(pcn, claim).ok());
+      }
+    }
+    done = true;
+  });
+  int written = 0;
+  while (!done) {
+    absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();
+    ASSERT_TRUE(at.ok()) << at.status();
+    ++written;
+  }
+  writer.join();
+  EXPECT_GT(written, 1);
+  const uint64_t snapshot_at =
+      ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, Head())->position;
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  const auto expected = AllAnswers();
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  EXPECT_EQ(ledger_->startup().snapshot_position, snapshot_at);
+  EXPECT_EQ(AllAnswers(), expected);
+}
+
+TEST_F(SnapshotTest, StreamsEncodedBeyondTheSnapshotPositionFoldTheirLaterEventsOnce) {
+  // What a snapshot taken while commands commit can hold, made on purpose: streams as at
+  // the head H, the snapshot's position P < H. The events P+1..H are folded after the
+  // restore and must count once.
+  BuildHistory();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  const uint64_t head = Head();
+  const auto expected = AllAnswers();
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  v1::LedgerSnapshot snapshot;
+  ASSERT_TRUE(snapshot.ParseFromString(
+      ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, head)->state));
+  const uint64_t position = head - 7;
+  snapshot.set_position(position);
+  snapshot.set_hash(ledger_->log().Get(position)->hash());
+  snapshot.mutable_recorded_at_micros()->Truncate(static_cast<int>(position));
+  ASSERT_TRUE(ledger_->log().DeleteSnapshotsBefore(engine::kLedgerSnapshot, head + 1).ok());
+  ASSERT_TRUE(ledger_->log()
+                  .PutSnapshot(engine::kLedgerSnapshot, position, snapshot.SerializeAsString())
+                  .ok());
+  OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
+  EXPECT_EQ(ledger_->startup().snapshot_position, position);
+  EXPECT_EQ(ledger_->startup().events_folded, 7u);
+  EXPECT_EQ(AllAnswers(), expected);
+}
+
+TEST_F(SnapshotTest, SnapshotsAreWrittenEverySoManyEventsWithoutAClose) {
+  engine::LedgerOptions options;
+  options.snapshot_every_events = 20;
+  options.snapshot_on_close = false;
+  Reopen(options);
+  BuildHistory();
+  absl::StatusOr<store::EventLog::Snapshot> latest;
+  for (int tries = 0; tries < 100; ++tries) {  // the writer checks every second
+    latest = ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, Head());
+    if (latest.ok() && latest->position + 20 > Head()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_GT(latest->position + 20, Head());
 }
 
 TEST_F(SnapshotTest, TheBackgroundWarmUpReadsEveryRestoredStream) {
