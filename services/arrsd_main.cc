@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   std::string port_file;
   int grace_seconds = 10;
   services::ServerOptions options;
+  engine::LedgerOptions ledger_options;
 
   CLI::App app{"arrsd: the ARRS claims ledger server (gRPC on an embedded RocksDB)"};
   app.add_option("--data", data_dir, "Data folder (created if missing)")->capture_default_str();
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str();
   app.add_option("--port-file", port_file, "Write the bound port to this file once serving");
+  app.add_option("--snapshot-every-events", ledger_options.snapshot_every_events,
+                 "Write a state snapshot after this many events (0: only when stopping)")
+      ->capture_default_str();
+  app.add_flag("!--no-snapshot-restore", ledger_options.restore_snapshot,
+               "Start by folding the whole log, ignoring any snapshot");
   CLI11_PARSE(app, argc, argv);
 
   services::LogLevel level;
@@ -79,7 +85,7 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<services::TokenStore> tokens = services::TokenStore::Load(tokens_file);
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data_dir, ledger_options);
   if (!ledger.ok()) return Fail(std::string(ledger.status().message()));
   const engine::StartupReport& startup = (*ledger)->startup();
   services::Log(
