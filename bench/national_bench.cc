@@ -104,6 +104,7 @@ struct Options {
   std::string rules = std::string(ARRS_SOURCE_DIR) + "/rules";
   std::string arrsd = std::string(ARRS_BINARY_DIR) + "/services/arrsd";
   int pcn_limit = 0;
+  uint64_t snapshot_every_events = engine::LedgerOptions().snapshot_every_events;
   bool skip_ingest = false;
   bool in_process_ingest = false;
   bool skip_arrsd = false;
@@ -221,7 +222,10 @@ int Ingest(const Options& o, const NationalHistory& history) {
     return 0;
   }
   std::filesystem::remove_all(o.data);
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(o.data);
+  engine::LedgerOptions ingest_options;
+  ingest_options.snapshot_every_events = o.snapshot_every_events;
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger =
+      engine::Ledger::Open(o.data, ingest_options);
   if (!ledger.ok()) {
     std::fprintf(stderr, "open: %s\n", ledger.status().ToString().c_str());
     return 1;
@@ -631,6 +635,9 @@ int main(int argc, char** argv) {
   app.add_option("--rules", o.rules, "Rule files folder")->capture_default_str();
   app.add_option("--arrsd", o.arrsd, "arrsd binary")->capture_default_str();
   app.add_option("--pcn-limit", o.pcn_limit, "Only the first N PCNs (quick trials)");
+  app.add_option("--snapshot-every-events", o.snapshot_every_events,
+                 "The ingesting ledger's periodic snapshots (0: only at close)")
+      ->capture_default_str();
   app.add_flag("--in-process-ingest", o.in_process_ingest,
                "Ingest by calling the Ledger directly (no gRPC), to separate the two costs");
   app.add_flag("--generate-only", o.generate_only, "Only time the generator and count the history");

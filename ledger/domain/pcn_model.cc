@@ -95,9 +95,12 @@ int64_t ClaimModel::ApprovedLinePence(int32_t line_no) const {
   return 0;
 }
 
-void ClaimModel::RecomputeTotals() {
+void ClaimModel::RecomputeClaimed() {
   claimed_total_pence = 0;
   for (const v1::ClaimLine& line : lines()) claimed_total_pence += line.actual_cost_pence();
+}
+
+void ClaimModel::RecomputeApproved() {
   approved_total_pence = 0;
   if (!assessment) return;
   for (const v1::AssessedLine& line : assessment->lines()) {
@@ -193,7 +196,7 @@ void PcnModel::Apply(const v1::Event& event) {
       claim.month = Day(c.month());
       claim.submitted = &c;
       claim.submitted_position = event.position();
-      claim.RecomputeTotals();
+      claim.RecomputeClaimed();
       break;
     }
     case v1::Payload::kClaimAssessed:
@@ -202,7 +205,7 @@ void PcnModel::Apply(const v1::Event& event) {
         it->second.assessed_position = event.position();
         it->second.reduced_pence.clear();
         it->second.reductions.clear();
-        it->second.RecomputeTotals();
+        it->second.RecomputeApproved();
       }
       break;
     case v1::Payload::kClaimLineReduced:
@@ -210,7 +213,7 @@ void PcnModel::Apply(const v1::Event& event) {
         it->second.reduced_pence[p.claim_line_reduced().line_no()] =
             p.claim_line_reduced().approved_pence();
         it->second.reductions.push_back(p.claim_line_reduced());
-        it->second.RecomputeTotals();
+        it->second.RecomputeApproved();
       }
       break;
     case v1::Payload::kClaimPaid:

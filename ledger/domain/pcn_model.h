@@ -113,8 +113,10 @@ struct ClaimModel {
   // Approved amount of one line after reductions (0 when not assessed or no such line).
   // Reads the assessment event.
   int64_t ApprovedLinePence(int32_t line_no) const;
-  // Sets the two totals from the submission and assessment events.
-  void RecomputeTotals();
+  // Set the claimed total from the submission event, and the approved total from the
+  // assessment event and the reductions.
+  void RecomputeClaimed();
+  void RecomputeApproved();
   // "submitted", "assessed", "paid", or "overpaid" when a correction lowered the
   // approved amount below what was already paid (to be recovered).
   const char* Status() const;

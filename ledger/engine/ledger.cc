@@ -77,6 +77,10 @@ Ledger::Ledger(std::unique_ptr<store::EventLog> log, std::unique_ptr<LedgerState
     : log_(std::move(log)), state_(std::move(state)) {}
 
 Ledger::~Ledger() {
+  if (!opened_) {  // Open failed: nothing to snapshot, and no threads were started
+    if (listener_id_ >= 0) log_->RemoveListener(listener_id_);
+    return;
+  }
   stopping_.store(true);
   WaitForWarmUp();
   if (snapshotter_.joinable()) {
@@ -97,12 +101,17 @@ absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
     absl::ReaderMutexLock lock(&state_->mu);
     head = state_->head_position;
   }
-  if (head == 0 || head == last_snapshot_) return head;
-  absl::StatusOr<store::EventLog::Snapshot> latest = log_->LatestSnapshot(kLedgerSnapshot, head);
-  if (latest.ok() && latest->position == head) {
-    last_snapshot_ = head;
-    return head;
+  if (state_->snapshot_disagreed()) {
+    // A restored stream's events folded to another model than its snapshot's: no
+    // snapshot is trusted any more, so the next start folds the whole log.
+    if (absl::Status deleted = log_->DeleteSnapshotsBefore(kLedgerSnapshot, UINT64_MAX);
+        !deleted.ok()) {
+      return deleted;
+    }
+    return absl::FailedPreconditionError(
+        "a snapshot disagreed with the log: snapshots deleted, none written");
   }
+  if (head == 0 || head == last_snapshot_) return head;
   absl::StatusOr<EncodedSnapshot> encoded = EncodeSnapshot(*state_, *log_);
   if (!encoded.ok()) return encoded.status();
   const uint64_t position = encoded->position;
@@ -166,6 +175,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     Ledger* self = ledger.get();
     ledger->snapshotter_ = std::thread([self] { self->SnapshotPeriodically(); });
   }
+  ledger->opened_ = true;
   return ledger;
 }
 
@@ -224,6 +234,23 @@ void Ledger::WarmStreams(std::vector<std::string> streams) {
       pending.erase(it);
       due.erase(due.begin());
     }
+  }
+}
+
+void Ledger::LoadColdStreams(uint64_t known_at) const {
+  std::vector<std::string> cold;
+  {
+    absl::ReaderMutexLock lock(&state_->mu);
+    for (const auto& [name, stream] : state_->streams) {
+      if (!stream.events_loaded.load(std::memory_order_acquire) &&
+          stream.first_position <= known_at && known_at < stream.last_position) {
+        cold.push_back(name);
+      }
+    }
+  }
+  for (const std::string& name : cold) {
+    absl::ReaderMutexLock lock(&state_->mu);  // one stream per hold: commits go on between
+    (void)state_->FindLoaded(name);           // an error is reported by the caller's query
   }
 }
 
@@ -598,6 +625,7 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   v1::RegionSummary out;
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(*known_at);
+  LoadColdStreams(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
   absl::Status visited = state_->ForEachPcnAt(*known_at, [&](const domain::PcnModel& pcn) {
     if (r.icb_code().empty() || pcn.icb_code == r.icb_code()) {
@@ -628,6 +656,7 @@ absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest&
   if (!known_at.ok()) return known_at.status();
   v1::ListPcnsResponse out;
   out.set_computed_at_position(*known_at);
+  LoadColdStreams(*known_at);
   absl::ReaderMutexLock lock(&state_->mu);
   absl::Status visited = state_->ForEachPcnAt(*known_at, [&out](const domain::PcnModel& pcn) {
     v1::PcnSummary* summary = out.add_pcns();

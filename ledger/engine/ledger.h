@@ -129,6 +129,10 @@ class Ledger {
   void RestoreLatestSnapshot();
   // The background thread of warm_after_restore: reads each of `streams` unless stopping_.
   void WarmStreams(std::vector<std::string> streams);
+  // Reads the events of the restored streams not yet read that a view at `known_at`
+  // needs, one stream per hold of the state's reader lock, so that a query over every PCN
+  // does not hold the lock (and commits) for all of them at once.
+  void LoadColdStreams(uint64_t known_at) const;
   // The background thread of snapshot_every_events, until stop_snapshots_.
   void SnapshotPeriodically();
 
@@ -139,6 +143,7 @@ class Ledger {
   StartupReport startup_;
   absl::Mutex snapshot_mu_;  // serialises WriteSnapshot
   uint64_t last_snapshot_ ABSL_GUARDED_BY(snapshot_mu_) = 0;  // latest snapshot known to exist
+  bool opened_ = false;  // Open completed (threads started, state complete)
   std::atomic<bool> stopping_{false};
   absl::Mutex warmer_mu_;  // joining warmer_
   std::thread warmer_;

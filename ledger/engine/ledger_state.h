@@ -108,6 +108,12 @@ class LedgerState {
     }
     return absl::OkStatus();
   }
+  // OK, or why the state stopped following the log (an event that could not be folded).
+  absl::Status health() const ABSL_SHARED_LOCKS_REQUIRED(mu) { return broken_; }
+  // True once a restored stream's events were found to fold to another model than the
+  // snapshot's: the snapshots must not be trusted (the Ledger deletes them).
+  bool snapshot_disagreed() const { return snapshot_disagreed_.load(); }
+
   // The last position recorded at or before `micros` (0 if none).
   uint64_t PositionAtTime(int64_t micros) const ABSL_SHARED_LOCKS_REQUIRED(mu);
   // recorded_at_micros of every position folded (index = position - 1), as folded.
@@ -146,6 +152,7 @@ class LedgerState {
                              std::vector<v1::Event> events) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 
   const store::EventLog* source_ = nullptr;
+  mutable std::atomic<bool> snapshot_disagreed_{false};
   // Set when an event could not be folded because its stream's earlier events could not
   // be read: the state is then wrong, and every read of it returns this error.
   absl::Status broken_ ABSL_GUARDED_BY(mu);

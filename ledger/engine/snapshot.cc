@@ -91,7 +91,12 @@ void EncodePcn(const domain::PcnModel& m, v1::PcnSnapshot* out) {
   out->set_position(m.position);
 }
 
-domain::StaffModel DecodeStaff(const v1::StaffSnapshot& in) {
+absl::StatusOr<domain::StaffModel> DecodeStaff(const v1::StaffSnapshot& in) {
+  if (in.wte_days_size() != in.wte_bp_size() || in.pay_days_size() != in.pay_salary_pence_size() ||
+      in.pay_days_size() != in.pay_on_costs_pence_size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("staff ", in.staff_id(), " has timelines of unequal lengths"));
+  }
   domain::StaffModel s;
   s.staff_id = in.staff_id();
   s.role = in.role();
@@ -119,7 +124,11 @@ domain::StaffModel DecodeStaff(const v1::StaffSnapshot& in) {
   return s;
 }
 
-domain::ClaimModel DecodeClaim(const v1::ClaimSnapshot& in) {
+absl::StatusOr<domain::ClaimModel> DecodeClaim(const v1::ClaimSnapshot& in) {
+  if (in.reduced_line_no_size() != in.reduced_pence_size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("claim ", in.claim_id(), " has reductions of unequal lengths"));
+  }
   domain::ClaimModel c;
   c.claim_id = in.claim_id();
   c.month = FromDayNumber(in.month_day());
@@ -136,7 +145,7 @@ domain::ClaimModel DecodeClaim(const v1::ClaimSnapshot& in) {
   return c;
 }
 
-void DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
+absl::Status DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
   m.registered = in.registered();
   m.pcn_code = in.pcn_code();
   m.name = in.name();
@@ -151,16 +160,33 @@ void DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
   for (const v1::RoleBaseline& b : in.baseline()) m.baseline[b.role()] = b;
   for (const v1::EntitlementSet& e : in.entitlements()) m.entitlements[e.financial_year()] = e;
   for (const v1::StaffSnapshot& s : in.staff()) {
-    m.staff.emplace_hint(m.staff.end(), s.staff_id(), DecodeStaff(s));
+    absl::StatusOr<domain::StaffModel> staff = DecodeStaff(s);
+    if (!staff.ok()) return staff.status();
+    m.staff.emplace_hint(m.staff.end(), s.staff_id(), *std::move(staff));
   }
   for (const v1::ClaimSnapshot& c : in.claims()) {
-    m.claims.emplace_hint(m.claims.end(), c.claim_id(), DecodeClaim(c));
+    absl::StatusOr<domain::ClaimModel> claim = DecodeClaim(c);
+    if (!claim.ok()) return claim.status();
+    m.claims.emplace_hint(m.claims.end(), c.claim_id(), *std::move(claim));
   }
   m.stream_version = in.stream_version();
   m.position = in.position();
+  return absl::OkStatus();
 }
 
 }  // namespace
+
+std::string EncodePcnModel(const domain::PcnModel& model) {
+  v1::PcnSnapshot encoded;
+  EncodePcn(model, &encoded);
+  std::string bytes;
+  google::protobuf::io::StringOutputStream raw(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&raw);
+  coded.SetSerializationDeterministic(true);
+  encoded.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
 
 absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log) {
   v1::LedgerSnapshot snapshot;
@@ -169,6 +195,7 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   uint64_t position = 0;
   {
     absl::ReaderMutexLock lock(&state.mu);
+    if (absl::Status health = state.health(); !health.ok()) return health;
     position = state.head_position;
     const std::vector<int64_t>& recorded = state.recorded_at();
     snapshot.mutable_recorded_at_micros()->Assign(recorded.begin(),
@@ -182,9 +209,11 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
     if (!at.ok()) return at.status();
     snapshot.set_hash(at->hash());
   }
+  uint64_t through = position;
   constexpr size_t kStreamsPerLock = 32;
   for (size_t from = 0; from < names.size(); from += kStreamsPerLock) {
     absl::ReaderMutexLock lock(&state.mu);
+    if (absl::Status health = state.health(); !health.ok()) return health;
     for (size_t i = from; i < std::min(names.size(), from + kStreamsPerLock); ++i) {
       const StreamState* stream = state.Find(names[i]);
       if (stream == nullptr) continue;  // cannot happen: streams are never removed
@@ -193,8 +222,15 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
       s->set_version(stream->version);
       s->set_first_position(stream->first_position);
       s->set_last_position(stream->last_position);
+      through = std::max(through, stream->last_position);
       if (IsPcnStream(names[i])) EncodePcn(stream->head, s->mutable_head());
     }
+  }
+  snapshot.set_through_position(through);
+  if (through > 0) {
+    absl::StatusOr<v1::Event> at = log.Get(through);
+    if (!at.ok()) return at.status();
+    snapshot.set_through_hash(at->hash());
   }
   EncodedSnapshot out;
   out.position = position;
@@ -232,6 +268,26 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
           "the snapshot's hash at position ", position, " is not the log's"));
     }
   }
+  const uint64_t through = snapshot->through_position();
+  if (through < position || through > log.head().position) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the snapshot's streams run to position ", through, ", outside ", position, "..",
+        log.head().position));
+  }
+  if (through > 0) {
+    absl::StatusOr<v1::Event> at = log.Get(through);
+    if (!at.ok()) return at.status();
+    if (at->hash() != snapshot->through_hash()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the snapshot's hash at position ", through, " is not the log's"));
+    }
+  }
+  for (int i = 1; i < snapshot->recorded_at_micros_size(); ++i) {
+    if (snapshot->recorded_at_micros(i) < snapshot->recorded_at_micros(i - 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the snapshot's recorded times go back at position ", i + 1));
+    }
+  }
   if (static_cast<uint64_t>(snapshot->recorded_at_micros_size()) != position) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the snapshot at position ", position, " holds ", snapshot->recorded_at_micros_size(),
@@ -247,7 +303,9 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
   for (const v1::StreamSnapshot& s : snapshot->streams()) {
     // A stream may have been encoded after events beyond the snapshot's position.
     if (s.version() == 0 || s.first_position() > position ||
-        s.last_position() > log.head().position) {
+        s.last_position() < s.first_position() || s.last_position() > through ||
+        s.version() > s.last_position() - s.first_position() + 1 ||
+        state.Find(s.stream()) != nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.stream(),
                                                      " is out of range"));
     }
@@ -256,7 +314,7 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
       absl::StatusOr<std::vector<v1::Event>> events =
           log.ReadStream(s.stream(), 1, static_cast<size_t>(s.version()));
       if (!events.ok()) return events.status();
-      if (events->size() != s.version()) {
+      if (events->size() != s.version() || events->back().position() != s.last_position()) {
         return absl::DataLossError(absl::StrCat("stream ", s.stream(), ": the log gave ",
                                                 events->size(), " events, the snapshot knows ",
                                                 s.version()));
@@ -268,7 +326,10 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
     stream.version = s.version();
     stream.first_position = s.first_position();
     stream.last_position = s.last_position();
-    DecodePcn(s.head(), stream.head);
+    if (absl::Status decoded = DecodePcn(s.head(), stream.head); !decoded.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the snapshot's stream ", s.stream(), ": ", decoded.message()));
+    }
   }
   return position;
 }

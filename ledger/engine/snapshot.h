@@ -24,6 +24,9 @@
 namespace arrs::store {
 class EventLog;
 }
+namespace arrs::domain {
+class PcnModel;
+}
 
 namespace arrs::engine {
 
@@ -44,6 +47,10 @@ struct EncodedSnapshot {
 // fold after a restore skips (LedgerState::Fold folds a stream's events once). Errors:
 // the log's read errors.
 absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log);
+
+// One PCN model in the snapshot's encoding (deterministic): two models with the same
+// encoding answer every query alike.
+std::string EncodePcnModel(const domain::PcnModel& model);
 
 // Restores `bytes` into `state`, which must be empty, reading the rule book's stream from
 // `log` and making `log` the source of the PCN streams' events. Returns the snapshot's
