@@ -158,7 +158,8 @@ class EventLog {
   virtual absl::StatusOr<int> SetSink(AppendSink sink) = 0;
   virtual void RemoveListener(int id) = 0;
 
-  // Projection snapshots: opaque state of `projection` folded up to `position`.
+  // Projection snapshots: opaque state of `projection` folded up to `position`. Synced;
+  // never waits behind a write stall (UNAVAILABLE then: a snapshot is a cache, try later).
   virtual absl::Status PutSnapshot(const std::string& projection, uint64_t position,
                                    const std::string& state) = 0;
   // The latest snapshot of `projection` at or before `position`; NOT_FOUND if none.
