@@ -25,6 +25,29 @@ absl::CivilDay FromDayNumber(int64_t n) { return kEpoch + n; }
 
 bool IsPcnStream(const std::string& name) { return absl::StartsWith(name, "pcn/"); }
 
+std::string SerializeDeterministically(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream raw(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&raw);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+// OK when the log's event at `position` has `hash` (or position is 0, the empty log).
+absl::Status CheckHashAt(const store::EventLog& log, uint64_t position,
+                         const std::string& hash) {
+  if (position == 0) return absl::OkStatus();
+  absl::StatusOr<v1::Event> at = log.Get(position);
+  if (!at.ok()) return at.status();
+  if (at->hash() != hash) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the snapshot's hash at position ", position, " is not the log's"));
+  }
+  return absl::OkStatus();
+}
+
 void EncodeStaff(const domain::StaffModel& s, v1::StaffSnapshot* out) {
   out->set_staff_id(s.staff_id);
   out->set_role(s.role);
@@ -179,13 +202,7 @@ absl::Status DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
 std::string EncodePcnModel(const domain::PcnModel& model) {
   v1::PcnSnapshot encoded;
   EncodePcn(model, &encoded);
-  std::string bytes;
-  google::protobuf::io::StringOutputStream raw(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&raw);
-  coded.SetSerializationDeterministic(true);
-  encoded.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return bytes;
+  return SerializeDeterministically(encoded);
 }
 
 absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log) {
@@ -234,11 +251,7 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   }
   EncodedSnapshot out;
   out.position = position;
-  google::protobuf::io::StringOutputStream raw(&out.bytes);
-  google::protobuf::io::CodedOutputStream coded(&raw);
-  coded.SetSerializationDeterministic(true);
-  snapshot.SerializeToCodedStream(&coded);
-  coded.Trim();
+  out.bytes = SerializeDeterministically(snapshot);
   return out;
 }
 
@@ -260,27 +273,15 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
                                                       ", beyond the log's head ",
                                                       log.head().position));
   }
-  if (position > 0) {
-    absl::StatusOr<v1::Event> at = log.Get(position);
-    if (!at.ok()) return at.status();
-    if (at->hash() != snapshot->hash()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the snapshot's hash at position ", position, " is not the log's"));
-    }
-  }
+  if (absl::Status same = CheckHashAt(log, position, snapshot->hash()); !same.ok()) return same;
   const uint64_t through = snapshot->through_position();
   if (through < position || through > log.head().position) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the snapshot's streams run to position ", through, ", outside ", position, "..",
         log.head().position));
   }
-  if (through > 0) {
-    absl::StatusOr<v1::Event> at = log.Get(through);
-    if (!at.ok()) return at.status();
-    if (at->hash() != snapshot->through_hash()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the snapshot's hash at position ", through, " is not the log's"));
-    }
+  if (absl::Status same = CheckHashAt(log, through, snapshot->through_hash()); !same.ok()) {
+    return same;
   }
   for (int i = 1; i < snapshot->recorded_at_micros_size(); ++i) {
     if (snapshot->recorded_at_micros(i) < snapshot->recorded_at_micros(i - 1)) {
