@@ -121,6 +121,10 @@ struct ReplayOptions {
 int RunReplay(Context& ctx, const ReplayOptions& o) {
   engine::LedgerOptions options;
   options.log.create_if_missing = false;
+  // An auditor's replay folds the log itself: it neither trusts nor writes a snapshot.
+  options.restore_snapshot = false;
+  options.snapshot_on_close = false;
+  options.snapshot_every_events = 0;
   if (!std::filesystem::is_directory(o.data)) {
     std::fprintf(stderr, "error: no data folder at %s\n", o.data.c_str());
     return kExitFailed;

@@ -11,6 +11,8 @@
 #include "absl/strings/str_split.h"
 #include "arrs/v1/api.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "ledger/engine/snapshot.h"
+#include "ledger/store/event_log.h"
 #include "tests/cli/process_harness.h"
 
 namespace arrs::cli_test {
@@ -335,6 +337,13 @@ TEST_F(ArrsctlTest, BackupThenOfflineVerifyReplayAndRestore) {
   EXPECT_EQ(Lines(csv.out)[0], "pcn,icb,staff,claims,year,sum,claimed,approved,paid,remaining");
   RunResult beyond = Run({"replay", "--data", backup, "--to", "999999"}, "");
   EXPECT_EQ(beyond.code, 2);
+  {
+    // The replays folded the log themselves and left no snapshot behind.
+    absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(backup);
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ((*log)->LatestSnapshot(engine::kLedgerSnapshot, UINT64_MAX).status().code(),
+              absl::StatusCode::kNotFound);
+  }
 
   const std::string restored = *dir_ + "/restored";
   RunResult rs = Run({"restore", "--from", backup, "--data", restored}, "");
