@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<services::TokenStore> tokens = services::TokenStore::Load(tokens_file);
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data_dir, ledger_options);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger =
+      engine::Ledger::Open(data_dir, ledger_options);
   if (!ledger.ok()) return Fail(std::string(ledger.status().message()));
   const engine::StartupReport& startup = (*ledger)->startup();
   services::Log(

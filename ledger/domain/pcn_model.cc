@@ -82,7 +82,6 @@ const google::protobuf::RepeatedPtrField<v1::ClaimLine>& ClaimModel::lines() con
   return submitted ? submitted->lines() : *kNone;
 }
 
-
 int64_t ClaimModel::ApprovedLinePence(int32_t line_no) const {
   if (!assessment) return 0;
   for (const v1::AssessedLine& line : assessment->lines()) {

@@ -1,11 +1,11 @@
 #include "ledger/engine/ledger.h"
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
-#include <unordered_map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -158,18 +158,9 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   }
   if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
   if (ledger->startup_.snapshot_position > 0 && options.warm_after_restore) {
-    std::vector<std::string> cold;
-    {
-      absl::ReaderMutexLock lock(&state->mu);
-      for (const auto& [name, stream] : state->streams) {
-        if (!stream.events_loaded.load(std::memory_order_acquire)) cold.push_back(name);
-      }
-    }
-    ledger->startup_.streams_to_warm = cold.size();
+    ledger->startup_.streams_to_warm = ledger->ColdStreams();
     Ledger* self = ledger.get();
-    ledger->warmer_ = std::thread([self, cold = std::move(cold)]() mutable {
-      self->WarmStreams(std::move(cold));
-    });
+    ledger->warmer_ = std::thread([self] { self->WarmStreams(); });
   }
   if (options.snapshot_every_events > 0) {
     Ledger* self = ledger.get();
@@ -196,7 +187,7 @@ void Ledger::SnapshotPeriodically() {
   }
 }
 
-void Ledger::WarmStreams(std::vector<std::string> streams) {
+void Ledger::WarmStreams() {
   // One pass over the log in position order (sequential reads, each event decoded once),
   // keeping the cold streams' events; a stream is handed to the state as soon as the pass
   // is beyond its last event. Reading each stream by itself instead takes point reads
@@ -205,11 +196,10 @@ void Ledger::WarmStreams(std::vector<std::string> streams) {
   std::multimap<uint64_t, std::string> due;  // last position -> stream
   {
     absl::ReaderMutexLock lock(&state_->mu);
-    for (const std::string& name : streams) {
-      const StreamState* stream = state_->Find(name);
-      if (stream == nullptr || stream->events_loaded.load(std::memory_order_acquire)) continue;
-      due.emplace(stream->last_position, name);
-      pending[name].reserve(stream->version);
+    for (const auto& [name, stream] : state_->streams) {
+      if (stream.events_loaded.load(std::memory_order_acquire)) continue;
+      due.emplace(stream.last_position, name);
+      pending[name].reserve(stream.version);
     }
   }
   constexpr uint64_t kPage = 4096;

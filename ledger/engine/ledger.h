@@ -68,7 +68,9 @@ class Ledger {
   const StartupReport& startup() const { return startup_; }
 
   // Stores a snapshot of the state at its current head and deletes older ones. Returns
-  // the snapshot's position (nothing is written when a snapshot at the head exists).
+  // the snapshot's position (nothing is written when this ledger restored or wrote one at
+  // the head). FAILED_PRECONDITION, after deleting every snapshot, once a restored
+  // stream's events disagreed with its snapshot.
   absl::StatusOr<uint64_t> WriteSnapshot();
   // Blocks until the background read of restored streams (warm_after_restore) is done;
   // returns at once when there is none or it is over.
@@ -127,8 +129,9 @@ class Ledger {
   // Restores the latest snapshot into the (empty) state; on any problem leaves the state
   // empty and says why in startup_.
   void RestoreLatestSnapshot();
-  // The background thread of warm_after_restore: reads each of `streams` unless stopping_.
-  void WarmStreams(std::vector<std::string> streams);
+  // The background thread of warm_after_restore: reads the events of every restored
+  // stream not yet read, until done or stopping_.
+  void WarmStreams();
   // Reads the events of the restored streams not yet read that a view at `known_at`
   // needs, one stream per hold of the state's reader lock, so that a query over every PCN
   // does not hold the lock (and commits) for all of them at once.

@@ -127,29 +127,33 @@ void LedgerState::Fold(const v1::Event* e) {
 }
 
 absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState& restored) const {
-  if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
-  StreamState& stream = const_cast<StreamState&>(restored);
-  absl::MutexLock lock(&stream.load_mu);
-  if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
-  if (source_ == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the events of ", name, " were not loaded and there is no log to read"));
-  }
-  absl::StatusOr<std::vector<v1::Event>> read =
-      source_->ReadStream(name, 1, static_cast<size_t>(stream.version));
-  if (!read.ok()) return read.status();
-  return InstallEvents(name, stream, *std::move(read));
+  return InstallOnce(name, restored, [&]() -> absl::StatusOr<std::vector<v1::Event>> {
+    if (source_ == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the events of ", name, " were not loaded and there is no log to read"));
+    }
+    return source_->ReadStream(name, 1, static_cast<size_t>(restored.version));
+  });
 }
 
 absl::Status LedgerState::GiveEvents(const std::string& name, std::vector<v1::Event> events) const {
   const StreamState* restored = Find(name);
-  if (restored == nullptr || restored->events_loaded.load(std::memory_order_acquire)) {
-    return absl::OkStatus();
-  }
-  StreamState& stream = const_cast<StreamState&>(*restored);
+  if (restored == nullptr) return absl::OkStatus();
+  return InstallOnce(name, *restored, [&]() -> absl::StatusOr<std::vector<v1::Event>> {
+    return std::move(events);
+  });
+}
+
+absl::Status LedgerState::InstallOnce(
+    const std::string& name, const StreamState& restored,
+    absl::FunctionRef<absl::StatusOr<std::vector<v1::Event>>()> events) const {
+  if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
+  StreamState& stream = const_cast<StreamState&>(restored);
   absl::MutexLock lock(&stream.load_mu);
   if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
-  return InstallEvents(name, stream, std::move(events));
+  absl::StatusOr<std::vector<v1::Event>> got = events();
+  if (!got.ok()) return got.status();
+  return InstallEvents(name, stream, *std::move(got));
 }
 
 absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& stream,

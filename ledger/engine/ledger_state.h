@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -146,8 +147,15 @@ class LedgerState {
   absl::Mutex write_locks_[kWriteLockStripes];
   // Folds `e`, the event after head_position, which this state owns.
   void Fold(const v1::Event* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
-  // Installs a restored stream's events (caller holds stream.load_mu), checking them
-  // against its snapshot figures, and folds them for its checkpoints and claim pointers.
+  // Unless `restored`'s events are loaded (checked before and after taking its load_mu),
+  // installs those `events` gives (called under load_mu, so once per stream).
+  absl::Status InstallOnce(
+      const std::string& name, const StreamState& restored,
+      absl::FunctionRef<absl::StatusOr<std::vector<v1::Event>>()> events) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // Installs a restored stream's events (caller holds stream.load_mu), checking the model
+  // they fold to against the snapshot's, field for field, and keeping the fold's
+  // checkpoints and claim pointers.
   absl::Status InstallEvents(const std::string& name, StreamState& stream,
                              std::vector<v1::Event> events) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 

@@ -130,12 +130,10 @@ absl::StatusOr<domain::StaffModel> DecodeStaff(const v1::StaffSnapshot& in) {
   s.hired = FromDayNumber(in.hired_day());
   if (in.has_started_day()) s.started = FromDayNumber(in.started_day());
   if (in.has_left_day()) s.left = FromDayNumber(in.left_day());
-  for (int i = 0; i < in.wte_days_size() && i < in.wte_bp_size(); ++i) {
+  for (int i = 0; i < in.wte_days_size(); ++i) {
     s.wte_bp.emplace_hint(s.wte_bp.end(), FromDayNumber(in.wte_days(i)), in.wte_bp(i));
   }
-  for (int i = 0; i < in.pay_days_size() && i < in.pay_salary_pence_size() &&
-                  i < in.pay_on_costs_pence_size();
-       ++i) {
+  for (int i = 0; i < in.pay_days_size(); ++i) {
     s.pay.emplace_hint(s.pay.end(), FromDayNumber(in.pay_days(i)),
                        domain::Pay{in.pay_salary_pence(i), in.pay_on_costs_pence(i)});
   }
@@ -157,7 +155,7 @@ absl::StatusOr<domain::ClaimModel> DecodeClaim(const v1::ClaimSnapshot& in) {
   c.month = FromDayNumber(in.month_day());
   c.submitted_position = in.submitted_position();
   c.assessed_position = in.assessed_position();
-  for (int i = 0; i < in.reduced_line_no_size() && i < in.reduced_pence_size(); ++i) {
+  for (int i = 0; i < in.reduced_line_no_size(); ++i) {
     c.reduced_pence[in.reduced_line_no(i)] = in.reduced_pence(i);
   }
   c.reductions.assign(in.reductions().begin(), in.reductions().end());

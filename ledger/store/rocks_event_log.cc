@@ -236,8 +236,9 @@ class RocksEventLog final : public EventLog {
       return absl::InvalidArgumentError(absl::StrCat(
           "snapshot position ", position, " is beyond the head of the log (", head, ")"));
     }
-    return FromRocks(db_->Put(SnapshotWrite(), snapshots_, SnapshotKey(projection, position), state),
-                     "writing snapshot");
+    return FromRocks(
+        db_->Put(SnapshotWrite(), snapshots_, SnapshotKey(projection, position), state),
+        "writing snapshot");
   }
 
   // Snapshot writes never wait behind a write stall (a snapshot is a cache: the caller
