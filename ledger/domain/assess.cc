@@ -110,7 +110,11 @@ v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
 }
 
 void StripExplanations(v1::ClaimAssessed* assessment) {
-  for (v1::AssessedLine& line : *assessment->mutable_lines()) line.clear_explanation();
+  for (v1::AssessedLine& line : *assessment->mutable_lines()) {
+    // Swapped with an empty string, not cleared: clearing keeps the text's buffer, and
+    // an assessment kept in memory would hold it for as long as the ledger is open.
+    std::string().swap(*line.mutable_explanation());
+  }
 }
 
 void AttachExplanations(const v1::ClaimAssessed& derived,

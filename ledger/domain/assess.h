@@ -36,7 +36,8 @@ rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book
 v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
                               const ClaimModel& claim, uint64_t rules_known_at);
 
-// Removes the explanation text of every line (the log stores an assessment's figures).
+// Removes the explanation text of every line, freeing its memory (the log stores an
+// assessment's figures, and the ledger keeps appended events in memory).
 void StripExplanations(v1::ClaimAssessed* assessment);
 
 // Copies the explanations of `derived` (an assessment priced again from the same facts

@@ -35,6 +35,14 @@ v1::Event MakeEvent(absl::CivilDay effective, const v1::CommandHeader& header,
   return event;
 }
 
+// The decided events as a vector. (A braced list would copy each event: an assessment
+// carries every line's explanation.)
+Events OneEvent(v1::Event event) {
+  Events events;
+  events.push_back(std::move(event));
+  return events;
+}
+
 absl::Status CheckHeader(const v1::CommandHeader& header, bool reason_required) {
   return CheckText("header.reason", header.reason(), reason_required);
 }
@@ -244,7 +252,7 @@ absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::Register
   if (pcn.registered) {
     return absl::AlreadyExistsError(absl::StrCat("PCN ", r.pcn_code(), " is already registered"));
   }
-  return Events{MakeEvent(day, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
@@ -257,7 +265,7 @@ absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
   payload.mutable_list_size_recorded()->set_weighted_population_milli(
       r.weighted_population_milli());
   RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return Events{MakeEvent(day, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
@@ -267,7 +275,7 @@ absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
   v1::Payload payload;
   *payload.mutable_baseline_recorded()->mutable_roles() = r.roles();
   RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return Events{MakeEvent(absl::CivilDay(2019, 3, 31), r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(absl::CivilDay(2019, 3, 31), r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::RuleBook& book,
@@ -318,8 +326,8 @@ absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::Ru
           "one of sum_pence or derive_from_weighted_population must be given");
   }
   RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return Events{
-      MakeEvent(FinancialYearStart(r.financial_year()), r.header(), std::move(payload))};
+  return OneEvent(
+      MakeEvent(FinancialYearStart(r.financial_year()), r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffRequest& r) {
@@ -343,7 +351,7 @@ absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffR
                                                  " is already on PCN ", r.pcn_code(),
                                                  "'s records"));
   }
-  return Events{MakeEvent(day, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideChangeStaff(const PcnModel& pcn, const v1::StaffChangeRequest& r) {
@@ -401,7 +409,7 @@ absl::StatusOr<Events> DecideChangeStaff(const PcnModel& pcn, const v1::StaffCha
           "change must be one of started, fte_changed, pay_changed, leave, left");
   }
   RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return Events{MakeEvent(day, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideSubmitClaim(const PcnModel& pcn, const v1::SubmitClaimRequest& r) {
@@ -436,7 +444,7 @@ absl::StatusOr<Events> DecideSubmitClaim(const PcnModel& pcn, const v1::SubmitCl
       }
     }
   }
-  return Events{MakeEvent(month, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(month, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideAssessClaim(const PcnModel& pcn, const rules::RuleBook& book,
@@ -450,7 +458,7 @@ absl::StatusOr<Events> DecideAssessClaim(const PcnModel& pcn, const rules::RuleB
   }
   v1::Payload payload;
   *payload.mutable_claim_assessed() = AssessClaim(pcn, book, *claim, UINT64_MAX);
-  return Events{MakeEvent(claim->month, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(claim->month, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideReduceClaimLine(const PcnModel& pcn,
@@ -483,7 +491,7 @@ absl::StatusOr<Events> DecideReduceClaimLine(const PcnModel& pcn,
   payload.mutable_claim_line_reduced()->set_claim_id(r.claim_id());
   payload.mutable_claim_line_reduced()->set_line_no(r.line_no());
   payload.mutable_claim_line_reduced()->set_approved_pence(r.approved_pence());
-  return Events{MakeEvent(claim->month, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(claim->month, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecidePayClaim(const PcnModel& pcn, const v1::PayClaimRequest& r) {
@@ -518,7 +526,7 @@ absl::StatusOr<Events> DecidePayClaim(const PcnModel& pcn, const v1::PayClaimReq
   payload.mutable_claim_paid()->set_claim_id(r.claim_id());
   payload.mutable_claim_paid()->set_amount_pence(r.amount_pence());
   payload.mutable_claim_paid()->set_payment_reference(r.payment_reference());
-  return Events{MakeEvent(day, r.header(), std::move(payload))};
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
@@ -533,8 +541,8 @@ absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
   }
   v1::Payload payload;
   *payload.mutable_rule_version_published()->mutable_rules() = r.rules();
-  return Events{MakeEvent(FinancialYearStart(r.rules().financial_year()), r.header(),
-                          std::move(payload))};
+  return OneEvent(MakeEvent(FinancialYearStart(r.rules().financial_year()), r.header(),
+                            std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& target,
@@ -588,7 +596,7 @@ absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& targe
   }
   v1::Event event = MakeEvent(day, r.header(), std::move(payload));
   event.set_corrects(target.position());
-  return Events{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book) {
