@@ -154,9 +154,9 @@ class RawWriter {
   uint64_t position_ = 0;
 };
 
-// Each iteration: `callers` threads append max(256, 32 * callers) one-event requests in
-// all, each caller to its own stream with exact expected versions. Manual time = wall time
-// of the iteration (thread start-up included, amortised over >= 32 requests per caller).
+// Each iteration: `appenders` concurrent appenders append max(256, 32 * appenders)
+// one-event requests in all, each to its own stream with exact expected versions, one
+// request in flight per appender. Manual time = wall time of the iteration.
 // When synced, each iteration is followed by the raw limit at the same batch size: a
 // RawWriter writes as many events in batches of the iteration's mean group size, and
 // `raw_same_batch_per_s` / `vs_raw` compare the two, measured at most seconds apart, so
@@ -164,12 +164,92 @@ class RawWriter {
 constexpr int kMinRequestsPerIteration = 256;
 constexpr int kMinRequestsPerCaller = 32;
 
-void AppendBenchmark(benchmark::State& state, bool sync) {
-  const int callers = static_cast<int>(state.range(0));
+AppendRequest HiredRequest(int appender, uint64_t request_no, uint64_t expected_version) {
+  AppendRequest request;
+  request.stream = absl::StrCat("pcn/U", appender);
+  request.request_id = absl::StrCat("req-", request_no);
+  request.expected_version = expected_version;
+  request.events.push_back(HiredEvent(absl::StrCat("staff-", request_no)));
+  return request;
+}
+
+// How the appenders are driven.
+struct Driver {
+  // 0: a thread per appender, each blocking in Append (a thread-per-request server).
+  // n > 0: n threads keep every appender's request in flight with AppendAsync; a commit's
+  // callbacks hand the appenders back to them for their next request (a completion-queue
+  // server's threads).
+  int async_threads = 0;
+};
+
+// One iteration's appends: appender a sends requests first_request + a * per_appender + i.
+void RunAppenders(EventLog& log, const Driver& driver, int appenders, int per_appender,
+                  uint64_t first_request, std::vector<uint64_t>& versions, bool& failed) {
+  if (driver.async_threads == 0) {
+    std::vector<std::thread> threads;
+    threads.reserve(appenders);
+    for (int a = 0; a < appenders; ++a) {
+      threads.emplace_back([&, a] {
+        const uint64_t first = first_request + static_cast<uint64_t>(a) * per_appender;
+        for (int i = 0; i < per_appender; ++i) {
+          auto result = log.Append(HiredRequest(a, first + i, versions[a]));
+          if (!result.ok()) {
+            failed = true;
+            return;
+          }
+          versions[a] = result->stream_version;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    return;
+  }
+  // Appenders ready to send their next request (sent counts per appender).
+  absl::Mutex mu;
+  std::vector<int> ready;
+  std::vector<int> sent(appenders, 0);
+  int finished = 0;
+  for (int a = 0; a < appenders; ++a) ready.push_back(a);
+  auto work = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    return !ready.empty() || finished == appenders;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < driver.async_threads; ++t) {
+    threads.emplace_back([&] {
+      for (;;) {
+        std::vector<int> batch;
+        {
+          absl::MutexLock lock(&mu);
+          mu.Await(absl::Condition(&work));
+          if (ready.empty()) return;  // every appender finished
+          batch.swap(ready);
+        }
+        for (int a : batch) {
+          const uint64_t n = first_request + static_cast<uint64_t>(a) * per_appender + sent[a];
+          log.AppendAsync(HiredRequest(a, n, versions[a]),
+                          [&, a](absl::StatusOr<AppendResult> result) {
+                            absl::MutexLock lock(&mu);
+                            if (!result.ok()) failed = true;
+                            if (result.ok()) versions[a] = result->stream_version;
+                            if (!result.ok() || ++sent[a] == per_appender) {
+                              ++finished;
+                            } else {
+                              ready.push_back(a);
+                            }
+                          });
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+}
+
+void AppendBenchmark(benchmark::State& state, bool sync, Driver driver) {
+  const int appenders = static_cast<int>(state.range(0));
   TempFolder folder;
   auto log = OpenLog(folder.path, sync);
-  const int per_caller = std::max(kMinRequestsPerCaller, kMinRequestsPerIteration / callers);
-  std::vector<uint64_t> versions(callers, 0);
+  const int per_appender = std::max(kMinRequestsPerCaller, kMinRequestsPerIteration / appenders);
+  std::vector<uint64_t> versions(appenders, 0);
   uint64_t next_request = 0;
   bool failed = false;
   const LogStats before = log->Stats();
@@ -180,28 +260,8 @@ void AppendBenchmark(benchmark::State& state, bool sync) {
   LogStats last = before;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    threads.reserve(callers);
-    for (int c = 0; c < callers; ++c) {
-      const uint64_t first_request = next_request + static_cast<uint64_t>(c) * per_caller;
-      threads.emplace_back([&, c, first_request] {
-        for (int i = 0; i < per_caller; ++i) {
-          AppendRequest request;
-          request.stream = absl::StrCat("pcn/U", c);
-          request.request_id = absl::StrCat("req-", first_request + i);
-          request.expected_version = versions[c];
-          request.events.push_back(HiredEvent(absl::StrCat("staff-", first_request + i)));
-          auto result = log->Append(std::move(request));
-          if (!result.ok()) {
-            failed = true;
-            return;
-          }
-          versions[c] = result->stream_version;
-        }
-      });
-    }
-    for (auto& thread : threads) thread.join();
-    next_request += static_cast<uint64_t>(callers) * per_caller;
+    RunAppenders(*log, driver, appenders, per_appender, next_request, versions, failed);
+    next_request += static_cast<uint64_t>(appenders) * per_appender;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.SetIterationTime(seconds);
@@ -239,8 +299,11 @@ void AppendBenchmark(benchmark::State& state, bool sync) {
   }
 }
 
-void BM_AppendSynced(benchmark::State& state) { AppendBenchmark(state, true); }
-void BM_AppendUnsynced(benchmark::State& state) { AppendBenchmark(state, false); }
+void BM_AppendSynced(benchmark::State& state) { AppendBenchmark(state, true, Driver{}); }
+void BM_AppendUnsynced(benchmark::State& state) { AppendBenchmark(state, false, Driver{}); }
+void BM_AppendAsyncSynced(benchmark::State& state) {
+  AppendBenchmark(state, true, Driver{static_cast<int>(state.range(1))});
+}
 
 BENCHMARK(BM_AppendSynced)
     ->ArgName("callers")
@@ -249,6 +312,11 @@ BENCHMARK(BM_AppendSynced)
 BENCHMARK(BM_AppendUnsynced)
     ->ArgName("callers")
     ->Arg(1)->Arg(4)->Arg(16)->Arg(64)
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+// The same appenders, each keeping one request in flight, driven by 1 or 2 threads.
+BENCHMARK(BM_AppendAsyncSynced)
+    ->ArgNames({"appenders", "threads"})
+    ->Args({1, 1})->Args({8, 1})->Args({64, 1})->Args({64, 2})
     ->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 // The raw limit: one thread, no ledger logic, WriteBatches holding exactly what the ledger

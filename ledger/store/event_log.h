@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arrs/v1/events.pb.h"
@@ -79,6 +80,9 @@ struct AppendResult {
   bool deduplicated = false;
 };
 
+// Told an asynchronous append's result (see EventLog::AppendAsync).
+using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
+
 struct Head {
   uint64_t position = 0;  // 0 for an empty log
   std::string hash;       // 32 bytes; 32 zero bytes for an empty log
@@ -122,6 +126,13 @@ class EventLog {
   // version mismatch: the message names the stream, expected and actual versions),
   // UNAVAILABLE/INTERNAL when the write or sync failed (nothing acknowledged).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+  // The same without blocking: returns at once, and `done` is called exactly once with
+  // what Append would have returned. For a committed request that is after its batch is
+  // synced, on the thread that committed it (a log thread, or another caller's); for an
+  // invalid request, or once the log is closing, it is at once on this thread. `done`
+  // must be quick (it holds up the next batch) and must not call Append; it may call
+  // AppendAsync. Lets a few threads keep many appends in flight.
+  virtual void AppendAsync(AppendRequest request, AppendCallback done) = 0;
 
   // Up to `max_events` events from global position `from_position` (>= 1) on.
   virtual absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,

@@ -1,6 +1,7 @@
 #include "ledger/store/group_committer.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -42,41 +43,104 @@ absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
     pending.wake.WaitForNotification();
     if (pending.done) return std::move(pending.result);
   }
-  Lead(pending);
+  Lead(&pending);
   return std::move(pending.result);
 }
 
-void GroupCommitter::Lead(PendingAppend& self) {
-  std::vector<PendingAppend*> group;
+void GroupCommitter::SubmitAsync(AppendRequest request, AppendCallback done) {
+  auto pending = std::make_unique<PendingAppend>();
+  pending->request = std::move(request);
+  pending->callback = std::move(done);
   {
     absl::MutexLock lock(&mu_);
-    group = TakeGroup();  // the queue's front is `self`
-  }
-  commit_(group);
-  PendingAppend* next = nullptr;
-  {
-    absl::MutexLock lock(&mu_);
-    if (queue_.empty()) {
-      leading_ = false;
-    } else {
-      next = queue_.front();  // leading_ stays set: the lead passes straight to `next`
+    if (!stopping_) {
+      queue_.push_back(pending.release());
+      if (!leading_) {  // nobody leads: hand the lead to the committer's thread
+        leading_ = true;
+        thread_leads_ = true;
+      }
+      if (!thread_.joinable()) thread_ = std::thread([this] { CommitterLoop(); });
+      return;
     }
   }
-  if (next != nullptr) next->wake.Notify();
+  pending->callback(absl::UnavailableError("event log is closing"));
+}
+
+void GroupCommitter::CommitterLoop() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return thread_leads_ || thread_exits_;
+      };
+      mu_.Await(absl::Condition(&woken));
+      if (!thread_leads_) return;  // exiting, and nothing handed over
+      thread_leads_ = false;
+    }
+    Lead(nullptr);
+  }
+}
+
+void GroupCommitter::Lead(PendingAppend* self) {
+  for (;;) {
+    std::vector<PendingAppend*> group;
+    {
+      absl::MutexLock lock(&mu_);
+      group = TakeGroup();  // the queue's front is `self`, when a caller leads
+    }
+    commit_(group);
+    PendingAppend* next = nullptr;
+    bool keep_leading = false;
+    {
+      absl::MutexLock lock(&mu_);
+      ++finishing_;
+      if (queue_.empty()) {
+        leading_ = false;
+      } else if (!queue_.front()->callback) {
+        next = queue_.front();  // leading_ stays set: the lead passes straight to `next`
+      } else if (self == nullptr) {
+        keep_leading = true;  // the committer's thread leads the asynchronous requests
+      } else {
+        thread_leads_ = true;  // a caller hands them to the committer's thread
+      }
+    }
+    if (next != nullptr) next->wake.Notify();
+    Finish(group, self);
+    {
+      absl::MutexLock lock(&mu_);
+      --finishing_;
+    }
+    if (!keep_leading) return;
+  }
+}
+
+void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
+                            const PendingAppend* self) {
   for (PendingAppend* member : group) {
-    if (member == &self) continue;
+    if (member == self) continue;
+    if (member->callback) {
+      std::unique_ptr<PendingAppend> owned(member);
+      owned->callback(std::move(owned->result));
+      continue;
+    }
     member->done = true;
     member->wake.Notify();
   }
 }
 
 void GroupCommitter::Stop() {
-  absl::MutexLock lock(&mu_);
-  stopping_ = true;
-  auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return queue_.empty() && !leading_;
-  };
-  mu_.Await(absl::Condition(&drained));
+  std::thread thread;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return queue_.empty() && !leading_ && finishing_ == 0;
+    };
+    mu_.Await(absl::Condition(&drained));
+    thread_exits_ = true;
+    thread = std::move(thread_);
+  }
+  if (thread.joinable()) thread.join();
 }
 
 }  // namespace arrs::store

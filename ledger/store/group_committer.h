@@ -1,5 +1,4 @@
-// GroupCommitter: group commit without a thread of its own, in the manner of LevelDB's
-// writer queue.
+// GroupCommitter: group commit in the manner of LevelDB's writer queue.
 //
 // Callers Submit() a request and block. The caller at the front of the queue, when no
 // group is being committed, becomes the leader: it takes every queued request (up to
@@ -11,14 +10,23 @@
 // are all woken at once rather than one after another, and a lone caller commits on its
 // own thread, with no hand-over to another thread and back.
 //
-// Thread safety: Submit may be called from any thread. The commit function runs on one
-// thread at a time (whichever caller leads), one group at a time, in queue order.
+// SubmitAsync() queues a request with a callback instead and returns at once. Nobody waits
+// for such a request, so when the lead would pass to one, it passes to the committer's own
+// thread (started on the first SubmitAsync), which keeps leading while asynchronous
+// requests are queued. Few threads can so keep many appends in flight, and a commit wakes
+// no thread per request: it runs the callbacks.
+//
+// Thread safety: Submit and SubmitAsync may be called from any thread, and SubmitAsync
+// from a callback. The commit function runs on one thread at a time (whichever leads),
+// one group at a time, in queue order.
 #ifndef ARRS_LEDGER_STORE_GROUP_COMMITTER_H_
 #define ARRS_LEDGER_STORE_GROUP_COMMITTER_H_
 
 #include <deque>
 #include <functional>
+#include <thread>
 #include <vector>
+
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -36,6 +44,8 @@ struct PendingAppend {
   // when the notification hands this caller the lead.
   bool done = false;
   absl::Notification wake;
+  // Set for a SubmitAsync request: called with the result instead of waking a caller.
+  AppendCallback callback;
 };
 
 class GroupCommitter {
@@ -55,13 +65,25 @@ class GroupCommitter {
   // commit itself when its turn comes. After Stop(), returns UNAVAILABLE without queueing.
   absl::StatusOr<AppendResult> Submit(AppendRequest request);
 
-  // Refuses new requests and waits until everything already queued is committed.
-  // Idempotent.
+  // Queues `request` and returns; `done` is called once with the result, after the
+  // request's group is committed (or failed), on the thread that committed it, or at once
+  // on this thread with UNAVAILABLE after Stop(). `done` must be quick: it delays the
+  // next group's members. It may call SubmitAsync but must not call Submit.
+  void SubmitAsync(AppendRequest request, AppendCallback done);
+
+  // Refuses new requests and waits until everything already queued is committed (and
+  // every callback has run). Idempotent.
   void Stop();
 
  private:
-  // Commits the group at the front of the queue (`self` first), then passes the lead on.
-  void Lead(PendingAppend& self) ABSL_LOCKS_EXCLUDED(mu_);
+  // Commits the group at the front of the queue (`self` first, when a caller leads; null
+  // on the committer's thread), then passes the lead on. On the committer's thread, keeps
+  // leading while the queue's front is an asynchronous request.
+  void Lead(PendingAppend* self) ABSL_LOCKS_EXCLUDED(mu_);
+  // Wakes the group's waiting members and runs the asynchronous members' callbacks.
+  static void Finish(const std::vector<PendingAppend*>& group, const PendingAppend* self);
+  // The committer's thread: leads whenever the lead is handed to it.
+  void CommitterLoop() ABSL_LOCKS_EXCLUDED(mu_);
   // Takes the next group off the queue.
   std::vector<PendingAppend*> TakeGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -75,6 +97,12 @@ class GroupCommitter {
   // Whenever nobody leads, the queue is empty.
   bool leading_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Groups whose members are still being woken or called back (Stop waits for them).
+  int finishing_ ABSL_GUARDED_BY(mu_) = 0;
+  // The lead has been handed to the committer's thread, which has not taken it yet.
+  bool thread_leads_ ABSL_GUARDED_BY(mu_) = false;
+  bool thread_exits_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_ ABSL_GUARDED_BY(mu_);  // started by the first SubmitAsync
 };
 
 }  // namespace arrs::store

@@ -1,6 +1,7 @@
-// RocksEventLog: EventLog on RocksDB, group-committed by its callers (GroupCommitter).
+// RocksEventLog: EventLog on RocksDB, group-committed by its callers or, for asynchronous
+// appends, by the committer's thread (GroupCommitter).
 //
-// Concurrency: CommitGroup, run by one leading caller at a time, is the only writer of the
+// Concurrency: CommitGroup, run by one leading thread at a time, is the only writer of the
 // events, streams, requests and meta column families. It stages a group of requests against the
 // published state plus what the group itself staged, writes one WriteBatch, and only then
 // publishes the new head and stream versions under state_mu_. Readers take the published
@@ -90,13 +91,16 @@ class RocksEventLog final : public EventLog {
   }
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override {
-    if (absl::Status s = ValidateAppendRequest(request, options_); !s.ok()) return s;
-    // Hash payloads on the caller's thread: it parallelises the costliest part.
-    for (v1::Event& event : request.events) {
-      event.set_redacted(false);
-      event.set_payload_hash(PayloadHash(event.payload()));
-    }
+    if (absl::Status s = Prepare(request); !s.ok()) return s;
     return committer_->Submit(std::move(request));
+  }
+
+  void AppendAsync(AppendRequest request, AppendCallback done) override {
+    if (absl::Status s = Prepare(request); !s.ok()) {
+      done(std::move(s));
+      return;
+    }
+    committer_->SubmitAsync(std::move(request), std::move(done));
   }
 
   absl::StatusOr<std::vector<v1::Event>> ReadFrom(uint64_t from_position,
@@ -402,7 +406,18 @@ class RocksEventLog final : public EventLog {
     return version;
   }
 
-  // Runs on the leading caller's thread, one group at a time.
+  // Checks the request and hashes its payloads, on the caller's thread: that parallelises
+  // the costliest part of an append.
+  absl::Status Prepare(AppendRequest& request) const {
+    if (absl::Status s = ValidateAppendRequest(request, options_); !s.ok()) return s;
+    for (v1::Event& event : request.events) {
+      event.set_redacted(false);
+      event.set_payload_hash(PayloadHash(event.payload()));
+    }
+    return absl::OkStatus();
+  }
+
+  // Runs on the leading thread, one group at a time.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
     if (last_write_failed_) {
       // A failed write leaves RocksDB in a background-error state. Retryable I/O errors
