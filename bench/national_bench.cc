@@ -656,7 +656,7 @@ int main(int argc, char** argv) {
   services::SetLogLevel(services::LogLevel::kOff);
   // Debian's abseil is built with mutex deadlock detection on; it records every lock
   // order in a global graph, which costs a few per cent on every request. The ledger's
-  // lock order is fixed by design (stream write lock, then state), so turn it off.
+  // locks are few and taken in a fixed order by design, so turn it off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   absl::StatusOr<std::vector<v1::FinancialYearRules>> rules = rules::LoadRulesDir(o.rules);

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   services::SetLogLevel(level);
   // Debian's abseil is built with mutex deadlock detection on; it records every lock
   // order in a global graph, which costs a few per cent on every request. The ledger's
-  // lock order is fixed by design (stream write lock, then state), so turn it off.
+  // locks are few and taken in a fixed order by design, so turn it off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   // Block the shutdown signals in every thread; main waits for them with sigwait.

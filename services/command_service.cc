@@ -1,19 +1,45 @@
 #include "services/command_service.h"
 
+#include <memory>
+#include <string>
+#include <utility>
+
 #include "ledger/engine/ledger.h"
 #include "services/rpc_call.h"
 
 namespace arrs::services {
 
-// One handler per RPC: access class, target PCN and ICB, ledger call.
-#define COMMAND_RPC(Method, Request, AccessClass, IcbExpr)                                  \
-  grpc::Status CommandServiceImpl::Method(grpc::ServerContext* context,                  \
-                                          const v1::Request* request,                    \
-                                          v1::CommandResult* response) {                 \
-    RpcCall call(context, *tokens_, #Method);                                            \
-    return call.Run(AccessClass, request->pcn_code(), IcbExpr, [&](const Principal& who) { \
-      return Assign(ledger_->Method(who.ActorName(), *request), response);               \
-    });                                                                                  \
+template <typename Request>
+grpc::ServerUnaryReactor* CommandServiceImpl::Run(Context* context, const char* method,
+                                                  Access access, const std::string& icb_code,
+                                                  const Request* request,
+                                                  v1::CommandResult* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto call = std::make_unique<RpcCall>(context, *tokens_, method);
+  absl::Status admitted = call->Admit(access, request->pcn_code(), icb_code);
+  if (!admitted.ok()) {
+    const grpc::Status status = call->Finish(std::move(admitted));
+    call.reset();  // logs the call's line while its context is alive
+    reactor->Finish(status);
+    return reactor;
+  }
+  const std::string actor = call->principal()->ActorName();
+  ledger_->CommandAsync(
+      actor, *request,
+      [reactor, response, call = std::move(call)](
+          absl::StatusOr<v1::CommandResult> result) mutable {
+        const grpc::Status status = call->Finish(Assign(std::move(result), response));
+        call.reset();
+        reactor->Finish(status);
+      });
+  return reactor;
+}
+
+// One handler per RPC: access class and target ICB; the ledger's command by request type.
+#define COMMAND_RPC(Method, Request, AccessClass, IcbExpr)                                \
+  grpc::ServerUnaryReactor* CommandServiceImpl::Method(                                 \
+      Context* context, const v1::Request* request, v1::CommandResult* response) {      \
+    return Run(context, #Method, AccessClass, IcbExpr, request, response);               \
   }
 
 #define PCN_ICB ledger_->IcbOf(request->pcn_code())

@@ -3,7 +3,10 @@
 #ifndef ARRS_SERVICES_COMMAND_SERVICE_H_
 #define ARRS_SERVICES_COMMAND_SERVICE_H_
 
+#include <string>
+
 #include "arrs/v1/service.grpc.pb.h"
+#include "services/authorize.h"
 
 namespace arrs::engine {
 class Ledger;
@@ -13,37 +16,54 @@ namespace arrs::services {
 
 class TokenStore;
 
-class CommandServiceImpl final : public v1::CommandService::Service {
+// The PCN commands are callback methods: a call holds no thread while its append waits
+// for the group commit's sync; the ledger's callback finishes it. PublishRules (an
+// administrator's rare call) stays a blocking method.
+using CommandServiceBase = v1::CommandService::WithCallbackMethod_RegisterPcn<
+    v1::CommandService::WithCallbackMethod_RecordListSize<
+        v1::CommandService::WithCallbackMethod_RecordBaseline<
+            v1::CommandService::WithCallbackMethod_SetEntitlement<
+                v1::CommandService::WithCallbackMethod_HireStaff<
+                    v1::CommandService::WithCallbackMethod_ChangeStaff<
+                        v1::CommandService::WithCallbackMethod_SubmitClaim<
+                            v1::CommandService::WithCallbackMethod_AssessClaim<
+                                v1::CommandService::WithCallbackMethod_ReduceClaimLine<
+                                    v1::CommandService::WithCallbackMethod_PayClaim<
+                                        v1::CommandService::WithCallbackMethod_Correct<
+                                            v1::CommandService::Service>>>>>>>>>>>;
+
+class CommandServiceImpl final : public CommandServiceBase {
  public:
   CommandServiceImpl(engine::Ledger* ledger, const TokenStore* tokens)
       : ledger_(ledger), tokens_(tokens) {}
 
-  grpc::Status RegisterPcn(grpc::ServerContext*, const v1::RegisterPcnRequest*,
+  using Reactor = grpc::ServerUnaryReactor;
+  using Context = grpc::CallbackServerContext;
+  Reactor* RegisterPcn(Context*, const v1::RegisterPcnRequest*, v1::CommandResult*) override;
+  Reactor* RecordListSize(Context*, const v1::RecordListSizeRequest*,
+                          v1::CommandResult*) override;
+  Reactor* RecordBaseline(Context*, const v1::RecordBaselineRequest*,
+                          v1::CommandResult*) override;
+  Reactor* SetEntitlement(Context*, const v1::SetEntitlementRequest*,
+                          v1::CommandResult*) override;
+  Reactor* HireStaff(Context*, const v1::HireStaffRequest*, v1::CommandResult*) override;
+  Reactor* ChangeStaff(Context*, const v1::StaffChangeRequest*, v1::CommandResult*) override;
+  Reactor* SubmitClaim(Context*, const v1::SubmitClaimRequest*, v1::CommandResult*) override;
+  Reactor* AssessClaim(Context*, const v1::AssessClaimRequest*, v1::CommandResult*) override;
+  Reactor* ReduceClaimLine(Context*, const v1::ReduceClaimLineRequest*,
                            v1::CommandResult*) override;
-  grpc::Status RecordListSize(grpc::ServerContext*, const v1::RecordListSizeRequest*,
-                              v1::CommandResult*) override;
-  grpc::Status RecordBaseline(grpc::ServerContext*, const v1::RecordBaselineRequest*,
-                              v1::CommandResult*) override;
-  grpc::Status SetEntitlement(grpc::ServerContext*, const v1::SetEntitlementRequest*,
-                              v1::CommandResult*) override;
-  grpc::Status HireStaff(grpc::ServerContext*, const v1::HireStaffRequest*,
-                         v1::CommandResult*) override;
-  grpc::Status ChangeStaff(grpc::ServerContext*, const v1::StaffChangeRequest*,
-                           v1::CommandResult*) override;
-  grpc::Status SubmitClaim(grpc::ServerContext*, const v1::SubmitClaimRequest*,
-                           v1::CommandResult*) override;
-  grpc::Status AssessClaim(grpc::ServerContext*, const v1::AssessClaimRequest*,
-                           v1::CommandResult*) override;
-  grpc::Status ReduceClaimLine(grpc::ServerContext*, const v1::ReduceClaimLineRequest*,
-                               v1::CommandResult*) override;
-  grpc::Status PayClaim(grpc::ServerContext*, const v1::PayClaimRequest*,
-                        v1::CommandResult*) override;
-  grpc::Status Correct(grpc::ServerContext*, const v1::CorrectRequest*,
-                       v1::CommandResult*) override;
+  Reactor* PayClaim(Context*, const v1::PayClaimRequest*, v1::CommandResult*) override;
+  Reactor* Correct(Context*, const v1::CorrectRequest*, v1::CommandResult*) override;
   grpc::Status PublishRules(grpc::ServerContext*, const v1::PublishRulesRequest*,
                             v1::CommandResult*) override;
 
  private:
+  // Admits the call (token, access to the PCN's ICB, deadline) and hands the command to
+  // the ledger, which finishes the call when its events are synced.
+  template <typename Request>
+  Reactor* Run(Context* context, const char* method, Access access, const std::string& icb_code,
+               const Request* request, v1::CommandResult* response);
+
   engine::Ledger* ledger_;
   const TokenStore* tokens_;
 };

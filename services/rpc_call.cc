@@ -8,7 +8,7 @@
 namespace arrs::services {
 namespace {
 
-std::string AuthorizationHeader(grpc::ServerContext* context) {
+std::string AuthorizationHeader(grpc::ServerContextBase* context) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return "";
@@ -23,7 +23,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()));
 }
 
-RpcCall::RpcCall(grpc::ServerContext* context, const TokenStore& tokens, const char* method)
+RpcCall::RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens,
+                 const char* method)
     : context_(context),
       method_(method),
       start_(absl::Now()),
@@ -40,23 +41,32 @@ RpcCall::~RpcCall() {
                    " latency_us=", micros));
 }
 
-grpc::Status RpcCall::Run(Access access, absl::string_view pcn_code, absl::string_view icb_code,
-                          const std::function<absl::Status(const Principal&)>& work) {
-  if (!principal_.ok()) {
-    result_ = principal_.status();
-  } else if (absl::Status allowed = Authorize(*principal_, access, method_, pcn_code, icb_code);
-             !allowed.ok()) {
-    result_ = allowed;
-  } else if (context_->deadline() <= std::chrono::system_clock::now()) {
+absl::Status RpcCall::Admit(Access access, absl::string_view pcn_code,
+                            absl::string_view icb_code) {
+  if (!principal_.ok()) return principal_.status();
+  if (absl::Status allowed = Authorize(*principal_, access, method_, pcn_code, icb_code);
+      !allowed.ok()) {
+    return allowed;
+  }
+  if (context_->deadline() <= std::chrono::system_clock::now()) {
     // Work the client has given up on is not started. (The deadline, not IsCancelled():
     // on the synchronous server that polls the call's completion queue, which cost 8% of
     // the server's CPU per call.)
-    result_ = absl::DeadlineExceededError(
+    return absl::DeadlineExceededError(
         "the call's deadline passed before the ledger started on it");
-  } else {
-    result_ = work(*principal_);
   }
+  return absl::OkStatus();
+}
+
+grpc::Status RpcCall::Finish(absl::Status result) {
+  result_ = std::move(result);
   return ToGrpcStatus(result_);
+}
+
+grpc::Status RpcCall::Run(Access access, absl::string_view pcn_code, absl::string_view icb_code,
+                          const std::function<absl::Status(const Principal&)>& work) {
+  absl::Status admitted = Admit(access, pcn_code, icb_code);
+  return Finish(admitted.ok() ? work(*principal_) : std::move(admitted));
 }
 
 }  // namespace arrs::services

@@ -23,7 +23,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 class RpcCall {
  public:
-  RpcCall(grpc::ServerContext* context, const TokenStore& tokens, const char* method);
+  // `context`: a synchronous or a callback call's; it must outlive this object (which logs
+  // the call's line when destroyed).
+  RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens, const char* method);
   ~RpcCall();
 
   // Authenticated principal, or UNAUTHENTICATED.
@@ -33,8 +35,14 @@ class RpcCall {
   grpc::Status Run(Access access, absl::string_view pcn_code, absl::string_view icb_code,
                    const std::function<absl::Status(const Principal&)>& work);
 
+  // Run in two halves, for work that finishes later: Admit authenticates, authorises and
+  // checks the deadline (OK: start the work); Finish records the outcome for the log line
+  // and returns it as a gRPC status.
+  absl::Status Admit(Access access, absl::string_view pcn_code, absl::string_view icb_code);
+  grpc::Status Finish(absl::Status result);
+
  private:
-  grpc::ServerContext* context_;
+  grpc::ServerContextBase* context_;
   const char* method_;
   absl::Time start_;
   absl::StatusOr<Principal> principal_;

@@ -13,6 +13,7 @@
 #include "ledger/domain/assess.h"
 #include "ledger/domain/decide.h"
 #include "ledger/domain/field_checks.h"
+#include "ledger/engine/command_runner.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/engine/log_loader.h"
 #include "ledger/engine/snapshot.h"
@@ -22,20 +23,6 @@
 
 namespace arrs::engine {
 namespace {
-
-constexpr int kMaxDecideAttempts = 5;
-
-// Decides events from the state as it stands; runs under the state's reader lock.
-using DecideFn = std::function<absl::StatusOr<domain::Events>(const LedgerState&)>;
-
-v1::CommandResult ToResult(const store::AppendResult& appended) {
-  v1::CommandResult out;
-  out.set_first_position(appended.first_position);
-  out.set_last_position(appended.last_position);
-  out.set_stream_version(appended.stream_version);
-  out.set_deduplicated(appended.deduplicated);
-  return out;
-}
 
 const domain::PcnModel& HeadModel(const LedgerState& s, const std::string& stream) {
   static const domain::PcnModel* const kEmpty = new domain::PcnModel();
@@ -92,6 +79,9 @@ Ledger::~Ledger() {
     // A failure here loses nothing (the log is the record): the next start folds more.
     (void)WriteSnapshot();
   }
+  // Closing the log runs the callbacks of appends still in flight, which start (and fail)
+  // commands queued behind them; those use the state and commands_, so the log goes first.
+  log_.reset();
 }
 
 absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
@@ -166,6 +156,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     Ledger* self = ledger.get();
     ledger->snapshotter_ = std::thread([self] { self->SnapshotPeriodically(); });
   }
+  ledger->commands_ = std::make_unique<CommandRunner>(*ledger->log_, *ledger->state_);
   ledger->opened_ = true;
   return ledger;
 }
@@ -279,78 +270,27 @@ void Ledger::RestoreLatestSnapshot() {
   last_snapshot_ = *restored;
 }
 
-namespace {
 
-absl::StatusOr<v1::CommandResult> Execute(store::EventLog& log, LedgerState& state,
-                                          const std::string& stream,
-                                          const v1::CommandHeader& header,
-                                          const std::string& actor, const DecideFn& decide) {
-  absl::MutexLock serialised(&state.StreamWriteLock(stream));
-  // A request id seen before returns its first result, whatever the state is now. Checked
-  // under the stream's write lock, so concurrent retries of one request see each other.
-  absl::StatusOr<std::optional<store::AppendResult>> seen = log.FindRequest(header.request_id());
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) return ToResult(**seen);
-
-  for (int attempt = 1;; ++attempt) {
-    store::AppendRequest request;
-    request.stream = stream;
-    request.request_id = header.request_id();
-    {
-      absl::ReaderMutexLock lock(&state.mu);
-      // Deciding may need the stream's events (a state restored from a snapshot reads
-      // them now).
-      absl::StatusOr<const StreamState*> current = state.FindLoaded(stream);
-      if (!current.ok()) return current.status();
-      absl::StatusOr<domain::Events> events = decide(state);
-      if (!events.ok()) return events.status();
-      request.events = *std::move(events);
-      const uint64_t decided_on = *current ? (*current)->version : 0;
-      if (header.has_expected_version() && header.expected_version() != decided_on) {
-        return absl::AbortedError(absl::StrCat(
-            "stream ", stream, " is at version ", decided_on, ", not the expected version ",
-            header.expected_version(), "; re-read and retry"));
-      }
-      request.expected_version = decided_on;
-    }
-    // The caller is told the assessment with its explanations; the log keeps the figures
-    // only (ExplainClaim derives the text again from the same facts and rules).
-    std::optional<v1::ClaimAssessed> assessment;
-    for (v1::Event& e : request.events) {
-      e.set_actor(actor);
-      if (!e.payload().has_claim_assessed()) continue;
-      assessment = e.payload().claim_assessed();
-      domain::StripExplanations(e.mutable_payload()->mutable_claim_assessed());
-    }
-    const bool ends_with_assessment =
-        !request.events.empty() && request.events.back().payload().has_claim_assessed();
-    absl::StatusOr<store::AppendResult> appended = log.Append(std::move(request));
-    if (appended.ok()) {
-      v1::CommandResult result = ToResult(*appended);
-      if (assessment && ends_with_assessment) {
-        *result.mutable_assessment() = *std::move(assessment);
-      }
-      return result;
-    }
-    if (!absl::IsAborted(appended.status()) || header.has_expected_version() ||
-        attempt >= kMaxDecideAttempts) {
-      return appended.status();
-    }
-  }
-}
-
-}  // namespace
-
+// Each PCN command, blocking and not: `decide` captures the request by reference (it
+// outlives the command either way) and the stream by value.
 #define PCN_COMMAND(Method, Request, DecideCall)                                          \
+  static DecideFn Decide##Method(const v1::Request& r, const std::string& stream) {     \
+    return [&r, stream](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {          \
+      const domain::PcnModel& pcn = HeadModel(s, stream);                               \
+      (void)pcn;                                                                        \
+      return DecideCall;                                                                \
+    };                                                                                  \
+  }                                                                                     \
   absl::StatusOr<v1::CommandResult> Ledger::Method(const std::string& actor,            \
                                                    const v1::Request& r) {              \
     const std::string stream = domain::PcnStream(r.pcn_code());                         \
-    return Execute(*log_, *state_, stream, r.header(), actor,                           \
-                   [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {          \
-                     const domain::PcnModel& pcn = HeadModel(s, stream);                \
-                     (void)pcn;                                                         \
-                     return DecideCall;                                                 \
-                   });                                                                  \
+    return commands_->RunAndWait(stream, r.header(), actor, Decide##Method(r, stream));  \
+  }                                                                                     \
+  void Ledger::CommandAsync(const std::string& actor, const v1::Request& r,             \
+                            CommandDone done) {                                         \
+    std::string stream = domain::PcnStream(r.pcn_code());                               \
+    DecideFn decide = Decide##Method(r, stream);                                        \
+    commands_->Run(std::move(stream), r.header(), actor, std::move(decide), std::move(done)); \
   }
 
 PCN_COMMAND(RegisterPcn, RegisterPcnRequest, domain::DecideRegisterPcn(pcn, r))
@@ -367,15 +307,11 @@ PCN_COMMAND(PayClaim, PayClaimRequest, domain::DecidePayClaim(pcn, r))
 
 #undef PCN_COMMAND
 
-absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
-                                                  const v1::CorrectRequest& r) {
-  const std::string stream = domain::PcnStream(r.pcn_code());
-  if (r.corrects_position() == 0) {
-    return absl::InvalidArgumentError("corrects_position must name a log position (1 or more)");
-  }
-  store::EventLog& log = *log_;
-  return Execute(log, *state_, stream, r.header(), actor,
-                 [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS
+// A correction: decided on the stream's events, and refused when it would leave a paid
+// claim outside the rules.
+static DecideFn DecideCorrection(store::EventLog& log, const v1::CorrectRequest& r,
+                                 const std::string& stream) {
+  return [&log, &r, stream](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS
                  -> absl::StatusOr<domain::Events> {
                    if (r.corrects_position() > s.head_position) {
                      return absl::NotFoundError(absl::StrCat(
@@ -417,12 +353,37 @@ absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
                    absl::Status holds = domain::CheckPaidClaimsStillHold(corrected, s.rules);
                    if (!holds.ok()) return holds;
                    return decided;
-                 });
+                 };
+}
+
+static absl::Status CheckCorrectsPosition(const v1::CorrectRequest& r) {
+  if (r.corrects_position() == 0) {
+    return absl::InvalidArgumentError("corrects_position must name a log position (1 or more)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CommandResult> Ledger::Correct(const std::string& actor,
+                                                  const v1::CorrectRequest& r) {
+  if (absl::Status s = CheckCorrectsPosition(r); !s.ok()) return s;
+  const std::string stream = domain::PcnStream(r.pcn_code());
+  return commands_->RunAndWait(stream, r.header(), actor, DecideCorrection(*log_, r, stream));
+}
+
+void Ledger::CommandAsync(const std::string& actor, const v1::CorrectRequest& r,
+                          CommandDone done) {
+  if (absl::Status s = CheckCorrectsPosition(r); !s.ok()) {
+    done(std::move(s));
+    return;
+  }
+  std::string stream = domain::PcnStream(r.pcn_code());
+  DecideFn decide = DecideCorrection(*log_, r, stream);
+  commands_->Run(std::move(stream), r.header(), actor, std::move(decide), std::move(done));
 }
 
 absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,
                                                        const v1::PublishRulesRequest& r) {
-  return Execute(*log_, *state_, domain::kRulesStream, r.header(), actor,
+  return commands_->RunAndWait(domain::kRulesStream, r.header(), actor,
                  [&](const LedgerState& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
                    return domain::DecidePublishRules(s.rules, r);
                  });

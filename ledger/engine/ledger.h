@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -31,6 +32,7 @@
 
 namespace arrs::engine {
 
+class CommandRunner;
 class LedgerState;
 
 struct LedgerOptions {
@@ -104,6 +106,30 @@ class Ledger {
   absl::StatusOr<v1::CommandResult> PublishRules(const std::string& actor,
                                                  const v1::PublishRulesRequest& r);
 
+  // The PCN commands above without blocking, for servers that keep many commands in
+  // flight on few threads. `done` is called exactly once with what the blocking command
+  // would return: after the events are synced, on the log's committing thread, or at once
+  // on this thread when nothing is appended (refused, or a request id served before).
+  // `r` must stay valid until then. `done` must be quick and must not call a blocking
+  // command. Commands on one stream, blocking or not, run in the order they came, each
+  // decided once the previous one is synced.
+  using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
+  void CommandAsync(const std::string& actor, const v1::RegisterPcnRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::RecordListSizeRequest& r,
+                    CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::RecordBaselineRequest& r,
+                    CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::SetEntitlementRequest& r,
+                    CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::HireStaffRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::StaffChangeRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::SubmitClaimRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::AssessClaimRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::ReduceClaimLineRequest& r,
+                    CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::PayClaimRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::CorrectRequest& r, CommandDone done);
+
   // Publishes every rules file in `dir` whose version is not yet in force (idempotent:
   // request id "rules-file:<version>"). Returns how many were newly published.
   absl::StatusOr<int> PublishRulesDir(const std::string& dir, const std::string& actor);
@@ -141,6 +167,7 @@ class Ledger {
 
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<LedgerState> state_;
+  std::unique_ptr<CommandRunner> commands_;  // every command, queued per stream (once opened)
   int listener_id_ = -1;
   LedgerOptions options_;
   StartupReport startup_;

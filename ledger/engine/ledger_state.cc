@@ -215,10 +215,6 @@ void LedgerState::RestoreEvents(const std::string& name, std::vector<v1::Event> 
   }
 }
 
-absl::Mutex& LedgerState::StreamWriteLock(const std::string& stream) {
-  return write_locks_[std::hash<std::string>()(stream) % kWriteLockStripes];
-}
-
 const StreamState* LedgerState::Find(const std::string& stream) const {
   auto it = streams.find(stream);
   return it == streams.end() ? nullptr : &it->second;

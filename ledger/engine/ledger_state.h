@@ -130,11 +130,6 @@ class LedgerState {
   void RestoreEvents(const std::string& name, std::vector<v1::Event> events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
-  // Serialises deciding-and-appending per stream (striped), so concurrent commands on one
-  // PCN queue up instead of racing to the same stream version; different streams still
-  // share group commits.
-  absl::Mutex& StreamWriteLock(const std::string& stream);
-
   static constexpr size_t kCheckpointEvery = 64;
 
   mutable absl::Mutex mu;
@@ -143,8 +138,6 @@ class LedgerState {
   std::map<std::string, StreamState> streams ABSL_GUARDED_BY(mu);
 
  private:
-  static constexpr size_t kWriteLockStripes = 256;
-  absl::Mutex write_locks_[kWriteLockStripes];
   // Folds `e`, the event after head_position, which this state owns.
   void Fold(const v1::Event* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Unless `restored`'s events are loaded (checked before and after taking its load_mu),

@@ -1,0 +1,69 @@
+// How a command becomes events in the log: decided on the state as it stands, appended
+// with the stream version it was decided on. Used by Ledger's commands; internal to
+// ledger/engine.
+#ifndef ARRS_LEDGER_ENGINE_COMMAND_RUNNER_H_
+#define ARRS_LEDGER_ENGINE_COMMAND_RUNNER_H_
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "arrs/v1/api.pb.h"
+#include "ledger/domain/decide.h"
+#include "ledger/store/event_log.h"
+
+namespace arrs::engine {
+
+class LedgerState;
+
+// Decides events from the state as it stands; runs under the state's reader lock.
+using DecideFn = std::function<absl::StatusOr<domain::Events>(const LedgerState&)>;
+using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
+
+// Runs the ledger's commands: the command's events appended to its stream, each recorded
+// as done by `actor`. A request id served before returns that first result (deduplicated)
+// and decides nothing. Commands on one stream run one after another in the order they
+// came, each decided once the previous one's append is synced (on the thread that
+// completed it), so they never race each other to a stream version; commands on
+// different streams share group commits.
+class CommandRunner {
+ public:
+  CommandRunner(store::EventLog& log, LedgerState& state);
+  // Commands still queued when destroyed are never run: close the log first (which runs
+  // every callback of an append in flight, and so starts and fails the queued commands).
+  ~CommandRunner();
+
+  // Without blocking: `done` is called exactly once with the result, after the append is
+  // synced (on the log's committing thread), or at once on this thread when nothing is
+  // appended. The request behind `header` must stay valid until then; `done` must be
+  // quick and must not block on the log.
+  void Run(std::string stream, const v1::CommandHeader& header, std::string actor,
+           DecideFn decide, CommandDone done);
+  // The same, blocking until the result is known.
+  absl::StatusOr<v1::CommandResult> RunAndWait(std::string stream,
+                                               const v1::CommandHeader& header,
+                                               std::string actor, DecideFn decide);
+
+ private:
+  struct Command;
+  // Decides and appends `command`; its completion calls Finished.
+  void Attempt(std::unique_ptr<Command> command);
+  // Tells the caller, then starts the stream's next queued command.
+  void Finished(std::unique_ptr<Command> command, absl::StatusOr<v1::CommandResult> result);
+
+  store::EventLog& log_;
+  LedgerState& state_;
+  absl::Mutex mu_;
+  // A stream is present while one of its commands runs; the rest wait here in order.
+  std::unordered_map<std::string, std::deque<std::unique_ptr<Command>>> queued_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace arrs::engine
+
+#endif  // ARRS_LEDGER_ENGINE_COMMAND_RUNNER_H_
