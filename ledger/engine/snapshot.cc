@@ -11,6 +11,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/store/event_log.h"
+#include "ledger/util/civil_date.h"
 
 namespace arrs::engine {
 namespace {
@@ -21,7 +22,7 @@ constexpr uint32_t kSnapshotFormat = 1;
 const absl::CivilDay kEpoch(1970, 1, 1);
 
 int64_t DayNumber(absl::CivilDay day) { return day - kEpoch; }
-absl::CivilDay FromDayNumber(int64_t n) { return kEpoch + n; }
+absl::CivilDay FromDayNumber(int64_t n) { return CivilDayFromEpochDays(n); }
 
 bool IsPcnStream(const std::string& name) { return absl::StartsWith(name, "pcn/"); }
 

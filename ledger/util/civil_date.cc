@@ -109,4 +109,20 @@ absl::CivilDay LastDayOfMonth(absl::CivilDay day) {
   return absl::CivilDay(day.year(), day.month(), DaysInMonth(day));
 }
 
+absl::CivilDay CivilDayFromEpochDays(int64_t days) {
+  // Howard Hinnant's civil_from_days: 400-year eras of 146,097 days, years counted from
+  // 1 March so that the leap day ends each year.
+  const int64_t z = days + 719468;  // days from 0000-03-01
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t day_of_era = z - era * 146097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // 0 = March
+  const int day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  const int month = static_cast<int>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
+  return absl::CivilDay(year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day);
+}
+
 }  // namespace arrs

@@ -48,6 +48,10 @@ absl::CivilDay FirstDayOfMonth(absl::CivilDay day);
 absl::CivilDay LastDayOfMonth(absl::CivilDay day);
 int DaysInMonth(absl::CivilDay day);
 
+// The day `days` after 1 January 1970 (negative: before), in constant time. (Adding a
+// large count to an absl::CivilDay normalises year by year: about 50 steps for today.)
+absl::CivilDay CivilDayFromEpochDays(int64_t days);
+
 }  // namespace arrs
 
 #endif  // ARRS_LEDGER_UTIL_CIVIL_DATE_H_

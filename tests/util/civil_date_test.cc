@@ -83,5 +83,16 @@ TEST(MonthTest, FirstLastAndLength) {
   }
 }
 
+TEST(EpochDaysTest, MatchesCivilTimeArithmeticOverSixCenturies) {
+  const CivilDay epoch(1970, 1, 1);
+  EXPECT_EQ(CivilDayFromEpochDays(0), epoch);
+  EXPECT_EQ(CivilDayFromEpochDays(-1), CivilDay(1969, 12, 31));
+  EXPECT_EQ(CivilDayFromEpochDays(19782), CivilDay(2024, 2, 29));
+  // Every day from 1700 to 2300 (leap years, the century rule, 2000, negative counts).
+  for (CivilDay day(1700, 1, 1); day <= CivilDay(2300, 12, 31); ++day) {
+    ASSERT_EQ(CivilDayFromEpochDays(day - epoch), day) << day;
+  }
+}
+
 }  // namespace
 }  // namespace arrs
