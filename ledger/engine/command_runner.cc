@@ -14,8 +14,6 @@
 namespace arrs::engine {
 namespace {
 
-constexpr int kMaxDecideAttempts = 5;
-
 v1::CommandResult ToResult(const store::AppendResult& appended) {
   v1::CommandResult out;
   out.set_first_position(appended.first_position);
@@ -84,13 +82,6 @@ v1::CommandResult Acknowledge(const store::AppendResult& appended,
   return result;
 }
 
-// A failed append worth deciding again: a concurrent command on the stream committed
-// first, and the caller named no version of its own.
-bool DecideAgain(const absl::Status& appended, const v1::CommandHeader& header, int attempt) {
-  return absl::IsAborted(appended) && !header.has_expected_version() &&
-         attempt < kMaxDecideAttempts;
-}
-
 }  // namespace
 
 struct CommandRunner::Command {
@@ -99,7 +90,6 @@ struct CommandRunner::Command {
   std::string actor;
   DecideFn decide;
   CommandDone done;
-  int attempt = 1;
 };
 
 CommandRunner::CommandRunner(store::EventLog& log, LedgerState& state)
@@ -138,15 +128,11 @@ absl::StatusOr<v1::CommandResult> CommandRunner::RunAndWait(std::string stream,
 }
 
 void CommandRunner::Attempt(std::unique_ptr<Command> command) {
-  if (command->attempt == 1) {
-    absl::StatusOr<std::optional<v1::CommandResult>> served =
-        ServedBefore(log_, *command->header);
-    if (!served.ok() || served->has_value()) {
-      Finished(std::move(command), served.ok() ? **std::move(served)
-                                               : absl::StatusOr<v1::CommandResult>(
-                                                     served.status()));
-      return;
-    }
+  absl::StatusOr<std::optional<v1::CommandResult>> served = ServedBefore(log_, *command->header);
+  if (!served.ok() || served->has_value()) {
+    Finished(std::move(command), served.ok() ? **std::move(served)
+                                             : absl::StatusOr<v1::CommandResult>(served.status()));
+    return;
   }
   absl::StatusOr<Decided> decided =
       Decide(state_, command->stream, *command->header, command->actor, command->decide);
@@ -158,14 +144,12 @@ void CommandRunner::Attempt(std::unique_ptr<Command> command) {
       std::move(decided->request),
       [this, command = std::move(command), assessment = std::move(decided->assessment)](
           absl::StatusOr<store::AppendResult> appended) mutable {
-        if (appended.ok()) {
-          Finished(std::move(command), Acknowledge(*appended, std::move(assessment)));
-        } else if (DecideAgain(appended.status(), *command->header, command->attempt)) {
-          ++command->attempt;  // something else appended to the stream first
-          Attempt(std::move(command));
-        } else {
-          Finished(std::move(command), appended.status());
-        }
+        // The state already holds every earlier command on the stream (the log folds a
+        // batch into it before calling back), so the version decided on is the stream's:
+        // a failure here is the write's, not a race to be decided again.
+        Finished(std::move(command), appended.ok()
+                                         ? Acknowledge(*appended, std::move(assessment))
+                                         : absl::StatusOr<v1::CommandResult>(appended.status()));
       });
 }
 
