@@ -129,15 +129,18 @@ absl::StatusOr<v1::CommandResult> CommandRunner::RunAndWait(std::string stream,
 
 void CommandRunner::Attempt(std::unique_ptr<Command> command) {
   absl::StatusOr<std::optional<v1::CommandResult>> served = ServedBefore(log_, *command->header);
-  if (!served.ok() || served->has_value()) {
-    Finished(std::move(command), served.ok() ? **std::move(served)
-                                             : absl::StatusOr<v1::CommandResult>(served.status()));
+  if (!served.ok()) {
+    Finished(std::move(command), std::move(served).status());
+    return;
+  }
+  if (served->has_value()) {
+    Finished(std::move(command), **std::move(served));
     return;
   }
   absl::StatusOr<Decided> decided =
       Decide(state_, command->stream, *command->header, command->actor, command->decide);
   if (!decided.ok()) {
-    Finished(std::move(command), decided.status());
+    Finished(std::move(command), std::move(decided).status());
     return;
   }
   log_.AppendAsync(
@@ -146,10 +149,14 @@ void CommandRunner::Attempt(std::unique_ptr<Command> command) {
           absl::StatusOr<store::AppendResult> appended) mutable {
         // The state already holds every earlier command on the stream (the log folds a
         // batch into it before calling back), so the version decided on is the stream's:
-        // a failure here is the write's, not a race to be decided again.
-        Finished(std::move(command), appended.ok()
-                                         ? Acknowledge(*appended, std::move(assessment))
-                                         : absl::StatusOr<v1::CommandResult>(appended.status()));
+        // a failure here is the write's, not a race to be decided again. (The status is
+        // moved, not copied: the caller's thread must hold its only reference. Debian's
+        // abseil counts references with atomics ThreadSanitizer cannot see.)
+        if (!appended.ok()) {
+          Finished(std::move(command), std::move(appended).status());
+          return;
+        }
+        Finished(std::move(command), Acknowledge(*appended, std::move(assessment)));
       });
 }
 
