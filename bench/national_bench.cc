@@ -111,6 +111,7 @@ struct Options {
   bool generate_only = false;
   bool sync_clients = false;
   int channels = 4;
+  std::string serving;  // host:port of a running arrsd: only the gRPC queries
 };
 
 // One random as-of question: a PCN, a valid date, a log position.
@@ -516,6 +517,51 @@ int RebuildAndQuery(const Options& o, const NationalHistory& history, FirstPosit
   return 0;
 }
 
+// The as-of queries over gRPC against the arrsd serving at `address` (head: its head).
+void GrpcQueries(const Options& o, const std::string& address, uint64_t head,
+                 const FirstPositions& born) {
+  std::printf("\n## As-of queries over gRPC on loopback (microseconds, client-side)\n\n"
+              "| Query | n | p50 | p99 | p99.9 | max | queries/s |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  std::vector<std::unique_ptr<v1::QueryService::Stub>> stubs;
+  for (int c = 0; c < o.grpc_clients; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("arrs.bench.client", c);
+    stubs.push_back(v1::QueryService::NewStub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+  }
+  for (bool latest : {false, true}) {
+    for (int threads : {1, o.grpc_clients}) {
+      Latencies all;
+      uint64_t failed = 0;
+      const double qps = RunQueries(
+          threads, o.queries / threads, born, head, latest, &all, &failed,
+          [&](int t, const Question& q) {
+            grpc::ClientContext c;
+            c.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+            v1::Balance b;
+            v1::CapUsage u;
+            const grpc::Status s = q.balance ? stubs[t]->GetBalance(&c, BalanceOf(q), &b)
+                                             : stubs[t]->GetCapUsage(&c, CapsOf(q), &u);
+            return s.ok() || s.error_code() == grpc::StatusCode::NOT_FOUND;
+          });
+      PrintLatencyRow(absl::StrCat("balance or caps, known_at ",
+                                   latest ? "now" : "random since registration", ", ", threads,
+                                   " client(s)", failed ? absl::StrCat(", ", failed, " failed") : ""),
+                      all, qps);
+    }
+  }
+}
+
+// The head position of the arrsd serving at `address` (0 if it cannot say).
+uint64_t HeadOf(const std::string& address) {
+  auto admin = v1::AdminService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  v1::StatsResponse stats;
+  return admin->Stats(&c, v1::StatsRequest(), &stats).ok() ? stats.head_position() : 0;
+}
+
 int AgainstArrsd(const Options& o, const FirstPositions& born) {
   const std::string tokens_file = o.data + ".tokens";
   const std::string port_file = o.data + ".port";
@@ -576,38 +622,8 @@ int AgainstArrsd(const Options& o, const FirstPositions& born) {
                 Num(received).c_str(), in_order ? "in order, no gap" : "OUT OF ORDER",
                 Num(received / sub_s).c_str());
     std::printf("| RSS after the catch-up | %.0f MiB |\n", ProcStatusKib(pid, "VmRSS") / 1024.0);
-
-    std::printf("\n## As-of queries over gRPC on loopback (microseconds, client-side)\n\n"
-                "| Query | n | p50 | p99 | p99.9 | max | queries/s |\n|---|---:|---:|---:|---:|---:|---:|\n");
-    std::vector<std::unique_ptr<v1::QueryService::Stub>> stubs;
-    for (int c = 0; c < o.grpc_clients; ++c) {
-      grpc::ChannelArguments args;
-      args.SetInt("arrs.bench.client", c);
-      stubs.push_back(v1::QueryService::NewStub(
-          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
-    }
-    for (bool latest : {false, true}) {
-      for (int threads : {1, o.grpc_clients}) {
-        Latencies all;
-        uint64_t failed = 0;
-        const double qps = RunQueries(
-            threads, o.queries / threads, born, head, latest, &all, &failed,
-            [&](int t, const Question& q) {
-              grpc::ClientContext c;
-              c.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
-              v1::Balance b;
-              v1::CapUsage u;
-              const grpc::Status s = q.balance ? stubs[t]->GetBalance(&c, BalanceOf(q), &b)
-                                               : stubs[t]->GetCapUsage(&c, CapsOf(q), &u);
-              return s.ok() || s.error_code() == grpc::StatusCode::NOT_FOUND;
-            });
-        PrintLatencyRow(absl::StrCat("balance or caps, known_at ",
-                                     latest ? "now" : "random since registration", ", ", threads,
-                                     " client(s)", failed ? absl::StrCat(", ", failed, " failed") : ""),
-                        all, qps);
-      }
-    }
   }
+  GrpcQueries(o, address, HeadOf(address), born);
   std::printf("\nPeak RSS of arrsd (VmHWM) over the run: %.0f MiB\n",
               ProcStatusKib(pid, "VmHWM") / 1024.0);
   kill(pid, SIGTERM);
@@ -651,6 +667,9 @@ int main(int argc, char** argv) {
                "Ingest by calling the Ledger directly (no gRPC), to separate the two costs");
   app.add_flag("--generate-only", o.generate_only, "Only time the generator and count the history");
   app.add_flag("--skip-arrsd", o.skip_arrsd, "Stop after the in-process measurements");
+  app.add_option("--serving", o.serving,
+                 "host:port of an arrsd already serving (its tokens file granting the bench's "
+                 "token): only the gRPC queries, known_at drawn from the whole log");
   app.add_flag("--skip-ingest", o.skip_ingest, "Reuse the data folder of an earlier run");
   CLI11_PARSE(app, argc, argv);
   services::SetLogLevel(services::LogLevel::kOff);
@@ -667,6 +686,13 @@ int main(int argc, char** argv) {
   bench::NationalHistory history({o.seed, o.scale, o.pcn_limit}, *std::move(rules));
   std::printf("# national_bench --scale %d --seed %llu --clients %d\n", o.scale,
               static_cast<unsigned long long>(o.seed), o.clients);
+  if (!o.serving.empty()) {
+    // Every PCN's first position taken as 1: an old known_at may precede its registration
+    // (answered NOT_FOUND, counted as answered).
+    bench::GrpcQueries(o, o.serving, bench::HeadOf(o.serving),
+                       bench::FirstPositions(history.pcn_count(), 1));
+    return 0;
+  }
   if (!o.skip_ingest && bench::Ingest(o, history) != 0) return 1;
   if (o.generate_only) return 0;
   // The ingest's ledger is closed; its pages sit free in the allocator arenas of the 64

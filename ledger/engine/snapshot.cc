@@ -1,6 +1,9 @@
 #include "ledger/engine/snapshot.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -9,6 +12,7 @@
 #include "arrs/v1/snapshot.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/store/event_log.h"
 #include "ledger/util/civil_date.h"
@@ -26,14 +30,33 @@ absl::CivilDay FromDayNumber(int64_t n) { return CivilDayFromEpochDays(n); }
 
 bool IsPcnStream(const std::string& name) { return absl::StartsWith(name, "pcn/"); }
 
-std::string SerializeDeterministically(const google::protobuf::MessageLite& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream raw(&bytes);
+using google::protobuf::internal::WireFormatLite;
+
+// Appends `message`'s deterministic serialisation to `bytes`.
+void AppendDeterministically(const google::protobuf::MessageLite& message, std::string* bytes) {
+  google::protobuf::io::StringOutputStream raw(bytes);
   google::protobuf::io::CodedOutputStream coded(&raw);
   coded.SetSerializationDeterministic(true);
   message.SerializeToCodedStream(&coded);
   coded.Trim();
+}
+
+std::string SerializeDeterministically(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  AppendDeterministically(message, &bytes);
   return bytes;
+}
+
+// Appends `stream` to `bytes` as one element of LedgerSnapshot.streams (field 5).
+void AppendStreamField(const v1::StreamSnapshot& stream, std::string* bytes) {
+  const std::string encoded = SerializeDeterministically(stream);
+  google::protobuf::io::StringOutputStream raw(bytes);
+  google::protobuf::io::CodedOutputStream coded(&raw);
+  coded.WriteTag(WireFormatLite::MakeTag(v1::LedgerSnapshot::kStreamsFieldNumber,
+                                         WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+  coded.WriteVarint32(static_cast<uint32_t>(encoded.size()));
+  coded.WriteString(encoded);
+  coded.Trim();
 }
 
 // OK when the log's event at `position` has `hash` (or position is 0, the empty log).
@@ -196,6 +219,75 @@ absl::Status DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
   return absl::OkStatus();
 }
 
+
+// Splits an encoded LedgerSnapshot into its streams' encodings (views of `bytes`, in
+// order) and `rest`, every other field as encoded. False if `bytes` is not a well-formed
+// protobuf message.
+bool SplitStreams(const std::string& bytes, std::string* rest,
+                  std::vector<absl::string_view>* streams) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) return false;
+  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                               static_cast<int>(bytes.size()));
+  constexpr uint32_t kStreamTag = WireFormatLite::MakeTag(
+      v1::LedgerSnapshot::kStreamsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+  for (;;) {
+    const int start = input.CurrentPosition();
+    const uint32_t tag = input.ReadTag();
+    if (tag == 0) return input.ConsumedEntireMessage();
+    if (tag == kStreamTag) {
+      uint32_t length = 0;
+      if (!input.ReadVarint32(&length)) return false;
+      const int at = input.CurrentPosition();
+      if (!input.Skip(static_cast<int>(length))) return false;
+      streams->emplace_back(bytes.data() + at, length);
+      continue;
+    }
+    if (!WireFormatLite::SkipField(&input, tag)) return false;
+    rest->append(bytes, static_cast<size_t>(start),
+                 static_cast<size_t>(input.CurrentPosition() - start));
+  }
+}
+
+// One of the snapshot's streams, parsed and (a PCN's) its head model decoded.
+struct DecodedStream {
+  absl::Status status;  // why it could not be, if so
+  std::string name;
+  uint64_t version = 0;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  domain::PcnModel head;  // PCN streams only
+};
+
+// Parses and decodes every stream, on up to four threads: each PCN's model is built on
+// its own, and at national scale this is most of a restore.
+std::vector<DecodedStream> DecodeStreams(const std::vector<absl::string_view>& spans) {
+  std::vector<DecodedStream> decoded(spans.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    v1::StreamSnapshot s;  // reused: its fields keep their capacity
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < spans.size();) {
+      DecodedStream& d = decoded[i];
+      if (!s.ParseFromArray(spans[i].data(), static_cast<int>(spans[i].size()))) {
+        d.status = absl::InvalidArgumentError(
+            absl::StrCat("stream entry ", i + 1, " does not parse as arrs.v1.StreamSnapshot"));
+        continue;
+      }
+      d.name = s.stream();
+      d.version = s.version();
+      d.first_position = s.first_position();
+      d.last_position = s.last_position();
+      if (IsPcnStream(d.name)) d.status = DecodePcn(s.head(), d.head);
+    }
+  };
+  const size_t threads = std::min<size_t>(
+      spans.size(), std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4));
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  return decoded;
+}
+
 }  // namespace
 
 std::string EncodePcnModel(const domain::PcnModel& model) {
@@ -205,8 +297,11 @@ std::string EncodePcnModel(const domain::PcnModel& model) {
 }
 
 absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log) {
-  v1::LedgerSnapshot snapshot;
-  snapshot.set_format(kSnapshotFormat);
+  // Written field by field in field-number order (the header's fields 1-4, each stream
+  // as a field 5, then fields 6-7), which is the message's own deterministic encoding
+  // without holding the whole message (hundreds of megabytes at national scale) twice.
+  v1::LedgerSnapshot header;
+  header.set_format(kSnapshotFormat);
   std::vector<std::string> names;
   uint64_t position = 0;
   {
@@ -214,122 +309,128 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
     if (absl::Status health = state.health(); !health.ok()) return health;
     position = state.head_position;
     const std::vector<int64_t>& recorded = state.recorded_at();
-    snapshot.mutable_recorded_at_micros()->Assign(recorded.begin(),
-                                                  recorded.begin() + position);
+    header.mutable_recorded_at_micros()->Assign(recorded.begin(), recorded.begin() + position);
     names.reserve(state.streams.size());
     for (const auto& [name, stream] : state.streams) names.push_back(name);
   }
-  snapshot.set_position(position);
+  header.set_position(position);
   if (position > 0) {
     absl::StatusOr<v1::Event> at = log.Get(position);
     if (!at.ok()) return at.status();
-    snapshot.set_hash(at->hash());
+    header.set_hash(at->hash());
   }
+  EncodedSnapshot out;
+  out.position = position;
+  AppendDeterministically(header, &out.bytes);
+  header.Clear();
   uint64_t through = position;
   constexpr size_t kStreamsPerLock = 32;
+  v1::StreamSnapshot s;
   for (size_t from = 0; from < names.size(); from += kStreamsPerLock) {
     absl::ReaderMutexLock lock(&state.mu);
     if (absl::Status health = state.health(); !health.ok()) return health;
     for (size_t i = from; i < std::min(names.size(), from + kStreamsPerLock); ++i) {
       const StreamState* stream = state.Find(names[i]);
       if (stream == nullptr) continue;  // cannot happen: streams are never removed
-      v1::StreamSnapshot* s = snapshot.add_streams();
-      s->set_stream(names[i]);
-      s->set_version(stream->version);
-      s->set_first_position(stream->first_position);
-      s->set_last_position(stream->last_position);
+      s.Clear();
+      s.set_stream(names[i]);
+      s.set_version(stream->version);
+      s.set_first_position(stream->first_position);
+      s.set_last_position(stream->last_position);
       through = std::max(through, stream->last_position);
-      if (IsPcnStream(names[i])) EncodePcn(stream->head, s->mutable_head());
+      if (IsPcnStream(names[i])) EncodePcn(stream->head, s.mutable_head());
+      AppendStreamField(s, &out.bytes);
     }
   }
-  snapshot.set_through_position(through);
+  v1::LedgerSnapshot trailer;
+  trailer.set_through_position(through);
   if (through > 0) {
     absl::StatusOr<v1::Event> at = log.Get(through);
     if (!at.ok()) return at.status();
-    snapshot.set_through_hash(at->hash());
+    trailer.set_through_hash(at->hash());
   }
-  EncodedSnapshot out;
-  out.position = position;
-  out.bytes = SerializeDeterministically(snapshot);
+  AppendDeterministically(trailer, &out.bytes);
   return out;
 }
 
 absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
                                          LedgerState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  google::protobuf::Arena arena;
-  auto* snapshot = google::protobuf::Arena::CreateMessage<v1::LedgerSnapshot>(&arena);
-  if (!snapshot->ParseFromString(bytes)) {
+  std::string rest;
+  std::vector<absl::string_view> spans;
+  v1::LedgerSnapshot snapshot;  // every field but the streams
+  if (!SplitStreams(bytes, &rest, &spans) || !snapshot.ParseFromString(rest)) {
     return absl::InvalidArgumentError("the snapshot does not parse as arrs.v1.LedgerSnapshot");
   }
-  if (snapshot->format() != kSnapshotFormat) {
-    return absl::InvalidArgumentError(absl::StrCat("snapshot format ", snapshot->format(),
+  if (snapshot.format() != kSnapshotFormat) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot format ", snapshot.format(),
                                                    " is not the format read here (",
                                                    kSnapshotFormat, ")"));
   }
-  const uint64_t position = snapshot->position();
+  const uint64_t position = snapshot.position();
   if (position > log.head().position) {
     return absl::FailedPreconditionError(absl::StrCat("the snapshot is at position ", position,
                                                       ", beyond the log's head ",
                                                       log.head().position));
   }
-  if (absl::Status same = CheckHashAt(log, position, snapshot->hash()); !same.ok()) return same;
-  const uint64_t through = snapshot->through_position();
+  if (absl::Status same = CheckHashAt(log, position, snapshot.hash()); !same.ok()) return same;
+  const uint64_t through = snapshot.through_position();
   if (through < position || through > log.head().position) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the snapshot's streams run to position ", through, ", outside ", position, "..",
         log.head().position));
   }
-  if (absl::Status same = CheckHashAt(log, through, snapshot->through_hash()); !same.ok()) {
+  if (absl::Status same = CheckHashAt(log, through, snapshot.through_hash()); !same.ok()) {
     return same;
   }
-  for (int i = 1; i < snapshot->recorded_at_micros_size(); ++i) {
-    if (snapshot->recorded_at_micros(i) < snapshot->recorded_at_micros(i - 1)) {
+  for (int i = 1; i < snapshot.recorded_at_micros_size(); ++i) {
+    if (snapshot.recorded_at_micros(i) < snapshot.recorded_at_micros(i - 1)) {
       return absl::InvalidArgumentError(
           absl::StrCat("the snapshot's recorded times go back at position ", i + 1));
     }
   }
-  if (static_cast<uint64_t>(snapshot->recorded_at_micros_size()) != position) {
+  if (static_cast<uint64_t>(snapshot.recorded_at_micros_size()) != position) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "the snapshot at position ", position, " holds ", snapshot->recorded_at_micros_size(),
+        "the snapshot at position ", position, " holds ", snapshot.recorded_at_micros_size(),
         " recorded times"));
   }
+  std::vector<DecodedStream> streams = DecodeStreams(spans);
   absl::MutexLock lock(&state.mu);
   if (state.head_position != 0 || !state.streams.empty()) {
     return absl::FailedPreconditionError("a snapshot is restored into an empty state only");
   }
   state.SetEventSource(&log);
-  state.RestoreRecordedAt(std::vector<int64_t>(snapshot->recorded_at_micros().begin(),
-                                               snapshot->recorded_at_micros().end()));
-  for (const v1::StreamSnapshot& s : snapshot->streams()) {
+  state.RestoreRecordedAt(std::vector<int64_t>(snapshot.recorded_at_micros().begin(),
+                                               snapshot.recorded_at_micros().end()));
+  for (DecodedStream& s : streams) {
+    if (!s.status.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the snapshot's stream ", s.name, ": ", s.status.message()));
+    }
     // A stream may have been encoded after events beyond the snapshot's position.
-    if (s.version() == 0 || s.first_position() > position ||
-        s.last_position() < s.first_position() || s.last_position() > through ||
-        s.version() > s.last_position() - s.first_position() + 1 ||
-        state.Find(s.stream()) != nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.stream(),
+    if (s.version == 0 || s.first_position > position || s.last_position < s.first_position ||
+        s.last_position > through || s.version > s.last_position - s.first_position + 1 ||
+        state.Find(s.name) != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.name,
                                                      " is out of range"));
     }
-    if (!IsPcnStream(s.stream())) {
+    if (!IsPcnStream(s.name)) {
       // Read in full now: the rule book is folded from its stream.
       absl::StatusOr<std::vector<v1::Event>> events =
-          log.ReadStream(s.stream(), 1, static_cast<size_t>(s.version()));
+          log.ReadStream(s.name, 1, static_cast<size_t>(s.version));
       if (!events.ok()) return events.status();
-      if (events->size() != s.version() || events->back().position() != s.last_position()) {
-        return absl::DataLossError(absl::StrCat("stream ", s.stream(), ": the log gave ",
+      if (events->size() != s.version || events->back().position() != s.last_position) {
+        return absl::DataLossError(absl::StrCat("stream ", s.name, ": the log gave ",
                                                 events->size(), " events, the snapshot knows ",
-                                                s.version()));
+                                                s.version));
       }
-      state.RestoreEvents(s.stream(), *std::move(events));
+      state.RestoreEvents(s.name, *std::move(events));
       continue;
     }
-    StreamState& stream = state.RestoreStream(s.stream());
-    stream.version = s.version();
-    stream.first_position = s.first_position();
-    stream.last_position = s.last_position();
-    if (absl::Status decoded = DecodePcn(s.head(), stream.head); !decoded.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the snapshot's stream ", s.stream(), ": ", decoded.message()));
-    }
+    StreamState& stream = state.RestoreStream(s.name);
+    stream.version = s.version;
+    stream.first_position = s.first_position;
+    stream.last_position = s.last_position;
+    stream.head = std::move(s.head);
   }
   return position;
 }

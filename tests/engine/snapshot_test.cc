@@ -10,8 +10,11 @@
 #include <functional>
 #include <thread>
 
-#include "arrs/v1/snapshot.pb.h"
 #include <gmock/gmock.h>
+
+#include "arrs/v1/snapshot.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 #include "ledger/engine/ledger.h"
 #include "ledger/engine/snapshot.h"
@@ -261,6 +264,34 @@ TEST_F(SnapshotTest, EventsAfterTheSnapshotAreFoldedOnTopOfIt) {
   EXPECT_EQ(AllAnswers(), expected);
 }
 
+TEST_F(SnapshotTest, TheSnapshotIsTheMessagesOwnDeterministicEncoding) {
+  // Written stream by stream, it must still be what protobuf's deterministic serialisation
+  // of the whole message gives, so that any reader of the message format reads it.
+  BuildHistory();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  absl::StatusOr<store::EventLog::Snapshot> stored =
+      ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, Head());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  v1::LedgerSnapshot parsed;
+  ASSERT_TRUE(parsed.ParseFromString(stored->state));
+  EXPECT_EQ(parsed.position(), Head());
+  EXPECT_EQ(parsed.recorded_at_micros_size(), static_cast<int>(Head()));
+  ASSERT_EQ(parsed.streams_size(), 3);  // two PCNs and the rule book
+  EXPECT_EQ(parsed.streams(0).stream(), "pcn/U10001");
+  EXPECT_EQ(parsed.streams(1).stream(), "pcn/U10002");
+  EXPECT_GT(parsed.streams(0).head().claims_size(), 0);
+  EXPECT_EQ(parsed.through_position(), Head());
+  std::string reencoded;
+  {
+    google::protobuf::io::StringOutputStream raw(&reencoded);
+    google::protobuf::io::CodedOutputStream coded(&raw);
+    coded.SetSerializationDeterministic(true);
+    parsed.SerializeToCodedStream(&coded);
+  }
+  EXPECT_TRUE(reencoded == stored->state) << "the bytes differ from the message's encoding";
+}
+
 TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
   BuildHistory();
   const uint64_t head = Head();
@@ -287,6 +318,10 @@ TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
       {altered([](v1::LedgerSnapshot& s) { s.set_format(99); }), "format 99"},
       {altered([](v1::LedgerSnapshot& s) { s.mutable_recorded_at_micros()->RemoveLast(); }),
        "recorded times"},
+      {good->state.substr(0, good->state.size() / 2), "does not parse"},
+      // A stream entry (field 5, three bytes) that is not a StreamSnapshot.
+      {good->state + std::string("\x2a\x03\xff\xff\xff", 5),
+       "does not parse as arrs.v1.StreamSnapshot"},
   };
   for (const Case& c : cases) {
     ASSERT_TRUE(ledger_->log().PutSnapshot(engine::kLedgerSnapshot, head, c.bytes).ok());
