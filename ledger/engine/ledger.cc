@@ -179,11 +179,12 @@ void Ledger::SnapshotPeriodically() {
 }
 
 void Ledger::WarmStreams() {
-  // One pass over the log in position order (sequential reads, each event decoded once),
-  // keeping the cold streams' events; a stream is handed to the state as soon as the pass
-  // is beyond its last event. Reading each stream by itself instead takes point reads
-  // that decode a whole block per event (about twice the time at national scale).
-  std::unordered_map<std::string, std::vector<v1::Event>> pending;
+  // One pass over the log in position order (sequential reads, each event decoded once,
+  // into arena pages as the full fold reads them), keeping the cold streams' events; a
+  // stream is handed to the state as soon as the pass is beyond its last event. Reading
+  // each stream by itself instead takes point reads that decode a whole block per event
+  // (about twice the time at national scale).
+  std::unordered_map<std::string, std::vector<const v1::Event*>> pending;
   std::multimap<uint64_t, std::string> due;  // last position -> stream
   {
     absl::ReaderMutexLock lock(&state_->mu);
@@ -197,15 +198,17 @@ void Ledger::WarmStreams() {
   for (uint64_t next = 1; !due.empty();) {
     if (stopping_.load(std::memory_order_relaxed)) return;
     const uint64_t last = due.rbegin()->first;
-    absl::StatusOr<std::vector<v1::Event>> page =
-        log_->ReadFrom(next, static_cast<size_t>(std::min(kPage, last - next + 1)));
+    std::unique_ptr<google::protobuf::Arena> arena = NewEventPageArena();
+    absl::StatusOr<std::vector<v1::Event*>> page = log_->ReadFromArena(
+        next, static_cast<size_t>(std::min(kPage, last - next + 1)), arena.get());
     // An error is left for the query or command that needs the stream to report.
     if (!page.ok() || page->empty()) return;
-    next = page->back().position() + 1;  // before the events are moved out
-    for (v1::Event& e : *page) {
-      auto it = pending.find(e.stream());
-      if (it != pending.end()) it->second.push_back(std::move(e));
+    next = page->back()->position() + 1;
+    for (const v1::Event* e : *page) {
+      auto it = pending.find(e->stream());
+      if (it != pending.end()) it->second.push_back(e);
     }
+    state_->KeepArena(std::move(arena));  // before any of its events is given
     while (!due.empty() && due.begin()->first < next) {
       auto it = pending.find(due.begin()->second);
       {

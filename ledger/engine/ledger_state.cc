@@ -127,51 +127,66 @@ void LedgerState::Fold(const v1::Event* e) {
 }
 
 absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState& restored) const {
-  return InstallOnce(name, restored, [&]() -> absl::StatusOr<std::vector<v1::Event>> {
+  return InstallOnce(name, restored, [&]() -> absl::StatusOr<ReadEvents> {
     if (source_ == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the events of ", name, " were not loaded and there is no log to read"));
     }
-    return source_->ReadStream(name, 1, static_cast<size_t>(restored.version));
+    absl::StatusOr<std::vector<v1::Event>> owned =
+        source_->ReadStream(name, 1, static_cast<size_t>(restored.version));
+    if (!owned.ok()) return owned.status();
+    ReadEvents read;
+    read.owned = *std::move(owned);
+    read.events.reserve(read.owned.size());
+    for (const v1::Event& e : read.owned) read.events.push_back(&e);
+    return read;
   });
 }
 
-absl::Status LedgerState::GiveEvents(const std::string& name, std::vector<v1::Event> events) const {
+absl::Status LedgerState::GiveEvents(const std::string& name,
+                                     std::vector<const v1::Event*> events) const {
   const StreamState* restored = Find(name);
   if (restored == nullptr) return absl::OkStatus();
-  return InstallOnce(name, *restored, [&]() -> absl::StatusOr<std::vector<v1::Event>> {
-    return std::move(events);
+  return InstallOnce(name, *restored, [&]() -> absl::StatusOr<ReadEvents> {
+    ReadEvents read;
+    read.events = std::move(events);
+    return read;
   });
 }
 
-absl::Status LedgerState::InstallOnce(
-    const std::string& name, const StreamState& restored,
-    absl::FunctionRef<absl::StatusOr<std::vector<v1::Event>>()> events) const {
+void LedgerState::KeepArena(std::unique_ptr<google::protobuf::Arena> arena) const {
+  absl::MutexLock lock(&kept_mu_);
+  kept_arenas_.push_back(std::move(arena));
+}
+
+absl::Status LedgerState::InstallOnce(const std::string& name, const StreamState& restored,
+                                      absl::FunctionRef<absl::StatusOr<ReadEvents>()> read) const {
   if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
   StreamState& stream = const_cast<StreamState&>(restored);
   absl::MutexLock lock(&stream.load_mu);
   if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
-  absl::StatusOr<std::vector<v1::Event>> got = events();
+  absl::StatusOr<ReadEvents> got = read();
   if (!got.ok()) return got.status();
   return InstallEvents(name, stream, *std::move(got));
 }
 
 absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& stream,
-                                        std::vector<v1::Event> read) const {
+                                        ReadEvents read) const {
   // Only the stream's own fields change, under its load_mu (held by the caller); readers
   // of its events wait for it, readers of its head figures are not disturbed (only the
   // claims' event pointers are filled in).
-  if (read.size() != stream.version ||
-      (!read.empty() && read.back().position() != stream.last_position)) {
+  const std::vector<const v1::Event*>& events = read.events;
+  if (events.size() != stream.version ||
+      (!events.empty() && events.back()->position() != stream.last_position)) {
     snapshot_disagreed_.store(true);
     return absl::DataLossError(absl::StrCat(
-        "stream ", name, ": the log gave ", read.size(), " events, the snapshot knows ",
+        "stream ", name, ": the log gave ", events.size(), " events, the snapshot knows ",
         stream.version, " ending at position ", stream.last_position));
   }
   StreamState fresh;
-  for (const v1::Event& e : read) {
-    AddToStream(fresh, &e);
-    FoldPcnEvent(fresh, &e);
+  for (const v1::Event* e : events) {
+    AddToStream(fresh, e);
+    FoldPcnEvent(fresh, e);
   }
   domain::PcnModel& head = stream.head;
   // The model restored from the snapshot (with any later events applied) must be the
@@ -188,7 +203,7 @@ absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& st
     claim.submitted = folded.submitted;
     claim.assessment = folded.assessment;
   }
-  stream.read_events = std::move(read);  // moving keeps the events' addresses
+  stream.read_events = std::move(read.owned);  // moving keeps the events' addresses
   stream.events = std::move(fresh.events);
   stream.checkpoints = std::move(fresh.checkpoints);
   stream.events_loaded.store(true, std::memory_order_release);

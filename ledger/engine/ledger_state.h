@@ -85,9 +85,12 @@ class LedgerState {
   absl::Status LoadEvents(const std::string& name, const StreamState& stream) const
       ABSL_SHARED_LOCKS_REQUIRED(mu);
   // The same with the events given (all of the stream's, in order, as read from the log
-  // by the caller); nothing is done if the stream is unknown or its events are loaded.
-  absl::Status GiveEvents(const std::string& name, std::vector<v1::Event> events) const
+  // by the caller, in an arena handed over by KeepArena first); nothing is done if the
+  // stream is unknown or its events are loaded.
+  absl::Status GiveEvents(const std::string& name, std::vector<const v1::Event*> events) const
       ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // Keeps `arena` (events read for GiveEvents) as long as the state. Any lock or none.
+  void KeepArena(std::unique_ptr<google::protobuf::Arena> arena) const;
   // The PCN's model as known at `known_at`: the cached head model when known_at >= its
   // last position (no events read), else the latest checkpoint at or before known_at with
   // the stream's later events up to known_at applied (none of them a correction: one
@@ -140,17 +143,22 @@ class LedgerState {
  private:
   // Folds `e`, the event after head_position, which this state owns.
   void Fold(const v1::Event* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // A stream's events as read: `events` in order, each owned by `owned` or by an arena
+  // the state keeps.
+  struct ReadEvents {
+    std::vector<v1::Event> owned;
+    std::vector<const v1::Event*> events;
+  };
   // Unless `restored`'s events are loaded (checked before and after taking its load_mu),
-  // installs those `events` gives (called under load_mu, so once per stream).
-  absl::Status InstallOnce(
-      const std::string& name, const StreamState& restored,
-      absl::FunctionRef<absl::StatusOr<std::vector<v1::Event>>()> events) const
+  // installs those `read` gives (called under load_mu, so once per stream).
+  absl::Status InstallOnce(const std::string& name, const StreamState& restored,
+                           absl::FunctionRef<absl::StatusOr<ReadEvents>()> read) const
       ABSL_SHARED_LOCKS_REQUIRED(mu);
   // Installs a restored stream's events (caller holds stream.load_mu), checking the model
   // they fold to against the snapshot's, field for field, and keeping the fold's
   // checkpoints and claim pointers.
   absl::Status InstallEvents(const std::string& name, StreamState& stream,
-                             std::vector<v1::Event> events) const ABSL_SHARED_LOCKS_REQUIRED(mu);
+                             ReadEvents read) const ABSL_SHARED_LOCKS_REQUIRED(mu);
 
   const store::EventLog* source_ = nullptr;
   mutable std::atomic<bool> snapshot_disagreed_{false};
@@ -161,6 +169,9 @@ class LedgerState {
   // Every event folded is owned by one of these (stable addresses).
   std::deque<v1::Event> events_ ABSL_GUARDED_BY(mu);
   std::vector<std::unique_ptr<google::protobuf::Arena>> arenas_ ABSL_GUARDED_BY(mu);
+  mutable absl::Mutex kept_mu_;  // KeepArena's, taken with or without mu
+  mutable std::vector<std::unique_ptr<google::protobuf::Arena>> kept_arenas_
+      ABSL_GUARDED_BY(kept_mu_);
   std::vector<int64_t> recorded_at_ ABSL_GUARDED_BY(mu);  // index = position - 1
 };
 

@@ -20,13 +20,6 @@ struct Page {
   std::vector<v1::Event*> events;
 };
 
-std::unique_ptr<google::protobuf::Arena> NewPageArena() {
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 64 << 10;  // a page of events is megabytes, not bytes
-  options.max_block_size = 1 << 20;
-  return std::make_unique<google::protobuf::Arena>(options);
-}
-
 // Parsed pages, by index, handed from the reading threads to the folding one in order.
 class PageQueue {
  public:
@@ -84,6 +77,13 @@ class PageQueue {
 
 }  // namespace
 
+std::unique_ptr<google::protobuf::Arena> NewEventPageArena() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;  // a page of events is megabytes, not bytes
+  options.max_block_size = 1 << 20;
+  return std::make_unique<google::protobuf::Arena>(options);
+}
+
 absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
                      const LoadOptions& options) {
   if (options.page_events == 0 || options.readers < 1 || options.pages_ahead == 0) {
@@ -110,7 +110,7 @@ absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
         const uint64_t first = from + index * options.page_events;
         const uint64_t count = std::min<uint64_t>(options.page_events, last - first + 1);
         Page page;
-        page.arena = NewPageArena();
+        page.arena = NewEventPageArena();
         absl::StatusOr<std::vector<v1::Event*>> events =
             log.ReadFromArena(first, count, page.arena.get());
         if (!events.ok()) return queue.Fail(events.status());

@@ -8,13 +8,18 @@
 #define ARRS_LEDGER_ENGINE_LOG_LOADER_H_
 
 #include <cstddef>
+#include <memory>
 
 #include "absl/status/status.h"
+#include "google/protobuf/arena.h"
 #include "ledger/store/event_log.h"
 
 namespace arrs::engine {
 
 class LedgerState;
+
+// An arena sized for a page of events read from the log.
+std::unique_ptr<google::protobuf::Arena> NewEventPageArena();
 
 struct LoadOptions {
   size_t page_events = 4096;  // events read and parsed as one page

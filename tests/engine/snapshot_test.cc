@@ -485,12 +485,18 @@ TEST_F(SnapshotTest, SnapshotsAreWrittenEverySoManyEventsWithoutAClose) {
 TEST_F(SnapshotTest, TheBackgroundWarmUpReadsEveryRestoredStream) {
   BuildHistory();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
-  const auto expected = AnswersAt(Head() / 2);
+  const auto expected = AllAnswers();
   OpenWith(/*restore=*/true, /*snapshot_on_close=*/false, /*warm=*/true);
   EXPECT_EQ(ledger_->startup().streams_to_warm, 2u);  // the rule book's is read at restore
   ledger_->WaitForWarmUp();
   EXPECT_EQ(ledger_->ColdStreams(), 0u);
-  EXPECT_EQ(AnswersAt(Head() / 2), expected);
+  // Every old view, from the events the warm-up read (into arena pages the state keeps).
+  EXPECT_EQ(AllAnswers(), expected);
+  // A warmed stream takes commands: the new events join those read.
+  ASSERT_TRUE(Hire("U10001", "cp-2", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 5000).ok());
+  const auto after = AllAnswers();
+  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+  EXPECT_EQ(AllAnswers(), after);
 }
 
 }  // namespace
