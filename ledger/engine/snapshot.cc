@@ -218,7 +218,6 @@ absl::Status DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
   return absl::OkStatus();
 }
 
-
 // Splits an encoded LedgerSnapshot into its streams' encodings (views of `bytes`, in
 // order) and `rest`, every other field as encoded. False if `bytes` is not a well-formed
 // protobuf message.
