@@ -57,7 +57,9 @@ struct StreamState {
   // False only for a stream restored from a snapshot whose events have not been read.
   std::atomic<bool> events_loaded{true};
   absl::Mutex load_mu;                 // serialises reading the events
-  std::vector<v1::Event> read_events;  // the events read then (owned here)
+  // The events read on first use (owned here); those the warm-up read live in arenas the
+  // state keeps (KeepArena), and this stays empty.
+  std::vector<v1::Event> read_events;
 };
 
 class LedgerState {
