@@ -266,8 +266,8 @@ std::vector<DecodedStream> DecodeStreams(const std::vector<absl::string_view>& s
     for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < spans.size();) {
       DecodedStream& d = decoded[i];
       if (!s.ParseFromArray(spans[i].data(), static_cast<int>(spans[i].size()))) {
-        d.status = absl::InvalidArgumentError(
-            absl::StrCat("stream entry ", i + 1, " does not parse as arrs.v1.StreamSnapshot"));
+        d.name = absl::StrCat("entry ", i + 1);  // it has no readable name
+        d.status = absl::InvalidArgumentError("does not parse as arrs.v1.StreamSnapshot");
         continue;
       }
       d.name = s.stream();

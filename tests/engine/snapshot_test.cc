@@ -321,7 +321,7 @@ TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
       {good->state.substr(0, good->state.size() / 2), "does not parse"},
       // A stream entry (field 5, three bytes) that is not a StreamSnapshot.
       {good->state + std::string("\x2a\x03\xff\xff\xff", 5),
-       "does not parse as arrs.v1.StreamSnapshot"},
+       "the snapshot's stream entry 4: does not parse as arrs.v1.StreamSnapshot"},
   };
   for (const Case& c : cases) {
     ASSERT_TRUE(ledger_->log().PutSnapshot(engine::kLedgerSnapshot, head, c.bytes).ok());
