@@ -204,11 +204,14 @@ void Ledger::WarmStreams() {
     // An error is left for the query or command that needs the stream to report.
     if (!page.ok() || page->empty()) return;
     next = page->back()->position() + 1;
+    bool kept = false;  // a page none of whose events is wanted is freed with its arena
     for (const v1::Event* e : *page) {
       auto it = pending.find(e->stream());
-      if (it != pending.end()) it->second.push_back(e);
+      if (it == pending.end()) continue;
+      it->second.push_back(e);
+      kept = true;
     }
-    state_->KeepArena(std::move(arena));  // before any of its events is given
+    if (kept) state_->KeepArena(std::move(arena));  // before any of its events is given
     while (!due.empty() && due.begin()->first < next) {
       auto it = pending.find(due.begin()->second);
       {
