@@ -590,19 +590,13 @@ int AgainstArrsd(const Options& o, const FirstPositions& born) {
   std::printf("| RSS once serving | %.0f MiB |\n", ProcStatusKib(pid, "VmRSS") / 1024.0);
   const std::string address = absl::StrCat("127.0.0.1:", port);
 
+  const uint64_t head = HeadOf(address);
   // Subscribe catch-up from position 1.
   {
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     auto admin = v1::AdminService::NewStub(channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
-    v1::StatsResponse stats;
-    {
-      grpc::ClientContext c;
-      c.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
-      admin->Stats(&c, v1::StatsRequest(), &stats);
-    }
-    const uint64_t head = stats.head_position();
     v1::SubscribeRequest request;
     request.set_from_position(1);
     const auto s0 = Clock::now();
@@ -623,7 +617,7 @@ int AgainstArrsd(const Options& o, const FirstPositions& born) {
                 Num(received / sub_s).c_str());
     std::printf("| RSS after the catch-up | %.0f MiB |\n", ProcStatusKib(pid, "VmRSS") / 1024.0);
   }
-  GrpcQueries(o, address, HeadOf(address), born);
+  GrpcQueries(o, address, head, born);
   std::printf("\nPeak RSS of arrsd (VmHWM) over the run: %.0f MiB\n",
               ProcStatusKib(pid, "VmHWM") / 1024.0);
   kill(pid, SIGTERM);
