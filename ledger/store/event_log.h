@@ -99,9 +99,12 @@ struct VerifyReport {
 
 struct LogStats {
   Head head;
+  // The last position written, synced or not (head.position while no sync is in flight).
+  uint64_t written_position = 0;
   uint64_t stream_count = 0;
   uint64_t live_data_bytes = 0;  // RocksDB's estimate of live SST data
-  uint64_t group_commits = 0;    // synced batches written since Open
+  uint64_t group_commits = 0;    // batches written and published since Open
+  uint64_t syncs = 0;            // fsyncs that published them (one may cover several)
   uint64_t appended_requests = 0;
 };
 

@@ -43,7 +43,7 @@ absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
     pending.wake.WaitForNotification();
     if (pending.done) return std::move(pending.result);
   }
-  Lead(&pending);
+  if (!Lead(&pending)) pending.finished.WaitForNotification();
   return std::move(pending.result);
 }
 
@@ -81,19 +81,24 @@ void GroupCommitter::CommitterLoop() {
   }
 }
 
-void GroupCommitter::Lead(PendingAppend* self) {
+bool GroupCommitter::Lead(PendingAppend* self) {
+  if (self != nullptr) self->led = true;
+  bool self_finished = true;
   for (;;) {
     std::vector<PendingAppend*> group;
+    bool more_queued = false;
     {
       absl::MutexLock lock(&mu_);
       group = TakeGroup();  // the queue's front is `self`, when a caller leads
+      more_queued = !queue_.empty();
+      ++finishing_;
     }
-    commit_(group);
+    const bool finished = commit_(group, more_queued);
+    if (!finished && self != nullptr) self_finished = false;
     PendingAppend* next = nullptr;
     bool keep_leading = false;
     {
       absl::MutexLock lock(&mu_);
-      ++finishing_;
       if (queue_.empty()) {
         leading_ = false;
       } else if (!queue_.front()->callback) {
@@ -105,13 +110,13 @@ void GroupCommitter::Lead(PendingAppend* self) {
       }
     }
     if (next != nullptr) next->wake.Notify();
-    Finish(group, self);
-    {
-      absl::MutexLock lock(&mu_);
-      --finishing_;
-    }
-    if (!keep_leading) return;
+    if (finished) Finish(group, self);
+    if (!keep_leading) return self_finished;
   }
+}
+
+void GroupCommitter::Finished(const std::vector<PendingAppend*>& group) {
+  Finish(group, nullptr);
 }
 
 void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
@@ -123,9 +128,15 @@ void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
       owned->callback(std::move(owned->result));
       continue;
     }
+    if (member->led) {
+      member->finished.Notify();
+      continue;
+    }
     member->done = true;
     member->wake.Notify();
   }
+  absl::MutexLock lock(&mu_);
+  --finishing_;
 }
 
 void GroupCommitter::Stop() {

@@ -10,6 +10,11 @@
 // are all woken at once rather than one after another, and a lone caller commits on its
 // own thread, with no hand-over to another thread and back.
 //
+// The commit function may also take a group over instead of finishing it (a write whose
+// sync another thread completes): it returns false, the lead passes on at once so that the
+// next group can be written during that sync, and Finished() later wakes or calls back the
+// group's members, the caller that led it included.
+//
 // SubmitAsync() queues a request with a callback instead and returns at once. Nobody waits
 // for such a request, so when the lead would pass to one, it passes to the committer's own
 // thread (started on the first SubmitAsync), which keeps leading while asynchronous
@@ -46,13 +51,21 @@ struct PendingAppend {
   absl::Notification wake;
   // Set for a SubmitAsync request: called with the result instead of waking a caller.
   AppendCallback callback;
+  // Set when this (blocking) caller led its group: its `wake` may be spent on the lead, so
+  // a group finished on another thread tells it through `finished` instead.
+  bool led = false;
+  absl::Notification finished;
 };
 
 class GroupCommitter {
  public:
-  // Sets the result of every request in the group. Runs on the leading caller's thread,
-  // never on two threads at once.
-  using CommitFn = std::function<void(const std::vector<PendingAppend*>& group)>;
+  // Commits the group. Runs on the leading caller's thread, never on two threads at once,
+  // groups in queue order; `more_queued` says whether requests wait behind the group.
+  // Returns true with every member's result set, or false when it has taken the group
+  // over: it must then set the results and call Finished(group) exactly once, from any
+  // thread, and finish groups in the order it took them over.
+  using CommitFn =
+      std::function<bool(const std::vector<PendingAppend*>& group, bool more_queued)>;
 
   GroupCommitter(int max_requests, int max_events, CommitFn commit);
   // Stop()s.
@@ -71,17 +84,24 @@ class GroupCommitter {
   // next group's members. It may call SubmitAsync but must not call Submit.
   void SubmitAsync(AppendRequest request, AppendCallback done);
 
+  // Wakes or calls back every member of a group the commit function took over (their
+  // results set). Does not block.
+  void Finished(const std::vector<PendingAppend*>& group) ABSL_LOCKS_EXCLUDED(mu_);
+
   // Refuses new requests and waits until everything already queued is committed (and
-  // every callback has run). Idempotent.
+  // every callback has run), including groups taken over and not yet Finished. Idempotent.
   void Stop();
 
  private:
   // Commits the group at the front of the queue (`self` first, when a caller leads; null
   // on the committer's thread), then passes the lead on. On the committer's thread, keeps
-  // leading while the queue's front is an asynchronous request.
-  void Lead(PendingAppend* self) ABSL_LOCKS_EXCLUDED(mu_);
-  // Wakes the group's waiting members and runs the asynchronous members' callbacks.
-  static void Finish(const std::vector<PendingAppend*>& group, const PendingAppend* self);
+  // leading while the queue's front is an asynchronous request. Returns false when
+  // `self`'s group was taken over (self->finished tells when it is done).
+  bool Lead(PendingAppend* self) ABSL_LOCKS_EXCLUDED(mu_);
+  // Wakes the group's waiting members (but `self`) and runs the asynchronous members'
+  // callbacks, then counts the group as finished.
+  void Finish(const std::vector<PendingAppend*>& group, const PendingAppend* self)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The committer's thread: leads whenever the lead is handed to it.
   void CommitterLoop() ABSL_LOCKS_EXCLUDED(mu_);
   // Takes the next group off the queue.
@@ -97,7 +117,8 @@ class GroupCommitter {
   // Whenever nobody leads, the queue is empty.
   bool leading_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  // Groups whose members are still being woken or called back (Stop waits for them).
+  // Groups taken off the queue whose members are not yet all woken or called back,
+  // including groups the commit function took over (Stop waits for them).
   int finishing_ ABSL_GUARDED_BY(mu_) = 0;
   // The lead has been handed to the committer's thread, which has not taken it yet.
   bool thread_leads_ ABSL_GUARDED_BY(mu_) = false;

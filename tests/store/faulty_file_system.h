@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 
@@ -39,6 +40,23 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   }
   // Faults returned to RocksDB so far (a test checks its fault was really hit).
   int injected() const { return injected_; }
+
+  // Holds every WAL sync until ReleaseSyncs(), but for `allowed` more: a test looks at the
+  // log while a sync is in flight, then lets it finish or fail (FailSyncs() first).
+  void HoldSyncs(int allowed = 0) {
+    absl::MutexLock lock(&gate_mu_);
+    holding_ = true;
+    allowed_ = allowed;
+  }
+  void ReleaseSyncs() {
+    absl::MutexLock lock(&gate_mu_);
+    holding_ = false;
+  }
+  // Syncs waiting at the gate now.
+  int held_syncs() {
+    absl::MutexLock lock(&gate_mu_);
+    return held_;
+  }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -79,11 +97,13 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* dbg) override {
+      fs_->PassGate();
       if (fs_->fail_syncs_) return fs_->Fault(kInjectedSyncError, false);
       return FSWritableFileOwnerWrapper::Sync(options, dbg);
     }
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                             rocksdb::IODebugContext* dbg) override {
+      fs_->PassGate();
       if (fs_->fail_syncs_) return fs_->Fault(kInjectedSyncError, false);
       return FSWritableFileOwnerWrapper::Fsync(options, dbg);
     }
@@ -91,6 +111,18 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
    private:
     FaultyFileSystem* fs_;
   };
+
+  // Waits while syncs are held, unless one more is allowed through.
+  void PassGate() {
+    absl::MutexLock lock(&gate_mu_);
+    ++held_;
+    auto open = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(gate_mu_) {
+      return !holding_ || allowed_ > 0;
+    };
+    gate_mu_.Await(absl::Condition(&open));
+    if (holding_) --allowed_;
+    --held_;
+  }
 
   // True when `n` bytes do not fit in what is left of the disk.
   bool TakeBytes(size_t n) {
@@ -114,6 +146,10 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   std::atomic<bool> fail_syncs_{false};
   std::atomic<int64_t> budget_{0};
   std::atomic<int> injected_{0};
+  absl::Mutex gate_mu_;
+  bool holding_ ABSL_GUARDED_BY(gate_mu_) = false;
+  int allowed_ ABSL_GUARDED_BY(gate_mu_) = 0;
+  int held_ ABSL_GUARDED_BY(gate_mu_) = 0;
 };
 
 }  // namespace arrs::testing_support
