@@ -20,6 +20,7 @@
 #include "ledger/store/rocks_event_log.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -92,6 +93,7 @@ class RocksEventLog final : public EventLog {
         meta_(meta),
         head_(std::move(head)) {
     tip_ = head_;
+    written_position_.store(head_.position);
     committer_ = std::make_unique<GroupCommitter>(
         options_.max_requests_per_batch, options_.max_events_per_batch,
         [this](const std::vector<PendingAppend*>& group, bool more_queued) {
@@ -322,10 +324,7 @@ class RocksEventLog final : public EventLog {
       stats.syncs = syncs_;
       stats.appended_requests = appended_requests_;
     }
-    {
-      absl::MutexLock lock(&write_mu_);
-      stats.written_position = tip_.position;
-    }
+    stats.written_position = written_position_.load(std::memory_order_relaxed);
     // Distinct streams: one seek per stream, jumping past each stream's keys.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
     for (it->SeekToFirst(); it->Valid();) {
@@ -627,6 +626,7 @@ class RocksEventLog final : public EventLog {
     last_write_failed_ = false;
     last_recorded_at_ = now;
     tip_ = Head{position, prev_hash};
+    written_position_.store(position, std::memory_order_relaxed);
     for (auto& [retry, original] : duplicates) {
       AppendResult result = *original->result;
       result.deduplicated = true;
@@ -729,6 +729,7 @@ class RocksEventLog final : public EventLog {
         absl::MutexLock lock(&state_mu_);
         tip_ = head_;
       }
+      written_position_.store(tip_.position, std::memory_order_relaxed);
       undo->Put(meta_, kMetaHead, EncodeHead(tip_.position, tip_.hash));
       tip_versions_.clear();
       pending_undo_ = std::move(undo);
@@ -760,6 +761,7 @@ class RocksEventLog final : public EventLog {
   // What the writer stages on: the last batch written, synced or not.
   mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_) ABSL_ACQUIRED_BEFORE(state_mu_);
   Head tip_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<uint64_t> written_position_;  // tip_.position, for Stats()
   // Versions of the streams that written, unpublished batches moved on.
   std::unordered_map<std::string, uint64_t> tip_versions_ ABSL_GUARDED_BY(write_mu_);
   int64_t last_recorded_at_ ABSL_GUARDED_BY(write_mu_) = 0;
