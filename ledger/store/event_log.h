@@ -4,7 +4,10 @@
 // dense stream version. Appends are atomic per request (all events of a request, or
 // none), acknowledged only after the RocksDB WriteBatch holding them is synced to disk,
 // and group-committed: concurrent callers are queued, and the caller at the front writes
-// the queued requests in one synced batch and tells each caller its own positions.
+// the queued requests in one batch and tells each caller its own positions. With other
+// batches in flight, a batch is written unsynced and the log's syncer thread syncs every
+// batch written so far at once; each is published (visible, acknowledged) only after
+// that sync succeeds, and all of them fail, and are undone, if it fails.
 //
 // Layout (column families; keys big-endian so they sort by number):
 //   events    : u64 position                         -> arrs.v1.Event bytes
@@ -108,8 +111,9 @@ struct LogStats {
   uint64_t appended_requests = 0;
 };
 
-// Called after each synced batch, on the thread that committed it, in position order,
-// with the events just committed. Must be quick and must not call Append.
+// Called after each synced batch, on the thread that committed or synced it, one batch at
+// a time, in position order, with the events just committed. Must be quick and must not
+// call Append.
 using AppendListener = std::function<void(const std::vector<v1::Event>& committed)>;
 // The same, but given the committed events to keep: called after every AppendListener of
 // the batch, with the events moved in rather than copied.
