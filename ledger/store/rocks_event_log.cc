@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -229,8 +230,22 @@ class RocksEventLog final : public EventLog {
   }
 
   VerifyReport Verify() const override {
-    rocksdb::ManagedSnapshot snapshot(db_);
-    return VerifyLog(db_, events_, meta_, snapshot.snapshot());
+    absl::Status unsettled;
+    const rocksdb::Snapshot* snapshot = WhenSettled([&](absl::Status undone) {
+      unsettled = std::move(undone);
+      return db_->GetSnapshot();
+    });
+    VerifyReport report = VerifyLog(db_, events_, meta_, snapshot);
+    if (report.ok && !unsettled.ok()) {
+      // The snapshot holds batches whose sync failed: report them rather than pass them.
+      report.ok = false;
+      report.first_bad_position = PublishedPosition() + 1;
+      report.problem = absl::StrCat("positions from ", report.first_bad_position,
+                                    " were never acknowledged and are not yet undone: ",
+                                    unsettled.message());
+    }
+    db_->ReleaseSnapshot(snapshot);
+    return report;
   }
 
   int AddListener(AppendListener listener) override {
@@ -306,6 +321,12 @@ class RocksEventLog final : public EventLog {
   }
 
   absl::Status Checkpoint(const std::string& target_dir) const override {
+    return WhenSettled([&](absl::Status undone) {
+      return undone.ok() ? CheckpointNow(target_dir) : undone;
+    });
+  }
+
+  absl::Status CheckpointNow(const std::string& target_dir) const {
     rocksdb::Checkpoint* raw = nullptr;
     if (absl::Status s = FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint");
         !s.ok()) {
@@ -455,9 +476,36 @@ class RocksEventLog final : public EventLog {
 
   // Whether any written batch awaits its sync or publication. Only CommitGroup (under
   // write_mu_) adds batches, so the answer holds while it runs.
-  bool InFlight() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+  bool InFlight() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     absl::MutexLock lock(&sync_mu_);
     return !unsynced_.empty() || syncing_;
+  }
+
+  // Runs `f(undone)` while nothing is written and no written batch awaits its sync, so
+  // that what RocksDB holds is what is published: Verify and Checkpoint never see a batch
+  // whose sync may yet fail. Holding write_mu_ stops new batches, so this waits at most
+  // for the syncs in flight; it steps aside while an undo needs write_mu_. `undone` is
+  // not OK when failed batches are still in RocksDB because their undo cannot be written.
+  template <typename F>
+  std::invoke_result_t<F, absl::Status> WhenSettled(F f) const {
+    for (;;) {
+      {
+        absl::MutexLock write_lock(&write_mu_);
+        bool settled = false;
+        {
+          absl::MutexLock lock(&sync_mu_);
+          auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) {
+            return (unsynced_.empty() && !syncing_) || undo_waiting_;
+          };
+          sync_mu_.Await(absl::Condition(&done));
+          settled = unsynced_.empty() && !syncing_;
+        }
+        if (settled) return f(WritePendingUndo());
+      }
+      absl::MutexLock lock(&sync_mu_);
+      auto undone = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) { return !undo_waiting_; };
+      sync_mu_.Await(absl::Condition(&undone));
+    }
   }
 
   // Hands a batch to the syncer thread, starting it on first use.
@@ -490,7 +538,7 @@ class RocksEventLog final : public EventLog {
 
   // Writes the undo of failed batches left over from a failed sync, synced. Until it is
   // written, nothing else may be.
-  absl::Status WritePendingUndo() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+  absl::Status WritePendingUndo() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     if (pending_undo_ == nullptr) return absl::OkStatus();
     // A failed write or sync may leave RocksDB in a background-error state.
     db_->Resume().PermitUncheckedError();
@@ -710,9 +758,14 @@ class RocksEventLog final : public EventLog {
   // the next group while that fails), and stages the next group on the published head.
   void Undo(std::deque<UnsyncedBatch>& batches, const absl::Status& error) {
     {
+      absl::MutexLock lock(&sync_mu_);
+      undo_waiting_ = true;  // WhenSettled lets go of write_mu_
+    }
+    {
       absl::MutexLock write_lock(&write_mu_);  // the group being written, if any, first
       {
         absl::MutexLock lock(&sync_mu_);
+        undo_waiting_ = false;
         for (UnsyncedBatch& later : unsynced_) batches.push_back(std::move(later));
         unsynced_.clear();
       }
@@ -771,13 +824,15 @@ class RocksEventLog final : public EventLog {
   int64_t last_recorded_at_ ABSL_GUARDED_BY(write_mu_) = 0;
   bool last_write_failed_ ABSL_GUARDED_BY(write_mu_) = false;
   // The undo of batches whose sync failed, while it could not be written.
-  std::unique_ptr<rocksdb::WriteBatch> pending_undo_ ABSL_GUARDED_BY(write_mu_);
+  // (mutable: Verify and Checkpoint write it when they can, before they look.)
+  mutable std::unique_ptr<rocksdb::WriteBatch> pending_undo_ ABSL_GUARDED_BY(write_mu_);
 
   // Batches handed to the syncer thread, in the order written.
-  absl::Mutex sync_mu_;
+  mutable absl::Mutex sync_mu_;
   std::deque<UnsyncedBatch> unsynced_ ABSL_GUARDED_BY(sync_mu_);
   bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;  // the syncer holds batches
   bool syncer_exits_ ABSL_GUARDED_BY(sync_mu_) = false;
+  bool undo_waiting_ ABSL_GUARDED_BY(sync_mu_) = false;  // Undo waits for write_mu_
   std::thread syncer_ ABSL_GUARDED_BY(sync_mu_);
 
   // Held while listeners run, so that RemoveListener returning means no further calls.

@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
@@ -139,8 +141,19 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
   QueueBehindAHeldSync();
   ExpectOnlyTheFirstVisible();
   EXPECT_EQ(TellCount(), 1u);  // only the first request is told
+  // Verify waits for the batches in flight rather than check what may yet fail.
+  VerifyReport verified;
+  absl::Notification verify_done;
+  std::thread verifier([&] {
+    verified = log_->Verify();
+    verify_done.Notify();
+  });
+  EXPECT_FALSE(verify_done.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
 
   fs_->ReleaseSyncs();
+  verifier.join();
+  EXPECT_TRUE(verified.ok) << verified.problem;
+  EXPECT_EQ(verified.head.position, kLast);
   WaitFor([this] { return TellCount() == 1 + kQueued; });
   const uint64_t last = kLast;
   EXPECT_EQ(log_->head().position, last);
@@ -188,9 +201,21 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
 TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   QueueBehindAHeldSync();
   const Head before = log_->head();
+  // A Verify waiting for the held sync steps aside for the undo, then reports the failed
+  // batches (their undo cannot be written while syncs fail) instead of passing them.
+  VerifyReport verified;
+  std::thread verifier([&] { verified = log_->Verify(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   fs_->FailSyncs();
   fs_->ReleaseSyncs();
   WaitFor([this] { return TellCount() == 1 + kQueued; });
+  verifier.join();
+  EXPECT_FALSE(verified.ok);
+  EXPECT_EQ(verified.first_bad_position, 2u);
+  EXPECT_THAT(verified.problem, HasSubstr("were never acknowledged and are not yet undone"));
+  EXPECT_THAT(verified.problem, HasSubstr(kInjectedSyncError));
+  EXPECT_THAT(log_->Checkpoint(dir_.path() + "-checkpoint").message(),
+              HasSubstr(kInjectedSyncError));
 
   // Every queued request fails with the sync error, whatever its own outcome would have
   // been (the retry and the conflict rested on batches that failed).
