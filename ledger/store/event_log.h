@@ -113,7 +113,7 @@ struct LogStats {
 
 // Called after each synced batch, on the thread that committed or synced it, one batch at
 // a time, in position order, with the events just committed. Must be quick and must not
-// call Append.
+// call Append, Verify or Checkpoint (they wait for the batch being published).
 using AppendListener = std::function<void(const std::vector<v1::Event>& committed)>;
 // The same, but given the committed events to keep: called after every AppendListener of
 // the batch, with the events moved in rather than copied.
@@ -137,8 +137,8 @@ class EventLog {
   // what Append would have returned. For a committed request that is after its batch is
   // synced, on the thread that committed it (a log thread, or another caller's); for an
   // invalid request, or once the log is closing, it is at once on this thread. `done`
-  // must be quick (it holds up the next batch) and must not call Append; it may call
-  // AppendAsync. Lets a few threads keep many appends in flight.
+  // must be quick (it holds up the next batch) and must not call Append, Verify or
+  // Checkpoint; it may call AppendAsync. Lets a few threads keep many appends in flight.
   virtual void AppendAsync(AppendRequest request, AppendCallback done) = 0;
 
   // Up to `max_events` events from global position `from_position` (>= 1) on.

@@ -112,6 +112,13 @@ class RocksEventLog final : public EventLog {
       syncer = std::move(syncer_);
     }
     if (syncer.joinable()) syncer.join();
+    {
+      // A last try at an undo that could not be written: otherwise the failed batches'
+      // unsynced WAL records could replay at the next open. (If the disk still fails, they
+      // can, as after a crash: none of them was ever acknowledged.)
+      absl::MutexLock lock(&write_mu_);
+      WritePendingUndo().IgnoreError();
+    }
     committer_.reset();
     open_->Close();
   }

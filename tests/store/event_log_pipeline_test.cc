@@ -34,8 +34,9 @@ constexpr int kQueued = 40;       // requests queued behind the first one
 constexpr int kPerBatch = 4;      // max_requests_per_batch: 10 batches
 constexpr int kConflict = 17;     // expects a version its stream is past, in flight
 constexpr int kRetry = 33;        // repeats the request id of request 5, in flight
-// The first request, then every queued one but those two, one event each.
-constexpr uint64_t kLast = 1 + kQueued - 2;
+// The first request, every queued one but those two, then a blocking Append queued behind
+// them all (it leads its own batch, which the syncer finishes): one event each.
+constexpr uint64_t kLast = 1 + kQueued - 2 + 1;
 
 class EventLogPipelineTest : public ::testing::Test {
  protected:
@@ -78,10 +79,21 @@ class EventLogPipelineTest : public ::testing::Test {
     });
     WaitFor([this] { return fs_->held_syncs() == 1; });  // a lone request syncs inline
     for (int i = 0; i < kQueued; ++i) log_->AppendAsync(Queued(i), Record(Id(i)));
+    blocking_ = std::thread([this] {
+      absl::StatusOr<AppendResult> result =
+          log_->Append(MakeRequest("pcn/blocking", "blocking", 1));
+      absl::MutexLock lock(&mu_);
+      told_.emplace("blocking", std::move(result));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it queue last
     fs_->HoldSyncs(/*allowed=*/1);  // let the first one through, hold the next
     first.join();
     WaitFor([this] { return log_->Stats().written_position == kLast; });
     WaitFor([this] { return fs_->held_syncs() == 1; });
+  }
+
+  ~EventLogPipelineTest() override {
+    if (blocking_.joinable()) blocking_.join();
   }
 
   static std::string Id(int i) { return absl::StrCat("#", i); }
@@ -109,12 +121,16 @@ class EventLogPipelineTest : public ::testing::Test {
     return listened_;
   }
 
+  // Waits up to 10 s; a timeout fails the test at once (the rest would hang).
   template <typename Predicate>
   static void WaitFor(Predicate ready) {
     for (int i = 0; i < 2000 && !ready(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    ASSERT_TRUE(ready()) << "timed out after 10 s";
+    if (!ready()) {
+      ADD_FAILURE() << "timed out after 10 s";
+      std::abort();
+    }
   }
 
   // Nothing beyond the first request is visible: head, reads, versions, request ids.
@@ -135,6 +151,7 @@ class EventLogPipelineTest : public ::testing::Test {
   absl::Mutex mu_;
   std::map<std::string, absl::StatusOr<AppendResult>> told_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> listened_ ABSL_GUARDED_BY(mu_);
+  std::thread blocking_;
 };
 
 TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
@@ -150,12 +167,16 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
   });
   EXPECT_FALSE(verify_done.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
 
+  EXPECT_FALSE(Told("blocking"));  // its batch is written, its sync held
   fs_->ReleaseSyncs();
   verifier.join();
   EXPECT_TRUE(verified.ok) << verified.problem;
   EXPECT_EQ(verified.head.position, kLast);
-  WaitFor([this] { return TellCount() == 1 + kQueued; });
+  WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
   const uint64_t last = kLast;
+  const absl::StatusOr<AppendResult> blocked = Result("blocking");
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  EXPECT_EQ(blocked->first_position, kLast);
   EXPECT_EQ(log_->head().position, last);
   // Every writer is told its own dense position, in queue order.
   uint64_t expected = 2;
@@ -179,7 +200,7 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
     EXPECT_FALSE(result->deduplicated);
     EXPECT_EQ(result->first_position, expected++) << i;
   }
-  EXPECT_EQ(expected, last + 1);
+  EXPECT_EQ(expected, last);  // the blocking Append took the last position
   // The listeners saw every position once, in order.
   std::vector<uint64_t> positions;
   for (uint64_t p = 1; p <= last; ++p) positions.push_back(p);
@@ -204,12 +225,19 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   // A Verify waiting for the held sync steps aside for the undo, then reports the failed
   // batches (their undo cannot be written while syncs fail) instead of passing them.
   VerifyReport verified;
-  std::thread verifier([&] { verified = log_->Verify(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  absl::Notification verify_done;
+  std::thread verifier([&] {
+    verified = log_->Verify();
+    verify_done.Notify();
+  });
+  EXPECT_FALSE(verify_done.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
   fs_->FailSyncs();
   fs_->ReleaseSyncs();
-  WaitFor([this] { return TellCount() == 1 + kQueued; });
+  WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
   verifier.join();
+  const absl::StatusOr<AppendResult> blocked = Result("blocking");
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_THAT(blocked.status().message(), HasSubstr(kInjectedSyncError));
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.first_bad_position, 2u);
   EXPECT_THAT(verified.problem, HasSubstr("were never acknowledged and are not yet undone"));
@@ -233,9 +261,10 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
 
   // While syncs still fail, the undo cannot be written, and appends fail rather than
   // stage on what it has to remove.
-  absl::StatusOr<AppendResult> blocked = log_->Append(MakeRequest("pcn/s0", "while-failing", 1));
-  ASSERT_FALSE(blocked.ok());
-  EXPECT_THAT(blocked.status().message(), HasSubstr(kInjectedSyncError));
+  absl::StatusOr<AppendResult> refused =
+      log_->Append(MakeRequest("pcn/s0", "while-failing", 1));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr(kInjectedSyncError));
 
   // Once syncs work, new and retried requests take the positions the failed ones had,
   // as new requests (the failed ids are unknown), and the versions start from the
