@@ -94,8 +94,7 @@ class RocksEventLog final : public EventLog {
         snapshots_(snapshots),
         meta_(meta),
         head_(std::move(head)) {
-    tip_ = head_;
-    written_position_.store(head_.position);
+    SetTip(head_);
     committer_ = std::make_unique<GroupCommitter>(
         options_.max_requests_per_batch, options_.max_events_per_batch,
         [this](const std::vector<PendingAppend*>& group, bool more_queued) {
@@ -485,7 +484,16 @@ class RocksEventLog final : public EventLog {
   // write_mu_) adds batches, so the answer holds while it runs.
   bool InFlight() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     absl::MutexLock lock(&sync_mu_);
+    return InFlightLocked();
+  }
+  bool InFlightLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) {
     return !unsynced_.empty() || syncing_;
+  }
+
+  // Moves the tip (the last batch written) and the position Stats() reports with it.
+  void SetTip(Head tip) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+    tip_ = std::move(tip);
+    written_position_.store(tip_.position, std::memory_order_relaxed);
   }
 
   // Runs `f(undone)` while nothing is written and no written batch awaits its sync, so
@@ -502,10 +510,10 @@ class RocksEventLog final : public EventLog {
         {
           absl::MutexLock lock(&sync_mu_);
           auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) {
-            return (unsynced_.empty() && !syncing_) || undo_waiting_;
+            return !InFlightLocked() || undo_waiting_;
           };
           sync_mu_.Await(absl::Condition(&done));
-          settled = unsynced_.empty() && !syncing_;
+          settled = !InFlightLocked();
         }
         if (settled) return f(WritePendingUndo());
       }
@@ -684,8 +692,7 @@ class RocksEventLog final : public EventLog {
     }
     last_write_failed_ = false;
     last_recorded_at_ = now;
-    tip_ = Head{position, prev_hash};
-    written_position_.store(position, std::memory_order_relaxed);
+    SetTip(Head{position, prev_hash});
     for (auto& [retry, original] : duplicates) {
       AppendResult result = *original->result;
       result.deduplicated = true;
@@ -791,14 +798,14 @@ class RocksEventLog final : public EventLog {
       }
       {
         absl::MutexLock lock(&state_mu_);
-        tip_ = head_;
+        SetTip(head_);
       }
-      written_position_.store(tip_.position, std::memory_order_relaxed);
       undo->Put(meta_, kMetaHead, EncodeHead(tip_.position, tip_.hash));
       tip_versions_.clear();
       pending_undo_ = std::move(undo);
-      WritePendingUndo().IgnoreError();  // else the next group retries it first
-      last_write_failed_ = true;
+      // Else the next group retries it first (after RocksDB's Resume), and fails until
+      // it is written.
+      WritePendingUndo().IgnoreError();
       for (UnsyncedBatch& batch : batches) FailAll(batch.group, error);
     }
     for (UnsyncedBatch& batch : batches) committer_->Finished(batch.group);
