@@ -3,6 +3,7 @@
 // them succeeds; when that sync fails, all of them fail, are undone, and never come back,
 // not even after a reopen. A file system gate holds the WAL syncs so that the tests look
 // at the log with batches in flight.
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,8 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
-#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
@@ -133,6 +132,11 @@ class EventLogPipelineTest : public ::testing::Test {
     }
   }
 
+  // Runs Verify on a thread of its own (it waits for the batches in flight).
+  std::future<VerifyReport> VerifyInBackground() {
+    return std::async(std::launch::async, [this] { return log_->Verify(); });
+  }
+
   // Nothing beyond the first request is visible: head, reads, versions, request ids.
   void ExpectOnlyTheFirstVisible() {
     EXPECT_EQ(log_->head().position, 1u);
@@ -159,17 +163,12 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
   ExpectOnlyTheFirstVisible();
   EXPECT_EQ(TellCount(), 1u);  // only the first request is told
   // Verify waits for the batches in flight rather than check what may yet fail.
-  VerifyReport verified;
-  absl::Notification verify_done;
-  std::thread verifier([&] {
-    verified = log_->Verify();
-    verify_done.Notify();
-  });
-  EXPECT_FALSE(verify_done.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
+  std::future<VerifyReport> verifying = VerifyInBackground();
+  EXPECT_EQ(verifying.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
 
   EXPECT_FALSE(Told("blocking"));  // its batch is written, its sync held
   fs_->ReleaseSyncs();
-  verifier.join();
+  const VerifyReport verified = verifying.get();
   EXPECT_TRUE(verified.ok) << verified.problem;
   EXPECT_EQ(verified.head.position, kLast);
   WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
@@ -224,17 +223,12 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   const Head before = log_->head();
   // A Verify waiting for the held sync steps aside for the undo, then reports the failed
   // batches (their undo cannot be written while syncs fail) instead of passing them.
-  VerifyReport verified;
-  absl::Notification verify_done;
-  std::thread verifier([&] {
-    verified = log_->Verify();
-    verify_done.Notify();
-  });
-  EXPECT_FALSE(verify_done.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
+  std::future<VerifyReport> verifying = VerifyInBackground();
+  EXPECT_EQ(verifying.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
   fs_->FailSyncs();
   fs_->ReleaseSyncs();
   WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
-  verifier.join();
+  const VerifyReport verified = verifying.get();
   const absl::StatusOr<AppendResult> blocked = Result("blocking");
   ASSERT_FALSE(blocked.ok());
   EXPECT_THAT(blocked.status().message(), HasSubstr(kInjectedSyncError));
