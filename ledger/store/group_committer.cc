@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "ledger/util/assert.h"
 
 namespace arrs::store {
 
@@ -37,6 +38,7 @@ absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
     if (stopping_) return absl::UnavailableError("event log is closing");
     queue_.push_back(&pending);
     lead = !leading_;  // nobody leads, so the queue held nothing before this request
+    ARRS_ASSERT(!lead || queue_.size() == 1, "the queue must be empty when nobody leads");
     if (lead) leading_ = true;
   }
   if (!lead) {
@@ -56,6 +58,7 @@ void GroupCommitter::SubmitAsync(AppendRequest request, AppendCallback done) {
     if (!stopping_) {
       queue_.push_back(pending.release());
       if (!leading_) {  // nobody leads: hand the lead to the committer's thread
+        ARRS_ASSERT(queue_.size() == 1, "the queue must be empty when nobody leads");
         leading_ = true;
         thread_leads_ = true;
       }
@@ -137,6 +140,7 @@ void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
   }
   absl::MutexLock lock(&mu_);
   --finishing_;
+  ARRS_ASSERT(finishing_ >= 0, "a group was finished twice (finishing_ went negative)");
 }
 
 void GroupCommitter::Stop() {

@@ -44,6 +44,7 @@
 #include "ledger/store/log_format.h"
 #include "ledger/store/log_verifier.h"
 #include "ledger/store/rocks_status.h"
+#include "ledger/util/assert.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -714,6 +715,8 @@ class RocksEventLog final : public EventLog {
     uint64_t events = 0;
     {
       absl::MutexLock lock(&state_mu_);
+      ARRS_ASSERT(batch.head.position > head_.position,
+                  "a published batch must move the head forward");
       events = batch.head.position - head_.position;
       head_ = batch.head;
       for (auto& [stream, version] : batch.versions) versions_[stream] = version;
@@ -786,8 +789,14 @@ class RocksEventLog final : public EventLog {
       auto undo = std::make_unique<rocksdb::WriteBatch>();
       for (UnsyncedBatch& batch : batches) {
         for (PendingAppend* pending : batch.writers) {
+          ARRS_ASSERT(pending->result.ok(), "a batch's writers hold their positions");
           const AppendResult& written = *pending->result;
+          ARRS_ASSERT(written.first_position >= 1 &&
+                          written.last_position >= written.first_position,
+                      "a written request holds at least one position");
           const uint64_t count = written.last_position - written.first_position + 1;
+          ARRS_ASSERT(written.stream_version >= count,
+                      "a written request's events are versions 1..stream_version");
           for (uint64_t i = 0; i < count; ++i) {
             undo->Delete(events_, EventKey(written.first_position + i));
             undo->Delete(streams_,
