@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/domain/pcn_model.h"
+#include "ledger/domain/validate.h"  // ValidatePayload, used by callers of DecideCorrect
 #include "ledger/rules/rule_book.h"
 
 namespace arrs::domain {
@@ -53,10 +54,6 @@ absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& targe
 // After a correction: every paid claim line must still be within what the rules allow
 // for the corrected facts. FAILED_PRECONDITION names the first claim line that breaks.
 absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book);
-
-// Field checks of a payload as it would be appended (used for replacements);
-// `prefix` is prepended to field names in messages.
-absl::Status ValidatePayload(const v1::Payload& payload, absl::string_view prefix);
 
 }  // namespace arrs::domain
 

@@ -1,0 +1,23 @@
+// Field validation of event payloads: every field of a payload as it would be appended
+// checked on its own (shape, range, text rules, list bounds), before any decision about
+// the PCN as it stands. Decide* runs it on the payload it builds; corrections run it on
+// the replacement.
+//
+// Errors: INVALID_ARGUMENT naming the field (with `prefix` prepended) and the value.
+// Pure functions of their arguments; safe from any thread.
+#ifndef ARRS_LEDGER_DOMAIN_VALIDATE_H_
+#define ARRS_LEDGER_DOMAIN_VALIDATE_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "arrs/v1/api.pb.h"
+
+namespace arrs::domain {
+
+// Field checks of a payload as it would be appended (used for replacements);
+// `prefix` is prepended to field names in messages.
+absl::Status ValidatePayload(const v1::Payload& payload, absl::string_view prefix);
+
+}  // namespace arrs::domain
+
+#endif  // ARRS_LEDGER_DOMAIN_VALIDATE_H_
