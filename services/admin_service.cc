@@ -15,15 +15,15 @@ AdminServiceImpl::AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tok
     : ledger_(ledger), tokens_(tokens), max_subscribers_(max_subscribers) {
   {
     absl::MutexLock lock(&mu_);
-    head_ = ledger_->log().head().position;
+    head_ = ledger_->HeadPosition();
   }
-  listener_id_ = ledger_->log().AddListener([this](const std::vector<v1::Event>& committed) {
+  listener_id_ = ledger_->AddCommitListener([this](const std::vector<v1::Event>& committed) {
     absl::MutexLock lock(&mu_);
     if (!committed.empty()) head_ = committed.back().position();
   });
 }
 
-AdminServiceImpl::~AdminServiceImpl() { ledger_->log().RemoveListener(listener_id_); }
+AdminServiceImpl::~AdminServiceImpl() { ledger_->RemoveCommitListener(listener_id_); }
 
 void AdminServiceImpl::StopSubscriptions() {
   absl::MutexLock lock(&mu_);
@@ -34,13 +34,7 @@ grpc::Status AdminServiceImpl::Verify(grpc::ServerContext* context, const v1::Ve
                                       v1::VerifyResponse* response) {
   RpcCall call(context, *tokens_, "Verify");
   return call.Run(Access::kLogRead, "", "", [&](const Principal&) {
-    const store::VerifyReport report = ledger_->log().Verify();
-    response->set_ok(report.ok);
-    response->set_events_checked(report.events_checked);
-    response->set_first_bad_position(report.first_bad_position);
-    response->set_problem(report.problem);
-    response->set_head_position(report.head.position);
-    response->set_head_hash(report.head.hash);
+    *response = ledger_->Verify();
     return absl::OkStatus();
   });
 }
@@ -53,13 +47,7 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
     if (request->target_dir().empty() || request->target_dir().size() > 4096) {
       return absl::InvalidArgumentError("target_dir must be a folder path on the server");
     }
-    const store::Head head = ledger_->log().head();
-    absl::Status done = ledger_->log().Checkpoint(request->target_dir());
-    if (!done.ok()) return done;
-    response->set_target_dir(request->target_dir());
-    response->set_head_position(head.position);
-    response->set_head_hash(head.hash);
-    return absl::OkStatus();
+    return Assign(ledger_->Backup(request->target_dir()), response);
   });
 }
 
@@ -67,23 +55,7 @@ grpc::Status AdminServiceImpl::Stats(grpc::ServerContext* context, const v1::Sta
                                      v1::StatsResponse* response) {
   RpcCall call(context, *tokens_, "Stats");
   return call.Run(Access::kLogRead, "", "", [&](const Principal&) {
-    const store::LogStats stats = ledger_->log().Stats();
-    response->set_head_position(stats.head.position);
-    response->set_head_hash(stats.head.hash);
-    response->set_data_bytes(stats.live_data_bytes);
-    v1::ListPcnsResponse pcns = ledger_->ListPcns(v1::ListPcnsRequest()).value();
-    for (const v1::PcnSummary& pcn : pcns.pcns()) {
-      v1::StreamCount* count = response->add_streams();
-      count->set_stream(absl::StrCat("pcn/", pcn.pcn_code()));
-      count->set_events(pcn.stream_version());
-    }
-    absl::StatusOr<uint64_t> rules = ledger_->log().StreamVersion("rules/arrs");
-    if (rules.ok() && *rules > 0) {
-      v1::StreamCount* count = response->add_streams();
-      count->set_stream("rules/arrs");
-      count->set_events(*rules);
-    }
-    return absl::OkStatus();
+    return Assign(ledger_->Stats(), response);
   });
 }
 
@@ -103,7 +75,7 @@ grpc::Status AdminServiceImpl::Subscribe(grpc::ServerContext* context,
     } release{&subscribers_};
     uint64_t next = request->from_position() == 0 ? 1 : request->from_position();
     while (!context->IsCancelled()) {
-      absl::StatusOr<std::vector<v1::Event>> page = ledger_->log().ReadFrom(next, kSubscribePage);
+      absl::StatusOr<std::vector<v1::Event>> page = ledger_->ReadEvents(next, kSubscribePage);
       if (!page.ok()) return page.status();
       for (const v1::Event& event : *page) {
         if (!writer->Write(event)) return absl::CancelledError("the subscriber went away");

@@ -35,29 +35,73 @@ grpc::ServerUnaryReactor* CommandServiceImpl::Run(Context* context, const char* 
   return reactor;
 }
 
-// One handler per RPC: access class and target ICB; the ledger's command by request type.
-#define COMMAND_RPC(Method, Request, AccessClass, IcbExpr)                                \
-  grpc::ServerUnaryReactor* CommandServiceImpl::Method(                                 \
-      Context* context, const v1::Request* request, v1::CommandResult* response) {      \
-    return Run(context, #Method, AccessClass, IcbExpr, request, response);               \
-  }
+// One handler per RPC: its access class and the ICB it touches (the PCN's, except for a
+// registration, which names its ICB).
+CommandServiceImpl::Reactor* CommandServiceImpl::RegisterPcn(
+    Context* context, const v1::RegisterPcnRequest* request, v1::CommandResult* response) {
+  return Run(context, "RegisterPcn", Access::kCommissionerWrite,
+             request->icb_code(), request, response);
+}
 
-#define PCN_ICB ledger_->IcbOf(request->pcn_code())
+CommandServiceImpl::Reactor* CommandServiceImpl::RecordListSize(
+    Context* context, const v1::RecordListSizeRequest* request, v1::CommandResult* response) {
+  return Run(context, "RecordListSize", Access::kPcnWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
 
-COMMAND_RPC(RegisterPcn, RegisterPcnRequest, Access::kCommissionerWrite, request->icb_code())
-COMMAND_RPC(RecordListSize, RecordListSizeRequest, Access::kPcnWrite, PCN_ICB)
-COMMAND_RPC(RecordBaseline, RecordBaselineRequest, Access::kCommissionerWrite, PCN_ICB)
-COMMAND_RPC(SetEntitlement, SetEntitlementRequest, Access::kCommissionerWrite, PCN_ICB)
-COMMAND_RPC(HireStaff, HireStaffRequest, Access::kPcnWrite, PCN_ICB)
-COMMAND_RPC(ChangeStaff, StaffChangeRequest, Access::kPcnWrite, PCN_ICB)
-COMMAND_RPC(SubmitClaim, SubmitClaimRequest, Access::kPcnWrite, PCN_ICB)
-COMMAND_RPC(AssessClaim, AssessClaimRequest, Access::kCommissionerWrite, PCN_ICB)
-COMMAND_RPC(ReduceClaimLine, ReduceClaimLineRequest, Access::kCommissionerWrite, PCN_ICB)
-COMMAND_RPC(PayClaim, PayClaimRequest, Access::kCommissionerWrite, PCN_ICB)
-COMMAND_RPC(Correct, CorrectRequest, Access::kAdminWrite, PCN_ICB)
+CommandServiceImpl::Reactor* CommandServiceImpl::RecordBaseline(
+    Context* context, const v1::RecordBaselineRequest* request, v1::CommandResult* response) {
+  return Run(context, "RecordBaseline", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
 
-#undef PCN_ICB
-#undef COMMAND_RPC
+CommandServiceImpl::Reactor* CommandServiceImpl::SetEntitlement(
+    Context* context, const v1::SetEntitlementRequest* request, v1::CommandResult* response) {
+  return Run(context, "SetEntitlement", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::HireStaff(
+    Context* context, const v1::HireStaffRequest* request, v1::CommandResult* response) {
+  return Run(context, "HireStaff", Access::kPcnWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::ChangeStaff(
+    Context* context, const v1::StaffChangeRequest* request, v1::CommandResult* response) {
+  return Run(context, "ChangeStaff", Access::kPcnWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::SubmitClaim(
+    Context* context, const v1::SubmitClaimRequest* request, v1::CommandResult* response) {
+  return Run(context, "SubmitClaim", Access::kPcnWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::AssessClaim(
+    Context* context, const v1::AssessClaimRequest* request, v1::CommandResult* response) {
+  return Run(context, "AssessClaim", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::ReduceClaimLine(
+    Context* context, const v1::ReduceClaimLineRequest* request, v1::CommandResult* response) {
+  return Run(context, "ReduceClaimLine", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::PayClaim(
+    Context* context, const v1::PayClaimRequest* request, v1::CommandResult* response) {
+  return Run(context, "PayClaim", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::Correct(
+    Context* context, const v1::CorrectRequest* request, v1::CommandResult* response) {
+  return Run(context, "Correct", Access::kAdminWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
 
 grpc::Status CommandServiceImpl::PublishRules(grpc::ServerContext* context,
                                               const v1::PublishRulesRequest* request,

@@ -6,23 +6,56 @@
 
 namespace arrs::services {
 
-#define PCN_QUERY_RPC(Method, Request, Response)                                          \
-  grpc::Status QueryServiceImpl::Method(grpc::ServerContext* context,                    \
-                                        const v1::Request* request, v1::Response* response) { \
-    RpcCall call(context, *tokens_, #Method);                                            \
-    return call.Run(Access::kPcnRead, request->pcn_code(), ledger_->IcbOf(request->pcn_code()), \
-                    [&](const Principal&) {                                              \
-                      return Assign(ledger_->Method(*request), response);                \
-                    });                                                                  \
-  }
+namespace {
 
-PCN_QUERY_RPC(GetBalance, BalanceRequest, Balance)
-PCN_QUERY_RPC(GetCapUsage, CapUsageRequest, CapUsage)
-PCN_QUERY_RPC(GetWorkforce, WorkforceRequest, Workforce)
-PCN_QUERY_RPC(GetAuditTrail, AuditRequest, AuditTrail)
-PCN_QUERY_RPC(ExplainClaim, ExplainRequest, Explanation)
+// A query about one PCN: readable by that PCN, its ICB's commissioners, auditors and
+// admins; `query` is the ledger's method of the same name.
+template <typename Request, typename Response>
+grpc::Status PcnQuery(grpc::ServerContext* context, const TokenStore& tokens,
+                      const engine::Ledger& ledger, const char* method,
+                      absl::StatusOr<Response> (engine::Ledger::*query)(const Request&) const,
+                      const Request* request, Response* response) {
+  RpcCall call(context, tokens, method);
+  return call.Run(Access::kPcnRead, request->pcn_code(), ledger.IcbOf(request->pcn_code()),
+                  [&](const Principal&) { return Assign((ledger.*query)(*request), response); });
+}
 
-#undef PCN_QUERY_RPC
+}  // namespace
+
+grpc::Status QueryServiceImpl::GetBalance(grpc::ServerContext* context,
+                                          const v1::BalanceRequest* request,
+                                          v1::Balance* response) {
+  return PcnQuery(context, *tokens_, *ledger_, "GetBalance", &engine::Ledger::GetBalance,
+                  request, response);
+}
+
+grpc::Status QueryServiceImpl::GetCapUsage(grpc::ServerContext* context,
+                                           const v1::CapUsageRequest* request,
+                                           v1::CapUsage* response) {
+  return PcnQuery(context, *tokens_, *ledger_, "GetCapUsage", &engine::Ledger::GetCapUsage,
+                  request, response);
+}
+
+grpc::Status QueryServiceImpl::GetWorkforce(grpc::ServerContext* context,
+                                            const v1::WorkforceRequest* request,
+                                            v1::Workforce* response) {
+  return PcnQuery(context, *tokens_, *ledger_, "GetWorkforce", &engine::Ledger::GetWorkforce,
+                  request, response);
+}
+
+grpc::Status QueryServiceImpl::GetAuditTrail(grpc::ServerContext* context,
+                                             const v1::AuditRequest* request,
+                                             v1::AuditTrail* response) {
+  return PcnQuery(context, *tokens_, *ledger_, "GetAuditTrail", &engine::Ledger::GetAuditTrail,
+                  request, response);
+}
+
+grpc::Status QueryServiceImpl::ExplainClaim(grpc::ServerContext* context,
+                                            const v1::ExplainRequest* request,
+                                            v1::Explanation* response) {
+  return PcnQuery(context, *tokens_, *ledger_, "ExplainClaim", &engine::Ledger::ExplainClaim,
+                  request, response);
+}
 
 grpc::Status QueryServiceImpl::GetRegionSummary(grpc::ServerContext* context,
                                                 const v1::RegionRequest* request,

@@ -10,20 +10,10 @@
 #include "ledger/rules/rule_validate.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
+#include "ledger/util/status_macros.h"
 
 namespace arrs::domain {
 namespace {
-
-#define RETURN_IF_ERROR(expr)                 \
-  do {                                        \
-    absl::Status _status = (expr);            \
-    if (!_status.ok()) return _status;        \
-  } while (0)
-
-#define ASSIGN_OR_RETURN(lhs, expr)           \
-  auto lhs##_or = (expr);                     \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
 
 v1::Event MakeEvent(absl::CivilDay effective, const v1::CommandHeader& header,
                     v1::Payload payload) {
@@ -76,7 +66,6 @@ absl::StatusOr<const ClaimModel*> FindClaim(const PcnModel& pcn, absl::string_vi
 
 }  // namespace
 
-std::string PcnStream(absl::string_view pcn_code) { return absl::StrCat("pcn/", pcn_code); }
 
 absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::RegisterPcnRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));

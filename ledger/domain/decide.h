@@ -16,16 +16,13 @@
 #include "absl/strings/string_view.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/domain/pcn_model.h"
+#include "ledger/domain/stream_names.h"  // PcnStream, kRulesStream (used with these)
 #include "ledger/domain/validate.h"  // ValidatePayload, used by callers of DecideCorrect
 #include "ledger/rules/rule_book.h"
 
 namespace arrs::domain {
 
 using Events = std::vector<v1::Event>;
-
-inline constexpr const char* kRulesStream = rules::kRulesStream;
-// "pcn/<pcn_code>".
-std::string PcnStream(absl::string_view pcn_code);
 
 absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::RegisterPcnRequest& r);
 absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,

@@ -50,7 +50,13 @@ absl::StatusOr<Decided> Decide(LedgerState& state, const std::string& stream,
     // them now).
     absl::StatusOr<const StreamState*> current = state.FindLoaded(stream);
     if (!current.ok()) return current.status();
-    absl::StatusOr<domain::Events> events = decide(state);
+    static const std::vector<const v1::Event*>* const kNoEvents =
+        new std::vector<const v1::Event*>();
+    static const domain::PcnModel* const kNoModel = new domain::PcnModel();
+    const DecideInput input{stream, *current ? (*current)->events : *kNoEvents,
+                            *current ? (*current)->head : *kNoModel, state.rules,
+                            state.head_position};
+    absl::StatusOr<domain::Events> events = decide(input);
     if (!events.ok()) return events.status();
     out.request.events = *std::move(events);
     const uint64_t decided_on = *current ? (*current)->version : 0;

@@ -9,20 +9,36 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/domain/decide.h"
+#include "ledger/domain/pcn_model.h"
+#include "ledger/rules/rule_book.h"
 #include "ledger/store/event_log.h"
 
 namespace arrs::engine {
 
 class LedgerState;
 
-// Decides events from the state as it stands; runs under the state's reader lock.
-using DecideFn = std::function<absl::StatusOr<domain::Events>(const LedgerState&)>;
+// What a command is decided on: the state as it stands, read under the state's reader
+// lock, which is held while the decision runs (the references are valid only then).
+struct DecideInput {
+  const std::string& stream;
+  // The stream's events in position order (loaded if the state was restored without
+  // them); empty for a stream with no events yet.
+  const std::vector<const v1::Event*>& events;
+  // The stream's model at the head (an empty model for a new or non-PCN stream).
+  const domain::PcnModel& head;
+  const rules::RuleBook& rules;  // at the head
+  uint64_t head_position;        // the log's head
+};
+// Decides the events of a command from the state as it stands (a pure function of its
+// input and of what it captured).
+using DecideFn = std::function<absl::StatusOr<domain::Events>(const DecideInput&)>;
 using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
 
 // Runs the ledger's commands: the command's events appended to its stream, each recorded

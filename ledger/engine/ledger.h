@@ -1,12 +1,19 @@
-// Ledger: the application core that arrsd, arrsctl (offline) and the tests share.
+// Ledger: the application core that arrsd, arrsctl (offline) and the tests share, and the
+// one door services/ uses into the ledger (it sees only this header's types).
 //
 // It owns the EventLog and keeps, in memory, every stream's events and each PCN's model
 // folded at the head, maintained from the log's commit listener. Commands are decided
-// against the head model and appended at the stream version they were decided on: when
-// the caller gave no expected version, a conflicting concurrent write is retried (up to 5
-// times) by deciding again; when it gave one, the conflict is returned (ABORTED).
+// against the head model and appended at the stream version they were decided on.
+// Commands on one stream run one at a time in the order they came, each decided once the
+// previous one's append is synced (ledger/engine/command_runner.h), so they never conflict
+// with each other; the one conflict left is a caller's expected_version that is not the
+// stream's version, returned as ABORTED (re-read and retry). Nothing is retried here.
 // Queries fold the PCN's own stream up to known_at (never the whole log) or use the head
 // model when known_at is the head.
+//
+// Where the work is: opening, closing, snapshots and warm-up in ledger.cc; commands in
+// ledger_commands.cc; queries in ledger_queries.cc; the log's administration (verify,
+// backup, stats, reading and following the log) in ledger_admin.cc.
 //
 // Start-up restores the latest snapshot (ledger/engine/snapshot.h) that matches the log
 // and folds only the events after it; without a usable one it folds the whole log. A
@@ -18,6 +25,7 @@
 #define ARRS_LEDGER_ENGINE_LEDGER_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -66,8 +74,34 @@ class Ledger {
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
+  // The log itself, for offline tools (arrsctl replay/verify) and tests. services/ uses
+  // the methods below instead.
   store::EventLog& log() { return *log_; }
   const StartupReport& startup() const { return startup_; }
+
+  // The log's administration (ledger_admin.cc).
+  // The position of the last event committed (0 for an empty log).
+  uint64_t HeadPosition() const;
+  // Recomputes the whole hash chain from position 1 and reports (never fails: a broken
+  // chain is reported with its first bad position).
+  v1::VerifyResponse Verify() const;
+  // A consistent, openable copy of the whole data folder in `target_dir` (which must not
+  // exist), with the head it holds at least. Errors: the store's (e.g. the folder exists).
+  absl::StatusOr<v1::BackupResponse> Backup(const std::string& target_dir) const;
+  // The head, the live data size, and each registered PCN's and the rule book's event
+  // count. Errors: a state that stopped following the log (DATA_LOSS).
+  absl::StatusOr<v1::StatsResponse> Stats() const;
+  // Up to `max_events` committed events from `from_position` (>= 1) on, in position
+  // order (none when from_position is beyond the head).
+  absl::StatusOr<std::vector<v1::Event>> ReadEvents(uint64_t from_position,
+                                                    size_t max_events) const;
+  // Calls `listener` with each batch of events committed from now on, in position order,
+  // on the log's committing thread. It must be quick and must not call a command,
+  // Verify or Backup (they wait for the batch being published). Returns an id for
+  // RemoveCommitListener.
+  using CommitListener = std::function<void(const std::vector<v1::Event>& committed)>;
+  int AddCommitListener(CommitListener listener);
+  void RemoveCommitListener(int id);
 
   // Stores a snapshot of the state at its current head and deletes older ones. Returns
   // the snapshot's position (nothing is written when this ledger restored or wrote one at

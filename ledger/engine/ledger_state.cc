@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <functional>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/decide.h"
+#include "ledger/domain/stream_names.h"
 #include "ledger/engine/snapshot.h"
 #include "ledger/store/event_log.h"
 
@@ -99,7 +99,7 @@ void LedgerState::Fold(const v1::Event* e) {
   if (stream.version > 0 && e->position() <= stream.last_position) return;
   if (!stream.events_loaded.load(std::memory_order_acquire)) {
     if (e->corrects() == 0 && !e->payload().has_claim_line_reduced() &&
-        absl::StartsWith(e->stream(), "pcn/")) {
+        domain::IsPcnStream(e->stream())) {
       // A restored stream whose events are not read yet: its head model takes an ordinary
       // event as it is (the fold after a restore does not read every PCN it touches);
       // reading the events later refolds them all, this one included. Not a correction
@@ -121,7 +121,7 @@ void LedgerState::Fold(const v1::Event* e) {
   AddToStream(stream, e);
   if (e->stream() == domain::kRulesStream) {
     rules.Apply(*e);
-  } else if (absl::StartsWith(e->stream(), "pcn/")) {
+  } else if (domain::IsPcnStream(e->stream())) {
     FoldPcnEvent(stream, e);
   }
 }
@@ -269,6 +269,13 @@ absl::StatusOr<const domain::PcnModel*> LedgerState::ModelAt(const std::string& 
     scratch->Apply(**next);
   }
   return scratch;
+}
+
+std::optional<std::string> LedgerState::RulesVersionInForce(int financial_year) const {
+  absl::ReaderMutexLock lock(&mu);
+  const v1::FinancialYearRules* current = rules.ForYear(financial_year);
+  if (current == nullptr) return std::nullopt;
+  return current->version();
 }
 
 uint64_t LedgerState::PositionAtTime(int64_t micros) const {

@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,10 @@ class LedgerState {
     }
     return absl::OkStatus();
   }
+  // The version of the rule book's rules for `financial_year` at the head (nullopt when
+  // none is published). Takes the reader lock.
+  std::optional<std::string> RulesVersionInForce(int financial_year) const
+      ABSL_LOCKS_EXCLUDED(mu);
   // OK, or why the state stopped following the log (an event that could not be folded).
   absl::Status health() const ABSL_SHARED_LOCKS_REQUIRED(mu) { return broken_; }
   // True once a restored stream's events were found to fold to another model than the

@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "arrs/v1/snapshot.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "ledger/domain/stream_names.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/store/event_log.h"
 #include "ledger/util/civil_date.h"
@@ -27,8 +27,6 @@ const absl::CivilDay kEpoch(1970, 1, 1);
 
 int64_t DayNumber(absl::CivilDay day) { return day - kEpoch; }
 absl::CivilDay FromDayNumber(int64_t n) { return CivilDayFromEpochDays(n); }
-
-bool IsPcnStream(const std::string& name) { return absl::StartsWith(name, "pcn/"); }
 
 using google::protobuf::internal::WireFormatLite;
 
@@ -274,7 +272,7 @@ std::vector<DecodedStream> DecodeStreams(const std::vector<absl::string_view>& s
       d.version = s.version();
       d.first_position = s.first_position();
       d.last_position = s.last_position();
-      if (IsPcnStream(d.name)) d.status = DecodePcn(s.head(), d.head);
+      if (domain::IsPcnStream(d.name)) d.status = DecodePcn(s.head(), d.head);
     }
   };
   const size_t threads = std::min<size_t>(
@@ -336,7 +334,7 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
       s.set_first_position(stream->first_position);
       s.set_last_position(stream->last_position);
       through = std::max(through, stream->last_position);
-      if (IsPcnStream(names[i])) EncodePcn(stream->head, s.mutable_head());
+      if (domain::IsPcnStream(names[i])) EncodePcn(stream->head, s.mutable_head());
       AppendStreamField(s, &out.bytes);
     }
   }
@@ -411,7 +409,7 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
       return absl::InvalidArgumentError(absl::StrCat("the snapshot's stream ", s.name,
                                                      " is out of range"));
     }
-    if (!IsPcnStream(s.name)) {
+    if (!domain::IsPcnStream(s.name)) {
       // Read in full now: the rule book is folded from its stream.
       absl::StatusOr<std::vector<v1::Event>> events =
           log.ReadStream(s.name, 1, static_cast<size_t>(s.version));

@@ -4,10 +4,11 @@
 //
 // A snapshot holds, for its position P: every position's recorded time up to P, every
 // stream's version and first and last positions, and each PCN's head model (its figures,
-// claims by the positions of their events), each stream as it stood at P or later. It does not hold the events: a restored state reads
-// a PCN's events from the log when something first needs them (see LedgerState), and the
-// rule book's stream is read in full on restore. Encoding: arrs.v1.LedgerSnapshot
-// (proto/arrs/v1/snapshot.proto), deterministic serialisation.
+// claims by the positions of their events), each stream as it stood at P or later. It
+// does not hold the events: a restored state reads a PCN's events from the log when
+// something first needs them (see LedgerState), and the rule book's stream is read in
+// full on restore. Encoding: arrs.v1.LedgerSnapshot (proto/arrs/v1/snapshot.proto),
+// deterministic serialisation.
 //
 // A snapshot is a cache of the log, never the record: Restore refuses one whose format is
 // unknown or whose position and hash do not match the log, and the caller then folds the
