@@ -10,6 +10,8 @@
 #include "absl/synchronization/notification.h"
 #include "ledger/domain/assess.h"
 #include "ledger/engine/ledger_state.h"
+#include "ledger/projections/explanation.h"
+#include "ledger/util/status_macros.h"
 
 namespace arrs::engine {
 namespace {
@@ -29,13 +31,25 @@ struct Decided {
   std::optional<v1::ClaimAssessed> assessment;
 };
 
-// A request id served before: its first result, whatever the state is now.
+// A request id served before: its first result, whatever the state is now. When that
+// request's events end with an assessment, the result tells it again as the first answer
+// did: its figures from the log, its explanations derived again (projections::
+// ExplainAssessment).
 absl::StatusOr<std::optional<v1::CommandResult>> ServedBefore(const store::EventLog& log,
+                                                              LedgerState& state,
                                                               const v1::CommandHeader& header) {
-  absl::StatusOr<std::optional<store::AppendResult>> seen = log.FindRequest(header.request_id());
-  if (!seen.ok()) return seen.status();
-  if (!seen->has_value()) return std::nullopt;
-  return ToResult(**seen);
+  ASSIGN_OR_RETURN(seen, log.FindRequest(header.request_id()));
+  if (!seen.has_value()) return std::nullopt;
+  v1::CommandResult result = ToResult(*seen);
+  ASSIGN_OR_RETURN(last, log.Get(seen->last_position));
+  if (!last.payload().has_claim_assessed()) return result;
+  absl::ReaderMutexLock lock(&state.mu);
+  ASSIGN_OR_RETURN(stream, state.FindLoaded(last.stream()));
+  static const std::vector<const v1::Event*>* const kNoEvents =
+      new std::vector<const v1::Event*>();
+  *result.mutable_assessment() = projections::ExplainAssessment(
+      stream != nullptr ? stream->events : *kNoEvents, state.rules, last);
+  return result;
 }
 
 absl::StatusOr<Decided> Decide(LedgerState& state, const std::string& stream,
@@ -98,8 +112,9 @@ struct CommandRunner::Command {
   CommandDone done;
 };
 
-CommandRunner::CommandRunner(store::EventLog& log, LedgerState& state)
-    : log_(log), state_(state) {}
+CommandRunner::CommandRunner(store::EventLog& log, LedgerState& state,
+                             size_t max_queued_per_stream)
+    : log_(log), state_(state), max_queued_per_stream_(max_queued_per_stream) {}
 
 CommandRunner::~CommandRunner() = default;
 
@@ -107,15 +122,28 @@ void CommandRunner::Run(std::string stream, const v1::CommandHeader& header, std
                         DecideFn decide, CommandDone done) {
   auto command = std::make_unique<Command>(Command{std::move(stream), &header, std::move(actor),
                                                    std::move(decide), std::move(done)});
+  bool full = false;
   {
     absl::MutexLock lock(&mu_);
     auto [it, first] = queued_.try_emplace(command->stream);
-    if (!first) {  // one of the stream's commands runs: wait for it
-      it->second.push_back(std::move(command));
-      return;
+    if (!first) {  // one of the stream's commands runs: wait for it, if there is room
+      full = it->second.size() >= max_queued_per_stream_;
+      if (!full) {
+        it->second.push_back(std::move(command));
+        return;
+      }
     }
   }
-  Attempt(std::move(command));
+  if (full) {
+    const std::string refusal = absl::StrCat(
+        "stream ", command->stream, " already has ", max_queued_per_stream_,
+        " commands waiting, the most allowed (max_queued_per_stream); retry later");
+    CommandDone done = std::move(command->done);
+    command.reset();
+    done(absl::ResourceExhaustedError(refusal));
+    return;
+  }
+  Drive(std::move(command));
 }
 
 absl::StatusOr<v1::CommandResult> CommandRunner::RunAndWait(std::string stream,
@@ -133,22 +161,23 @@ absl::StatusOr<v1::CommandResult> CommandRunner::RunAndWait(std::string stream,
   return out;
 }
 
-void CommandRunner::Attempt(std::unique_ptr<Command> command) {
-  absl::StatusOr<std::optional<v1::CommandResult>> served = ServedBefore(log_, *command->header);
-  if (!served.ok()) {
-    Finished(std::move(command), std::move(served).status());
-    return;
+void CommandRunner::Drive(std::unique_ptr<Command> command) {
+  while (command != nullptr) {
+    std::optional<absl::StatusOr<v1::CommandResult>> finished = Attempt(command);
+    if (!finished.has_value()) return;  // appending: its callback carries on
+    command = FinishAndTakeNext(std::move(command), *std::move(finished));
   }
-  if (served->has_value()) {
-    Finished(std::move(command), **std::move(served));
-    return;
-  }
+}
+
+std::optional<absl::StatusOr<v1::CommandResult>> CommandRunner::Attempt(
+    std::unique_ptr<Command>& command) {
+  absl::StatusOr<std::optional<v1::CommandResult>> served =
+      ServedBefore(log_, state_, *command->header);
+  if (!served.ok()) return std::move(served).status();
+  if (served->has_value()) return **std::move(served);
   absl::StatusOr<Decided> decided =
       Decide(state_, command->stream, *command->header, command->actor, command->decide);
-  if (!decided.ok()) {
-    Finished(std::move(command), std::move(decided).status());
-    return;
-  }
+  if (!decided.ok()) return std::move(decided).status();
   log_.AppendAsync(
       std::move(decided->request),
       [this, command = std::move(command), assessment = std::move(decided->assessment)](
@@ -156,38 +185,35 @@ void CommandRunner::Attempt(std::unique_ptr<Command> command) {
         // The state already holds every earlier command on the stream (the log folds a
         // batch into it before calling back), so the version decided on is the stream's:
         // a failure here is the write's, not a race to be decided again. (The status is
-        // moved, not copied: the caller's thread must hold its only reference. Debian's
-        // abseil counts references with atomics ThreadSanitizer cannot see.)
+        // moved, not copied: see docs/RELIABILITY.md on ThreadSanitizer and Debian's
+        // abseil.)
         if (!appended.ok()) {
-          Finished(std::move(command), std::move(appended).status());
+          Drive(FinishAndTakeNext(std::move(command), std::move(appended).status()));
           return;
         }
-        Finished(std::move(command), Acknowledge(*appended, std::move(assessment)));
+        Drive(FinishAndTakeNext(std::move(command),
+                                Acknowledge(*appended, std::move(assessment))));
       });
+  return std::nullopt;
 }
 
-void CommandRunner::Finished(std::unique_ptr<Command> command,
-                             absl::StatusOr<v1::CommandResult> result) {
+std::unique_ptr<CommandRunner::Command> CommandRunner::FinishAndTakeNext(
+    std::unique_ptr<Command> command, absl::StatusOr<v1::CommandResult> result) {
   const std::string stream = command->stream;
   {
     CommandDone done = std::move(command->done);
     command.reset();
     done(std::move(result));
   }
-  std::unique_ptr<Command> next;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = queued_.find(stream);
-    if (it->second.empty()) {
-      queued_.erase(it);
-      return;
-    }
-    next = std::move(it->second.front());
-    it->second.pop_front();
+  absl::MutexLock lock(&mu_);
+  auto it = queued_.find(stream);
+  if (it->second.empty()) {
+    queued_.erase(it);
+    return nullptr;
   }
-  // (A next command refused at once finishes inside this call and starts its successor:
-  // the depth is at most the stream's queue.)
-  Attempt(std::move(next));
+  std::unique_ptr<Command> next = std::move(it->second.front());
+  it->second.pop_front();
+  return next;
 }
 
 }  // namespace arrs::engine

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,9 +48,14 @@ using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
 // came, each decided once the previous one's append is synced (on the thread that
 // completed it), so they never race each other to a stream version; commands on
 // different streams share group commits.
+//
+// Thread safety: Run and RunAndWait may be called from any thread at once. Decisions and
+// `done` run on the calling thread or on the log's committing thread.
 class CommandRunner {
  public:
-  CommandRunner(store::EventLog& log, LedgerState& state);
+  // At most `max_queued_per_stream` commands wait behind the one running on a stream; one
+  // more is refused at once (RESOURCE_EXHAUSTED naming the stream and the limit).
+  CommandRunner(store::EventLog& log, LedgerState& state, size_t max_queued_per_stream);
   // Commands still queued when destroyed are never run: close the log first (which runs
   // every callback of an append in flight, and so starts and fails the queued commands).
   ~CommandRunner();
@@ -67,13 +73,23 @@ class CommandRunner {
 
  private:
   struct Command;
-  // Decides and appends `command`; its completion calls Finished.
-  void Attempt(std::unique_ptr<Command> command);
-  // Tells the caller, then starts the stream's next queued command.
-  void Finished(std::unique_ptr<Command> command, absl::StatusOr<v1::CommandResult> result);
+  // Runs `command`, then each next command of its stream that finishes at once (refused,
+  // or served before), in a loop; returns when one is appending (its append's callback
+  // drives the stream on) or the stream's queue is empty. (A log that fails appends at
+  // once, as a closed one does, calls back inside Attempt: the nesting is then at most
+  // the stream's queue, which is bounded.)
+  void Drive(std::unique_ptr<Command> command);
+  // Serves or decides `command`: its result when nothing is appended; else nullopt, the
+  // command moved into the append's callback.
+  std::optional<absl::StatusOr<v1::CommandResult>> Attempt(std::unique_ptr<Command>& command);
+  // Tells the caller `result`, then takes the stream's next queued command (nullptr when
+  // there is none: the stream is then idle).
+  std::unique_ptr<Command> FinishAndTakeNext(std::unique_ptr<Command> command,
+                                             absl::StatusOr<v1::CommandResult> result);
 
   store::EventLog& log_;
   LedgerState& state_;
+  const size_t max_queued_per_stream_;
   absl::Mutex mu_;
   // A stream is present while one of its commands runs; the rest wait here in order.
   std::unordered_map<std::string, std::deque<std::unique_ptr<Command>>> queued_

@@ -115,7 +115,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     Ledger* self = ledger.get();
     ledger->snapshotter_ = std::thread([self] { self->SnapshotPeriodically(); });
   }
-  ledger->commands_ = std::make_unique<CommandRunner>(*ledger->log_, *ledger->state_);
+  ledger->commands_ = std::make_unique<CommandRunner>(*ledger->log_, *ledger->state_,
+                                                      options.max_queued_per_stream);
   ledger->opened_ = true;
   return ledger;
 }

@@ -56,6 +56,9 @@ struct LedgerOptions {
   // After a restore, read the PCN streams' events in a background thread, so that old
   // views do not wait for them (each is otherwise read when first needed).
   bool warm_after_restore = true;
+  // Commands that may wait behind the one running on a stream (a PCN); one more is
+  // refused at once with RESOURCE_EXHAUSTED naming the stream and this limit.
+  size_t max_queued_per_stream = 1024;
 };
 
 // How the Ledger's state was built at Open.

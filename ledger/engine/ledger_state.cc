@@ -8,6 +8,7 @@
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/snapshot.h"
 #include "ledger/store/event_log.h"
+#include "ledger/util/assert.h"
 
 namespace arrs::engine {
 namespace {
@@ -57,6 +58,8 @@ void FoldPcnEvent(StreamState& stream, const v1::Event* e) {
 }
 
 void AddToStream(StreamState& stream, const v1::Event* e) {
+  ARRS_ASSERT(e->stream_version() == stream.version + 1,
+              "a stream's events are added in version order, each once");
   stream.events.push_back(e);
   if (stream.version == 0) stream.first_position = e->position();
   stream.version = e->stream_version();
@@ -90,6 +93,8 @@ void LedgerState::Apply(std::unique_ptr<google::protobuf::Arena> arena,
 }
 
 void LedgerState::Fold(const v1::Event* e) {
+  ARRS_ASSERT(e->position() == head_position + 1,
+              "events are folded in position order, each once, with no gap");
   head_position = e->position();
   recorded_at_.push_back(
       std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));

@@ -292,6 +292,16 @@ std::string EncodePcnModel(const domain::PcnModel& model) {
   return SerializeDeterministically(encoded);
 }
 
+absl::StatusOr<domain::PcnModel> DecodePcnModel(const std::string& bytes) {
+  v1::PcnSnapshot encoded;
+  if (!encoded.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError("the PCN model's bytes do not parse");
+  }
+  domain::PcnModel model;
+  if (absl::Status decoded = DecodePcn(encoded, model); !decoded.ok()) return decoded;
+  return model;
+}
+
 absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::EventLog& log) {
   // Written field by field in field-number order (the header's fields 1-4, each stream
   // as a field 5, then fields 6-7), which is the message's own deterministic encoding

@@ -52,6 +52,9 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
 // One PCN model in the snapshot's encoding (deterministic): two models with the same
 // encoding answer every query alike.
 std::string EncodePcnModel(const domain::PcnModel& model);
+// The model EncodePcnModel encoded (its claims' event pointers null: a snapshot holds no
+// events). INVALID_ARGUMENT when the bytes do not parse or are inconsistent.
+absl::StatusOr<domain::PcnModel> DecodePcnModel(const std::string& bytes);
 
 // Restores `bytes` into `state`, which must be empty, reading the rule book's stream from
 // `log` and making `log` the source of the PCN streams' events. Returns the snapshot's

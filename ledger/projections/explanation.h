@@ -26,6 +26,13 @@ absl::StatusOr<v1::Explanation> ExplainClaim(const std::vector<const v1::Event*>
                                              const rules::RuleBook& book,
                                              const v1::ExplainRequest& r, uint64_t known_at);
 
+// The assessment `assessed` (a ClaimAssessed event of the PCN stream whose events are
+// `stream_events`, position order) as it was told when decided: its stored figures, with
+// the explanations derived again from the facts just before it and the rule versions it
+// priced with.
+v1::ClaimAssessed ExplainAssessment(const std::vector<const v1::Event*>& stream_events,
+                                    const rules::RuleBook& book, const v1::Event& assessed);
+
 }  // namespace arrs::projections
 
 #endif  // ARRS_LEDGER_PROJECTIONS_EXPLANATION_H_

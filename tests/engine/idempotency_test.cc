@@ -1,0 +1,107 @@
+// Request ids as idempotency keys: a command sent again with the same request id answers
+// the first result (deduplicated, nothing written), including an assessment's figures and
+// explanations.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "tests/engine/ledger_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+
+class IdempotencyTest : public LedgerFixture {
+ protected:
+  void SetUp() override {
+    LedgerFixture::SetUp();
+    Register("U10001", "QAA", 52000, 50000000);
+    ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
+    ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000).ok());
+    ASSERT_TRUE(
+        Claim("U10001", "2023-06", D(2023, 6, 1), {{"cp-1", 500000}, {"ap-1", 390000}}).ok());
+    assess_.mutable_header()->set_request_id("assess-2023-06");
+    assess_.set_pcn_code("U10001");
+    assess_.set_claim_id("2023-06");
+  }
+  v1::AssessClaimRequest assess_;
+};
+
+// Issue 19, finding 5: the repeat answered deduplicated = true with an empty assessment.
+TEST_F(IdempotencyTest, RepeatedAssessmentAnswersTheFirstAssessmentWithItsExplanations) {
+  absl::StatusOr<v1::CommandResult> first = ledger_->AssessClaim("test:icb", assess_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->assessment().lines_size(), 2);
+  ASSERT_FALSE(first->assessment().lines(0).explanation().empty());
+
+  // A later fact that would price the claim differently if it were assessed again.
+  v1::StaffChangeRequest fte;
+  *fte.mutable_header() = Header();
+  fte.set_pcn_code("U10001");
+  fte.set_staff_id("cp-1");
+  *fte.mutable_effective_date() = D(2023, 5, 1);
+  fte.mutable_fte_changed()->set_wte_bp(5000);
+  ASSERT_TRUE(ledger_->ChangeStaff("test:pcn", fte).ok());
+  const uint64_t head = Head();
+
+  absl::StatusOr<v1::CommandResult> again = ledger_->AssessClaim("test:icb", assess_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->deduplicated());
+  EXPECT_EQ(again->first_position(), first->first_position());
+  EXPECT_EQ(again->last_position(), first->last_position());
+  EXPECT_TRUE(MessageDifferencer::Equals(again->assessment(), first->assessment()))
+      << "first:\n" << first->assessment().DebugString() << "again:\n"
+      << again->assessment().DebugString();
+  EXPECT_EQ(Head(), head) << "nothing written";
+
+  // The same without blocking.
+  absl::StatusOr<v1::CommandResult> async_again;
+  absl::Notification told;
+  ledger_->CommandAsync("test:icb", assess_, [&](absl::StatusOr<v1::CommandResult> result) {
+    async_again = std::move(result);
+    told.Notify();
+  });
+  told.WaitForNotification();
+  ASSERT_TRUE(async_again.ok()) << async_again.status();
+  EXPECT_TRUE(async_again->deduplicated());
+  EXPECT_TRUE(MessageDifferencer::Equals(async_again->assessment(), first->assessment()));
+}
+
+// After a restart (the state restored from a snapshot, the stream's events not yet read)
+// the repeat still answers the first assessment.
+TEST_F(IdempotencyTest, RepeatedAssessmentAfterARestartAnswersTheFirstAssessment) {
+  absl::StatusOr<v1::CommandResult> first = ledger_->AssessClaim("test:icb", assess_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  Reopen({.warm_after_restore = false});
+  absl::StatusOr<v1::CommandResult> again = ledger_->AssessClaim("test:icb", assess_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->deduplicated());
+  EXPECT_TRUE(MessageDifferencer::Equals(again->assessment(), first->assessment()))
+      << again->assessment().DebugString();
+}
+
+// A repeated command that appended no assessment answers none.
+TEST_F(IdempotencyTest, RepeatedHireAnswersNoAssessment) {
+  v1::HireStaffRequest hire;
+  hire.mutable_header()->set_request_id("hire-sp-1");
+  hire.set_pcn_code("U10001");
+  hire.set_staff_id("sp-1");
+  hire.set_role(v1::SOCIAL_PRESCRIBING_LINK_WORKER);
+  hire.set_band("5");
+  hire.set_employment_model(v1::LEAD_PRACTICE);
+  *hire.mutable_hire_date() = D(2023, 4, 1);
+  hire.set_wte_bp(10000);
+  hire.set_annual_salary_pence(3000000);
+  hire.set_annual_on_costs_pence(600000);
+  absl::StatusOr<v1::CommandResult> first = ledger_->HireStaff("test:pcn", hire);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<v1::CommandResult> again = ledger_->HireStaff("test:pcn", hire);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->deduplicated());
+  EXPECT_FALSE(again->has_assessment());
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
