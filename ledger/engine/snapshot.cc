@@ -359,14 +359,11 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   return out;
 }
 
-absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
-                                         LedgerState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  std::string rest;
-  std::vector<absl::string_view> spans;
-  v1::LedgerSnapshot snapshot;  // every field but the streams
-  if (!SplitStreams(bytes, &rest, &spans) || !snapshot.ParseFromString(rest)) {
-    return absl::InvalidArgumentError("the snapshot does not parse as arrs.v1.LedgerSnapshot");
-  }
+namespace {
+
+// Checks the snapshot's header (every field but the streams) against the log: its format,
+// its positions and their hashes, and its recorded times.
+absl::Status CheckAgainstLog(const v1::LedgerSnapshot& snapshot, const store::EventLog& log) {
   if (snapshot.format() != kSnapshotFormat) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot format ", snapshot.format(),
                                                    " is not the format read here (",
@@ -399,6 +396,22 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
         "the snapshot at position ", position, " holds ", snapshot.recorded_at_micros_size(),
         " recorded times"));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
+                                         LedgerState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  std::string rest;
+  std::vector<absl::string_view> spans;
+  v1::LedgerSnapshot snapshot;  // every field but the streams
+  if (!SplitStreams(bytes, &rest, &spans) || !snapshot.ParseFromString(rest)) {
+    return absl::InvalidArgumentError("the snapshot does not parse as arrs.v1.LedgerSnapshot");
+  }
+  if (absl::Status checked = CheckAgainstLog(snapshot, log); !checked.ok()) return checked;
+  const uint64_t position = snapshot.position();
+  const uint64_t through = snapshot.through_position();
   std::vector<DecodedStream> streams = DecodeStreams(spans);
   absl::MutexLock lock(&state.mu);
   if (state.head_position != 0 || !state.streams.empty()) {
