@@ -28,18 +28,7 @@ class AsyncCommandsTest : public testing_support::LedgerFixture {
   }
 
   v1::HireStaffRequest HireRequest(const std::string& pcn, const std::string& staff) {
-    v1::HireStaffRequest r;
-    *r.mutable_header() = Header();
-    r.set_pcn_code(pcn);
-    r.set_staff_id(staff);
-    r.set_role(v1::CLINICAL_PHARMACIST);
-    r.set_band("7");
-    r.set_employment_model(v1::LEAD_PRACTICE);
-    *r.mutable_hire_date() = D(2023, 4, 1);
-    r.set_wte_bp(10000);
-    r.set_annual_salary_pence(5000000);
-    r.set_annual_on_costs_pence(1200000);
-    return r;
+    return testing_support::ValidHire(pcn, staff, NextId());
   }
 };
 
@@ -47,14 +36,14 @@ TEST_F(AsyncCommandsTest, ClaimCycleGivesTheSameBalanceAsBlockingCommands) {
   Register("U00001", "QWE", 50000, 20000000);
   Register("U00002", "QWE", 50000, 20000000);
   // U00001 by blocking commands.
-  ASSERT_TRUE(Hire("U00001", "S1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-  ASSERT_TRUE(Claim("U00001", "C1", D(2023, 5, 1), {{"S1", 520000}}).ok());
+  ASSERT_OK(Hire("U00001", "S1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Claim("U00001", "C1", D(2023, 5, 1), {{"S1", 520000}}));
   absl::StatusOr<v1::CommandResult> blocking = Assess("U00001", "C1");
-  ASSERT_TRUE(blocking.ok()) << blocking.status();
+  ASSERT_OK(blocking);
 
   // U00002 the same, without blocking.
   absl::StatusOr<v1::CommandResult> hired = RunAsync(HireRequest("U00002", "S1"));
-  ASSERT_TRUE(hired.ok()) << hired.status();
+  ASSERT_OK(hired);
   EXPECT_EQ(hired->last_position(), Head());
   v1::SubmitClaimRequest submit;
   *submit.mutable_header() = Header();
@@ -65,13 +54,13 @@ TEST_F(AsyncCommandsTest, ClaimCycleGivesTheSameBalanceAsBlockingCommands) {
   line->set_line_no(1);
   line->set_staff_id("S1");
   line->set_actual_cost_pence(520000);
-  ASSERT_TRUE(RunAsync(submit).ok());
+  ASSERT_OK(RunAsync(submit));
   v1::AssessClaimRequest assess;
   *assess.mutable_header() = Header();
   assess.set_pcn_code("U00002");
   assess.set_claim_id("C1");
   absl::StatusOr<v1::CommandResult> assessed = RunAsync(assess);
-  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  ASSERT_OK(assessed);
 
   // The caller is told the assessment with its explanation; the log keeps figures only.
   ASSERT_EQ(assessed->assessment().lines_size(), 1);
@@ -79,7 +68,7 @@ TEST_F(AsyncCommandsTest, ClaimCycleGivesTheSameBalanceAsBlockingCommands) {
             blocking->assessment().lines(0).approved_pence());
   EXPECT_FALSE(assessed->assessment().lines(0).explanation().empty());
   absl::StatusOr<v1::Event> stored = ledger_->log().Get(assessed->last_position());
-  ASSERT_TRUE(stored.ok());
+  ASSERT_OK(stored);
   EXPECT_EQ(stored->actor(), "test:async");
   EXPECT_TRUE(stored->payload().claim_assessed().lines(0).explanation().empty());
 
@@ -110,9 +99,9 @@ TEST_F(AsyncCommandsTest, RefusalsAreToldAtOnceAndWriteNothing) {
   // A request id served before: its first result, nothing new.
   v1::HireStaffRequest hire = HireRequest("U00001", "S1");
   absl::StatusOr<v1::CommandResult> first = RunAsync(hire);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_OK(first);
   absl::StatusOr<v1::CommandResult> again = RunAsync(hire);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_OK(again);
   EXPECT_TRUE(again->deduplicated());
   EXPECT_EQ(again->first_position(), first->first_position());
   EXPECT_EQ(Head(), head + 1);
@@ -141,7 +130,7 @@ TEST_F(AsyncCommandsTest, BlockingAndAsyncCommandsOnOneStreamShareItsQueue) {
   threads.emplace_back([&] {
     for (int i = 0; i < kPerThread; ++i) {
       absl::StatusOr<v1::CommandResult> r =
-          Hire("U00001", absl::StrCat("B-", i), v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000);
+          Hire("U00001", absl::StrCat("B-", i), v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp);
       if (!r.ok()) {
         ++failures;
         ADD_FAILURE() << r.status();
@@ -154,7 +143,7 @@ TEST_F(AsyncCommandsTest, BlockingAndAsyncCommandsOnOneStreamShareItsQueue) {
   w.set_pcn_code("U00001");
   *w.mutable_as_of() = D(2023, 6, 1);
   absl::StatusOr<v1::Workforce> workforce = ledger_->GetWorkforce(w);
-  ASSERT_TRUE(workforce.ok()) << workforce.status();
+  ASSERT_OK(workforce);
   EXPECT_EQ(workforce->staff_size(), 3 * kPerThread);
   EXPECT_TRUE(ledger_->log().Verify().ok);
 }

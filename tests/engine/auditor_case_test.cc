@@ -12,21 +12,21 @@ class AuditorCaseTest : public LedgerFixture {};
 
 TEST_F(AuditorCaseTest, ClaimCorrectedInMayShowsOriginalKnownAtAprilAndCorrectionNow) {
   Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-  ASSERT_TRUE(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}).ok());
+  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}));
   absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2024-03");
-  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  ASSERT_OK(assessed);
   // 2023/24 maximum from 1 July 2023: £62,340 a year; March 2024 at 1.0 WTE = £5,195.00.
   ASSERT_EQ(assessed->assessment().lines(0).maximum_pence(), 519500);
   ASSERT_EQ(assessed->assessment().total_approved_pence(), 500000);
-  ASSERT_TRUE(Pay("U10001", "2024-03", D(2024, 4, 20), 500000).ok());
+  ASSERT_OK(Pay("U10001", "2024-03", D(2024, 4, 20), 500000));
   const uint64_t known_in_april = Head();
   const uint64_t submitted_at = known_in_april - 2;
 
   absl::StatusOr<v1::CommandResult> corrected = CorrectClaim(
       "U10001", submitted_at, "2024-03", D(2024, 3, 1), "cp-1", 450000,
       "payroll showed £4,500.00, not £5,000.00");
-  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  ASSERT_OK(corrected);
   EXPECT_EQ(corrected->last_position() - corrected->first_position(), 1u)
       << "the replacement and the re-assessment are appended together";
 
@@ -49,7 +49,7 @@ TEST_F(AuditorCaseTest, ClaimCorrectedInMayShowsOriginalKnownAtAprilAndCorrectio
   audit.set_pcn_code("U10001");
   audit.set_claim_id("2024-03");
   absl::StatusOr<v1::AuditTrail> trail = ledger_->GetAuditTrail(audit);
-  ASSERT_TRUE(trail.ok()) << trail.status();
+  ASSERT_OK(trail);
   ASSERT_EQ(trail->entries_size(), 5);  // submit, assess, pay, replacement, re-assessment
   EXPECT_EQ(trail->entries(0).event().position(), submitted_at);
   EXPECT_TRUE(trail->entries(0).cancelled());
@@ -66,17 +66,17 @@ TEST_F(AuditorCaseTest, ClaimCorrectedInMayShowsOriginalKnownAtAprilAndCorrectio
   // Known at April, the trail ends with the payment and nothing is cancelled.
   audit.mutable_known_at()->set_position(known_in_april);
   trail = ledger_->GetAuditTrail(audit);
-  ASSERT_TRUE(trail.ok());
+  ASSERT_OK(trail);
   ASSERT_EQ(trail->entries_size(), 3);
   for (const v1::AuditEntry& entry : trail->entries()) EXPECT_FALSE(entry.cancelled());
 }
 
 TEST_F(AuditorCaseTest, BackdatedFteChangeDiffersExactlyByThatChange) {
   Register("U10002", "QAA", 40000, 80000000);
-  ASSERT_TRUE(Hire("U10002", "cc-1", v1::CARE_COORDINATOR, D(2023, 4, 1), 10000).ok());
-  ASSERT_TRUE(Hire("U10002", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 8000).ok());
-  ASSERT_TRUE(Claim("U10002", "2023-06", D(2023, 6, 1), {{"cc-1", 200000}, {"cp-1", 300000}}).ok());
-  ASSERT_TRUE(Assess("U10002", "2023-06").ok());
+  ASSERT_OK(Hire("U10002", "cc-1", v1::CARE_COORDINATOR, D(2023, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Hire("U10002", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 8000));
+  ASSERT_OK(Claim("U10002", "2023-06", D(2023, 6, 1), {{"cc-1", 200000}, {"cp-1", 300000}}));
+  ASSERT_OK(Assess("U10002", "2023-06"));
   const uint64_t before = Head();
 
   v1::StaffChangeRequest change;
@@ -85,7 +85,7 @@ TEST_F(AuditorCaseTest, BackdatedFteChangeDiffersExactlyByThatChange) {
   change.set_staff_id("cp-1");
   *change.mutable_effective_date() = D(2023, 5, 1);
   change.mutable_fte_changed()->set_wte_bp(6000);
-  ASSERT_TRUE(ledger_->ChangeStaff("test:pcn", change).ok());
+  ASSERT_OK(ledger_->ChangeStaff("test:pcn", change));
 
   v1::WorkforceRequest wr;
   wr.set_pcn_code("U10002");

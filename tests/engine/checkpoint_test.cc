@@ -20,11 +20,11 @@ class CheckpointTest : public LedgerFixture {};
 
 TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
   Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
-  ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000).ok());
+  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
   absl::StatusOr<v1::CommandResult> wrong =
       Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
-  ASSERT_TRUE(wrong.ok());
+  ASSERT_OK(wrong);
   int corrections = 0;
   std::vector<uint64_t> submissions;
   for (int i = 0; i < 57; ++i) {
@@ -32,9 +32,9 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
     const std::string claim = FormatCivilDay(month).substr(0, 7);
     absl::StatusOr<v1::CommandResult> submitted =
         Claim("U10001", claim, ToProtoDate(month), {{"cp-1", 450000}, {"ap-1", 380000}});
-    ASSERT_TRUE(submitted.ok()) << submitted.status();
+    ASSERT_OK(submitted);
     submissions.push_back(submitted->first_position());
-    ASSERT_TRUE(Assess("U10001", claim).ok());
+    ASSERT_OK(Assess("U10001", claim));
     if (i == 50) {  // a claim of long ago (several checkpoints back) corrected late
       const absl::CivilDay old_month = absl::CivilDay(2021, 7 + 20, 1);
       ASSERT_TRUE(CorrectClaim("U10001", submissions[20],
@@ -55,14 +55,14 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
       reverse.set_pcn_code("U10001");
       reverse.set_corrects_position(wrong->first_position());
       reverse.set_reverse(true);
-      ASSERT_TRUE(ledger_->Correct("admin:alice", reverse).ok());
+      ASSERT_OK(ledger_->Correct("admin:alice", reverse));
     }
   }
   ASSERT_GE(corrections, 4);
 
   engine::LedgerState state;
   absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, 100000);
-  ASSERT_TRUE(all.ok());
+  ASSERT_OK(all);
   absl::MutexLock lock(&state.mu);
   state.Apply(*all);
   const engine::StreamState* stream = state.Find("pcn/U10001");
@@ -75,7 +75,7 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
     const uint64_t k = e->position();
     domain::PcnModel scratch;
     absl::StatusOr<const domain::PcnModel*> found = state.ModelAt("pcn/U10001", k, &scratch);
-    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_OK(found);
     const domain::PcnModel* fast = *found;
     ASSERT_NE(fast, nullptr);
     const domain::PcnModel slow = domain::FoldPcn(stream->events, k);

@@ -20,22 +20,22 @@ class ExplanationTest : public LedgerFixture {
     r.set_claim_id(claim);
     if (known_at) r.mutable_known_at()->set_position(known_at);
     absl::StatusOr<v1::Explanation> out = ledger_->ExplainClaim(r);
-    EXPECT_TRUE(out.ok()) << out.status();
+    EXPECT_OK(out);
     return out.ok() ? *out : v1::Explanation();
   }
 };
 
 TEST_F(ExplanationTest, StoredEventHasFiguresAndExplainClaimGivesTheAssessorsText) {
   Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-  ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000).ok());
-  ASSERT_TRUE(Claim("U10001", "2023-06", D(2023, 6, 1), {{"cp-1", 500000}, {"ap-1", 390000}}).ok());
+  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000));
+  ASSERT_OK(Claim("U10001", "2023-06", D(2023, 6, 1), {{"cp-1", 500000}, {"ap-1", 390000}}));
   absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2023-06");
-  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  ASSERT_OK(assessed);
   ASSERT_EQ(assessed->assessment().lines_size(), 2);
 
   absl::StatusOr<v1::Event> stored = ledger_->log().Get(assessed->last_position());
-  ASSERT_TRUE(stored.ok());
+  ASSERT_OK(stored);
   ASSERT_TRUE(stored->payload().has_claim_assessed());
   for (const v1::AssessedLine& line : stored->payload().claim_assessed().lines()) {
     EXPECT_EQ(line.explanation(), "") << "the log keeps figures, not text";
@@ -58,23 +58,23 @@ TEST_F(ExplanationTest, StoredEventHasFiguresAndExplainClaimGivesTheAssessorsTex
   fte.set_staff_id("cp-1");
   *fte.mutable_effective_date() = D(2023, 5, 1);
   fte.mutable_fte_changed()->set_wte_bp(5000);
-  ASSERT_TRUE(ledger_->ChangeStaff("admin:alice", fte).ok());
+  ASSERT_OK(ledger_->ChangeStaff("admin:alice", fte));
   EXPECT_EQ(Explain("2023-06").lines(0).explanation(),
             assessed->assessment().lines(0).explanation());
 }
 
 TEST_F(ExplanationTest, CorrectedClaimIsExplainedAsReassessedAndTheOriginalAsKnownBefore) {
   Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-  ASSERT_TRUE(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}).ok());
+  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}));
   absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2024-03");
-  ASSERT_TRUE(assessed.ok()) << assessed.status();
+  ASSERT_OK(assessed);
   const uint64_t before_correction = Head();
 
   absl::StatusOr<v1::CommandResult> corrected = CorrectClaim(
       "U10001", assessed->first_position() - 1, "2024-03", D(2024, 3, 1), "cp-1", 450000,
       "payroll showed £4,500.00");
-  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  ASSERT_OK(corrected);
   ASSERT_TRUE(corrected->has_assessment());
 
   const v1::Explanation now = Explain("2024-03");

@@ -18,13 +18,11 @@ class IdempotencyTest : public LedgerFixture {
   void SetUp() override {
     LedgerFixture::SetUp();
     Register("U10001", "QAA", 52000, 50000000);
-    ASSERT_TRUE(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-    ASSERT_TRUE(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000).ok());
+    ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+    ASSERT_OK(Hire("U10001", "ap-1", v1::ADVANCED_PRACTITIONER, D(2023, 4, 1), 6000));
     ASSERT_TRUE(
         Claim("U10001", "2023-06", D(2023, 6, 1), {{"cp-1", 500000}, {"ap-1", 390000}}).ok());
-    assess_.mutable_header()->set_request_id("assess-2023-06");
-    assess_.set_pcn_code("U10001");
-    assess_.set_claim_id("2023-06");
+    assess_ = ValidAssess("U10001", "2023-06", "assess-2023-06");
   }
   v1::AssessClaimRequest assess_;
 };
@@ -32,7 +30,7 @@ class IdempotencyTest : public LedgerFixture {
 // Issue 19, finding 5: the repeat answered deduplicated = true with an empty assessment.
 TEST_F(IdempotencyTest, RepeatedAssessmentAnswersTheFirstAssessmentWithItsExplanations) {
   absl::StatusOr<v1::CommandResult> first = ledger_->AssessClaim("test:icb", assess_);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_OK(first);
   ASSERT_EQ(first->assessment().lines_size(), 2);
   ASSERT_FALSE(first->assessment().lines(0).explanation().empty());
 
@@ -43,11 +41,11 @@ TEST_F(IdempotencyTest, RepeatedAssessmentAnswersTheFirstAssessmentWithItsExplan
   fte.set_staff_id("cp-1");
   *fte.mutable_effective_date() = D(2023, 5, 1);
   fte.mutable_fte_changed()->set_wte_bp(5000);
-  ASSERT_TRUE(ledger_->ChangeStaff("test:pcn", fte).ok());
+  ASSERT_OK(ledger_->ChangeStaff("test:pcn", fte));
   const uint64_t head = Head();
 
   absl::StatusOr<v1::CommandResult> again = ledger_->AssessClaim("test:icb", assess_);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_OK(again);
   EXPECT_TRUE(again->deduplicated());
   EXPECT_EQ(again->first_position(), first->first_position());
   EXPECT_EQ(again->last_position(), first->last_position());
@@ -64,7 +62,7 @@ TEST_F(IdempotencyTest, RepeatedAssessmentAnswersTheFirstAssessmentWithItsExplan
     told.Notify();
   });
   told.WaitForNotification();
-  ASSERT_TRUE(async_again.ok()) << async_again.status();
+  ASSERT_OK(async_again);
   EXPECT_TRUE(async_again->deduplicated());
   EXPECT_TRUE(MessageDifferencer::Equals(async_again->assessment(), first->assessment()));
 }
@@ -73,10 +71,10 @@ TEST_F(IdempotencyTest, RepeatedAssessmentAnswersTheFirstAssessmentWithItsExplan
 // the repeat still answers the first assessment.
 TEST_F(IdempotencyTest, RepeatedAssessmentAfterARestartAnswersTheFirstAssessment) {
   absl::StatusOr<v1::CommandResult> first = ledger_->AssessClaim("test:icb", assess_);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_OK(first);
   Reopen({.warm_after_restore = false});
   absl::StatusOr<v1::CommandResult> again = ledger_->AssessClaim("test:icb", assess_);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_OK(again);
   EXPECT_TRUE(again->deduplicated());
   EXPECT_TRUE(MessageDifferencer::Equals(again->assessment(), first->assessment()))
       << again->assessment().DebugString();
@@ -84,21 +82,11 @@ TEST_F(IdempotencyTest, RepeatedAssessmentAfterARestartAnswersTheFirstAssessment
 
 // A repeated command that appended no assessment answers none.
 TEST_F(IdempotencyTest, RepeatedHireAnswersNoAssessment) {
-  v1::HireStaffRequest hire;
-  hire.mutable_header()->set_request_id("hire-sp-1");
-  hire.set_pcn_code("U10001");
-  hire.set_staff_id("sp-1");
-  hire.set_role(v1::SOCIAL_PRESCRIBING_LINK_WORKER);
-  hire.set_band("5");
-  hire.set_employment_model(v1::LEAD_PRACTICE);
-  *hire.mutable_hire_date() = D(2023, 4, 1);
-  hire.set_wte_bp(10000);
-  hire.set_annual_salary_pence(3000000);
-  hire.set_annual_on_costs_pence(600000);
+  const v1::HireStaffRequest hire = ValidHire("U10001", "cp-2", "hire-cp-2");
   absl::StatusOr<v1::CommandResult> first = ledger_->HireStaff("test:pcn", hire);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_OK(first);
   absl::StatusOr<v1::CommandResult> again = ledger_->HireStaff("test:pcn", hire);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_OK(again);
   EXPECT_TRUE(again->deduplicated());
   EXPECT_FALSE(again->has_assessment());
 }

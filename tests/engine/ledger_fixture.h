@@ -13,32 +13,31 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/util/civil_date.h"
+#include "tests/testing/requests.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
-
-inline v1::Date D(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
 
 class LedgerFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("arrs-engine-", getpid(), "-", counter++);
-    std::filesystem::remove_all(dir_);
+    temp_ = std::make_unique<TempDir>("engine");
+    dir_ = temp_->path();
     Open();
     absl::StatusOr<int> published =
         ledger_->PublishRulesDir(std::string(ARRS_SOURCE_DIR) + "/rules", "test:rules");
-    ASSERT_TRUE(published.ok()) << published.status();
+    ASSERT_OK(published);
     ASSERT_EQ(*published, 7);
   }
   void TearDown() override {
     ledger_.reset();
-    std::filesystem::remove_all(dir_);
+    temp_.reset();
   }
   void Open(engine::LedgerOptions options = {}) {
     absl::StatusOr<std::unique_ptr<engine::Ledger>> opened =
         engine::Ledger::Open(dir_.string(), options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_OK(opened);
     ledger_ = *std::move(opened);
   }
   void Reopen(engine::LedgerOptions options = {}) {
@@ -66,14 +65,14 @@ class LedgerFixture : public ::testing::Test {
     v1::Practice* p = r.add_member_practices();
     p->set_ods_code(absl::StrCat("P", pcn.substr(1)));
     p->set_name("Practice");
-    ASSERT_TRUE(ledger_->RegisterPcn("test:admin", r).ok());
+    ASSERT_OK(ledger_->RegisterPcn("test:admin", r));
     v1::RecordListSizeRequest l;
     *l.mutable_header() = Header();
     l.set_pcn_code(pcn);
     *l.mutable_reference_date() = D(2019, 1, 1);
     l.set_registered_list_size(list_size);
     l.set_weighted_population_milli(list_size * 1000);
-    ASSERT_TRUE(ledger_->RecordListSize("test:pcn", l).ok());
+    ASSERT_OK(ledger_->RecordListSize("test:pcn", l));
     if (sum_pence_2023 > 0) {
       for (int year = 2019; year <= 2025; ++year) {
         v1::SetEntitlementRequest e;
@@ -81,7 +80,7 @@ class LedgerFixture : public ::testing::Test {
         e.set_pcn_code(pcn);
         e.set_financial_year(year);
         e.set_sum_pence(sum_pence_2023);
-        ASSERT_TRUE(ledger_->SetEntitlement("test:icb", e).ok());
+        ASSERT_OK(ledger_->SetEntitlement("test:icb", e));
       }
     }
   }
@@ -168,11 +167,12 @@ class LedgerFixture : public ::testing::Test {
     *r.mutable_as_of() = as_of;
     if (known_at) r.mutable_known_at()->set_position(known_at);
     absl::StatusOr<v1::Balance> b = ledger_->GetBalance(r);
-    EXPECT_TRUE(b.ok()) << b.status();
+    EXPECT_OK(b);
     return b.ok() ? *b : v1::Balance();
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<TempDir> temp_;
+  std::filesystem::path dir_;  // temp_->path()
   std::unique_ptr<engine::Ledger> ledger_;
   std::atomic<int> request_counter_{0};
 };

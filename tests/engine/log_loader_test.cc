@@ -24,7 +24,7 @@ class LogLoaderTest : public LedgerFixture {
   void WriteHistory() {
     for (const char* pcn : {"U10001", "U10002", "U10003"}) Register(pcn, "QAA", 52000, 50000000);
     for (const char* pcn : {"U10001", "U10002", "U10003"}) {
-      ASSERT_TRUE(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
+      ASSERT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
     }
     for (int i = 0; i < 12; ++i) {
       const absl::CivilDay month = absl::CivilDay(2021, 5 + i, 1);
@@ -32,8 +32,8 @@ class LogLoaderTest : public LedgerFixture {
       for (const char* pcn : {"U10001", "U10002", "U10003"}) {
         absl::StatusOr<v1::CommandResult> submitted =
             Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}});
-        ASSERT_TRUE(submitted.ok()) << submitted.status();
-        ASSERT_TRUE(Assess(pcn, claim).ok());
+        ASSERT_OK(submitted);
+        ASSERT_OK(Assess(pcn, claim));
         if (i == 4 && std::string(pcn) == "U10002") {
           ASSERT_TRUE(CorrectClaim(pcn, submitted->first_position(), claim, ToProtoDate(month),
                                    "cp-1", 400000, "payroll corrected")
@@ -51,7 +51,7 @@ TEST_F(LogLoaderTest, AnyPagingFoldsLikeOneInOrderFold) {
 
   engine::LedgerState reference;
   absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, head);
-  ASSERT_TRUE(all.ok());
+  ASSERT_OK(all);
   absl::MutexLock reference_lock(&reference.mu);
   reference.Apply(*all);
 
@@ -66,7 +66,7 @@ TEST_F(LogLoaderTest, AnyPagingFoldsLikeOneInOrderFold) {
     SCOPED_TRACE(absl::StrCat("page ", o.page_events, ", readers ", o.readers, ", ahead ",
                               o.pages_ahead));
     engine::LedgerState loaded;
-    ASSERT_TRUE(engine::LoadLog(ledger_->log(), loaded, o).ok());
+    ASSERT_OK(engine::LoadLog(ledger_->log(), loaded, o));
     absl::MutexLock lock(&loaded.mu);
     ASSERT_EQ(loaded.head_position, head);
     ASSERT_EQ(loaded.streams.size(), reference.streams.size());
@@ -98,12 +98,12 @@ TEST_F(LogLoaderTest, LoadsOnlyWhatTheStateHasNotFoldedYet) {
   const uint64_t head = Head();
   engine::LedgerState state;
   absl::StatusOr<std::vector<v1::Event>> first = ledger_->log().ReadFrom(1, 40);
-  ASSERT_TRUE(first.ok());
+  ASSERT_OK(first);
   {
     absl::MutexLock lock(&state.mu);
     state.Apply(*first);
   }
-  ASSERT_TRUE(engine::LoadLog(ledger_->log(), state, {.page_events = 9, .readers = 2}).ok());
+  ASSERT_OK(engine::LoadLog(ledger_->log(), state, {.page_events = 9, .readers = 2}));
   absl::MutexLock lock(&state.mu);
   EXPECT_EQ(state.head_position, head);
   size_t events = 0;

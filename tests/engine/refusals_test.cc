@@ -39,7 +39,7 @@ class RefusalsTest : public LedgerFixture {
     r.set_role(v1::CARE_COORDINATOR);
     r.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
     *r.mutable_hire_date() = D(2023, 4, 1);
-    r.set_wte_bp(10000);
+    r.set_wte_bp(kWholeTimeBp);
     r.set_annual_salary_pence(2500000);
     return r;
   }
@@ -84,21 +84,21 @@ TEST_F(RefusalsTest, InvalidFieldsNameFieldAndValue) {
 }
 
 TEST_F(RefusalsTest, StateRefusals) {
-  ASSERT_TRUE(Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
-  ExpectRefused([&] { return Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000); },
+  ASSERT_OK(Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+  ExpectRefused([&] { return Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp); },
                 absl::StatusCode::kAlreadyExists, "cp-1 is already on PCN U20001");
-  ExpectRefused([&] { return Hire("U99999", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000); },
+  ExpectRefused([&] { return Hire("U99999", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp); },
                 absl::StatusCode::kNotFound, "PCN U99999 is not registered");
   ExpectRefused([&] { return Claim("U20001", "c1", D(2023, 5, 1), {{"nobody", 100}}); },
                 absl::StatusCode::kNotFound, "staff member nobody");
-  ASSERT_TRUE(Claim("U20001", "c1", D(2023, 5, 1), {{"cp-1", 400000}}).ok());
+  ASSERT_OK(Claim("U20001", "c1", D(2023, 5, 1), {{"cp-1", 400000}}));
   ExpectRefused([&] { return Claim("U20001", "c1", D(2023, 6, 1), {{"cp-1", 400000}}); },
                 absl::StatusCode::kAlreadyExists, "claim c1 was already submitted");
   ExpectRefused([&] { return Claim("U20001", "c2", D(2023, 5, 17), {{"cp-1", 400000}}); },
                 absl::StatusCode::kFailedPrecondition, "already claimed for 2023-05 in claim c1");
   ExpectRefused([&] { return Pay("U20001", "c1", D(2023, 6, 20), 400000); },
                 absl::StatusCode::kFailedPrecondition, "has not been assessed yet");
-  ASSERT_TRUE(Assess("U20001", "c1").ok());
+  ASSERT_OK(Assess("U20001", "c1"));
   ExpectRefused([&] { return Pay("U20001", "c1", D(2023, 6, 20), 399999); },
                 absl::StatusCode::kFailedPrecondition, "does not match the approved amount due");
 
@@ -118,7 +118,7 @@ TEST_F(RefusalsTest, StateRefusals) {
   reduce.set_approved_pence(100);
   ExpectRefused([&] { return ledger_->ReduceClaimLine("icb", reduce); },
                 absl::StatusCode::kNotFound, "has no line 7");
-  ASSERT_TRUE(Pay("U20001", "c1", D(2023, 6, 20), 400000).ok());
+  ASSERT_OK(Pay("U20001", "c1", D(2023, 6, 20), 400000));
   ExpectRefused([&] { return Assess("U20001", "c1"); }, absl::StatusCode::kFailedPrecondition,
                 "already paid");
   ExpectRefused([&] { return Pay("U20001", "c1", D(2023, 6, 21), 1); },
@@ -133,18 +133,18 @@ TEST_F(RefusalsTest, ExpectedVersionConflictIsAbortedAndRepeatedRequestIsDedupli
 
   r.mutable_header()->clear_expected_version();
   absl::StatusOr<v1::CommandResult> first = ledger_->HireStaff("t", r);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_OK(first);
   const uint64_t head = Head();
   // Same request id: the first result, even though deciding again would now refuse.
   absl::StatusOr<v1::CommandResult> again = ledger_->HireStaff("t", r);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_OK(again);
   EXPECT_TRUE(again->deduplicated());
   EXPECT_EQ(again->first_position(), first->first_position());
   EXPECT_EQ(Head(), head);
 }
 
 TEST_F(RefusalsTest, CorrectionRefusals) {
-  ASSERT_TRUE(Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), 10000).ok());
+  ASSERT_OK(Hire("U20001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
   const uint64_t hired_at = Head();
   Register("U20002", "QBB", 40000);
   const uint64_t other_stream = Head();
@@ -171,7 +171,7 @@ TEST_F(RefusalsTest, CorrectionRefusals) {
   c.set_reverse(true);
   *c.mutable_header() = Header("entered by mistake");
   absl::StatusOr<v1::CommandResult> reversed = ledger_->Correct("admin", c);
-  ASSERT_TRUE(reversed.ok()) << reversed.status();
+  ASSERT_OK(reversed);
   *c.mutable_header() = Header("again");
   ExpectRefused([&] { return ledger_->Correct("admin", c); },
                 absl::StatusCode::kFailedPrecondition,
@@ -180,16 +180,16 @@ TEST_F(RefusalsTest, CorrectionRefusals) {
 
 TEST_F(RefusalsTest, CorrectionThatWouldPutAPaidClaimOverTheCapIsRefused) {
   // 2020/21: pharmacy technicians capped at 1 WTE for a PCN under 100,000 patients.
-  ASSERT_TRUE(Hire("U20001", "pt-1", v1::PHARMACY_TECHNICIAN, D(2020, 4, 1), 6000).ok());
+  ASSERT_OK(Hire("U20001", "pt-1", v1::PHARMACY_TECHNICIAN, D(2020, 4, 1), 6000));
   const uint64_t pt1_hired = Head();
-  ASSERT_TRUE(Hire("U20001", "pt-2", v1::PHARMACY_TECHNICIAN, D(2020, 5, 1), 4000).ok());
-  ASSERT_TRUE(Claim("U20001", "2020-06", D(2020, 6, 1), {{"pt-1", 200000}, {"pt-2", 200000}}).ok());
+  ASSERT_OK(Hire("U20001", "pt-2", v1::PHARMACY_TECHNICIAN, D(2020, 5, 1), 4000));
+  ASSERT_OK(Claim("U20001", "2020-06", D(2020, 6, 1), {{"pt-1", 200000}, {"pt-2", 200000}}));
   absl::StatusOr<v1::CommandResult> assessed = Assess("U20001", "2020-06");
-  ASSERT_TRUE(assessed.ok());
+  ASSERT_OK(assessed);
   // £35,389 a year: June at 0.6 WTE = £1,769.45; at 0.4 WTE = £1,179.6333 -> £1,179.63.
   ASSERT_EQ(assessed->assessment().lines(0).approved_pence(), 176945);
   ASSERT_EQ(assessed->assessment().lines(1).approved_pence(), 117963);
-  ASSERT_TRUE(Pay("U20001", "2020-06", D(2020, 7, 20), 176945 + 117963).ok());
+  ASSERT_OK(Pay("U20001", "2020-06", D(2020, 7, 20), 176945 + 117963));
 
   v1::CorrectRequest c;
   *c.mutable_header() = Header("pt-1 was full time");
@@ -214,11 +214,11 @@ TEST_F(RefusalsTest, CorrectionThatWouldPutAPaidClaimOverTheCapIsRefused) {
 }
 
 TEST_F(RefusalsTest, CapExceededLineIsRefusedWithTheCapInTheExplanation) {
-  ASSERT_TRUE(Hire("U20001", "pt-1", v1::PHARMACY_TECHNICIAN, D(2020, 4, 1), 10000).ok());
-  ASSERT_TRUE(Hire("U20001", "pt-2", v1::PHARMACY_TECHNICIAN, D(2020, 5, 1), 5000).ok());
-  ASSERT_TRUE(Claim("U20001", "2020-06", D(2020, 6, 1), {{"pt-1", 200000}, {"pt-2", 100000}}).ok());
+  ASSERT_OK(Hire("U20001", "pt-1", v1::PHARMACY_TECHNICIAN, D(2020, 4, 1), kWholeTimeBp));
+  ASSERT_OK(Hire("U20001", "pt-2", v1::PHARMACY_TECHNICIAN, D(2020, 5, 1), 5000));
+  ASSERT_OK(Claim("U20001", "2020-06", D(2020, 6, 1), {{"pt-1", 200000}, {"pt-2", 100000}}));
   absl::StatusOr<v1::CommandResult> assessed = Assess("U20001", "2020-06");
-  ASSERT_TRUE(assessed.ok());
+  ASSERT_OK(assessed);
   EXPECT_EQ(assessed->assessment().lines(0).outcome(), v1::APPROVED);
   EXPECT_EQ(assessed->assessment().lines(1).outcome(), v1::CAP_EXCEEDED);
   EXPECT_EQ(assessed->assessment().lines(1).approved_pence(), 0);
@@ -242,7 +242,7 @@ TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetIt
   r.set_role(v1::CARE_COORDINATOR);
   r.set_employment_model(v1::LEAD_PRACTICE);
   *r.mutable_hire_date() = D(2023, 4, 1);
-  r.set_wte_bp(10000);
+  r.set_wte_bp(kWholeTimeBp);
   r.set_annual_salary_pence(2500000);
   const uint64_t head = Head();
   std::vector<std::thread> threads;
@@ -253,7 +253,7 @@ TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetIt
   for (std::thread& t : threads) t.join();
   int fresh = 0;
   for (const auto& result : results) {
-    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_OK(result);
     EXPECT_EQ(result->first_position(), head + 1);
     fresh += result->deduplicated() ? 0 : 1;
   }

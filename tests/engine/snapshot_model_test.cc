@@ -8,6 +8,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/domain/pcn_model.h"
 #include "ledger/engine/snapshot.h"
+#include "tests/testing/status_matchers.h"
 
 namespace arrs::engine {
 namespace {
@@ -22,7 +23,7 @@ static_assert(sizeof(domain::PcnModel) == 400, "PcnModel changed: see the commen
 static_assert(sizeof(domain::StaffModel) == 336, "StaffModel changed: see the comment above");
 static_assert(sizeof(domain::ClaimModel) == 200, "ClaimModel changed: see the comment above");
 static_assert(sizeof(domain::Pay) == 16, "Pay changed: see the comment above");
-static_assert(sizeof(domain::Leave) == 24, "Leave changed: see the comment above");
+static_assert(sizeof(domain::Leave) == 40, "Leave changed: see the comment above");
 static_assert(sizeof(domain::ListSize) == 16, "ListSize changed: see the comment above");
 
 template <typename Message>
@@ -176,7 +177,7 @@ domain::PcnModel FullModel() {
 TEST(SnapshotModelTest, AFullyPopulatedModelSurvivesEncodeAndDecodeFieldForField) {
   const domain::PcnModel model = FullModel();
   absl::StatusOr<domain::PcnModel> decoded = DecodePcnModel(EncodePcnModel(model));
-  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_OK(decoded);
   ExpectSamePcn(model, *decoded);
 }
 

@@ -35,7 +35,7 @@ class SnapshotTest : public LedgerFixture {
     options.warm_after_restore = warm;
     absl::StatusOr<std::unique_ptr<engine::Ledger>> opened =
         engine::Ledger::Open(dir_.string(), options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_OK(opened);
     ledger_ = *std::move(opened);
   }
 
@@ -45,12 +45,12 @@ class SnapshotTest : public LedgerFixture {
     Register("U10001", "QAA", 52000, 50000000);
     Register("U10002", "QBB", 41000, 40000000);
     for (const char* pcn : {"U10001", "U10002"}) {
-      ASSERT_TRUE(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), 10000).ok());
-      ASSERT_TRUE(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000).ok());
+      ASSERT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
+      ASSERT_OK(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
     }
     absl::StatusOr<v1::CommandResult> wrong =
         Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
-    ASSERT_TRUE(wrong.ok());
+    ASSERT_OK(wrong);
     std::vector<uint64_t> submissions;
     for (int i = 0; i < 30; ++i) {
       const absl::CivilDay month = absl::CivilDay(2021, 7 + i, 1);
@@ -58,15 +58,15 @@ class SnapshotTest : public LedgerFixture {
       for (const char* pcn : {"U10001", "U10002"}) {
         absl::StatusOr<v1::CommandResult> submitted =
             Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}, {"ap-1", 380000}});
-        ASSERT_TRUE(submitted.ok()) << submitted.status();
+        ASSERT_OK(submitted);
         if (std::string(pcn) == "U10001") submissions.push_back(submitted->first_position());
         absl::StatusOr<v1::CommandResult> assessed = Assess(pcn, claim);
-        ASSERT_TRUE(assessed.ok()) << assessed.status();
+        ASSERT_OK(assessed);
         if (i % 3 == 0) {
           absl::StatusOr<v1::CommandResult> paid =
               Pay(pcn, claim, ToProtoDate(month + 40),
                   assessed->assessment().total_approved_pence());
-          ASSERT_TRUE(paid.ok()) << paid.status();
+          ASSERT_OK(paid);
         }
       }
       if (i == 4) {
@@ -76,7 +76,7 @@ class SnapshotTest : public LedgerFixture {
         reduce.set_claim_id(claim);
         reduce.set_line_no(2);
         reduce.set_approved_pence(200000);
-        ASSERT_TRUE(ledger_->ReduceClaimLine("test:icb", reduce).ok());
+        ASSERT_OK(ledger_->ReduceClaimLine("test:icb", reduce));
       }
       if (i == 7) {
         v1::CorrectRequest reverse;
@@ -84,7 +84,7 @@ class SnapshotTest : public LedgerFixture {
         reverse.set_pcn_code("U10001");
         reverse.set_corrects_position(wrong->first_position());
         reverse.set_reverse(true);
-        ASSERT_TRUE(ledger_->Correct("admin:alice", reverse).ok());
+        ASSERT_OK(ledger_->Correct("admin:alice", reverse));
       }
       if (i % 5 == 2) {
         ASSERT_TRUE(CorrectClaim("U10001", submissions.back(), claim, ToProtoDate(month),
@@ -165,7 +165,7 @@ TEST_F(SnapshotTest, RestoredLedgerAnswersAsAFullFoldAtEveryPosition) {
   const std::vector<std::string> at_head = AnswersAt(head);
   const auto expected = AllAnswers();
   absl::StatusOr<uint64_t> written = ledger_->WriteSnapshot();
-  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_OK(written);
   EXPECT_EQ(*written, head);
 
   // Nothing read yet: the explanation (which needs the claim's events) comes first.
@@ -177,7 +177,7 @@ TEST_F(SnapshotTest, RestoredLedgerAnswersAsAFullFoldAtEveryPosition) {
   v1::BalanceRequest now;  // the head model answers without reading events
   now.set_pcn_code("U10001");
   now.set_financial_year(2022);
-  ASSERT_TRUE(ledger_->GetBalance(now).ok());
+  ASSERT_OK(ledger_->GetBalance(now));
   EXPECT_EQ(ledger_->ColdStreams(), 2u);
   EXPECT_EQ(AnswersAt(head), at_head);
   EXPECT_EQ(ledger_->ColdStreams(), 0u);  // the explanations and audit trails read them
@@ -191,25 +191,25 @@ TEST_F(SnapshotTest, RestoredStreamsTakeCommandsAndCorrectionsAsBefore) {
     const absl::CivilDay month(2024, 1, 1);
     absl::StatusOr<v1::CommandResult> submitted =
         Claim("U10001", "2024-01", ToProtoDate(month), {{"cp-1", 460000}, {"ap-1", 390000}});
-    ASSERT_TRUE(submitted.ok()) << submitted.status();
-    ASSERT_TRUE(Assess("U10001", "2024-01").ok());
+    ASSERT_OK(submitted);
+    ASSERT_OK(Assess("U10001", "2024-01"));
     ASSERT_TRUE(CorrectClaim("U10001", submitted->first_position(), "2024-01",
                              ToProtoDate(month), "cp-1", 300000, "hours wrong")
                     .ok());
-    ASSERT_TRUE(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), 10000).ok());
+    ASSERT_OK(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), kWholeTimeBp));
     // Commands on claims from before the snapshot: they need the restored claim's events.
     v1::BalanceRequest year;
     year.set_pcn_code("U10002");
     year.set_financial_year(2021);
     absl::StatusOr<v1::Balance> balance = ledger_->GetBalance(year);
-    ASSERT_TRUE(balance.ok()) << balance.status();
+    ASSERT_OK(balance);
     int64_t approved = -1;
     for (const v1::ClaimSummary& c : balance->claims()) {
       if (c.claim_id() == "2021-08") approved = c.approved_pence();
     }
     ASSERT_GT(approved, 0);
     absl::StatusOr<v1::CommandResult> paid = Pay("U10002", "2021-08", D(2021, 10, 1), approved);
-    ASSERT_TRUE(paid.ok()) << paid.status();
+    ASSERT_OK(paid);
     v1::ReduceClaimLineRequest reduce;
     *reduce.mutable_header() = Header("overclaimed");
     reduce.set_pcn_code("U10002");
@@ -217,7 +217,7 @@ TEST_F(SnapshotTest, RestoredStreamsTakeCommandsAndCorrectionsAsBefore) {
     reduce.set_line_no(2);
     reduce.set_approved_pence(100000);
     absl::StatusOr<v1::CommandResult> reduced = ledger_->ReduceClaimLine("test:icb", reduce);
-    ASSERT_TRUE(reduced.ok()) << reduced.status();
+    ASSERT_OK(reduced);
     // The same staff member claimed again for a month claimed before the snapshot.
     absl::StatusOr<v1::CommandResult> twice =
         Claim("U10002", "again-2021-10", D(2021, 10, 1), {{"cp-1", 1000}});
@@ -241,15 +241,15 @@ TEST_F(SnapshotTest, EventsAfterTheSnapshotAreFoldedOnTopOfIt) {
   const uint64_t snapshot_at = Head();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
   OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
-  ASSERT_TRUE(Claim("U10002", "2024-02", D(2024, 2, 1), {{"cp-1", 450000}}).ok());
-  ASSERT_TRUE(Assess("U10002", "2024-02").ok());
+  ASSERT_OK(Claim("U10002", "2024-02", D(2024, 2, 1), {{"cp-1", 450000}}));
+  ASSERT_OK(Assess("U10002", "2024-02"));
   v1::ReduceClaimLineRequest reduce;  // a claim assessed before the snapshot
   *reduce.mutable_header() = Header("overclaimed");
   reduce.set_pcn_code("U10002");
   reduce.set_claim_id("2021-12");
   reduce.set_line_no(2);
   reduce.set_approved_pence(100000);
-  ASSERT_TRUE(ledger_->ReduceClaimLine("test:icb", reduce).ok());
+  ASSERT_OK(ledger_->ReduceClaimLine("test:icb", reduce));
   Register("U10003", "QAA", 30000, 0);
   const uint64_t head = Head();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
@@ -269,10 +269,10 @@ TEST_F(SnapshotTest, TheSnapshotIsTheMessagesOwnDeterministicEncoding) {
   // of the whole message gives, so that any reader of the message format reads it.
   BuildHistory();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
-  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  ASSERT_OK(ledger_->WriteSnapshot());
   absl::StatusOr<store::EventLog::Snapshot> stored =
       ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, Head());
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_OK(stored);
   v1::LedgerSnapshot parsed;
   ASSERT_TRUE(parsed.ParseFromString(stored->state));
   EXPECT_EQ(parsed.position(), Head());
@@ -297,10 +297,10 @@ TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
   const uint64_t head = Head();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
   const auto expected = AnswersAt(head);
-  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  ASSERT_OK(ledger_->WriteSnapshot());
   absl::StatusOr<store::EventLog::Snapshot> good =
       ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, head);
-  ASSERT_TRUE(good.ok());
+  ASSERT_OK(good);
   auto altered = [&](const std::function<void(v1::LedgerSnapshot&)>& change) {
     v1::LedgerSnapshot snapshot;
     EXPECT_TRUE(snapshot.ParseFromString(good->state));
@@ -324,7 +324,7 @@ TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
        "the snapshot's stream entry 4: does not parse as arrs.v1.StreamSnapshot"},
   };
   for (const Case& c : cases) {
-    ASSERT_TRUE(ledger_->log().PutSnapshot(engine::kLedgerSnapshot, head, c.bytes).ok());
+    ASSERT_OK(ledger_->log().PutSnapshot(engine::kLedgerSnapshot, head, c.bytes));
     OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
     EXPECT_EQ(ledger_->startup().snapshot_position, 0u) << c.says;
     EXPECT_THAT(ledger_->startup().snapshot_refused, ::testing::HasSubstr(c.says));
@@ -344,7 +344,7 @@ TEST_F(SnapshotTest, AModelThatDisagreesWithItsEventsIsRefusedWhenReadAndSnapsho
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
   const uint64_t head = Head();
   const auto expected = AnswersAt(head / 2);
-  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  ASSERT_OK(ledger_->WriteSnapshot());
   v1::LedgerSnapshot snapshot;
   ASSERT_TRUE(snapshot.ParseFromString(
       ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, head)->state));
@@ -376,7 +376,7 @@ TEST_F(SnapshotTest, OnlyTheLatestSnapshotIsKept) {
   BuildHistory();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/true);
   const uint64_t first = Head();
-  ASSERT_TRUE(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), 10000).ok());
+  ASSERT_OK(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2024, 1, 1), kWholeTimeBp));
   OpenWith(/*restore=*/true, /*snapshot_on_close=*/true);  // the close writes at the new head
   EXPECT_EQ(ledger_->startup().snapshot_position, Head());
   EXPECT_EQ(ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, first).status().code(),
@@ -388,7 +388,7 @@ TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
   const uint64_t head = Head();
   const auto expected = AnswersAt(head / 2);
-  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  ASSERT_OK(ledger_->WriteSnapshot());
   for (int round = 0; round < 4; ++round) {
     // Rounds 2 and 3 race the background warm-up as well.
     OpenWith(/*restore=*/true, /*snapshot_on_close=*/false, /*warm=*/round >= 2);
@@ -416,8 +416,8 @@ TEST_F(SnapshotTest, SnapshotsTakenWhileCommandsCommitRestoreExactly) {
       const absl::CivilDay month(2024, 1 + i, 1);
       const std::string claim = FormatCivilDay(month).substr(0, 7);
       for (const char* pcn : {"U10001", "U10002"}) {
-        EXPECT_TRUE(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}).ok());
-        EXPECT_TRUE(Assess(pcn, claim).ok());
+        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
+        EXPECT_OK(Assess(pcn, claim));
       }
     }
     done = true;
@@ -425,7 +425,7 @@ TEST_F(SnapshotTest, SnapshotsTakenWhileCommandsCommitRestoreExactly) {
   int written = 0;
   while (!done) {
     absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();
-    EXPECT_TRUE(at.ok()) << at.status();
+    EXPECT_OK(at);
     if (!at.ok()) break;
     ++written;
   }
@@ -448,7 +448,7 @@ TEST_F(SnapshotTest, StreamsEncodedBeyondTheSnapshotPositionFoldTheirLaterEvents
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
   const uint64_t head = Head();
   const auto expected = AllAnswers();
-  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  ASSERT_OK(ledger_->WriteSnapshot());
   v1::LedgerSnapshot snapshot;
   ASSERT_TRUE(snapshot.ParseFromString(
       ledger_->log().LatestSnapshot(engine::kLedgerSnapshot, head)->state));
@@ -456,7 +456,7 @@ TEST_F(SnapshotTest, StreamsEncodedBeyondTheSnapshotPositionFoldTheirLaterEvents
   snapshot.set_position(position);
   snapshot.set_hash(ledger_->log().Get(position)->hash());
   snapshot.mutable_recorded_at_micros()->Truncate(static_cast<int>(position));
-  ASSERT_TRUE(ledger_->log().DeleteSnapshotsBefore(engine::kLedgerSnapshot, head + 1).ok());
+  ASSERT_OK(ledger_->log().DeleteSnapshotsBefore(engine::kLedgerSnapshot, head + 1));
   ASSERT_TRUE(ledger_->log()
                   .PutSnapshot(engine::kLedgerSnapshot, position, snapshot.SerializeAsString())
                   .ok());
@@ -478,7 +478,7 @@ TEST_F(SnapshotTest, SnapshotsAreWrittenEverySoManyEventsWithoutAClose) {
     if (latest.ok() && latest->position + 20 > Head()) break;
     absl::SleepFor(absl::Milliseconds(100));
   }
-  ASSERT_TRUE(latest.ok()) << latest.status();
+  ASSERT_OK(latest);
   EXPECT_GT(latest->position + 20, Head());
 }
 
@@ -493,7 +493,7 @@ TEST_F(SnapshotTest, TheBackgroundWarmUpReadsEveryRestoredStream) {
   // Every old view, from the events the warm-up read (into arena pages the state keeps).
   EXPECT_EQ(AllAnswers(), expected);
   // A warmed stream takes commands: the new events join those read.
-  ASSERT_TRUE(Hire("U10001", "cp-2", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 5000).ok());
+  ASSERT_OK(Hire("U10001", "cp-2", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 5000));
   const auto after = AllAnswers();
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
   EXPECT_EQ(AllAnswers(), after);

@@ -1,0 +1,47 @@
+// Request builders for tests: valid requests with every required field set, so that a
+// test changes only the field it is about. Request ids are left empty unless given.
+#ifndef ARRS_TESTS_TESTING_REQUESTS_H_
+#define ARRS_TESTS_TESTING_REQUESTS_H_
+
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "arrs/v1/api.pb.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::testing_support {
+
+inline v1::Date D(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
+
+// A whole-time clinical pharmacist hired on 1 April 2023 (band 7, lead practice,
+// £50,000 salary, £12,000 on-costs).
+inline v1::HireStaffRequest ValidHire(const std::string& pcn, const std::string& staff,
+                                      const std::string& request_id = "") {
+  v1::HireStaffRequest r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code(pcn);
+  r.set_staff_id(staff);
+  r.set_role(v1::CLINICAL_PHARMACIST);
+  r.set_band("7");
+  r.set_employment_model(v1::LEAD_PRACTICE);
+  *r.mutable_hire_date() = D(2023, 4, 1);
+  r.set_wte_bp(kWholeTimeBp);
+  r.set_annual_salary_pence(5000000);
+  r.set_annual_on_costs_pence(1200000);
+  return r;
+}
+
+// Assessment of `claim` of `pcn`.
+inline v1::AssessClaimRequest ValidAssess(const std::string& pcn, const std::string& claim,
+                                          const std::string& request_id = "") {
+  v1::AssessClaimRequest r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code(pcn);
+  r.set_claim_id(claim);
+  return r;
+}
+
+}  // namespace arrs::testing_support
+
+#endif  // ARRS_TESTS_TESTING_REQUESTS_H_
