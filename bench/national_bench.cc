@@ -344,10 +344,7 @@ int RebuildAndQuery(const Options& o, const NationalHistory& history, FirstPosit
                 Num(count).c_str(), read_s, Num(count / read_s).c_str());
     engine::LedgerState state;
     t0 = Clock::now();
-    {
-      absl::MutexLock lock(&state.mu);
-      for (std::vector<v1::Event>& page : pages) state.Apply(std::move(page));
-    }
+    for (std::vector<v1::Event>& page : pages) state.Apply(std::move(page));
     const double fold_s = Seconds(t0);
     std::printf("| Fold only (LedgerState::Apply, decoded events moved in) | %s | %.2f | %s |\n",
                 Num(count).c_str(), fold_s, Num(count / fold_s).c_str());

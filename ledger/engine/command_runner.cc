@@ -43,12 +43,12 @@ absl::StatusOr<std::optional<v1::CommandResult>> ServedBefore(const store::Event
   v1::CommandResult result = ToResult(*seen);
   ASSIGN_OR_RETURN(last, log.Get(seen->last_position));
   if (!last.payload().has_claim_assessed()) return result;
-  absl::ReaderMutexLock lock(&state.mu);
-  ASSIGN_OR_RETURN(stream, state.FindLoaded(last.stream()));
-  static const std::vector<const v1::Event*>* const kNoEvents =
-      new std::vector<const v1::Event*>();
-  *result.mutable_assessment() = projections::ExplainAssessment(
-      stream != nullptr ? stream->events : *kNoEvents, state.rules, last);
+  ASSIGN_OR_RETURN(assessment, state.ReadStreamAtHead<v1::ClaimAssessed>(
+                                   last.stream(), [&last](const StreamRead& stream) {
+                                     return projections::ExplainAssessment(
+                                         stream.events, stream.rules, last);
+                                   }));
+  *result.mutable_assessment() = std::move(assessment);
   return result;
 }
 
@@ -58,29 +58,23 @@ absl::StatusOr<Decided> Decide(LedgerState& state, const std::string& stream,
   Decided out;
   out.request.stream = stream;
   out.request.request_id = header.request_id();
-  {
-    absl::ReaderMutexLock lock(&state.mu);
-    // Deciding may need the stream's events (a state restored from a snapshot reads
-    // them now).
-    absl::StatusOr<const StreamState*> current = state.FindLoaded(stream);
-    if (!current.ok()) return current.status();
-    static const std::vector<const v1::Event*>* const kNoEvents =
-        new std::vector<const v1::Event*>();
-    static const domain::PcnModel* const kNoModel = new domain::PcnModel();
-    const DecideInput input{stream, *current ? (*current)->events : *kNoEvents,
-                            *current ? (*current)->head : *kNoModel, state.rules,
-                            state.head_position};
-    absl::StatusOr<domain::Events> events = decide(input);
-    if (!events.ok()) return events.status();
-    out.request.events = *std::move(events);
-    const uint64_t decided_on = *current ? (*current)->version : 0;
-    if (header.has_expected_version() && header.expected_version() != decided_on) {
-      return absl::AbortedError(absl::StrCat(
-          "stream ", stream, " is at version ", decided_on, ", not the expected version ",
-          header.expected_version(), "; re-read and retry"));
-    }
-    out.request.expected_version = decided_on;
+  // Deciding may need the stream's events (a state restored from a snapshot reads them
+  // now).
+  absl::StatusOr<uint64_t> decided_on = state.ReadStreamAtHead<uint64_t>(
+      stream, [&](const StreamRead& at_head) -> absl::StatusOr<uint64_t> {
+        const DecideInput input{stream, at_head.events, at_head.model, at_head.rules,
+                                at_head.head_position};
+        ASSIGN_OR_RETURN(events, decide(input));
+        out.request.events = std::move(events);
+        return at_head.version;
+      });
+  if (!decided_on.ok()) return decided_on.status();
+  if (header.has_expected_version() && header.expected_version() != *decided_on) {
+    return absl::AbortedError(absl::StrCat(
+        "stream ", stream, " is at version ", *decided_on, ", not the expected version ",
+        header.expected_version(), "; re-read and retry"));
   }
+  out.request.expected_version = *decided_on;
   // The caller is told the assessment with its explanations; the log keeps the figures
   // only (ExplainClaim derives the text again from the same facts and rules).
   for (v1::Event& e : out.request.events) {

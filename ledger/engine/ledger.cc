@@ -45,11 +45,7 @@ Ledger::~Ledger() {
 
 absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
   absl::MutexLock serialised(&snapshot_mu_);
-  uint64_t head = 0;
-  {
-    absl::ReaderMutexLock lock(&state_->mu);
-    head = state_->head_position;
-  }
+  const uint64_t head = state_->HeadPosition();
   if (state_->snapshot_disagreed()) {
     // A restored stream's events folded to another model than its snapshot's: no
     // snapshot is trusted any more, so the next start folds the whole log.
@@ -95,16 +91,11 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   LedgerState* state = ledger->state_.get();
   // Listen first, then load: Apply skips positions already folded, so an append racing
   // with the load is folded exactly once.
-  absl::StatusOr<int> sink = ledger->log_->SetSink([state](std::vector<v1::Event>&& c) {
-    absl::MutexLock lock(&state->mu);
-    state->Apply(std::move(c));
-  });
+  absl::StatusOr<int> sink = ledger->log_->SetSink(
+      [state](std::vector<v1::Event>&& c) { state->Apply(std::move(c)); });
   if (!sink.ok()) return sink.status();
   ledger->listener_id_ = *sink;
-  {
-    absl::ReaderMutexLock lock(&state->mu);
-    ledger->startup_.events_folded = ledger->log_->head().position - state->head_position;
-  }
+  ledger->startup_.events_folded = ledger->log_->head().position - state->HeadPosition();
   if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
   if (ledger->startup_.snapshot_position > 0 && options.warm_after_restore) {
     ledger->startup_.streams_to_warm = ledger->ColdStreams();
@@ -123,11 +114,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
 
 void Ledger::SnapshotPeriodically() {
   while (!stop_snapshots_.WaitForNotificationWithTimeout(absl::Seconds(1))) {
-    uint64_t head = 0;
-    {
-      absl::ReaderMutexLock lock(&state_->mu);
-      head = state_->head_position;
-    }
+    const uint64_t head = state_->HeadPosition();
     uint64_t last = 0;
     {
       absl::MutexLock lock(&snapshot_mu_);
@@ -146,13 +133,9 @@ void Ledger::WarmStreams() {
   // (about twice the time at national scale).
   std::unordered_map<std::string, std::vector<const v1::Event*>> pending;
   std::multimap<uint64_t, std::string> due;  // last position -> stream
-  {
-    absl::ReaderMutexLock lock(&state_->mu);
-    for (const auto& [name, stream] : state_->streams) {
-      if (stream.events_loaded.load(std::memory_order_acquire)) continue;
-      due.emplace(stream.last_position, name);
-      pending[name].reserve(stream.version);
-    }
+  for (const ColdStream& stream : state_->ColdStreams()) {
+    due.emplace(stream.last_position, stream.name);
+    pending[stream.name].reserve(stream.version);
   }
   constexpr uint64_t kPage = 4096;
   for (uint64_t next = 1; !due.empty();) {
@@ -174,10 +157,7 @@ void Ledger::WarmStreams() {
     if (kept) state_->KeepArena(std::move(arena));  // before any of its events is given
     while (!due.empty() && due.begin()->first < next) {
       auto it = pending.find(due.begin()->second);
-      {
-        absl::ReaderMutexLock lock(&state_->mu);
-        (void)state_->GiveEvents(it->first, std::move(it->second));
-      }
+      (void)state_->GiveEvents(it->first, std::move(it->second));
       pending.erase(it);
       due.erase(due.begin());
     }
@@ -185,29 +165,17 @@ void Ledger::WarmStreams() {
 }
 
 void Ledger::LoadColdStreams(uint64_t known_at) const {
-  std::vector<std::string> cold;
-  {
-    absl::ReaderMutexLock lock(&state_->mu);
-    for (const auto& [name, stream] : state_->streams) {
-      if (!stream.events_loaded.load(std::memory_order_acquire) &&
-          stream.first_position <= known_at && known_at < stream.last_position) {
-        cold.push_back(name);
-      }
+  for (const ColdStream& stream : state_->ColdStreams()) {
+    if (stream.first_position <= known_at && known_at < stream.last_position) {
+      // One stream per hold of the state's lock, so commits go on between; an error is
+      // reported by the caller's query.
+      (void)state_->LoadStream(stream.name);
     }
-  }
-  for (const std::string& name : cold) {
-    absl::ReaderMutexLock lock(&state_->mu);  // one stream per hold: commits go on between
-    (void)state_->FindLoaded(name);           // an error is reported by the caller's query
   }
 }
 
 size_t Ledger::ColdStreams() const {
-  absl::ReaderMutexLock lock(&state_->mu);
-  size_t cold = 0;
-  for (const auto& [name, stream] : state_->streams) {
-    cold += !stream.events_loaded.load(std::memory_order_acquire);
-  }
-  return cold;
+  return state_->ColdStreams().size();
 }
 
 void Ledger::WaitForWarmUp() {

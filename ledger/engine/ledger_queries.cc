@@ -24,70 +24,35 @@ absl::StatusOr<absl::CivilDay> AsOfOr(const v1::Date& as_of, absl::CivilDay fall
   return ToCivilDay(as_of, "as_of");
 }
 
-// What a PCN query reads: valid while the state's reader lock is held (during the query).
-struct PcnView {
-  const domain::PcnModel& pcn;  // as known at known_at, registered
-  const rules::RuleBook& rules;
-  uint64_t known_at;
-  // The stream's events (position order) when the query asked for them, else empty.
-  const std::vector<const v1::Event*>& events;
-};
-
-enum class Reads { kModel, kModelAndEvents };
-
-// Runs `query(const PcnView&)` on the PCN's model as known at r.known_at, under the
-// reader lock. NOT_FOUND when the PCN is not registered then.
+// Runs `query(const StreamRead&)` on the PCN's model as known at r.known_at (with the
+// stream's events when `with_events`), under the state's reader lock. NOT_FOUND when the
+// PCN is not registered then.
 template <typename Result, typename Request, typename Query>
-absl::StatusOr<Result> PcnQuery(const Ledger& ledger, LedgerState& state, const Request& r,
-                                Reads reads, Query query) {
+absl::StatusOr<Result> PcnQuery(LedgerState& state, const Request& r, bool with_events,
+                                Query query) {
   RETURN_IF_ERROR(domain::CheckCode("pcn_code", r.pcn_code()));
-  ASSIGN_OR_RETURN(known_at, ledger.ResolveKnownAt(r.known_at()));
-  const std::string stream = domain::PcnStream(r.pcn_code());
-  absl::ReaderMutexLock lock(&state.mu);
-  domain::PcnModel scratch;
-  ASSIGN_OR_RETURN(pcn, state.ModelAt(stream, known_at, &scratch));
-  if (pcn == nullptr || !pcn->registered) {
-    return absl::NotFoundError(absl::StrCat(
-        "PCN ", r.pcn_code(), " is not registered",
-        known_at < state.head_position ? absl::StrCat(" as known at position ", known_at)
-                                       : ""));
-  }
-  static const std::vector<const v1::Event*>* const kNoEvents =
-      new std::vector<const v1::Event*>();
-  const std::vector<const v1::Event*>* events = kNoEvents;
-  if (reads == Reads::kModelAndEvents) {
-    // Loading the events also fills in the event pointers of a head model restored from
-    // a snapshot.
-    ASSIGN_OR_RETURN(loaded, state.FindLoaded(stream));
-    if (loaded != nullptr) events = &loaded->events;
-  }
-  return query(PcnView{*pcn, state.rules, known_at, *events});
+  ASSIGN_OR_RETURN(known_at, state.ResolveKnownAt(r.known_at()));
+  return state.template ReadPcnAt<Result>(
+      domain::PcnStream(r.pcn_code()), known_at, with_events,
+      [&](const StreamRead& pcn) -> absl::StatusOr<Result> {
+        if (!pcn.known || !pcn.model.registered) {
+          return absl::NotFoundError(absl::StrCat(
+              "PCN ", r.pcn_code(), " is not registered",
+              known_at < pcn.head_position ? absl::StrCat(" as known at position ", known_at)
+                                           : ""));
+        }
+        return query(pcn, known_at);
+      });
 }
 
 }  // namespace
 
 std::string Ledger::IcbOf(const std::string& pcn_code) const {
-  absl::ReaderMutexLock lock(&state_->mu);
-  const StreamState* stream = state_->Find(domain::PcnStream(pcn_code));
-  return stream ? stream->head.icb_code : "";
+  return state_->IcbOf(domain::PcnStream(pcn_code));
 }
 
 absl::StatusOr<uint64_t> Ledger::ResolveKnownAt(const v1::KnownAt& known_at) const {
-  absl::ReaderMutexLock lock(&state_->mu);
-  switch (known_at.point_case()) {
-    case v1::KnownAt::kPosition:
-      if (known_at.position() == 0 || known_at.position() > state_->head_position) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "known_at.position must be 1 to the head position ", state_->head_position,
-            ", got ", known_at.position()));
-      }
-      return known_at.position();
-    case v1::KnownAt::kRecordedAtMicros:
-      return state_->PositionAtTime(known_at.recorded_at_micros());
-    case v1::KnownAt::POINT_NOT_SET:
-      break;
-  }
-  return state_->head_position;
+  return state_->ResolveKnownAt(known_at);
 }
 
 absl::StatusOr<v1::Balance> Ledger::GetBalance(const v1::BalanceRequest& r) const {
@@ -96,28 +61,28 @@ absl::StatusOr<v1::Balance> Ledger::GetBalance(const v1::BalanceRequest& r) cons
         "financial_year must be 2019 or later (2019 = 2019/20), got ", r.financial_year()));
   }
   ASSIGN_OR_RETURN(as_of, AsOfOr(r.as_of(), FinancialYearEnd(r.financial_year())));
-  return PcnQuery<v1::Balance>(*this, *state_, r, Reads::kModel, [&](const PcnView& v) {
+  return PcnQuery<v1::Balance>(*state_, r, false, [&](const StreamRead& v, uint64_t known_at) {
     v1::Balance out =
-        projections::ComputeBalance(v.pcn, v.rules, r.financial_year(), as_of, v.known_at);
-    out.set_computed_at_position(v.known_at);
+        projections::ComputeBalance(v.model, v.rules, r.financial_year(), as_of, known_at);
+    out.set_computed_at_position(known_at);
     return out;
   });
 }
 
 absl::StatusOr<v1::CapUsage> Ledger::GetCapUsage(const v1::CapUsageRequest& r) const {
   ASSIGN_OR_RETURN(as_of, ToCivilDay(r.as_of(), "as_of"));
-  return PcnQuery<v1::CapUsage>(*this, *state_, r, Reads::kModel, [&](const PcnView& v) {
-    v1::CapUsage out = projections::ComputeCapUsage(v.pcn, v.rules, as_of, v.known_at);
-    out.set_computed_at_position(v.known_at);
+  return PcnQuery<v1::CapUsage>(*state_, r, false, [&](const StreamRead& v, uint64_t known_at) {
+    v1::CapUsage out = projections::ComputeCapUsage(v.model, v.rules, as_of, known_at);
+    out.set_computed_at_position(known_at);
     return out;
   });
 }
 
 absl::StatusOr<v1::Workforce> Ledger::GetWorkforce(const v1::WorkforceRequest& r) const {
   ASSIGN_OR_RETURN(as_of, ToCivilDay(r.as_of(), "as_of"));
-  return PcnQuery<v1::Workforce>(*this, *state_, r, Reads::kModel, [&](const PcnView& v) {
-    v1::Workforce out = projections::ComputeWorkforce(v.pcn, as_of, v.known_at);
-    out.set_computed_at_position(v.known_at);
+  return PcnQuery<v1::Workforce>(*state_, r, false, [&](const StreamRead& v, uint64_t known_at) {
+    v1::Workforce out = projections::ComputeWorkforce(v.model, as_of, known_at);
+    out.set_computed_at_position(known_at);
     return out;
   });
 }
@@ -126,10 +91,10 @@ absl::StatusOr<v1::AuditTrail> Ledger::GetAuditTrail(const v1::AuditRequest& r) 
   if (!r.staff_id().empty()) RETURN_IF_ERROR(domain::CheckId("staff_id", r.staff_id()));
   if (!r.claim_id().empty()) RETURN_IF_ERROR(domain::CheckId("claim_id", r.claim_id()));
   return PcnQuery<v1::AuditTrail>(
-      *this, *state_, r, Reads::kModelAndEvents, [&](const PcnView& v) {
+      *state_, r, true, [&](const StreamRead& v, uint64_t known_at) {
         v1::AuditTrail out =
-            projections::ComputeAuditTrail(v.events, v.known_at, r.staff_id(), r.claim_id());
-        out.set_computed_at_position(v.known_at);
+            projections::ComputeAuditTrail(v.events, known_at, r.staff_id(), r.claim_id());
+        out.set_computed_at_position(known_at);
         return out;
       });
 }
@@ -137,8 +102,8 @@ absl::StatusOr<v1::AuditTrail> Ledger::GetAuditTrail(const v1::AuditRequest& r) 
 absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r) const {
   RETURN_IF_ERROR(domain::CheckId("claim_id", r.claim_id()));
   return PcnQuery<v1::Explanation>(
-      *this, *state_, r, Reads::kModelAndEvents, [&](const PcnView& v) {
-        return projections::ExplainClaim(v.events, v.pcn, v.rules, r, v.known_at);
+      *state_, r, true, [&](const StreamRead& v, uint64_t known_at) {
+        return projections::ExplainClaim(v.events, v.model, v.rules, r, known_at);
       });
 }
 
@@ -150,7 +115,6 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(known_at);
   LoadColdStreams(known_at);
-  absl::ReaderMutexLock lock(&state_->mu);
   RETURN_IF_ERROR(state_->ForEachPcnAt(known_at, [&](const domain::PcnModel& pcn) {
     if (r.icb_code().empty() || pcn.icb_code == r.icb_code()) {
       projections::AddToRegion(pcn, as_of, &out);
@@ -161,15 +125,14 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
 
 absl::StatusOr<v1::RulesResponse> Ledger::GetRules(const v1::RulesRequest& r) const {
   ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
-  absl::ReaderMutexLock lock(&state_->mu);
-  const rules::RulesInForce found = state_->rules.InForce(r.financial_year(), known_at);
-  if (found.rules == nullptr) {
+  const auto found = state_->RulesInForce(r.financial_year(), known_at);
+  if (!found.has_value()) {
     return absl::NotFoundError(absl::StrCat("no rule version is published for ",
                                             FormatFinancialYear(r.financial_year())));
   }
   v1::RulesResponse out;
-  out.set_published_at_position(found.published_at);
-  *out.mutable_rules() = *found.rules;
+  *out.mutable_rules() = found->first;
+  out.set_published_at_position(found->second);
   return out;
 }
 
@@ -178,7 +141,6 @@ absl::StatusOr<v1::ListPcnsResponse> Ledger::ListPcns(const v1::ListPcnsRequest&
   v1::ListPcnsResponse out;
   out.set_computed_at_position(known_at);
   LoadColdStreams(known_at);
-  absl::ReaderMutexLock lock(&state_->mu);
   RETURN_IF_ERROR(state_->ForEachPcnAt(known_at, [&out](const domain::PcnModel& pcn) {
     v1::PcnSummary* summary = out.add_pcns();
     summary->set_pcn_code(pcn.pcn_code);

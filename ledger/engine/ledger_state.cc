@@ -69,16 +69,18 @@ void AddToStream(StreamState& stream, const v1::Event* e) {
 }  // namespace
 
 void LedgerState::Apply(const std::vector<v1::Event>& committed) {
+  absl::MutexLock lock(&mu_);
   for (const v1::Event& incoming : committed) {
-    if (incoming.position() <= head_position) continue;  // already folded (initial load race)
+    if (incoming.position() <= head_position_) continue;  // already folded (initial load race)
     events_.push_back(incoming);
     Fold(&events_.back());
   }
 }
 
 void LedgerState::Apply(std::vector<v1::Event>&& committed) {
+  absl::MutexLock lock(&mu_);
   for (v1::Event& incoming : committed) {
-    if (incoming.position() <= head_position) continue;
+    if (incoming.position() <= head_position_) continue;
     events_.push_back(std::move(incoming));
     Fold(&events_.back());
   }
@@ -86,19 +88,20 @@ void LedgerState::Apply(std::vector<v1::Event>&& committed) {
 
 void LedgerState::Apply(std::unique_ptr<google::protobuf::Arena> arena,
                         const std::vector<v1::Event*>& loaded) {
+  absl::MutexLock lock(&mu_);
   for (const v1::Event* e : loaded) {
-    if (e->position() > head_position) Fold(e);
+    if (e->position() > head_position_) Fold(e);
   }
   arenas_.push_back(std::move(arena));
 }
 
 void LedgerState::Fold(const v1::Event* e) {
-  ARRS_ASSERT(e->position() == head_position + 1,
+  ARRS_ASSERT(e->position() == head_position_ + 1,
               "events are folded in position order, each once, with no gap");
-  head_position = e->position();
+  head_position_ = e->position();
   recorded_at_.push_back(
       std::max(e->recorded_at_micros(), recorded_at_.empty() ? 0 : recorded_at_.back()));
-  StreamState& stream = streams[e->stream()];
+  StreamState& stream = streams_[e->stream()];
   // A stream restored from a snapshot may hold events beyond the snapshot's position
   // (see EncodeSnapshot): each event is folded into its stream once.
   if (stream.version > 0 && e->position() <= stream.last_position) return;
@@ -125,13 +128,13 @@ void LedgerState::Fold(const v1::Event* e) {
   }
   AddToStream(stream, e);
   if (e->stream() == domain::kRulesStream) {
-    rules.Apply(*e);
+    rules_.Apply(*e);
   } else if (domain::IsPcnStream(e->stream())) {
     FoldPcnEvent(stream, e);
   }
 }
 
-absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState& restored) const {
+absl::Status LedgerState::LoadEvents(const std::string& name, StreamState& restored) {
   return InstallOnce(name, restored, [&]() -> absl::StatusOr<ReadEvents> {
     if (source_ == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -149,8 +152,9 @@ absl::Status LedgerState::LoadEvents(const std::string& name, const StreamState&
 }
 
 absl::Status LedgerState::GiveEvents(const std::string& name,
-                                     std::vector<const v1::Event*> events) const {
-  const StreamState* restored = Find(name);
+                                     std::vector<const v1::Event*> events) {
+  absl::ReaderMutexLock lock(&mu_);
+  StreamState* restored = Find(name);
   if (restored == nullptr) return absl::OkStatus();
   return InstallOnce(name, *restored, [&]() -> absl::StatusOr<ReadEvents> {
     ReadEvents read;
@@ -159,15 +163,29 @@ absl::Status LedgerState::GiveEvents(const std::string& name,
   });
 }
 
-void LedgerState::KeepArena(std::unique_ptr<google::protobuf::Arena> arena) const {
+void LedgerState::KeepArena(std::unique_ptr<google::protobuf::Arena> arena) {
   absl::MutexLock lock(&kept_mu_);
   kept_arenas_.push_back(std::move(arena));
 }
 
-absl::Status LedgerState::InstallOnce(const std::string& name, const StreamState& restored,
-                                      absl::FunctionRef<absl::StatusOr<ReadEvents>()> read) const {
-  if (restored.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
-  StreamState& stream = const_cast<StreamState&>(restored);
+absl::Status LedgerState::LoadStream(const std::string& name) {
+  absl::ReaderMutexLock lock(&mu_);
+  return FindLoaded(name).status();
+}
+
+std::vector<ColdStream> LedgerState::ColdStreams() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<ColdStream> cold;
+  for (const auto& [name, stream] : streams_) {
+    if (stream.events_loaded.load(std::memory_order_acquire)) continue;
+    cold.push_back(ColdStream{name, stream.version, stream.first_position, stream.last_position});
+  }
+  return cold;
+}
+
+absl::Status LedgerState::InstallOnce(const std::string& name, StreamState& stream,
+                                      absl::FunctionRef<absl::StatusOr<ReadEvents>()> read) {
+  if (stream.events_loaded.load(std::memory_order_acquire)) return absl::OkStatus();
   absl::MutexLock lock(&stream.load_mu);
   if (stream.events_loaded.load(std::memory_order_relaxed)) return absl::OkStatus();
   absl::StatusOr<ReadEvents> got = read();
@@ -176,7 +194,7 @@ absl::Status LedgerState::InstallOnce(const std::string& name, const StreamState
 }
 
 absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& stream,
-                                        ReadEvents read) const {
+                                        ReadEvents read) {
   // Only the stream's own fields change, under its load_mu (held by the caller); readers
   // of its events wait for it, readers of its head figures are not disturbed (only the
   // claims' event pointers are filled in).
@@ -217,32 +235,32 @@ absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& st
 
 void LedgerState::RestoreRecordedAt(std::vector<int64_t> recorded_at) {
   recorded_at_ = std::move(recorded_at);
-  head_position = recorded_at_.size();
+  head_position_ = recorded_at_.size();
 }
 
 StreamState& LedgerState::RestoreStream(const std::string& name) {
-  StreamState& stream = streams[name];
+  StreamState& stream = streams_[name];
   stream.events_loaded.store(false, std::memory_order_relaxed);
   return stream;
 }
 
 void LedgerState::RestoreEvents(const std::string& name, std::vector<v1::Event> events) {
-  StreamState& stream = streams[name];
+  StreamState& stream = streams_[name];
   stream.read_events = std::move(events);
   for (const v1::Event& e : stream.read_events) {
     AddToStream(stream, &e);
-    if (name == domain::kRulesStream) rules.Apply(e);
+    if (name == domain::kRulesStream) rules_.Apply(e);
   }
 }
 
-const StreamState* LedgerState::Find(const std::string& stream) const {
-  auto it = streams.find(stream);
-  return it == streams.end() ? nullptr : &it->second;
+StreamState* LedgerState::Find(const std::string& stream) {
+  auto it = streams_.find(stream);
+  return it == streams_.end() ? nullptr : &it->second;
 }
 
-absl::StatusOr<const StreamState*> LedgerState::FindLoaded(const std::string& name) const {
+absl::StatusOr<StreamState*> LedgerState::FindLoaded(const std::string& name) {
   if (!broken_.ok()) return broken_;
-  const StreamState* stream = Find(name);
+  StreamState* stream = Find(name);
   if (stream == nullptr) return nullptr;
   if (absl::Status loaded = LoadEvents(name, *stream); !loaded.ok()) return loaded;
   return stream;
@@ -250,9 +268,9 @@ absl::StatusOr<const StreamState*> LedgerState::FindLoaded(const std::string& na
 
 absl::StatusOr<const domain::PcnModel*> LedgerState::ModelAt(const std::string& name,
                                                              uint64_t known_at,
-                                                             domain::PcnModel* scratch) const {
+                                                             domain::PcnModel* scratch) {
   if (!broken_.ok()) return broken_;
-  const StreamState* state = Find(name);
+  StreamState* state = Find(name);
   if (state == nullptr || state->version == 0 || state->first_position > known_at) {
     return nullptr;
   }
@@ -276,9 +294,56 @@ absl::StatusOr<const domain::PcnModel*> LedgerState::ModelAt(const std::string& 
   return scratch;
 }
 
+const domain::PcnModel& LedgerState::EmptyModel() {
+  static const domain::PcnModel* const kEmpty = new domain::PcnModel();
+  return *kEmpty;
+}
+
+const std::vector<const v1::Event*>& LedgerState::NoEvents() {
+  static const std::vector<const v1::Event*>* const kNone = new std::vector<const v1::Event*>();
+  return *kNone;
+}
+
+uint64_t LedgerState::HeadPosition() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return head_position_;
+}
+
+absl::StatusOr<uint64_t> LedgerState::ResolveKnownAt(const v1::KnownAt& known_at) const {
+  absl::ReaderMutexLock lock(&mu_);
+  switch (known_at.point_case()) {
+    case v1::KnownAt::kPosition:
+      if (known_at.position() == 0 || known_at.position() > head_position_) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "known_at.position must be 1 to the head position ", head_position_, ", got ",
+            known_at.position()));
+      }
+      return known_at.position();
+    case v1::KnownAt::kRecordedAtMicros:
+      return PositionAtTime(known_at.recorded_at_micros());
+    case v1::KnownAt::POINT_NOT_SET:
+      break;
+  }
+  return head_position_;
+}
+
+std::string LedgerState::IcbOf(const std::string& stream) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = streams_.find(stream);
+  return it == streams_.end() ? "" : it->second.head.icb_code;
+}
+
+std::optional<std::pair<v1::FinancialYearRules, uint64_t>> LedgerState::RulesInForce(
+    int financial_year, uint64_t known_at) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const rules::RulesInForce found = rules_.InForce(financial_year, known_at);
+  if (found.rules == nullptr) return std::nullopt;
+  return std::make_pair(*found.rules, found.published_at);
+}
+
 std::optional<std::string> LedgerState::RulesVersionInForce(int financial_year) const {
-  absl::ReaderMutexLock lock(&mu);
-  const v1::FinancialYearRules* current = rules.ForYear(financial_year);
+  absl::ReaderMutexLock lock(&mu_);
+  const v1::FinancialYearRules* current = rules_.ForYear(financial_year);
   if (current == nullptr) return std::nullopt;
   return current->version();
 }

@@ -91,11 +91,7 @@ absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
         "load options out of range: page_events ", options.page_events, ", readers ",
         options.readers, ", pages_ahead ", options.pages_ahead, " (each must be >= 1)"));
   }
-  uint64_t from = 0;
-  {
-    absl::MutexLock lock(&state.mu);
-    from = state.head_position + 1;
-  }
+  const uint64_t from = state.HeadPosition() + 1;
   const uint64_t last = log.head().position;
   if (from > last) return absl::OkStatus();
   const size_t pages = static_cast<size_t>((last - from) / options.page_events + 1);
@@ -126,7 +122,6 @@ absl::Status LoadLog(const store::EventLog& log, LedgerState& state,
   for (size_t index = 0; index < pages; ++index) {
     Page page;
     if (!queue.Pop(index, &page)) break;
-    absl::MutexLock lock(&state.mu);
     state.Apply(std::move(page.arena), page.events);
   }
   queue.Stop();

@@ -28,7 +28,7 @@ struct LoadOptions {
 };
 
 // Folds every event from `state`'s head + 1 up to the log's head as it was when called.
-// Takes state.mu (exclusively) for each page folded. Errors: the log's read errors
+// Takes the state's lock (exclusively) for each page folded. Errors: the log's read errors
 // (DATA_LOSS for events that do not parse or are missing); INVALID_ARGUMENT for options
 // out of range.
 absl::Status LoadLog(const store::EventLog& log, LedgerState& state,

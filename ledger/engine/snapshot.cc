@@ -311,13 +311,13 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   std::vector<std::string> names;
   uint64_t position = 0;
   {
-    absl::ReaderMutexLock lock(&state.mu);
-    if (absl::Status health = state.health(); !health.ok()) return health;
-    position = state.head_position;
-    const std::vector<int64_t>& recorded = state.recorded_at();
-    header.mutable_recorded_at_micros()->Assign(recorded.begin(), recorded.begin() + position);
-    names.reserve(state.streams.size());
-    for (const auto& [name, stream] : state.streams) names.push_back(name);
+    absl::ReaderMutexLock lock(&state.mu_);
+    if (absl::Status health = state.broken_; !health.ok()) return health;
+    position = state.head_position_;
+    header.mutable_recorded_at_micros()->Assign(state.recorded_at_.begin(),
+                                                state.recorded_at_.begin() + position);
+    names.reserve(state.streams_.size());
+    for (const auto& [name, stream] : state.streams_) names.push_back(name);
   }
   header.set_position(position);
   if (position > 0) {
@@ -333,8 +333,8 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   constexpr size_t kStreamsPerLock = 32;
   v1::StreamSnapshot s;
   for (size_t from = 0; from < names.size(); from += kStreamsPerLock) {
-    absl::ReaderMutexLock lock(&state.mu);
-    if (absl::Status health = state.health(); !health.ok()) return health;
+    absl::ReaderMutexLock lock(&state.mu_);
+    if (absl::Status health = state.broken_; !health.ok()) return health;
     for (size_t i = from; i < std::min(names.size(), from + kStreamsPerLock); ++i) {
       const StreamState* stream = state.Find(names[i]);
       if (stream == nullptr) continue;  // cannot happen: streams are never removed
@@ -402,7 +402,7 @@ absl::Status CheckAgainstLog(const v1::LedgerSnapshot& snapshot, const store::Ev
 }  // namespace
 
 absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
-                                         LedgerState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                         LedgerState& state) {
   std::string rest;
   std::vector<absl::string_view> spans;
   v1::LedgerSnapshot snapshot;  // every field but the streams
@@ -413,8 +413,8 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
   const uint64_t position = snapshot.position();
   const uint64_t through = snapshot.through_position();
   std::vector<DecodedStream> streams = DecodeStreams(spans);
-  absl::MutexLock lock(&state.mu);
-  if (state.head_position != 0 || !state.streams.empty()) {
+  absl::MutexLock lock(&state.mu_);
+  if (state.head_position_ != 0 || !state.streams_.empty()) {
     return absl::FailedPreconditionError("a snapshot is restored into an empty state only");
   }
   state.SetEventSource(&log);

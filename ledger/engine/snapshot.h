@@ -43,7 +43,7 @@ struct EncodedSnapshot {
 };
 
 // Encodes `state` as of its head position P, whose hash is read from `log`. Takes
-// state.mu itself, shared, a few dozen streams at a time, so that commits are not held up
+// the state's lock itself, shared, a few dozen streams at a time, so that commits are not held up
 // for the whole encoding: a stream may then be encoded with events after P, which the
 // fold after a restore skips (LedgerState::Fold folds a stream's events once). Errors:
 // the log's read errors.

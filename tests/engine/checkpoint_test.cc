@@ -63,43 +63,51 @@ TEST_F(CheckpointTest, ModelAtEveryPositionEqualsAFoldFromScratch) {
   engine::LedgerState state;
   absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, 100000);
   ASSERT_OK(all);
-  absl::MutexLock lock(&state.mu);
   state.Apply(*all);
-  const engine::StreamState* stream = state.Find("pcn/U10001");
-  ASSERT_NE(stream, nullptr);
-  ASSERT_GE(stream->events.size(), 2 * engine::LedgerState::kCheckpointEvery);
-  ASSERT_GE(stream->checkpoints.size(), 2u + corrections);
+  std::vector<const v1::Event*> events;  // owned by `state`
+  size_t checkpoints = 0;
+  state.ForEachStream([&](const std::string& name, const engine::StreamState& stream) {
+    if (name != "pcn/U10001") return;
+    events = stream.events;
+    checkpoints = stream.checkpoints.size();
+  });
+  ASSERT_GE(events.size(), 2 * engine::LedgerState::kCheckpointEvery);
+  ASSERT_GE(checkpoints, 2u + corrections);
 
   int compared = 0;
-  for (const v1::Event* e : stream->events) {
+  for (const v1::Event* e : events) {
     const uint64_t k = e->position();
-    domain::PcnModel scratch;
-    absl::StatusOr<const domain::PcnModel*> found = state.ModelAt("pcn/U10001", k, &scratch);
-    ASSERT_OK(found);
-    const domain::PcnModel* fast = *found;
-    ASSERT_NE(fast, nullptr);
-    const domain::PcnModel slow = domain::FoldPcn(stream->events, k);
-    ASSERT_EQ(fast->position, slow.position) << k;
-    ASSERT_EQ(fast->stream_version, slow.stream_version) << k;
-    ASSERT_EQ(fast->staff.size(), slow.staff.size()) << k;
-    ASSERT_EQ(fast->claims.size(), slow.claims.size()) << k;
-    for (const absl::CivilDay as_of : {absl::CivilDay(2022, 3, 31), absl::CivilDay(2023, 9, 30)}) {
-      const int year = FinancialYearOf(as_of);
-      EXPECT_TRUE(MessageDifferencer::Equals(
-          projections::ComputeBalance(*fast, state.rules, year, as_of, k),
-          projections::ComputeBalance(slow, state.rules, year, as_of, k)))
-          << "balance at known_at " << k;
-      EXPECT_TRUE(MessageDifferencer::Equals(
-          projections::ComputeCapUsage(*fast, state.rules, as_of, k),
-          projections::ComputeCapUsage(slow, state.rules, as_of, k)))
-          << "caps at known_at " << k;
-      EXPECT_TRUE(MessageDifferencer::Equals(projections::ComputeWorkforce(*fast, as_of, k),
-                                             projections::ComputeWorkforce(slow, as_of, k)))
-          << "workforce at known_at " << k;
-    }
+    const domain::PcnModel slow = domain::FoldPcn(events, k);
+    absl::Status same = state.ReadPcnAt<bool>(
+        "pcn/U10001", k, false, [&](const engine::StreamRead& read) -> absl::StatusOr<bool> {
+          const domain::PcnModel* fast = &read.model;
+          EXPECT_TRUE(read.known) << k;
+          EXPECT_EQ(fast->position, slow.position) << k;
+          EXPECT_EQ(fast->stream_version, slow.stream_version) << k;
+          EXPECT_EQ(fast->staff.size(), slow.staff.size()) << k;
+          EXPECT_EQ(fast->claims.size(), slow.claims.size()) << k;
+          for (const absl::CivilDay as_of :
+               {absl::CivilDay(2022, 3, 31), absl::CivilDay(2023, 9, 30)}) {
+            const int year = FinancialYearOf(as_of);
+            EXPECT_TRUE(MessageDifferencer::Equals(
+                projections::ComputeBalance(*fast, read.rules, year, as_of, k),
+                projections::ComputeBalance(slow, read.rules, year, as_of, k)))
+                << "balance at known_at " << k;
+            EXPECT_TRUE(MessageDifferencer::Equals(
+                projections::ComputeCapUsage(*fast, read.rules, as_of, k),
+                projections::ComputeCapUsage(slow, read.rules, as_of, k)))
+                << "caps at known_at " << k;
+            EXPECT_TRUE(MessageDifferencer::Equals(
+                projections::ComputeWorkforce(*fast, as_of, k),
+                projections::ComputeWorkforce(slow, as_of, k)))
+                << "workforce at known_at " << k;
+          }
+          return true;
+        }).status();
+    ASSERT_OK(same);
     ++compared;
   }
-  EXPECT_EQ(compared, static_cast<int>(stream->events.size()));
+  EXPECT_EQ(compared, static_cast<int>(events.size()));
 }
 
 }  // namespace

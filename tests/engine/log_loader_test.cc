@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -17,6 +21,39 @@ namespace arrs::testing_support {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+
+// What a state holds for one stream, to compare two states.
+struct StreamSummary {
+  std::vector<uint64_t> positions;
+  std::vector<std::string> hashes;
+  size_t checkpoints = 0;
+  v1::Balance balance;  // PCN streams: 2021/22 at 31 March 2022, at the head
+};
+
+std::map<std::string, StreamSummary> Summarise(engine::LedgerState& state, uint64_t head) {
+  std::map<std::string, StreamSummary> out;
+  state.ForEachStream([&out](const std::string& name, const engine::StreamState& stream) {
+    StreamSummary& summary = out[name];
+    for (const v1::Event* e : stream.events) {
+      summary.positions.push_back(e->position());
+      summary.hashes.push_back(e->hash());
+    }
+    summary.checkpoints = stream.checkpoints.size();
+  });
+  for (auto& [name, summary] : out) {
+    if (!absl::StartsWith(name, "pcn/")) continue;
+    summary.balance =
+        state
+            .ReadStreamAtHead<v1::Balance>(name,
+                                           [head](const engine::StreamRead& read) {
+                                             return projections::ComputeBalance(
+                                                 read.model, read.rules, 2021,
+                                                 absl::CivilDay(2022, 3, 31), head);
+                                           })
+            .value();
+  }
+  return out;
+}
 
 class LogLoaderTest : public LedgerFixture {
  protected:
@@ -52,8 +89,8 @@ TEST_F(LogLoaderTest, AnyPagingFoldsLikeOneInOrderFold) {
   engine::LedgerState reference;
   absl::StatusOr<std::vector<v1::Event>> all = ledger_->log().ReadFrom(1, head);
   ASSERT_OK(all);
-  absl::MutexLock reference_lock(&reference.mu);
   reference.Apply(*all);
+  const std::map<std::string, StreamSummary> expected = Summarise(reference, head);
 
   const engine::LoadOptions options[] = {
       {.page_events = 1, .readers = 1, .pages_ahead = 1},
@@ -67,28 +104,21 @@ TEST_F(LogLoaderTest, AnyPagingFoldsLikeOneInOrderFold) {
                               o.pages_ahead));
     engine::LedgerState loaded;
     ASSERT_OK(engine::LoadLog(ledger_->log(), loaded, o));
-    absl::MutexLock lock(&loaded.mu);
-    ASSERT_EQ(loaded.head_position, head);
-    ASSERT_EQ(loaded.streams.size(), reference.streams.size());
-    for (const auto& [name, expected] : reference.streams) {
-      const engine::StreamState* got = loaded.Find(name);
-      ASSERT_NE(got, nullptr) << name;
-      ASSERT_EQ(got->events.size(), expected.events.size()) << name;
-      for (size_t i = 0; i < expected.events.size(); ++i) {
-        ASSERT_EQ(got->events[i]->position(), expected.events[i]->position()) << name;
-        ASSERT_EQ(got->events[i]->hash(), expected.events[i]->hash()) << name;
-      }
-      ASSERT_EQ(got->checkpoints.size(), expected.checkpoints.size()) << name;
-      if (!absl::StartsWith(name, "pcn/")) continue;
-      const absl::CivilDay as_of(2022, 3, 31);
-      EXPECT_TRUE(MessageDifferencer::Equals(
-          projections::ComputeBalance(got->head, loaded.rules, 2021, as_of, head),
-          projections::ComputeBalance(expected.head, reference.rules, 2021, as_of, head)))
-          << name;
+    ASSERT_EQ(loaded.HeadPosition(), head);
+    const std::map<std::string, StreamSummary> got = Summarise(loaded, head);
+    ASSERT_EQ(got.size(), expected.size());
+    for (const auto& [name, want] : expected) {
+      auto it = got.find(name);
+      ASSERT_NE(it, got.end()) << name;
+      EXPECT_EQ(it->second.positions, want.positions) << name;
+      EXPECT_EQ(it->second.hashes, want.hashes) << name;
+      EXPECT_EQ(it->second.checkpoints, want.checkpoints) << name;
+      EXPECT_TRUE(MessageDifferencer::Equals(it->second.balance, want.balance)) << name;
     }
     for (uint64_t p = 1; p <= head; p += 17) {
-      const int64_t micros = (*all)[p - 1].recorded_at_micros();
-      EXPECT_EQ(loaded.PositionAtTime(micros), reference.PositionAtTime(micros)) << p;
+      v1::KnownAt at;
+      at.set_recorded_at_micros((*all)[p - 1].recorded_at_micros());
+      EXPECT_EQ(loaded.ResolveKnownAt(at).value(), reference.ResolveKnownAt(at).value()) << p;
     }
   }
 }
@@ -99,15 +129,13 @@ TEST_F(LogLoaderTest, LoadsOnlyWhatTheStateHasNotFoldedYet) {
   engine::LedgerState state;
   absl::StatusOr<std::vector<v1::Event>> first = ledger_->log().ReadFrom(1, 40);
   ASSERT_OK(first);
-  {
-    absl::MutexLock lock(&state.mu);
-    state.Apply(*first);
-  }
+  state.Apply(*first);
   ASSERT_OK(engine::LoadLog(ledger_->log(), state, {.page_events = 9, .readers = 2}));
-  absl::MutexLock lock(&state.mu);
-  EXPECT_EQ(state.head_position, head);
+  EXPECT_EQ(state.HeadPosition(), head);
   size_t events = 0;
-  for (const auto& [name, stream] : state.streams) events += stream.events.size();
+  state.ForEachStream([&events](const std::string&, const engine::StreamState& stream) {
+    events += stream.events.size();
+  });
   EXPECT_EQ(events, head);  // each event folded once
 }
 
