@@ -10,6 +10,7 @@
 #include "absl/synchronization/notification.h"
 #include "ledger/domain/assess.h"
 #include "ledger/engine/ledger_state.h"
+#include "ledger/store/append_validation.h"
 #include "ledger/projections/explanation.h"
 #include "ledger/util/status_macros.h"
 
@@ -31,15 +32,24 @@ struct Decided {
   std::optional<v1::ClaimAssessed> assessment;
 };
 
-// A request id served before: its first result, whatever the state is now. When that
-// request's events end with an assessment, the result tells it again as the first answer
-// did: its figures from the log, its explanations derived again (projections::
+// A request id served before on the stream: its first result, whatever the state is now;
+// ALREADY_EXISTS when it was first used for a different request (digests differ). When
+// that request's events end with an assessment, the result tells it again as the first
+// answer did: its figures from the log, its explanations derived again (projections::
 // ExplainAssessment).
 absl::StatusOr<std::optional<v1::CommandResult>> ServedBefore(const store::EventLog& log,
                                                               LedgerState& state,
-                                                              const v1::CommandHeader& header) {
-  ASSIGN_OR_RETURN(seen, log.FindRequest(header.request_id()));
+                                                              const std::string& stream,
+                                                              const v1::CommandHeader& header,
+                                                              const RequestKey& key) {
+  // A stream no request can be on (a malformed PCN code): deciding refuses the command,
+  // naming the field it came from.
+  if (!store::ValidateStreamId(stream, "stream").ok()) return std::nullopt;
+  ASSIGN_OR_RETURN(seen, log.FindRequest(stream, header.request_id()));
   if (!seen.has_value()) return std::nullopt;
+  if (store::RequestDigestsDiffer(seen->request_digest, key.digest)) {
+    return store::RequestIdReusedError(stream, header.request_id(), seen->request_kind);
+  }
   v1::CommandResult result = ToResult(*seen);
   ASSIGN_OR_RETURN(last, log.Get(seen->last_position));
   if (!last.payload().has_claim_assessed()) return result;
@@ -53,11 +63,13 @@ absl::StatusOr<std::optional<v1::CommandResult>> ServedBefore(const store::Event
 }
 
 absl::StatusOr<Decided> Decide(LedgerState& state, const std::string& stream,
-                               const v1::CommandHeader& header, const std::string& actor,
-                               const DecideFn& decide) {
+                               const v1::CommandHeader& header, const RequestKey& key,
+                               const std::string& actor, const DecideFn& decide) {
   Decided out;
   out.request.stream = stream;
   out.request.request_id = header.request_id();
+  out.request.request_kind = key.kind;
+  out.request.request_digest = key.digest;
   // Deciding may need the stream's events (a state restored from a snapshot reads them
   // now).
   absl::StatusOr<uint64_t> decided_on = state.ReadStreamAtHead<uint64_t>(
@@ -101,6 +113,7 @@ v1::CommandResult Acknowledge(const store::AppendResult& appended,
 struct CommandRunner::Command {
   std::string stream;
   const v1::CommandHeader* header;
+  RequestKey key;
   std::string actor;
   DecideFn decide;
   CommandDone done;
@@ -112,10 +125,11 @@ CommandRunner::CommandRunner(store::EventLog& log, LedgerState& state,
 
 CommandRunner::~CommandRunner() = default;
 
-void CommandRunner::Run(std::string stream, const v1::CommandHeader& header, std::string actor,
-                        DecideFn decide, CommandDone done) {
-  auto command = std::make_unique<Command>(Command{std::move(stream), &header, std::move(actor),
-                                                   std::move(decide), std::move(done)});
+void CommandRunner::Run(std::string stream, const v1::CommandHeader& header, RequestKey key,
+                        std::string actor, DecideFn decide, CommandDone done) {
+  auto command = std::make_unique<Command>(Command{std::move(stream), &header, std::move(key),
+                                                   std::move(actor), std::move(decide),
+                                                   std::move(done)});
   bool full = false;
   {
     absl::MutexLock lock(&mu_);
@@ -142,11 +156,11 @@ void CommandRunner::Run(std::string stream, const v1::CommandHeader& header, std
 
 absl::StatusOr<v1::CommandResult> CommandRunner::RunAndWait(std::string stream,
                                                            const v1::CommandHeader& header,
-                                                           std::string actor,
+                                                           RequestKey key, std::string actor,
                                                            DecideFn decide) {
   absl::StatusOr<v1::CommandResult> out;
   absl::Notification told;
-  Run(std::move(stream), header, std::move(actor), std::move(decide),
+  Run(std::move(stream), header, std::move(key), std::move(actor), std::move(decide),
       [&](absl::StatusOr<v1::CommandResult> result) {
         out = std::move(result);
         told.Notify();
@@ -166,11 +180,12 @@ void CommandRunner::Drive(std::unique_ptr<Command> command) {
 std::optional<absl::StatusOr<v1::CommandResult>> CommandRunner::Attempt(
     std::unique_ptr<Command>& command) {
   absl::StatusOr<std::optional<v1::CommandResult>> served =
-      ServedBefore(log_, state_, *command->header);
+      ServedBefore(log_, state_, command->stream, *command->header, command->key);
   if (!served.ok()) return std::move(served).status();
   if (served->has_value()) return **std::move(served);
   absl::StatusOr<Decided> decided =
-      Decide(state_, command->stream, *command->header, command->actor, command->decide);
+      Decide(state_, command->stream, *command->header, command->key, command->actor,
+             command->decide);
   if (!decided.ok()) return std::move(decided).status();
   log_.AppendAsync(
       std::move(decided->request),

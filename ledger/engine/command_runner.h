@@ -42,8 +42,19 @@ struct DecideInput {
 using DecideFn = std::function<absl::StatusOr<domain::Events>(const DecideInput&)>;
 using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
 
+// What a command's request is, recorded with its request id so that a different command
+// reusing the id is refused rather than answered (store::AppendRequest::request_kind and
+// request_digest): the command's name, e.g. "HireStaff", and a digest of the request.
+// An empty digest is not compared.
+struct RequestKey {
+  std::string kind;
+  std::string digest;
+};
+
 // Runs the ledger's commands: the command's events appended to its stream, each recorded
-// as done by `actor`. A request id served before returns that first result (deduplicated)
+// as done by `actor`. A request id served before on the stream returns that first result
+// (deduplicated) and decides nothing, unless its recorded digest and `key.digest` are both
+// set and differ: then the command fails with ALREADY_EXISTS (store::RequestIdReusedError)
 // and decides nothing. Commands on one stream run one after another in the order they
 // came, each decided once the previous one's append is synced (on the thread that
 // completed it), so they never race each other to a stream version; commands on
@@ -64,12 +75,13 @@ class CommandRunner {
   // synced (on the log's committing thread), or at once on this thread when nothing is
   // appended. The request behind `header` must stay valid until then; `done` must be
   // quick and must not block on the log.
-  void Run(std::string stream, const v1::CommandHeader& header, std::string actor,
-           DecideFn decide, CommandDone done);
+  void Run(std::string stream, const v1::CommandHeader& header, RequestKey key,
+           std::string actor, DecideFn decide, CommandDone done);
   // The same, blocking until the result is known.
   absl::StatusOr<v1::CommandResult> RunAndWait(std::string stream,
                                                const v1::CommandHeader& header,
-                                               std::string actor, DecideFn decide);
+                                               RequestKey key, std::string actor,
+                                               DecideFn decide);
 
  private:
   struct Command;

@@ -40,7 +40,7 @@ DecideFn OnHeadModel(const Request& r, Decision decision) {
 template <typename Request>
 absl::StatusOr<v1::CommandResult> RunOnPcn(CommandRunner& runner, const std::string& actor,
                                            const Request& r, DecideFn decide) {
-  return runner.RunAndWait(domain::PcnStream(r.pcn_code()), r.header(), actor,
+  return runner.RunAndWait(domain::PcnStream(r.pcn_code()), r.header(), {}, actor,
                            std::move(decide));
 }
 
@@ -48,7 +48,7 @@ absl::StatusOr<v1::CommandResult> RunOnPcn(CommandRunner& runner, const std::str
 template <typename Request>
 void RunOnPcnAsync(CommandRunner& runner, const std::string& actor, const Request& r,
                    DecideFn decide, Ledger::CommandDone done) {
-  runner.Run(domain::PcnStream(r.pcn_code()), r.header(), actor, std::move(decide),
+  runner.Run(domain::PcnStream(r.pcn_code()), r.header(), {}, actor, std::move(decide),
              std::move(done));
 }
 
@@ -191,7 +191,7 @@ void Ledger::CommandAsync(const std::string& actor, const v1::CorrectRequest& r,
 
 absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,
                                                        const v1::PublishRulesRequest& r) {
-  return commands_->RunAndWait(domain::kRulesStream, r.header(), actor,
+  return commands_->RunAndWait(domain::kRulesStream, r.header(), {}, actor,
                                [&r](const DecideInput& in) {
                                  return domain::DecidePublishRules(in.rules, r);
                                });

@@ -41,6 +41,21 @@ absl::Status ValidateAppendRequest(const AppendRequest& request, const LogOption
     return absl::InvalidArgumentError(absl::StrCat("request_id must be 1..", kMaxIdBytes,
                                                    " bytes, got ", Shown(request.request_id)));
   }
+  if (request.request_kind.size() > kMaxRequestKindBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("request_kind must be 0..",
+                                                   kMaxRequestKindBytes, " bytes, got ",
+                                                   Shown(request.request_kind)));
+  }
+  if (!request.request_kind.empty()) {
+    if (absl::Status s = ValidateStreamId(request.request_kind, "request_kind"); !s.ok()) {
+      return s;
+    }
+  }
+  if (request.request_digest.size() > kMaxRequestDigestBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("request_digest must be 0..",
+                                                   kMaxRequestDigestBytes, " bytes, got ",
+                                                   request.request_digest.size(), " bytes"));
+  }
   const size_t limit = static_cast<size_t>(
       std::max(1, std::min(options.max_events_per_request, options.max_events_per_batch)));
   if (request.events.empty() || request.events.size() > limit) {
@@ -60,6 +75,18 @@ absl::Status ValidateAppendRequest(const AppendRequest& request, const LogOption
     }
   }
   return absl::OkStatus();
+}
+
+bool RequestDigestsDiffer(const std::string& first_digest, const std::string& repeat_digest) {
+  return !first_digest.empty() && !repeat_digest.empty() && first_digest != repeat_digest;
+}
+
+absl::Status RequestIdReusedError(const std::string& stream, const std::string& request_id,
+                                  const std::string& first_kind) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id \"", absl::CEscape(request_id), "\" was already used on ", stream,
+      " for a different ", first_kind, first_kind.empty() ? "" : " ",
+      "request; use a new request_id"));
 }
 
 }  // namespace arrs::store

@@ -12,9 +12,13 @@
 // Layout (column families; keys big-endian so they sort by number):
 //   events    : u64 position                         -> arrs.v1.Event bytes
 //   streams   : stream id, 0x00, u64 stream_version   -> u64 position
-//   requests  : request id                            -> RequestRecord (see log_format.h)
+//   requests  : stream id, 0x00, request id           -> RequestRecord (see log_format.h)
 //   snapshots : projection id, 0x00, u64 position     -> opaque state bytes
-//   meta      : "format_version" -> "1"; "head" -> u64 position + 32-byte hash
+//   meta      : "format_version" -> "2"; "head" -> u64 position + 32-byte hash
+//
+// Request ids are idempotency keys scoped to their stream: the same id on two streams is
+// two requests, so one tenant cannot suppress (or probe) another's commands by reusing
+// its ids.
 //
 // Thread safety: all methods may be called concurrently from any thread.
 #ifndef ARRS_LEDGER_STORE_EVENT_LOG_H_
@@ -65,9 +69,18 @@ struct AppendRequest {
   // The stream version the caller decided on (0 = the stream must not exist yet), or
   // kAnyVersion. A mismatch fails with ABORTED and writes nothing.
   uint64_t expected_version = kAnyVersion;
-  // Idempotency key, 1..200 bytes. A key already used returns that first request's result
-  // (deduplicated = true) and writes nothing, whatever this request contains.
+  // Idempotency key, 1..200 bytes, scoped to `stream`. A key already used on this stream
+  // returns that first request's result (deduplicated = true) and writes nothing, unless
+  // both requests carry a request_digest and the digests differ: then the request fails
+  // with ALREADY_EXISTS (RequestIdReusedError below) and writes nothing.
   std::string request_id;
+  // What the caller's request was, recorded with the key: a short name such as
+  // "HireStaff" (0..64 bytes, printable ASCII, no spaces) that refusals name, and a digest
+  // of the request (0..64 bytes, any bytes; the caller chooses how to compute it). Empty
+  // digest = not compared (a request with no digest, or a key recorded without one, is
+  // answered with the first result as before).
+  std::string request_kind;
+  std::string request_digest;
   // 1..max_events_per_request events. The caller sets effective_date, actor, reason,
   // corrects and payload; the log sets position, recorded_at_micros, stream, stream_version,
   // request_id, prev_hash, payload_hash and hash (caller values are overwritten).
@@ -79,9 +92,22 @@ struct AppendResult {
   uint64_t last_position = 0;
   // Stream version of the last event appended (the version to expect next time).
   uint64_t stream_version = 0;
-  // True when request_id had been used before and nothing was written.
+  // True when request_id had been used before on the stream and nothing was written.
   bool deduplicated = false;
+  // When deduplicated (and from FindRequest): the request_kind and request_digest the key
+  // was first used with (empty when none were recorded). Empty otherwise.
+  std::string request_kind;
+  std::string request_digest;
 };
+
+// Whether a repeat of a request id must be refused rather than answered: both requests
+// carry a digest and the digests differ.
+bool RequestDigestsDiffer(const std::string& first_digest, const std::string& repeat_digest);
+// The refusal of such a repeat: ALREADY_EXISTS, 'request_id "<id>" was already used on
+// <stream> for a different <first_kind> request; use a new request_id' (the kind left out
+// when none was recorded).
+absl::Status RequestIdReusedError(const std::string& stream, const std::string& request_id,
+                                  const std::string& first_kind);
 
 // Told an asynchronous append's result (see EventLog::AppendAsync).
 using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
@@ -122,15 +148,21 @@ using AppendSink = std::function<void(std::vector<v1::Event>&& committed)>;
 class EventLog {
  public:
   // Creates or opens the log in `dir`. Refuses a folder written in an unknown format
-  // (FAILED_PRECONDITION naming the format found and the one expected).
+  // (FAILED_PRECONDITION naming the format found and the one expected). A folder of the
+  // previous format ("1": request ids keyed alone) is migrated first: the requests column
+  // family is rebuilt from the events (each event carries its stream and request id; the
+  // rebuilt records have no kind or digest) and the format set to "2", in one synced
+  // batch, with a line on stderr saying so.
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(const std::string& dir,
                                                          LogOptions options = {});
 
   virtual ~EventLog() = default;
 
   // Appends atomically; see AppendRequest for the contract. Errors:
-  // INVALID_ARGUMENT (bad stream/request id, no events, too many), ABORTED (expected
-  // version mismatch: the message names the stream, expected and actual versions),
+  // INVALID_ARGUMENT (bad stream/request id/kind/digest, no events, too many), ABORTED
+  // (expected version mismatch: the message names the stream, expected and actual
+  // versions), ALREADY_EXISTS (the request id was used on the stream for a request with a
+  // different digest),
   // UNAVAILABLE/INTERNAL when the write or sync failed (nothing acknowledged).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
   // The same without blocking: returns at once, and `done` is called exactly once with
@@ -155,12 +187,14 @@ class EventLog {
   // The event at `position`; NOT_FOUND beyond the head.
   virtual absl::StatusOr<v1::Event> Get(uint64_t position) const = 0;
 
-  // The result of the request with this idempotency key if it was committed (deduplicated
-  // = true, as a retry would get), nullopt if the key is unused; INVALID_ARGUMENT for a
-  // malformed id. Nothing is written.
-  // Lets a caller skip deciding a command whose request id was already served.
+  // The result of the request with this idempotency key on `stream` if it was committed
+  // and published (deduplicated = true, with its request_kind and request_digest, as a
+  // retry would get), nullopt if the key is unused on that stream; INVALID_ARGUMENT for a
+  // malformed stream or request id. Nothing is written.
+  // Lets a caller skip deciding a command whose request id was already served (and refuse
+  // a different command reusing it: compare the digests with RequestDigestsDiffer).
   virtual absl::StatusOr<std::optional<AppendResult>> FindRequest(
-      const std::string& request_id) const = 0;
+      const std::string& stream, const std::string& request_id) const = 0;
 
   virtual Head head() const = 0;
   // Current version of `stream` (0 when it has no events).

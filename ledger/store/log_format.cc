@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/util/assert.h"
 
 namespace arrs::store {
 
@@ -58,6 +59,12 @@ std::optional<std::string> DecodeStreamKeyStream(absl::string_view key) {
   return std::string(key.substr(0, key.size() - 9));
 }
 
+std::string RequestKey(absl::string_view stream, absl::string_view request_id) {
+  std::string out = StreamPrefix(stream);
+  out.append(request_id.data(), request_id.size());
+  return out;
+}
+
 std::string SnapshotKey(absl::string_view projection, uint64_t position) {
   std::string out(projection.data(), projection.size());
   out.push_back('\0');
@@ -82,25 +89,48 @@ absl::Status DecodeHead(absl::string_view in, uint64_t* position, std::string* h
 }
 
 std::string EncodeRequestRecord(const RequestRecord& record) {
+  ARRS_ASSERT(record.kind.size() <= 255 && record.digest.size() <= 255,
+              "request kind and digest are validated to at most 64 bytes before staging");
   std::string out;
-  out.push_back('\x01');
+  out.push_back('\x02');
   AppendU64(&out, record.first_position);
   AppendU64(&out, record.last_position);
   AppendU64(&out, record.stream_version);
+  out.push_back(static_cast<char>(record.kind.size()));
+  out.append(record.kind);
+  out.push_back(static_cast<char>(record.digest.size()));
+  out.append(record.digest);
   out.append(record.stream);
   return out;
 }
 
+namespace {
+
+// Reads a u8 length and that many bytes at `*offset`, moving it on; false when too short.
+bool ReadShortString(absl::string_view in, size_t* offset, std::string* out) {
+  if (*offset >= in.size()) return false;
+  const size_t length = static_cast<uint8_t>(in[*offset]);
+  ++*offset;
+  if (in.size() - *offset < length) return false;
+  *out = std::string(in.substr(*offset, length));
+  *offset += length;
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view in) {
-  if (in.size() < 25 || in[0] != '\x01') {
-    return absl::DataLossError(
-        absl::StrCat("request record of ", in.size(), " bytes is not in record format 1"));
-  }
   RequestRecord record;
+  size_t offset = 25;
+  if (in.size() < 27 || in[0] != '\x02' || !ReadShortString(in, &offset, &record.kind) ||
+      !ReadShortString(in, &offset, &record.digest)) {
+    return absl::DataLossError(
+        absl::StrCat("request record of ", in.size(), " bytes is not in record format 2"));
+  }
   record.first_position = *DecodeU64(in, 1);
   record.last_position = *DecodeU64(in, 9);
   record.stream_version = *DecodeU64(in, 17);
-  record.stream = std::string(in.substr(25));
+  record.stream = std::string(in.substr(offset));
   return record;
 }
 

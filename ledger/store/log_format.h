@@ -4,13 +4,14 @@
 //
 //   events    : EventKey(position)            -> arrs.v1.Event bytes
 //   streams   : StreamKey(stream, version)    -> EncodeU64(position)
-//   requests  : request id                    -> RequestRecord (EncodeRequestRecord)
+//   requests  : RequestKey(stream, request id) -> RequestRecord (EncodeRequestRecord)
 //   snapshots : SnapshotKey(projection, pos)  -> opaque state bytes
 //   meta      : kMetaFormatVersion            -> kFormatVersion
 //               kMetaHead                     -> EncodeHead(position, 32-byte hash)
 //
 // Stream ids and projection ids never contain NUL, so "id, 0x00" is an unambiguous
-// prefix. Thread-safe: all functions are pure.
+// prefix (request ids may hold any byte: they come after it). Thread-safe: all functions
+// are pure.
 #ifndef ARRS_LEDGER_STORE_LOG_FORMAT_H_
 #define ARRS_LEDGER_STORE_LOG_FORMAT_H_
 
@@ -23,8 +24,12 @@
 
 namespace arrs::store {
 
-// Bump when the layout changes; Open refuses any other value.
-inline constexpr char kFormatVersion[] = "1";
+// Bump when the layout changes; Open refuses any other value but kPreviousFormatVersion.
+// Format 2 keys request ids by (stream, request id) and records each request's kind and
+// digest; format 1 keyed them by request id alone. Open migrates a format-1 folder by
+// rebuilding the requests column family from the events (see rocks_event_log.cc).
+inline constexpr char kFormatVersion[] = "2";
+inline constexpr char kPreviousFormatVersion[] = "1";
 
 inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kStreamsFamily[] = "streams";
@@ -57,6 +62,9 @@ std::optional<uint64_t> DecodeStreamKeyVersion(absl::string_view key, absl::stri
 // The stream id part of a streams key (everything before the last 9 bytes).
 std::optional<std::string> DecodeStreamKeyStream(absl::string_view key);
 
+// requests: stream, 0x00, request id. An idempotency key is scoped to its stream.
+std::string RequestKey(absl::string_view stream, absl::string_view request_id);
+
 // snapshots: projection, 0x00, u64 position.
 std::string SnapshotKey(absl::string_view projection, uint64_t position);
 
@@ -65,15 +73,21 @@ std::string EncodeHead(uint64_t position, absl::string_view hash);
 absl::Status DecodeHead(absl::string_view in, uint64_t* position, std::string* hash);
 
 // What the log remembers of an appended request, enough to answer a retry with the
-// original AppendResult. Encoding: u8 record version (1), u64 first_position,
-// u64 last_position, u64 stream_version, then the stream id (rest of the value).
+// original AppendResult and to tell a retry from a different request reusing its id.
+// Encoding (record version 2): u8 2, u64 first_position, u64 last_position,
+// u64 stream_version, u8 kind length, kind, u8 digest length, digest, then the stream id
+// (rest of the value). Kind and digest are at most 255 bytes each (the log allows 64).
 struct RequestRecord {
   uint64_t first_position = 0;
   uint64_t last_position = 0;
   uint64_t stream_version = 0;
   std::string stream;
+  std::string kind;    // AppendRequest::request_kind; may be empty
+  std::string digest;  // AppendRequest::request_digest; empty = never compared
 };
 std::string EncodeRequestRecord(const RequestRecord& record);
+// DATA_LOSS unless `in` is exactly a version-2 record (so that re-encoding what it decodes
+// gives the same bytes).
 absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view in);
 
 }  // namespace arrs::store

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <map>
@@ -208,21 +209,22 @@ class RocksEventLog final : public EventLog {
   }
 
   absl::StatusOr<std::optional<AppendResult>> FindRequest(
-      const std::string& request_id) const override {
+      const std::string& stream, const std::string& request_id) const override {
+    if (absl::Status s = ValidateStreamId(stream, "stream"); !s.ok()) return s;
     if (request_id.empty() || request_id.size() > kMaxIdBytes) {
       return absl::InvalidArgumentError(absl::StrCat("request_id must be 1..", kMaxIdBytes,
                                                      " bytes, got ", request_id.size()));
     }
     const uint64_t head = PublishedPosition();
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), requests_, request_id, &value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), requests_, RequestKey(stream, request_id), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return FromRocks(s, "reading request ids");
     absl::StatusOr<RequestRecord> record = DecodeRequestRecord(value);
     if (!record.ok()) return record.status();
     if (record->last_position > head) return std::nullopt;  // written, not yet published
-    return AppendResult{record->first_position, record->last_position, record->stream_version,
-                        /*deduplicated=*/true};
+    return ServedResult(*std::move(record));
   }
 
   Head head() const override {
@@ -531,6 +533,15 @@ class RocksEventLog final : public EventLog {
     if (!syncer_.joinable()) syncer_ = std::thread([this] { SyncLoop(); });
   }
 
+  // What a retry of the recorded request gets: its first result, deduplicated.
+  static AppendResult ServedResult(RequestRecord record) {
+    AppendResult result{record.first_position, record.last_position, record.stream_version,
+                        /*deduplicated=*/true};
+    result.request_kind = std::move(record.kind);
+    result.request_digest = std::move(record.digest);
+    return result;
+  }
+
   // Gives every member of `group` a status of its own, not a copy sharing one
   // reference-counted message: the members' threads would then drop references to it at
   // once, with atomics that ThreadSanitizer does not see in Debian's uninstrumented
@@ -599,21 +610,29 @@ class RocksEventLog final : public EventLog {
 
     for (PendingAppend* pending : group) {
       AppendRequest& request = pending->request;
-      if (auto it = staged_ids.find(request.request_id); it != staged_ids.end()) {
-        duplicates.emplace_back(pending, it->second);
+      std::string request_key = RequestKey(request.stream, request.request_id);
+      if (auto it = staged_ids.find(request_key); it != staged_ids.end()) {
+        const AppendRequest& original = it->second->request;
+        if (RequestDigestsDiffer(original.request_digest, request.request_digest)) {
+          pending->result = RequestIdReusedError(request.stream, request.request_id,
+                                                 original.request_kind);
+        } else {
+          duplicates.emplace_back(pending, it->second);
+        }
         continue;
       }
       // Also finds the ids of batches written but not yet synced: the retry is then
       // finished after them, and fails with them if their sync fails.
-      rocksdb::Status found =
-          db_->Get(rocksdb::ReadOptions(), requests_, request.request_id, &record);
+      rocksdb::Status found = db_->Get(rocksdb::ReadOptions(), requests_, request_key, &record);
       if (found.ok()) {
         absl::StatusOr<RequestRecord> original = DecodeRequestRecord(record);
         if (!original.ok()) {
           pending->result = original.status();
+        } else if (RequestDigestsDiffer(original->digest, request.request_digest)) {
+          pending->result =
+              RequestIdReusedError(request.stream, request.request_id, original->kind);
         } else {
-          pending->result = AppendResult{original->first_position, original->last_position,
-                                         original->stream_version, /*deduplicated=*/true};
+          pending->result = ServedResult(*std::move(original));
         }
         continue;
       }
@@ -661,11 +680,12 @@ class RocksEventLog final : public EventLog {
       }
       result.last_position = position;
       result.stream_version = version;
-      batch.Put(requests_, request.request_id,
+      batch.Put(requests_, request_key,
                 EncodeRequestRecord({result.first_position, result.last_position,
-                                     result.stream_version, request.stream}));
+                                     result.stream_version, request.stream,
+                                     request.request_kind, request.request_digest}));
       staged_versions[request.stream] = version;
-      staged_ids.emplace(request.request_id, pending);
+      staged_ids.emplace(std::move(request_key), pending);
       pending->result = result;
       writers.push_back(pending);
     }
@@ -697,6 +717,8 @@ class RocksEventLog final : public EventLog {
     for (auto& [retry, original] : duplicates) {
       AppendResult result = *original->result;
       result.deduplicated = true;
+      result.request_kind = original->request.request_kind;
+      result.request_digest = original->request.request_digest;
       retry->result = result;
     }
     UnsyncedBatch written_batch{group, std::move(writers), tip_, std::move(staged_versions)};
@@ -802,7 +824,8 @@ class RocksEventLog final : public EventLog {
             undo->Delete(streams_,
                          StreamKey(pending->request.stream, written.stream_version - i));
           }
-          undo->Delete(requests_, pending->request.request_id);
+          undo->Delete(requests_,
+                       RequestKey(pending->request.stream, pending->request.request_id));
         }
       }
       {
@@ -885,6 +908,75 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   return options;
 }
 
+// Format 1 keyed the requests column family by request id alone. Rebuilds it keyed by
+// (stream, request id) from the events up to the head (a request's events are
+// consecutive and each carries its stream and request id; format 1 had no kinds or
+// digests, so the records have none), and sets format 2, in one synced batch. `head` is
+// set to the log's head.
+absl::Status MigrateFromFormat1(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
+                                rocksdb::ColumnFamilyHandle* requests,
+                                rocksdb::ColumnFamilyHandle* meta, const std::string& dir,
+                                Head* head) {
+  std::string head_value;
+  if (absl::Status r = FromRocks(db->Get(rocksdb::ReadOptions(), meta, kMetaHead, &head_value),
+                                 "reading meta head");
+      !r.ok()) {
+    return r;
+  }
+  if (absl::Status d = DecodeHead(head_value, &head->position, &head->hash); !d.ok()) return d;
+  rocksdb::WriteBatch batch;
+  uint64_t old_records = 0;
+  std::unique_ptr<rocksdb::Iterator> old(db->NewIterator(rocksdb::ReadOptions(), requests));
+  for (old->SeekToFirst(); old->Valid(); old->Next(), ++old_records) {
+    batch.Delete(requests, old->key());
+  }
+  if (!old->status().ok()) return FromRocks(old->status(), "reading format-1 request ids");
+  uint64_t records = 0;
+  RequestRecord record;
+  std::string request_id;
+  auto flush = [&] {
+    if (record.first_position == 0) return;
+    batch.Put(requests, RequestKey(record.stream, request_id), EncodeRequestRecord(record));
+    ++records;
+  };
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events));
+  v1::Event event;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::optional<uint64_t> position = DecodeEventKey(ToView(it->key()));
+    if (!position || *position > head->position) break;
+    if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("migrating ", dir, ": stored bytes of event ",
+                                              *position, " do not parse"));
+    }
+    const bool same_request = record.first_position != 0 &&
+                              *position == record.last_position + 1 &&
+                              event.stream() == record.stream && event.request_id() == request_id;
+    if (!same_request) {
+      flush();
+      record = RequestRecord{*position, *position, 0, event.stream(), {}, {}};
+      request_id = event.request_id();
+    }
+    record.last_position = *position;
+    record.stream_version = event.stream_version();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading events to migrate");
+  flush();
+  batch.Put(meta, kMetaFormatVersion, kFormatVersion);
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  if (absl::Status w = FromRocks(db->Write(write, &batch), "migrating request ids"); !w.ok()) {
+    return w;
+  }
+  std::fprintf(stderr,
+               "arrs event log: migrated %s from format %s to %s: %llu request ids (keyed "
+               "alone) replaced by %llu keyed by stream, rebuilt from events 1..%llu\n",
+               dir.c_str(), kPreviousFormatVersion, kFormatVersion,
+               static_cast<unsigned long long>(old_records),
+               static_cast<unsigned long long>(records),
+               static_cast<unsigned long long>(head->position));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& dir,
@@ -955,6 +1047,11 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
     }
   } else if (!s.ok()) {
     return FromRocks(s, "reading format_version");
+  } else if (format == kPreviousFormatVersion) {
+    if (absl::Status m = MigrateFromFormat1(db, events, open->handles[3], meta, dir, &head);
+        !m.ok()) {
+      return m;
+    }
   } else if (format != kFormatVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("event log in ", dir, " has format_version \"", format,

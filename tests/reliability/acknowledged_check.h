@@ -23,7 +23,8 @@ inline void ExpectExactlyTheAcknowledgedHires(
   EXPECT_TRUE(report.ok) << report.first_bad_position << ": " << report.problem;
   EXPECT_EQ(report.head.position, expected_head);
   for (const auto& [id, position] : acknowledged) {
-    absl::StatusOr<std::optional<store::AppendResult>> found = log.FindRequest(id);
+    absl::StatusOr<std::optional<store::AppendResult>> found =
+        log.FindRequest(log.Get(position).value_or(v1::Event()).stream(), id);  // its stream
     ASSERT_TRUE(found.ok() && found->has_value()) << id << " was acknowledged but is lost";
     EXPECT_EQ((*found)->first_position, position) << id;
     EXPECT_EQ(log.Get(position)->payload().staff_hired().staff_id(), id);

@@ -209,7 +209,7 @@ TEST_F(StorageFaultTest, FailedSyncIsNotAcknowledgedAndNeverResurfaces) {
   EXPECT_EQ(result.first_position(), head + 1);
   acknowledged["after-fault"] = result.first_position();
   absl::StatusOr<std::optional<store::AppendResult>> lookup =
-      ledger_->log().FindRequest("unsynced");
+      ledger_->log().FindRequest("pcn/U40001", "unsynced");
   ASSERT_TRUE(lookup.ok());
   EXPECT_FALSE(lookup->has_value()) << "an unacknowledged request is in the request index";
   result = SendUntilAcknowledged(unsynced);
@@ -224,7 +224,7 @@ TEST_F(StorageFaultTest, FailedSyncIsNotAcknowledgedAndNeverResurfaces) {
   absl::StatusOr<std::unique_ptr<engine::Ledger>> reopened = engine::Ledger::Open(dir_.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   absl::StatusOr<std::optional<store::AppendResult>> abandoned =
-      (*reopened)->log().FindRequest("abandoned");
+      (*reopened)->log().FindRequest("pcn/U40001", "abandoned");
   ASSERT_TRUE(abandoned.ok());
   EXPECT_FALSE(abandoned->has_value())
       << "a request that was never acknowledged is remembered at position "

@@ -90,7 +90,8 @@ TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
   EXPECT_TRUE(report.ok) << report.problem;
   for (const auto& [request_id, position] : acknowledged) {
     absl::StatusOr<std::optional<store::AppendResult>> found =
-        (*ledger)->log().FindRequest(request_id);
+        (*ledger)->log().FindRequest(
+            (*ledger)->log().Get(position).value_or(v1::Event()).stream(), request_id);
     ASSERT_TRUE(found.ok() && found->has_value()) << request_id << " was acknowledged but lost";
     EXPECT_EQ((*found)->first_position, position);
     absl::StatusOr<v1::Event> event = (*ledger)->log().Get(position);

@@ -221,33 +221,37 @@ TEST_F(EventLogAppendTest, RepeatedRequestIdReturnsFirstResult) {
   auto first = log_->Append(MakeRequest("pcn/A", "same", 2, 0));
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/B", "other", 1)).ok());
-  // Whatever the retry contains, nothing is written and the first result comes back.
-  auto again = log_->Append(MakeRequest("pcn/C", "same", 5, 7));
+  // Whatever the retry contains (no digest: not compared), nothing is written and the
+  // first result comes back.
+  auto again = log_->Append(MakeRequest("pcn/A", "same", 5, 7));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->first_position, first->first_position);
   EXPECT_EQ(again->last_position, first->last_position);
   EXPECT_EQ(again->stream_version, first->stream_version);
   EXPECT_EQ(log_->head().position, 3u);
-  EXPECT_EQ(*log_->StreamVersion("pcn/C"), 0u);
+  EXPECT_EQ(*log_->StreamVersion("pcn/A"), 2u);
   EXPECT_EQ(log_->Stats().appended_requests, 2u);
 }
 
 TEST_F(EventLogAppendTest, FindRequestReportsCommittedRequests) {
-  auto missing = log_->FindRequest("r1");
+  auto missing = log_->FindRequest("pcn/A", "r1");
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
   ASSERT_TRUE(log_->Append(MakeRequest("pcn/B", "r0", 1)).ok());
   auto first = log_->Append(MakeRequest("pcn/A", "r1", 2));
   ASSERT_TRUE(first.ok());
-  auto found = log_->FindRequest("r1");
+  auto found = log_->FindRequest("pcn/A", "r1");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_TRUE((*found)->deduplicated);
   EXPECT_EQ((*found)->first_position, 2u);
   EXPECT_EQ((*found)->last_position, 3u);
   EXPECT_EQ((*found)->stream_version, 2u);
-  EXPECT_EQ(log_->FindRequest("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(log_->FindRequest("pcn/B", "r1")->has_value());  // scoped to its stream
+  EXPECT_EQ(log_->FindRequest("pcn/A", "").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->FindRequest("pcn A", "r1").status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(log_->head().position, 3u);
 }
 

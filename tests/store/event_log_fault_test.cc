@@ -60,7 +60,7 @@ TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
     EXPECT_EQ(*log->StreamVersion("pcn/A"), 2u);
     EXPECT_EQ(*log->StreamVersion("pcn/1"), 0u);
     EXPECT_EQ(log->ReadFrom(1, 10)->size(), 2u);
-    EXPECT_FALSE(log->FindRequest("f0")->has_value());
+    EXPECT_FALSE(log->FindRequest("pcn/0", "f0")->has_value());
     EXPECT_TRUE(log->Verify().ok);
     EXPECT_EQ(listened, 2);
 
@@ -86,7 +86,7 @@ TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ((*reopened)->head().position, 3u);
   EXPECT_TRUE((*reopened)->Verify().ok);
-  EXPECT_FALSE((*reopened)->FindRequest("f1")->has_value());
+  EXPECT_FALSE((*reopened)->FindRequest("pcn/1", "f1")->has_value());
 }
 
 }  // namespace

@@ -144,7 +144,7 @@ class EventLogPipelineTest : public ::testing::Test {
     EXPECT_FALSE(log_->Get(2).ok());
     EXPECT_EQ(*log_->StreamVersion("pcn/s0"), 0u);
     EXPECT_TRUE(log_->ReadStream("pcn/s1", 1, 100)->empty());
-    EXPECT_FALSE(log_->FindRequest("q-0")->has_value());
+    EXPECT_FALSE(log_->FindRequest("pcn/s0", "q-0")->has_value());
     EXPECT_EQ(Listened(), std::vector<uint64_t>{1});
   }
 
@@ -294,9 +294,10 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   EXPECT_EQ(*log.StreamVersion("pcn/s2"), 0u);
   EXPECT_EQ(log.ReadStream("pcn/s0", 1, 100)->size(), 1u);
   for (int i = 1; i < kQueued; ++i) {
-    EXPECT_FALSE(log.FindRequest(absl::StrCat("q-", i))->has_value()) << i;
+    EXPECT_FALSE(log.FindRequest(absl::StrCat("pcn/s", i % 4), absl::StrCat("q-", i))->has_value())
+        << i;
   }
-  EXPECT_EQ(log.FindRequest("q-0")->value().first_position, 2u);
+  EXPECT_EQ(log.FindRequest("pcn/s0", "q-0")->value().first_position, 2u);
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ TEST(EventLogReopenTest, ReopenKeepsEverything) {
   EXPECT_EQ(log->ReadStream("pcn/A", 1, 10)->size(), 4u);
   EXPECT_EQ(log->LatestSnapshot("proj", 10)->state, "s4");
   // Dedup records survive.
-  auto again = log->Append(MakeRequest("pcn/A", "r2", 1));
+  auto again = log->Append(MakeRequest("pcn/B", "r2", 1));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->first_position, 4u);
@@ -75,13 +75,13 @@ TEST(EventLogReopenTest, RefusesUnknownFormatVersion) {
   { OpenOrDie(dir.path())->Append(MakeRequest("pcn/A", "r1", 1)).IgnoreError(); }
   {
     RawRocks raw(dir.path());
-    EXPECT_EQ(raw.Get(kMetaFamily, kMetaFormatVersion), "1");
+    EXPECT_EQ(raw.Get(kMetaFamily, kMetaFormatVersion), kFormatVersion);
     raw.Put(kMetaFamily, kMetaFormatVersion, "7");
   }
   auto log = EventLog::Open(dir.path());
   ASSERT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(log.status().message(), HasSubstr("\"7\""));
-  EXPECT_THAT(log.status().message(), HasSubstr("\"1\""));
+  EXPECT_THAT(log.status().message(), HasSubstr(absl::StrCat("\"", kFormatVersion, "\"")));
 }
 
 TEST(EventLogReopenTest, RefusesDataWithoutFormatVersion) {
