@@ -21,6 +21,12 @@
 // requests are queued. Few threads can so keep many appends in flight, and a commit wakes
 // no thread per request: it runs the callbacks.
 //
+// Ownership: a blocking Submit's PendingAppend lives on its caller's stack (the caller
+// waits until it is finished). A SubmitAsync's PendingAppend is allocated by SubmitAsync
+// and owned by the committer from then on: the queue and then the group hold a raw
+// pointer to it, and Finish deletes it right after running its callback. The commit
+// function may read and write it (request, result) until it calls Finished.
+//
 // Thread safety: Submit and SubmitAsync may be called from any thread, and SubmitAsync
 // from a callback. The commit function runs on one thread at a time (whichever leads),
 // one group at a time, in queue order.
