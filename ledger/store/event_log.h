@@ -55,6 +55,11 @@ struct LogOptions {
   int max_events_per_batch = 16384;
   // Upper bound on events in one request.
   int max_events_per_request = 10000;
+  // Upper bound on appends queued or committing (taken into a group whose callers are not
+  // yet answered, which includes batches written and waiting for their sync): beyond it an
+  // append fails at once with RESOURCE_EXHAUSTED naming this limit. Bounds the memory a
+  // burst of asynchronous appends (or a stalled disk) can hold.
+  int max_queued_appends = 100000;
   // RocksDB Env (file system) to use; null = RocksDB's default. Not owned: it must outlive
   // the log. Fault-injection tests pass one whose writes or syncs fail on demand.
   rocksdb::Env* env = nullptr;
@@ -135,6 +140,7 @@ struct LogStats {
   uint64_t group_commits = 0;    // batches written and published since Open
   uint64_t syncs = 0;            // fsyncs that published them (one may cover several)
   uint64_t appended_requests = 0;
+  uint64_t queued_appends = 0;   // waiting in the committer's queue now (not yet in a group)
 };
 
 // Called after each synced batch, on the thread that committed or synced it, one batch at
@@ -163,7 +169,9 @@ class EventLog {
   // (expected version mismatch: the message names the stream, expected and actual
   // versions), ALREADY_EXISTS (the request id was used on the stream for a request with a
   // different digest),
-  // UNAVAILABLE/INTERNAL when the write or sync failed (nothing acknowledged).
+  // UNAVAILABLE/INTERNAL when the write or sync failed (nothing acknowledged),
+  // RESOURCE_EXHAUSTED when LogOptions::max_queued_appends appends are queued or
+  // committing already (nothing queued; try again later).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
   // The same without blocking: returns at once, and `done` is called exactly once with
   // what Append would have returned. For a committed request that is after its batch is

@@ -5,13 +5,16 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "ledger/util/assert.h"
 
 namespace arrs::store {
 
-GroupCommitter::GroupCommitter(int max_requests, int max_events, CommitFn commit)
+GroupCommitter::GroupCommitter(int max_requests, int max_events, int max_queued,
+                               CommitFn commit)
     : max_requests_(static_cast<size_t>(std::max(1, max_requests))),
       max_events_(static_cast<size_t>(std::max(1, max_events))),
+      max_queued_(static_cast<size_t>(std::max(1, max_queued))),
       commit_(std::move(commit)) {}
 
 GroupCommitter::~GroupCommitter() { Stop(); }
@@ -26,7 +29,21 @@ std::vector<PendingAppend*> GroupCommitter::TakeGroup() {
     group.push_back(queue_.front());
     queue_.pop_front();
   }
+  committing_ += group.size();
   return group;
+}
+
+absl::Status GroupCommitter::CheckRoom() const {
+  if (queue_.size() + committing_ < max_queued_) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "event log is full: ", queue_.size() + committing_,
+      " appends are queued or committing, the limit (LogOptions::max_queued_appends) is ",
+      max_queued_, "; try again later"));
+}
+
+size_t GroupCommitter::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
 }
 
 absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
@@ -36,6 +53,7 @@ absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return absl::UnavailableError("event log is closing");
+    if (absl::Status room = CheckRoom(); !room.ok()) return room;
     queue_.push_back(&pending);
     lead = !leading_;  // nobody leads, so the queue held nothing before this request
     ARRS_ASSERT(!lead || queue_.size() == 1, "the queue must be empty when nobody leads");
@@ -53,9 +71,11 @@ void GroupCommitter::SubmitAsync(AppendRequest request, AppendCallback done) {
   auto pending = std::make_unique<PendingAppend>();
   pending->request = std::move(request);
   pending->callback = std::move(done);
+  absl::Status refused = absl::UnavailableError("event log is closing");
   {
     absl::MutexLock lock(&mu_);
-    if (!stopping_) {
+    if (!stopping_) refused = CheckRoom();
+    if (refused.ok()) {
       queue_.push_back(pending.release());
       if (!leading_) {  // nobody leads: hand the lead to the committer's thread
         ARRS_ASSERT(queue_.size() == 1, "the queue must be empty when nobody leads");
@@ -66,7 +86,7 @@ void GroupCommitter::SubmitAsync(AppendRequest request, AppendCallback done) {
       return;
     }
   }
-  pending->callback(absl::UnavailableError("event log is closing"));
+  pending->callback(std::move(refused));
 }
 
 void GroupCommitter::CommitterLoop() {
@@ -124,6 +144,12 @@ void GroupCommitter::Finished(const std::vector<PendingAppend*>& group) {
 
 void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
                             const PendingAppend* self) {
+  {
+    // The group's room is free before its callbacks run, so that they may submit again.
+    absl::MutexLock lock(&mu_);
+    ARRS_ASSERT(committing_ >= group.size(), "a group was finished twice");
+    committing_ -= group.size();
+  }
   for (PendingAppend* member : group) {
     if (member == self) continue;
     if (member->callback) {

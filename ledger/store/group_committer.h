@@ -21,6 +21,10 @@
 // requests are queued. Few threads can so keep many appends in flight, and a commit wakes
 // no thread per request: it runs the callbacks.
 //
+// Bounded: at most max_queued requests are queued or committing (taken off the queue but
+// their group not yet finished, which bounds the batches awaiting a sync as well); beyond
+// that Submit and SubmitAsync fail at once with RESOURCE_EXHAUSTED naming the limit.
+//
 // Ownership: a blocking Submit's PendingAppend lives on its caller's stack (the caller
 // waits until it is finished). A SubmitAsync's PendingAppend is allocated by SubmitAsync
 // and owned by the committer from then on: the queue and then the group hold a raw
@@ -73,7 +77,8 @@ class GroupCommitter {
   using CommitFn =
       std::function<bool(const std::vector<PendingAppend*>& group, bool more_queued)>;
 
-  GroupCommitter(int max_requests, int max_events, CommitFn commit);
+  // `max_queued` (>= 1) bounds the requests queued or committing (see above).
+  GroupCommitter(int max_requests, int max_events, int max_queued, CommitFn commit);
   // Stop()s.
   ~GroupCommitter();
 
@@ -81,18 +86,23 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // Queues `request` and blocks until its group is committed (or failed), leading the
-  // commit itself when its turn comes. After Stop(), returns UNAVAILABLE without queueing.
+  // commit itself when its turn comes. After Stop(), returns UNAVAILABLE without queueing;
+  // with max_queued requests queued or committing, RESOURCE_EXHAUSTED.
   absl::StatusOr<AppendResult> Submit(AppendRequest request);
 
   // Queues `request` and returns; `done` is called once with the result, after the
   // request's group is committed (or failed), on the thread that committed it, or at once
-  // on this thread with UNAVAILABLE after Stop(). `done` must be quick: it delays the
+  // on this thread with UNAVAILABLE after Stop() (RESOURCE_EXHAUSTED when the committer
+  // holds max_queued requests already). `done` must be quick: it delays the
   // next group's members. It may call SubmitAsync but must not call Submit.
   void SubmitAsync(AppendRequest request, AppendCallback done);
 
   // Wakes or calls back every member of a group the commit function took over (their
   // results set). Does not block.
   void Finished(const std::vector<PendingAppend*>& group) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Requests queued, not yet taken into a group (for Stats and tests).
+  size_t queued() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Refuses new requests and waits until everything already queued is committed (and
   // every callback has run), including groups taken over and not yet Finished. Idempotent.
@@ -112,12 +122,15 @@ class GroupCommitter {
   void CommitterLoop() ABSL_LOCKS_EXCLUDED(mu_);
   // Takes the next group off the queue.
   std::vector<PendingAppend*> TakeGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // RESOURCE_EXHAUSTED when max_queued_ requests are queued or committing, else OK.
+  absl::Status CheckRoom() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t max_requests_;
   const size_t max_events_;
+  const size_t max_queued_;
   const CommitFn commit_;
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
   // A caller leads (commits a group, or has been handed the lead and is waking up).
   // Whenever nobody leads, the queue is empty.
@@ -126,6 +139,8 @@ class GroupCommitter {
   // Groups taken off the queue whose members are not yet all woken or called back,
   // including groups the commit function took over (Stop waits for them).
   int finishing_ ABSL_GUARDED_BY(mu_) = 0;
+  // Requests in those groups, until their group's members are woken or called back.
+  size_t committing_ ABSL_GUARDED_BY(mu_) = 0;
   // The lead has been handed to the committer's thread, which has not taken it yet.
   bool thread_leads_ ABSL_GUARDED_BY(mu_) = false;
   bool thread_exits_ ABSL_GUARDED_BY(mu_) = false;

@@ -47,7 +47,7 @@ RocksEventLog::RocksEventLog(std::string dir, LogOptions options, std::unique_pt
     SetTip(head_);
   }
   committer_ = std::make_unique<GroupCommitter>(
-      options_.max_requests_per_batch, options_.max_events_per_batch,
+      options_.max_requests_per_batch, options_.max_events_per_batch, options_.max_queued_appends,
       [this](const std::vector<PendingAppend*>& group, bool more_queued) {
         return CommitGroup(group, more_queued);
       });
@@ -302,6 +302,7 @@ LogStats RocksEventLog::Stats() const {
     stats.appended_requests = appended_requests_;
   }
   stats.written_position = written_position_.load(std::memory_order_relaxed);
+  stats.queued_appends = committer_->queued();
   // Distinct streams: one seek per stream, jumping past each stream's keys.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_.streams));
   for (it->SeekToFirst(); it->Valid();) {

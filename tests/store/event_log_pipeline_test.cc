@@ -84,7 +84,8 @@ class EventLogPipelineTest : public ::testing::Test {
       absl::MutexLock lock(&mu_);
       told_.emplace("blocking", std::move(result));
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it queue last
+    // It queued last: everything waits behind the first request's held sync.
+    WaitFor([this] { return log_->Stats().queued_appends == kQueued + 1; });
     fs_->HoldSyncs(/*allowed=*/1);  // let the first one through, hold the next
     first.join();
     WaitFor([this] { return log_->Stats().written_position == kLast; });
