@@ -119,8 +119,11 @@ TEST_F(RefusalsTest, StateRefusals) {
   ExpectRefused([&] { return ledger_->ReduceClaimLine("icb", reduce); },
                 absl::StatusCode::kNotFound, "has no line 7");
   ASSERT_OK(Pay("U20001", "c1", D(2023, 6, 20), 400000));
-  ExpectRefused([&] { return Assess("U20001", "c1"); }, absl::StatusCode::kFailedPrecondition,
-                "already paid");
+  // A paid claim may be assessed again (docs/RESTATEMENT.md): the new assessment
+  // supersedes the one in force.
+  absl::StatusOr<v1::CommandResult> again = Assess("U20001", "c1");
+  ASSERT_OK(again);
+  EXPECT_EQ(again->assessment().supersedes_position(), again->first_position() - 2);
   ExpectRefused([&] { return Pay("U20001", "c1", D(2023, 6, 21), 1); },
                 absl::StatusCode::kFailedPrecondition, "nothing left to pay");
 }
