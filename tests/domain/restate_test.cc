@@ -275,7 +275,9 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
         if (pick(4) != 0) {
           done = log.PayDue(id, ToProtoDate(LastDayOfMonth(month) + 20));
           // Nothing approved: nothing to pay.
-          if (!done.ok()) EXPECT_THAT(done.status().message(), HasSubstr("nothing left"));
+          if (!done.ok()) {
+            EXPECT_THAT(done.status().message(), HasSubstr("nothing left"));
+          }
         }
       } else if (action == 5 && !facts.empty()) {  // reverse a fact, paid lines or not
         v1::CorrectRequest c;
