@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   AddStaffCommands(app, ctx);
   AddClaimCommands(app, ctx);
   AddQueryCommands(app, ctx);
+  AddSettleCommands(app, ctx);
   AddAuditCommands(app, ctx);
   AddAdminCommands(app, ctx);
   AddOfflineCommands(app, ctx);

@@ -51,7 +51,14 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
       absl::StrCat("  forecast to year end     ", Money(ctx, b.forecast_to_year_end_pence())),
       absl::StrCat("  at risk (unclaimed)      ", Money(ctx, b.at_risk_pence())),
       absl::StrCat("  full-year effect next yr ",
-                   Money(ctx, b.full_year_effect_next_year_pence()))};
+                   Money(ctx, b.full_year_effect_next_year_pence())),
+      // Restatement (docs/RESTATEMENT.md): paid claims priced again.
+      absl::StrCat("  restated (paid claims)   ", Money(ctx, b.restated_pence())),
+      absl::StrCat("  arrears paid             ", Money(ctx, b.arrears_paid_pence())),
+      absl::StrCat("  overpayments recovered   ", Money(ctx, b.recovered_pence())),
+      absl::StrCat("  arrears due              ", Money(ctx, b.arrears_due_pence())),
+      absl::StrCat("  overpayments to recover  ", Money(ctx, b.overpayment_to_recover_pence())),
+      absl::StrCat("  net due to the PCN       ", Money(ctx, b.net_due_pence()))};
   Emit(ctx, b, table, title);
   return kExitOk;
 }
@@ -140,12 +147,15 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   auto call = ctx.NewCall();
   grpc::Status s = ctx.queries()->GetRegionSummary(call.get(), req, &r);
   if (!s.ok()) return ReportRpcError(s, "region");
-  Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum"});
-  table.RightAlign({1, 2, 3, 4, 5});
+  Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum", "paid",
+               "arrears_due", "to_recover"});
+  table.RightAlign({1, 2, 3, 4, 5, 6, 7, 8});
   auto add = [&](const v1::RegionLine& l, const std::string& name) {
     table.AddRow({name, absl::StrCat(l.pcn_count()), absl::StrCat(l.headcount()),
                   FormatWte(l.wte_bp()), Money(ctx, l.approved_pence()),
-                  Money(ctx, l.sum_pence())});
+                  Money(ctx, l.sum_pence()), Money(ctx, l.paid_pence()),
+                  Money(ctx, l.arrears_due_pence()),
+                  Money(ctx, l.overpayment_to_recover_pence())});
   };
   for (const v1::RegionLine& l : r.icbs()) add(l, l.icb_code());
   if (r.has_national()) add(r.national(), "England");
@@ -197,6 +207,22 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   for (const v1::ClaimLineReduced& r : e.reductions()) {
     std::printf("\nLine %d reduced by the commissioner to %s\n", r.line_no(),
                 Money(ctx, r.approved_pence()).c_str());
+  }
+  // Restatement (docs/RESTATEMENT.md): each line priced again from what is known now.
+  for (const v1::LineRestatement& l : e.restated()) {
+    std::printf("\nLine %d restated: %s %s (decided %s %s)\n  paid %s, arrears paid %s, "
+                "recovered %s, difference %s\n",
+                l.line_no(), OutcomeName(l.restated_outcome()).c_str(),
+                Money(ctx, l.restated_pence()).c_str(),
+                OutcomeName(l.decided_outcome()).c_str(),
+                Money(ctx, l.approved_pence()).c_str(), Money(ctx, l.paid_pence()).c_str(),
+                Money(ctx, l.arrears_paid_pence()).c_str(),
+                Money(ctx, l.recovered_pence()).c_str(),
+                Money(ctx, l.difference_pence()).c_str());
+    for (const v1::RestatementCause& cause : l.causes()) {
+      std::printf("  because of position %llu: %s\n",
+                  static_cast<unsigned long long>(cause.position()), cause.what().c_str());
+    }
   }
   return kExitOk;
 }

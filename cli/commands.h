@@ -17,6 +17,8 @@ void AddPcnCommands(CLI::App& app, Context& ctx);      // cmd_pcn.cc
 void AddStaffCommands(CLI::App& app, Context& ctx);    // cmd_staff.cc
 void AddClaimCommands(CLI::App& app, Context& ctx);    // cmd_claim.cc
 void AddQueryCommands(CLI::App& app, Context& ctx);    // cmd_query.cc
+// claim pay-arrears, claim recover, arrears (after AddClaimCommands).
+void AddSettleCommands(CLI::App& app, Context& ctx);   // cmd_settle.cc
 void AddAuditCommands(CLI::App& app, Context& ctx);    // cmd_audit.cc
 void AddAdminCommands(CLI::App& app, Context& ctx);    // cmd_admin.cc
 void AddOfflineCommands(CLI::App& app, Context& ctx);  // cmd_offline.cc

@@ -82,6 +82,16 @@ std::string DescribePayload(const v1::Event& event) {
       return absl::StrCat("claim ", p.claim_line_reduced().claim_id(), " line ",
                           p.claim_line_reduced().line_no(), " reduced to ",
                           FormatPounds(p.claim_line_reduced().approved_pence()));
+    case v1::Payload::kArrearsPaid:
+      return absl::StrCat("claim ", p.arrears_paid().claim_id(), " arrears paid ",
+                          FormatPounds(p.arrears_paid().amount_pence()));
+    case v1::Payload::kOverpaymentRecovered:
+      return absl::StrCat(
+          "claim ", p.overpayment_recovered().claim_id(), " overpayment recovered ",
+          FormatPounds(p.overpayment_recovered().amount_pence()),
+          p.overpayment_recovered().method() == v1::OFFSET
+              ? " by offset against claim " + p.overpayment_recovered().offset_claim_id()
+              : " (repaid)");
     case v1::Payload::kClaimPaid:
       return absl::StrCat("claim ", p.claim_paid().claim_id(), " paid ",
                           FormatPounds(p.claim_paid().amount_pence()),

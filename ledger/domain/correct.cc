@@ -46,8 +46,9 @@ absl::StatusOr<Events> DecideCorrection(const std::vector<const v1::Event*>& str
                    DecideCorrect(head, target,
                                  superseded == view.superseded_by.end() ? 0 : superseded->second,
                                  r));
-  // Fold the stream as it would be with the correction, and check that nothing already
-  // paid breaks the rules.
+  // Fold the stream as it would be with the correction. What the correction does to money
+  // already paid is never a reason to refuse it: it shows as arrears or an overpayment
+  // (domain/restate.h).
   v1::Event tentative = decided.front();
   tentative.set_position(next_position);
   tentative.set_stream_version(events.size() + 1);
@@ -63,7 +64,6 @@ absl::StatusOr<Events> DecideCorrection(const std::vector<const v1::Event*>& str
     events.push_back(&*reassessed);
     corrected = FoldPcn(events, UINT64_MAX);
   }
-  RETURN_IF_ERROR(CheckPaidClaimsStillHold(corrected, book));
   return decided;
 }
 

@@ -1,8 +1,8 @@
 // The decision on a correction, taken on the PCN's whole stream: DecideCorrect (decide.h)
 // checks the correction against its target, then the stream is folded as it would be with
-// the correction, a corrected claim that had been assessed is assessed again (in the same
-// atomic append), and the correction is refused if a paid claim line would break the
-// rules.
+// the correction, and a corrected claim that had been assessed is assessed again (in the
+// same atomic append). A correction is never refused because of lines already paid: what
+// it does to them shows as arrears or an overpayment (domain/restate.h).
 //
 // Thread-safe: a pure function of its arguments.
 #ifndef ARRS_LEDGER_DOMAIN_CORRECT_H_
@@ -26,8 +26,7 @@ namespace arrs::domain {
 //   head: the PCN's model folded from them (at the head);
 //   book: the rule book at the head;
 //   next_position: the log position the first decided event would take (head + 1).
-// Errors: those of DecideCorrect; FAILED_PRECONDITION (CheckPaidClaimsStillHold) when a
-// paid claim line would no longer be allowed by the rules.
+// Errors: those of DecideCorrect.
 absl::StatusOr<Events> DecideCorrection(const std::vector<const v1::Event*>& stream_events,
                                         const PcnModel& head, const v1::Event& target,
                                         const rules::RuleBook& book,

@@ -280,12 +280,12 @@ absl::StatusOr<Events> DecideAssessClaim(const PcnModel& pcn, const rules::RuleB
   RETURN_IF_ERROR(CheckHeader(r.header(), false));
   RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
   ASSIGN_OR_RETURN(claim, FindClaim(pcn, r.claim_id()));
-  if (claim->paid_on) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("claim ", r.claim_id(), " is already paid; correct it instead"));
-  }
+  // A claim may be assessed again at any time, paid or not: the new assessment
+  // supersedes the one in force (and says which); what it does to money already paid
+  // shows as arrears or an overpayment (domain/restate.h).
   v1::Payload payload;
   *payload.mutable_claim_assessed() = AssessClaim(pcn, book, *claim, UINT64_MAX);
+  payload.mutable_claim_assessed()->set_supersedes_position(claim->assessed_position);
   return OneEvent(MakeEvent(claim->month, r.header(), std::move(payload)));
 }
 
@@ -299,10 +299,8 @@ absl::StatusOr<Events> DecideReduceClaimLine(const PcnModel& pcn,
     return absl::FailedPreconditionError(
         absl::StrCat("claim ", r.claim_id(), " has not been assessed yet"));
   }
-  if (claim->paid_on) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("claim ", r.claim_id(), " is already paid; correct it instead"));
-  }
+  // A paid line may be reduced too: the reduction is the reviewer's decision, and what
+  // was paid beyond it shows as an overpayment to recover (domain/restate.h).
   bool found = false;
   for (const v1::AssessedLine& line : claim->assessment->lines()) found |= line.line_no() == r.line_no();
   if (!found) {

@@ -107,9 +107,10 @@ void ClaimModel::RecomputeApproved() {
   }
 }
 
-const char* ClaimModel::Status() const {
-  if (paid_on && paid_pence > ApprovedPence()) return "overpaid";
-  if (paid_on) return "paid";
+const char* ClaimModel::Status(absl::CivilDay as_of) const {
+  const bool paid = paid_on && *paid_on <= as_of;
+  if (paid && paid_pence > ApprovedPence()) return "overpaid";
+  if (paid) return "paid";
   if (assessed()) return "assessed";
   return "submitted";
 }
@@ -223,6 +224,9 @@ void PcnModel::Apply(const v1::Event& event) {
       break;
     case v1::Payload::kRuleVersionPublished:
     case v1::Payload::kEventReversed:
+    // Settlements: read from the events by domain/restate.h, not kept in the model.
+    case v1::Payload::kArrearsPaid:
+    case v1::Payload::kOverpaymentRecovered:
     case v1::Payload::KIND_NOT_SET:
       break;
   }
@@ -323,6 +327,8 @@ std::string ClaimIdOf(const v1::Payload& p) {
     case v1::Payload::kClaimAssessed: return p.claim_assessed().claim_id();
     case v1::Payload::kClaimLineReduced: return p.claim_line_reduced().claim_id();
     case v1::Payload::kClaimPaid: return p.claim_paid().claim_id();
+    case v1::Payload::kArrearsPaid: return p.arrears_paid().claim_id();
+    case v1::Payload::kOverpaymentRecovered: return p.overpayment_recovered().claim_id();
     default: return "";
   }
 }

@@ -117,9 +117,9 @@ struct ClaimModel {
   // assessment event and the reductions.
   void RecomputeClaimed();
   void RecomputeApproved();
-  // "submitted", "assessed", "paid", or "overpaid" when a correction lowered the
-  // approved amount below what was already paid (to be recovered).
-  const char* Status() const;
+  // On `as_of`: "submitted", "assessed", "paid" (paid on or before as_of), or "overpaid"
+  // when a correction lowered the approved amount below what was paid by then.
+  const char* Status(absl::CivilDay as_of) const;
 };
 
 class PcnModel {

@@ -173,6 +173,24 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
       return rules::ValidateRules(p.rule_version_published().rules());
     case v1::Payload::kEventReversed:
       return absl::OkStatus();
+    // Settlements (replaced by an admin's correction; decided by domain/settle.h).
+    case v1::Payload::kArrearsPaid:
+      RETURN_IF_ERROR(CheckId(pre + "claim_id", p.arrears_paid().claim_id()));
+      RETURN_IF_ERROR(CheckPence(pre + "amount_pence", p.arrears_paid().amount_pence(), true));
+      return CheckText(pre + "payment_reference", p.arrears_paid().payment_reference(), false);
+    case v1::Payload::kOverpaymentRecovered: {
+      const v1::OverpaymentRecovered& o = p.overpayment_recovered();
+      RETURN_IF_ERROR(CheckId(pre + "claim_id", o.claim_id()));
+      RETURN_IF_ERROR(CheckPence(pre + "amount_pence", o.amount_pence(), true));
+      if (o.method() != v1::REPAID && o.method() != v1::OFFSET) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(pre, "method must be REPAID or OFFSET, got ", o.method()));
+      }
+      if (o.method() == v1::OFFSET) {
+        RETURN_IF_ERROR(CheckId(pre + "offset_claim_id", o.offset_claim_id()));
+      }
+      return CheckText(pre + "payment_reference", o.payment_reference(), false);
+    }
     case v1::Payload::KIND_NOT_SET:
       break;
   }

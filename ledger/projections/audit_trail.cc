@@ -32,6 +32,20 @@ v1::AuditTrail ComputeAuditTrail(const std::vector<const v1::Event*>& stream_eve
   const domain::CorrectionView view = domain::ResolveCorrections(stream_events, known_at);
   std::set<uint64_t> in_force(view.correctable.begin(), view.correctable.end());
   for (const v1::Event* e : view.in_force) in_force.insert(e->position());
+  // One assessment in force per claim: each in-force assessment supersedes the claim's
+  // one before it (in the order the model folds them).
+  std::map<uint64_t, uint64_t> superseded_by, supersedes;
+  std::map<std::string, uint64_t> last_assessment;
+  for (const v1::Event* e : view.in_force) {
+    if (!e->payload().has_claim_assessed()) continue;
+    uint64_t& last = last_assessment[e->payload().claim_assessed().claim_id()];
+    if (last != 0) {
+      superseded_by[last] = e->position();
+      supersedes[e->position()] = last;
+      in_force.erase(last);
+    }
+    last = e->position();
+  }
   std::map<uint64_t, std::vector<uint64_t>> corrected_by;
   std::set<uint64_t> included;
   const bool everything = staff_id.empty() && claim_id.empty();
@@ -53,6 +67,12 @@ v1::AuditTrail ComputeAuditTrail(const std::vector<const v1::Event*>& stream_eve
     *entry->mutable_event() = *e;
     for (uint64_t by : corrected_by[e->position()]) entry->add_corrected_by(by);
     entry->set_cancelled(in_force.count(e->position()) == 0);
+    if (auto by = superseded_by.find(e->position()); by != superseded_by.end()) {
+      entry->set_superseded_by(by->second);
+    }
+    if (auto of = supersedes.find(e->position()); of != supersedes.end()) {
+      entry->set_supersedes(of->second);
+    }
   }
   out.set_computed_at_position(last);
   return out;

@@ -145,7 +145,7 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
     summary->set_approved_pence(claim.ApprovedPence());
     const bool paid_by_as_of = claim.paid_on && *claim.paid_on <= as_of;
     summary->set_paid_pence(paid_by_as_of ? claim.paid_pence : 0);
-    summary->set_status(claim.Status());
+    summary->set_status(claim.Status(as_of));
     out.set_claimed_pence(out.claimed_pence() + summary->claimed_pence());
     out.set_approved_pence(out.approved_pence() + summary->approved_pence());
     out.set_paid_pence(out.paid_pence() + summary->paid_pence());

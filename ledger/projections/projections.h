@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/domain/pcn_model.h"
+#include "ledger/domain/restate.h"
 #include "ledger/rules/rule_book.h"
 
 namespace arrs::projections {
@@ -51,6 +52,26 @@ void AddToRegion(const domain::PcnModel& pcn, absl::CivilDay as_of, v1::RegionSu
 // The claim's assessed lines (one line or all when line_no == 0) and reductions.
 v1::Explanation ComputeExplanation(const domain::ClaimModel& claim, int32_t line_no,
                                    uint64_t known_at);
+
+// Restatement (domain/restate.h, docs/RESTATEMENT.md), added to what the functions above
+// computed from the model.
+//
+// The balance's claims (ComputeBalance's, same PCN, as_of and known_at): paid by as_of
+// (every payment, not only the last), restated, arrears paid, recovered, arrears due and
+// overpayments to recover per claim and in total, and the net due. `restated` must cover
+// the balance's claims (RestateOptions: its financial year, months to as_of).
+void AddRestatement(const domain::PcnRestatement& restated, v1::Balance* out);
+// One claim's lines (one line or all when line_no == 0) priced again.
+void AddRestatement(const domain::ClaimRestatement& claim, int32_t line_no,
+                    v1::Explanation* out);
+// One PCN's paid, arrears due and overpayments to recover, to its ICB's line (which
+// AddToRegion must have made) and the national line.
+void AddRestatementToRegion(const std::string& icb_code, const domain::PcnRestatement& restated,
+                            v1::RegionSummary* out);
+// One PCN's claims with arrears due or an overpayment to recover, with their causes
+// (nothing when it has none).
+void AddToArrearsReport(const domain::PcnModel& pcn, const domain::PcnRestatement& restated,
+                        v1::ArrearsReport* out);
 
 }  // namespace arrs::projections
 
