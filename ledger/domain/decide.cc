@@ -445,7 +445,8 @@ absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::Ru
       in.explain = false;  // every paid line of the PCN's history: figures first
       rules::LinePrice price = rules::PriceLine(book, in);
       if (approved > price.reimbursable_pence ||
-          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED)) {
+          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED &&
+           price.outcome != v1::PARTIALLY_WITHIN_CAP)) {
         in.explain = true;  // the refusal says why
         price = rules::PriceLine(book, in);
         return absl::FailedPreconditionError(absl::StrCat(

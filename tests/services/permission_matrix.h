@@ -177,6 +177,12 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::RulesResponse out;
       return queries_->GetRules(c, r, &out);
     });
+    add("GetRulesCoverage", everyone, [this](grpc::ClientContext* c) {
+      v1::RulesCoverageRequest r;
+      r.set_financial_year(2023);
+      v1::RulesCoverageResponse out;
+      return queries_->GetRulesCoverage(c, r, &out);
+    });
     add("ListPcns", everyone, [this](grpc::ClientContext* c) {
       v1::ListPcnsResponse out;
       return queries_->ListPcns(c, v1::ListPcnsRequest(), &out);
