@@ -367,8 +367,7 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
   c = rules->add_subcommand("coverage", "Which role x period has a known maximum, from where "
                                         "(own figure or band row), its confidence and source");
   c->add_option("--year", o->year, "Financial year (default: every year)");
-  c->footer(Example("  arrsctl rules coverage
-"
+  c->footer(Example("  arrsctl rules coverage\n"
                     "  arrsctl rules coverage --year 2024/25 --csv"));
   OnRun(c, ctx, o, RunRulesCoverage);
 }
