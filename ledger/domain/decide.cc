@@ -96,6 +96,18 @@ absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
   return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
+absl::StatusOr<Events> DecideRecordLondonZone(const PcnModel& pcn,
+                                              const v1::RecordLondonZoneRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(day, CheckDate("effective_from", r.effective_from()));
+  v1::Payload payload;
+  payload.mutable_london_zone_recorded()->set_zone(r.zone());
+  payload.mutable_london_zone_recorded()->set_source(r.source());
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
+}
+
 absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
                                             const v1::RecordBaselineRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));

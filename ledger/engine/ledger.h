@@ -122,6 +122,8 @@ class Ledger {
                                                 const v1::RegisterPcnRequest& r);
   absl::StatusOr<v1::CommandResult> RecordListSize(const std::string& actor,
                                                    const v1::RecordListSizeRequest& r);
+  absl::StatusOr<v1::CommandResult> RecordLondonZone(const std::string& actor,
+                                                     const v1::RecordLondonZoneRequest& r);
   absl::StatusOr<v1::CommandResult> RecordBaseline(const std::string& actor,
                                                    const v1::RecordBaselineRequest& r);
   absl::StatusOr<v1::CommandResult> SetEntitlement(const std::string& actor,
@@ -153,6 +155,8 @@ class Ledger {
   using CommandDone = absl::AnyInvocable<void(absl::StatusOr<v1::CommandResult>)>;
   void CommandAsync(const std::string& actor, const v1::RegisterPcnRequest& r, CommandDone done);
   void CommandAsync(const std::string& actor, const v1::RecordListSizeRequest& r,
+                    CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::RecordLondonZoneRequest& r,
                     CommandDone done);
   void CommandAsync(const std::string& actor, const v1::RecordBaselineRequest& r,
                     CommandDone done);

@@ -98,6 +98,16 @@ void Ledger::CommandAsync(const std::string& actor, const v1::RecordListSizeRequ
                 std::move(done));
 }
 
+absl::StatusOr<v1::CommandResult> Ledger::RecordLondonZone(
+    const std::string& actor, const v1::RecordLondonZoneRequest& r) {
+  return RunOnPcn(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordLondonZone));
+}
+void Ledger::CommandAsync(const std::string& actor, const v1::RecordLondonZoneRequest& r,
+                          CommandDone done) {
+  RunOnPcnAsync(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordLondonZone),
+                std::move(done));
+}
+
 absl::StatusOr<v1::CommandResult> Ledger::RecordBaseline(const std::string& actor,
                                                          const v1::RecordBaselineRequest& r) {
   return RunOnPcn(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordBaseline));

@@ -50,6 +50,13 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::CommandResult out;
       return commands_->RecordListSize(c, r, &out);
     });
+    add("RecordLondonZone", commissioners, [=, this](grpc::ClientContext* c) {
+      v1::RecordLondonZoneRequest r;
+      header(&r);
+      r.set_pcn_code("U40001");
+      v1::CommandResult out;
+      return commands_->RecordLondonZone(c, r, &out);
+    });
     add("RecordBaseline", commissioners, [=, this](grpc::ClientContext* c) {
       v1::RecordBaselineRequest r;
       header(&r);
