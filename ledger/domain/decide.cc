@@ -373,11 +373,20 @@ absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
                                           const v1::PublishRulesRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));
   RETURN_IF_ERROR(rules::ValidateRules(r.rules()));
+  // Published versions are history: a version name is published once per year (to undo a
+  // later version, reverse its publication; to change figures, publish a new version).
   const v1::FinancialYearRules* current = book.ForYear(r.rules().financial_year());
   if (current != nullptr && current->version() == r.rules().version()) {
     return absl::AlreadyExistsError(absl::StrCat("rule version \"", r.rules().version(),
                                                  "\" is already in force for ",
                                                  FormatFinancialYear(r.rules().financial_year())));
+  }
+  if (book.Published(r.rules().financial_year(), r.rules().version())) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "rule version \"", r.rules().version(), "\" was already published for ",
+        FormatFinancialYear(r.rules().financial_year()), " and a later version (\"",
+        current == nullptr ? "" : current->version(),
+        "\") is in force; publish a new version name instead"));
   }
   v1::Payload payload;
   *payload.mutable_rule_version_published()->mutable_rules() = r.rules();

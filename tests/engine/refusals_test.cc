@@ -206,8 +206,11 @@ TEST_F(RefusalsTest, CorrectionThatWouldPutAPaidClaimOverTheCapIsRefused) {
   ExpectRefused([&] { return ledger_->Correct("admin", c); },
                 absl::StatusCode::kFailedPrecondition,
                 "would make paid claim 2020-06 line 2");
+  // and says why: 0.8 WTE ahead leaves 0.2 of pt-2's 0.4 WTE under the 1.0 WTE cap, so only
+  // half the line fits: £1,179.63 x 0.2 / 0.4 = £589.81 reimbursable.
   ExpectRefused([&] { return ledger_->Correct("admin", c); },
-                absl::StatusCode::kFailedPrecondition, "CAP EXCEEDED");  // and says why
+                absl::StatusCode::kFailedPrecondition,
+                "PARTIALLY_WITHIN_CAP, £589.81 reimbursable");
   h->set_wte_bp(6000);
   h->set_band("5");
   EXPECT_TRUE(ledger_->Correct("admin", c).ok()) << "a harmless replacement is accepted";

@@ -250,7 +250,7 @@ class PermissionMatrixFixture : public ServerFixture {
         ++checked;
       }
     }
-    EXPECT_EQ(checked, 25 * 8);  // 25 RPC cases (Region twice) x 8 callers
+    EXPECT_EQ(checked, 27 * 8);  // 27 RPC cases (Region twice) x 8 callers
   }
 
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.
