@@ -1,4 +1,4 @@
-// arrsctl pcn register | list-size | baseline | entitlement | list
+// arrsctl pcn register | list-size | london-zone | baseline | entitlement | list
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -36,6 +36,35 @@ int RunRegister(Context& ctx, const RegisterOptions& o) {
   grpc::Status s = ctx.commands()->RegisterPcn(call.get(), req, &result);
   if (!s.ok()) return ReportRpcError(s, "pcn register");
   return PrintCommandResult(ctx, result, absl::StrCat("PCN ", o.pcn, " registered"));
+}
+
+struct LondonZoneOptions {
+  std::string pcn, from, zone, source;
+};
+
+int RunLondonZone(Context& ctx, const LondonZoneOptions& o) {
+  v1::RecordLondonZoneRequest req;
+  *req.mutable_header() = ctx.Header();
+  req.set_pcn_code(o.pcn);
+  ARG_OR_RETURN(from, ParseDateArg(o.from, "--from"));
+  *req.mutable_effective_from() = from;
+  if (o.zone == "inner") {
+    req.set_zone(v1::INNER_LONDON);
+  } else if (o.zone == "outer") {
+    req.set_zone(v1::OUTER_LONDON);
+  } else if (o.zone == "none") {
+    req.set_zone(v1::LONDON_ZONE_NONE);
+  } else {
+    return ReportError(absl::InvalidArgumentError(
+        absl::StrCat("--zone must be inner, outer or none, got \"", o.zone, "\"")));
+  }
+  req.set_source(o.source);
+  v1::CommandResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.commands()->RecordLondonZone(call.get(), req, &result);
+  if (!s.ok()) return ReportRpcError(s, "pcn london-zone");
+  return PrintCommandResult(
+      ctx, result, absl::StrCat("London zone of ", o.pcn, " from ", o.from, ": ", o.zone));
 }
 
 struct ListSizeOptions {
@@ -170,6 +199,16 @@ void AddPcnCommands(CLI::App& app, Context& ctx) {
   c->footer(Example("  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
                     "--weighted 29850.250"));
   OnRun(c, ctx, ls, RunListSize);
+
+  auto lz = std::make_shared<LondonZoneOptions>();
+  c = pcn->add_subcommand("london-zone", "Record the PCN's London weighting (HCAS) zone from a "
+                                         "date (commissioner or admin)");
+  c->add_option("pcn", lz->pcn, "PCN ODS code")->required();
+  c->add_option("--zone", lz->zone, "inner, outer or none")->required();
+  c->add_option("--from", lz->from, "Effective from (YYYY-MM-DD)")->required();
+  c->add_option("--source", lz->source, "Where the zone comes from (free text)");
+  c->footer(Example("  arrsctl pcn london-zone U10001 --zone inner --from 2024-04-01"));
+  OnRun(c, ctx, lz, RunLondonZone);
 
   auto bl = std::make_shared<BaselineOptions>();
   c = pcn->add_subcommand("baseline", "Record the 31 March 2019 workforce baseline");

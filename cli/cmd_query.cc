@@ -1,4 +1,4 @@
-// arrsctl balance | caps | workforce | region | explain | rules show
+// arrsctl balance | caps | workforce | region | explain | rules show | rules coverage
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "ledger/rules/coverage.h"
+#include "ledger/rules/figure.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
 
@@ -238,22 +240,26 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
   grpc::Status s = ctx.queries()->GetRules(call.get(), req, &r);
   if (!s.ok()) return ReportRpcError(s, "rules show");
   const v1::FinancialYearRules& rules = r.rules();
+  // One row per role and period: the figure that prices it (own, else band row), its
+  // provenance (P published, P* period inferred, B band-inferred) and source.
   Table table({"role", "eligible_from", "eligible_to", "band", "reimbursed", "max_from",
-               "max_to", "annual_max", "verified"});
-  table.RightAlign({4, 7});
+               "max_to", "annual_max", "from", "confidence", "outer_london", "inner_london",
+               "source"});
+  table.RightAlign({4, 7, 10, 11});
+  const v1::YearCoverage coverage = rules::CoverageOf(rules);
   for (const v1::RoleRule& role : rules.roles()) {
-    if (role.max_amounts().empty()) {
+    for (const v1::CoverageRow& c : coverage.rows()) {
+      if (c.role() != role.role()) continue;
+      const bool known = c.annual_max_pence() > 0;
       table.AddRow({RoleName(role.role()), DateText(role.eligible_from()),
                     DateText(role.eligible_to()), role.band(),
-                    FormatPercentBp(role.reimbursed_bp()), "", "", "unknown", "no"});
-    }
-    for (const v1::MaxAmount& m : role.max_amounts()) {
-      table.AddRow({RoleName(role.role()), DateText(role.eligible_from()),
-                    DateText(role.eligible_to()), role.band(),
-                    FormatPercentBp(role.reimbursed_bp()), DateText(m.effective_from()),
-                    DateText(m.effective_to()),
-                    m.annual_max_pence() > 0 ? Money(ctx, m.annual_max_pence()) : "unknown",
-                    m.unverified() || m.annual_max_pence() == 0 ? "no" : "yes"});
+                    FormatPercentBp(role.reimbursed_bp()), DateText(c.from()), DateText(c.to()),
+                    known ? Money(ctx, c.annual_max_pence()) : "unknown",
+                    known ? c.where_from() : "",
+                    known ? rules::ConfidenceCode(c.confidence()) : "",
+                    c.outer_london_pence() > 0 ? Money(ctx, c.outer_london_pence()) : "",
+                    c.inner_london_pence() > 0 ? Money(ctx, c.inner_london_pence()) : "",
+                    c.source()});
     }
   }
   std::vector<std::string> title = {
@@ -267,6 +273,23 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
                                  " per weighted patient"));
   }
   std::vector<std::string> notes;
+  for (const v1::BandRow& row : rules.band_rows()) {
+    for (const v1::MaxAmount& m : row.amounts()) {
+      std::vector<std::string> names;
+      for (int role : m.published_for()) names.push_back(RoleName(static_cast<v1::Role>(role)));
+      notes.push_back(absl::StrCat(
+          "band ", row.band(), " row ", DateText(m.effective_from()), "..",
+          DateText(m.effective_to()), ": ",
+          rules::IsKnown(m)
+              ? absl::StrCat(Money(ctx, m.annual_max_pence()), " ",
+                             rules::ConfidenceText(m.confidence()), " for ",
+                             absl::StrJoin(names, ", "), " (", m.source(), ")")
+              : "unknown"));
+    }
+  }
+  notes.push_back("confidence: P published, P* published with the period inferred, B "
+                  "band-inferred (published for another role on the same band row), - not "
+                  "recorded in this rule version");
   for (const v1::CapRule& c : rules.caps()) {
     notes.push_back(absl::StrCat(
         "cap: ", RoleList(c.roles()), " ", DateText(c.effective_from()), "..",
@@ -275,6 +298,45 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
         " WTE at or above", c.unverified() ? " (unverified, not enforced)" : ""));
   }
   Emit(ctx, r, table, title, notes);
+  return kExitOk;
+}
+
+int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
+  v1::RulesCoverageRequest req;
+  if (!o.year.empty()) {
+    ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+    req.set_financial_year(year);
+  }
+  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  *req.mutable_known_at() = known_at;
+  v1::RulesCoverageResponse r;
+  auto call = ctx.NewCall();
+  grpc::Status s = ctx.queries()->GetRulesCoverage(call.get(), req, &r);
+  if (!s.ok()) return ReportRpcError(s, "rules coverage");
+  Table table({"year", "version", "role", "from", "to", "annual_max", "where_from",
+               "confidence", "outer_london", "inner_london", "source"});
+  table.RightAlign({5, 8, 9});
+  std::vector<std::string> notes;
+  for (const v1::YearCoverage& y : r.years()) {
+    for (const v1::CoverageRow& c : y.rows()) {
+      const bool known = c.annual_max_pence() > 0;
+      table.AddRow({FormatFinancialYear(y.financial_year()), y.version(), RoleName(c.role()),
+                    DateText(c.from()), DateText(c.to()),
+                    known ? Money(ctx, c.annual_max_pence()) : "unknown",
+                    known ? c.where_from() : "", known ? rules::ConfidenceCode(c.confidence()) : "",
+                    c.outer_london_pence() > 0 ? Money(ctx, c.outer_london_pence()) : "",
+                    c.inner_london_pence() > 0 ? Money(ctx, c.inner_london_pence()) : "",
+                    c.source()});
+    }
+    notes.push_back(absl::StrCat(FormatFinancialYear(y.financial_year()), " (", y.version(),
+                                 ", published at ", Pos(y.published_at_position()), "): ",
+                                 y.priced(), " of ", y.eligible(),
+                                 " eligible role-periods priced"));
+  }
+  notes.push_back("confidence: P published, P* published with the period inferred, B "
+                  "band-inferred, - not recorded in that rule version");
+  Emit(ctx, r, table, {absl::StrCat("Rule book coverage (", Pos(r.computed_at_position()), ")")},
+       notes);
   return kExitOk;
 }
 
@@ -326,6 +388,14 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
   c->footer(Example("  arrsctl rules show --year 2024/25\n"
                     "  arrsctl rules show --year 2024/25 --known-at 10"));
   OnRun(c, ctx, o, RunRulesShow);
+
+  o = std::make_shared<QueryOptions>();
+  c = rules->add_subcommand("coverage", "Which role x period has a known maximum, from where "
+                                        "(own figure or band row), its confidence and source");
+  c->add_option("--year", o->year, "Financial year (default: every year)");
+  c->footer(Example("  arrsctl rules coverage\n"
+                    "  arrsctl rules coverage --year 2024/25 --csv"));
+  OnRun(c, ctx, o, RunRulesCoverage);
 }
 
 }  // namespace arrs::cli

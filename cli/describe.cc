@@ -102,6 +102,11 @@ std::string DescribePayload(const v1::Event& event) {
       return absl::StrCat("rules ", p.rule_version_published().rules().version());
     case v1::Payload::kEventReversed:
       return absl::StrCat("reverses position ", event.corrects());
+    case v1::Payload::kLondonZoneRecorded:
+      return absl::StrCat("London zone ", v1::LondonZone_Name(p.london_zone_recorded().zone()),
+                          p.london_zone_recorded().source().empty()
+                              ? ""
+                              : " (" + p.london_zone_recorded().source() + ")");
     case v1::Payload::KIND_NOT_SET:
       return event.redacted() ? "(payload redacted)" : "";
   }

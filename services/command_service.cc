@@ -55,6 +55,13 @@ CommandServiceImpl::Reactor* CommandServiceImpl::RecordBaseline(
              ledger_->IcbOf(request->pcn_code()), request, response);
 }
 
+// The London zone is the commissioner's fact (in scope) or an admin's.
+CommandServiceImpl::Reactor* CommandServiceImpl::RecordLondonZone(
+    Context* context, const v1::RecordLondonZoneRequest* request, v1::CommandResult* response) {
+  return Run(context, "RecordLondonZone", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
 CommandServiceImpl::Reactor* CommandServiceImpl::SetEntitlement(
     Context* context, const v1::SetEntitlementRequest* request, v1::CommandResult* response) {
   return Run(context, "SetEntitlement", Access::kCommissionerWrite,

@@ -30,7 +30,8 @@ using CommandServiceBase = v1::CommandService::WithCallbackMethod_RegisterPcn<
                                 v1::CommandService::WithCallbackMethod_ReduceClaimLine<
                                     v1::CommandService::WithCallbackMethod_PayClaim<
                                         v1::CommandService::WithCallbackMethod_Correct<
-                                            v1::CommandService::Service>>>>>>>>>>>;
+                                            v1::CommandService::WithCallbackMethod_RecordLondonZone<
+                                                v1::CommandService::Service>>>>>>>>>>>>;
 
 class CommandServiceImpl final : public CommandServiceBase {
  public:
@@ -42,6 +43,8 @@ class CommandServiceImpl final : public CommandServiceBase {
   Reactor* RegisterPcn(Context*, const v1::RegisterPcnRequest*, v1::CommandResult*) override;
   Reactor* RecordListSize(Context*, const v1::RecordListSizeRequest*,
                           v1::CommandResult*) override;
+  Reactor* RecordLondonZone(Context*, const v1::RecordLondonZoneRequest*,
+                            v1::CommandResult*) override;
   Reactor* RecordBaseline(Context*, const v1::RecordBaselineRequest*,
                           v1::CommandResult*) override;
   Reactor* SetEntitlement(Context*, const v1::SetEntitlementRequest*,

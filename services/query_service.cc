@@ -77,6 +77,15 @@ grpc::Status QueryServiceImpl::GetRules(grpc::ServerContext* context,
   });
 }
 
+grpc::Status QueryServiceImpl::GetRulesCoverage(grpc::ServerContext* context,
+                                                const v1::RulesCoverageRequest* request,
+                                                v1::RulesCoverageResponse* response) {
+  RpcCall call(context, *tokens_, "GetRulesCoverage");
+  return call.Run(Access::kAnyAuthenticated, "", "", [&](const Principal&) {
+    return Assign(ledger_->GetRulesCoverage(*request), response);
+  });
+}
+
 grpc::Status QueryServiceImpl::ListPcns(grpc::ServerContext* context,
                                         const v1::ListPcnsRequest* request,
                                         v1::ListPcnsResponse* response) {

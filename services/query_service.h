@@ -31,6 +31,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                             v1::Explanation*) override;
   grpc::Status GetRules(grpc::ServerContext*, const v1::RulesRequest*,
                         v1::RulesResponse*) override;
+  grpc::Status GetRulesCoverage(grpc::ServerContext*, const v1::RulesCoverageRequest*,
+                                v1::RulesCoverageResponse*) override;
   grpc::Status ListPcns(grpc::ServerContext*, const v1::ListPcnsRequest*,
                         v1::ListPcnsResponse*) override;
 

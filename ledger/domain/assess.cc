@@ -28,6 +28,7 @@ rules::LineInput BuildLineInputOver(const PcnModel& pcn, const rules::RuleBook& 
   in.month = FirstDayOfMonth(month);
   in.claimed_pence = claimed_pence;
   in.in_post = staff.Segments(FirstDayOfMonth(month), LastDayOfMonth(month));
+  in.zones = pcn.ZonesIn(FirstDayOfMonth(month), LastDayOfMonth(month));
   const absl::CivilDay reference = in.in_post.empty() ? in.month : in.in_post.front().from;
   in.context.registered_list_size = pcn.ListSizeOn(reference).registered_list_size;
   in.context.baseline_wte_bp = pcn.BaselineWte(staff.role);

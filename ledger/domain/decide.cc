@@ -96,6 +96,18 @@ absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
   return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
 }
 
+absl::StatusOr<Events> DecideRecordLondonZone(const PcnModel& pcn,
+                                              const v1::RecordLondonZoneRequest& r) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(day, CheckDate("effective_from", r.effective_from()));
+  v1::Payload payload;
+  payload.mutable_london_zone_recorded()->set_zone(r.zone());
+  payload.mutable_london_zone_recorded()->set_source(r.source());
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
+}
+
 absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
                                             const v1::RecordBaselineRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));
@@ -359,11 +371,20 @@ absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
                                           const v1::PublishRulesRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));
   RETURN_IF_ERROR(rules::ValidateRules(r.rules()));
+  // Published versions are history: a version name is published once per year (to undo a
+  // later version, reverse its publication; to change figures, publish a new version).
   const v1::FinancialYearRules* current = book.ForYear(r.rules().financial_year());
   if (current != nullptr && current->version() == r.rules().version()) {
     return absl::AlreadyExistsError(absl::StrCat("rule version \"", r.rules().version(),
                                                  "\" is already in force for ",
                                                  FormatFinancialYear(r.rules().financial_year())));
+  }
+  if (book.Published(r.rules().financial_year(), r.rules().version())) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "rule version \"", r.rules().version(), "\" was already published for ",
+        FormatFinancialYear(r.rules().financial_year()), " and a later version (\"",
+        current == nullptr ? "" : current->version(),
+        "\") is in force; publish a new version name instead"));
   }
   v1::Payload payload;
   *payload.mutable_rule_version_published()->mutable_rules() = r.rules();
@@ -443,7 +464,8 @@ absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::Ru
       in.explain = false;  // every paid line of the PCN's history: figures first
       rules::LinePrice price = rules::PriceLine(book, in);
       if (approved > price.reimbursable_pence ||
-          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED)) {
+          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED &&
+           price.outcome != v1::PARTIALLY_WITHIN_CAP)) {
         in.explain = true;  // the refusal says why
         price = rules::PriceLine(book, in);
         return absl::FailedPreconditionError(absl::StrCat(

@@ -27,6 +27,10 @@ using Events = std::vector<v1::Event>;
 absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::RegisterPcnRequest& r);
 absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
                                             const v1::RecordListSizeRequest& r);
+// The PCN's London weighting zone from r.effective_from on: a known zone (inner, outer or
+// none), a real date, the PCN registered. INVALID_ARGUMENT naming the field otherwise.
+absl::StatusOr<Events> DecideRecordLondonZone(const PcnModel& pcn,
+                                              const v1::RecordLondonZoneRequest& r);
 absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
                                             const v1::RecordBaselineRequest& r);
 absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::RuleBook& book,

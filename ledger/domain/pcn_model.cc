@@ -135,6 +135,9 @@ void PcnModel::Apply(const v1::Event& event) {
       list_sizes[day] = ListSize{p.list_size_recorded().registered_list_size(),
                                  p.list_size_recorded().weighted_population_milli()};
       break;
+    case v1::Payload::kLondonZoneRecorded:
+      london_zones[day] = p.london_zone_recorded().zone();
+      break;
     case v1::Payload::kBaselineRecorded:
       baseline.clear();
       for (const v1::RoleBaseline& role : p.baseline_recorded().roles()) {
@@ -236,6 +239,19 @@ ListSize PcnModel::ListSizeOn(absl::CivilDay day) const {
   if (const ListSize* size = ValueOn(list_sizes, day)) return *size;
   if (!list_sizes.empty()) return list_sizes.begin()->second;
   return ListSize{};
+}
+
+std::vector<rules::ZoneSpan> PcnModel::ZonesIn(absl::CivilDay first,
+                                               absl::CivilDay last) const {
+  std::vector<rules::ZoneSpan> out;
+  for (auto it = london_zones.begin(); it != london_zones.end(); ++it) {
+    const absl::CivilDay from = std::max(first, it->first);
+    auto next = std::next(it);
+    const absl::CivilDay to = next == london_zones.end() ? last : std::min(last, next->first - 1);
+    if (from > to || it->second == v1::LONDON_ZONE_NONE) continue;
+    out.push_back(rules::ZoneSpan{from, to, it->second});
+  }
+  return out;
 }
 
 int32_t PcnModel::BaselineWte(v1::Role role) const {

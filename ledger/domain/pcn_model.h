@@ -134,6 +134,7 @@ class PcnModel {
   std::vector<v1::Practice> member_practices;
   absl::CivilDay established;
   Timeline<ListSize> list_sizes;
+  Timeline<v1::LondonZone> london_zones;  // LondonZoneRecorded, by effective date
   std::map<v1::Role, v1::RoleBaseline> baseline;
   std::map<int, v1::EntitlementSet> entitlements;  // by financial year
   std::map<std::string, StaffModel> staff;
@@ -147,6 +148,8 @@ class PcnModel {
   // earliest recorded; zeros when none).
   ListSize ListSizeOn(absl::CivilDay day) const;
   int32_t BaselineWte(v1::Role role) const;
+  // The London zone over [first, last] as calculator spans (empty: outside London).
+  std::vector<rules::ZoneSpan> ZonesIn(absl::CivilDay first, absl::CivilDay last) const;
   // Sum of approved amounts of claims for months of `financial_year`, except `except`.
   int64_t ApprovedInYear(int financial_year, const std::string& except_claim = "") const;
 };

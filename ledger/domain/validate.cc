@@ -191,6 +191,16 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
       }
       return CheckText(pre + "payment_reference", o.payment_reference(), false);
     }
+    case v1::Payload::kLondonZoneRecorded: {
+      const v1::LondonZone zone = p.london_zone_recorded().zone();
+      if (zone != v1::INNER_LONDON && zone != v1::OUTER_LONDON && zone != v1::LONDON_ZONE_NONE) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pre, "zone must be INNER_LONDON, OUTER_LONDON or LONDON_ZONE_NONE, got ",
+            v1::LondonZone_IsValid(zone) ? v1::LondonZone_Name(zone)
+                                         : absl::StrCat(static_cast<int>(zone))));
+      }
+      return CheckText(pre + "source", p.london_zone_recorded().source(), false);
+    }
     case v1::Payload::KIND_NOT_SET:
       break;
   }

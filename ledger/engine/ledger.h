@@ -122,6 +122,8 @@ class Ledger {
                                                 const v1::RegisterPcnRequest& r);
   absl::StatusOr<v1::CommandResult> RecordListSize(const std::string& actor,
                                                    const v1::RecordListSizeRequest& r);
+  absl::StatusOr<v1::CommandResult> RecordLondonZone(const std::string& actor,
+                                                     const v1::RecordLondonZoneRequest& r);
   absl::StatusOr<v1::CommandResult> RecordBaseline(const std::string& actor,
                                                    const v1::RecordBaselineRequest& r);
   absl::StatusOr<v1::CommandResult> SetEntitlement(const std::string& actor,
@@ -154,6 +156,8 @@ class Ledger {
   void CommandAsync(const std::string& actor, const v1::RegisterPcnRequest& r, CommandDone done);
   void CommandAsync(const std::string& actor, const v1::RecordListSizeRequest& r,
                     CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::RecordLondonZoneRequest& r,
+                    CommandDone done);
   void CommandAsync(const std::string& actor, const v1::RecordBaselineRequest& r,
                     CommandDone done);
   void CommandAsync(const std::string& actor, const v1::SetEntitlementRequest& r,
@@ -179,6 +183,10 @@ class Ledger {
   absl::StatusOr<v1::RegionSummary> GetRegionSummary(const v1::RegionRequest& r) const;
   absl::StatusOr<v1::Explanation> ExplainClaim(const v1::ExplainRequest& r) const;
   absl::StatusOr<v1::RulesResponse> GetRules(const v1::RulesRequest& r) const;
+  // Coverage of the rule versions in force (rules/coverage.h): one year, or every year
+  // when financial_year is 0. NOT_FOUND when the year has no version.
+  absl::StatusOr<v1::RulesCoverageResponse> GetRulesCoverage(
+      const v1::RulesCoverageRequest& r) const;
   absl::StatusOr<v1::ListPcnsResponse> ListPcns(const v1::ListPcnsRequest& r) const;
 
   // The ICB a registered PCN belongs to ("" when the PCN is not registered).

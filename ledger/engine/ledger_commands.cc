@@ -13,6 +13,9 @@
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/command_runner.h"
 #include "ledger/engine/ledger.h"
+
+#include <map>
+#include <optional>
 #include "ledger/engine/ledger_state.h"
 #include "ledger/rules/rule_file.h"
 #include "ledger/util/civil_date.h"
@@ -92,6 +95,16 @@ absl::StatusOr<v1::CommandResult> Ledger::RecordListSize(const std::string& acto
 void Ledger::CommandAsync(const std::string& actor, const v1::RecordListSizeRequest& r,
                           CommandDone done) {
   RunOnPcnAsync(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordListSize),
+                std::move(done));
+}
+
+absl::StatusOr<v1::CommandResult> Ledger::RecordLondonZone(
+    const std::string& actor, const v1::RecordLondonZoneRequest& r) {
+  return RunOnPcn(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordLondonZone));
+}
+void Ledger::CommandAsync(const std::string& actor, const v1::RecordLondonZoneRequest& r,
+                          CommandDone done) {
+  RunOnPcnAsync(*commands_, actor, r, OnHeadModel(r, &domain::DecideRecordLondonZone),
                 std::move(done));
 }
 
@@ -199,9 +212,21 @@ absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,
 
 absl::StatusOr<int> Ledger::PublishRulesDir(const std::string& dir, const std::string& actor) {
   ASSIGN_OR_RETURN(files, rules::LoadRulesDir(dir));
+  // Each version once, in order: a year's versions up to the one in force are already
+  // published (earlier ones stay history), the later ones are published now.
+  std::map<int, size_t> first_new;  // financial year -> index of its first unpublished file
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::optional<std::string> in_force =
+        state_->RulesVersionInForce(files[i].financial_year());
+    if (in_force.has_value() && *in_force == files[i].version()) {
+      first_new[files[i].financial_year()] = i + 1;
+    }
+  }
   int published = 0;
-  for (const v1::FinancialYearRules& year : files) {
-    if (state_->RulesVersionInForce(year.financial_year()) == year.version()) continue;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const v1::FinancialYearRules& year = files[i];
+    auto done = first_new.find(year.financial_year());
+    if (done != first_new.end() && i < done->second) continue;
     v1::PublishRulesRequest request;
     request.mutable_header()->set_request_id(absl::StrCat("rules-file:", year.version()));
     request.mutable_header()->set_reason(

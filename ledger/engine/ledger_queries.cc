@@ -10,6 +10,7 @@
 #include "ledger/domain/field_checks.h"
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/ledger.h"
+#include "ledger/rules/coverage.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/projections/explanation.h"
 #include "ledger/projections/projections.h"
@@ -133,6 +134,27 @@ absl::StatusOr<v1::RulesResponse> Ledger::GetRules(const v1::RulesRequest& r) co
   v1::RulesResponse out;
   *out.mutable_rules() = found->first;
   out.set_published_at_position(found->second);
+  return out;
+}
+
+absl::StatusOr<v1::RulesCoverageResponse> Ledger::GetRulesCoverage(
+    const v1::RulesCoverageRequest& r) const {
+  ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
+  v1::RulesCoverageResponse out;
+  out.set_computed_at_position(known_at);
+  const int first = r.financial_year() != 0 ? r.financial_year() : 2000;
+  const int last = r.financial_year() != 0 ? r.financial_year() : 2100;
+  for (int fy = first; fy <= last; ++fy) {
+    const auto found = state_->RulesInForce(fy, known_at);
+    if (!found.has_value()) continue;
+    v1::YearCoverage* year = out.add_years();
+    *year = rules::CoverageOf(found->first);
+    year->set_published_at_position(found->second);
+  }
+  if (r.financial_year() != 0 && out.years_size() == 0) {
+    return absl::NotFoundError(absl::StrCat("no rule version is published for ",
+                                            FormatFinancialYear(r.financial_year())));
+  }
   return out;
 }
 

@@ -127,6 +127,11 @@ void EncodePcn(const domain::PcnModel& m, v1::PcnSnapshot* out) {
     l->set_registered_list_size(size.registered_list_size);
     l->set_weighted_population_milli(size.weighted_population_milli);
   }
+  for (const auto& [day, zone] : m.london_zones) {
+    v1::LondonZoneSnapshot* z = out->add_london_zones();
+    z->set_day(DayNumber(day));
+    z->set_zone(zone);
+  }
   for (const auto& [role, baseline] : m.baseline) *out->add_baseline() = baseline;
   for (const auto& [year, entitlement] : m.entitlements) *out->add_entitlements() = entitlement;
   for (const auto& [id, staff] : m.staff) EncodeStaff(staff, out->add_staff());
@@ -198,6 +203,9 @@ absl::Status DecodePcn(const v1::PcnSnapshot& in, domain::PcnModel& m) {
     m.list_sizes.emplace_hint(
         m.list_sizes.end(), FromDayNumber(l.day()),
         domain::ListSize{l.registered_list_size(), l.weighted_population_milli()});
+  }
+  for (const v1::LondonZoneSnapshot& z : in.london_zones()) {
+    m.london_zones.emplace_hint(m.london_zones.end(), FromDayNumber(z.day()), z.zone());
   }
   for (const v1::RoleBaseline& b : in.baseline()) m.baseline[b.role()] = b;
   for (const v1::EntitlementSet& e : in.entitlements()) m.entitlements[e.financial_year()] = e;

@@ -7,6 +7,7 @@
 #include "ledger/domain/field_checks.h"
 #include "ledger/projections/projections.h"
 #include "ledger/rules/calculator.h"
+#include "ledger/rules/figure.h"
 #include "ledger/util/civil_date.h"
 
 namespace arrs::projections {
@@ -36,7 +37,8 @@ int64_t PriceForecast(const rules::RuleBook& book, const rules::LineInput& in,
   if (in.in_post.empty()) return 0;
   const rules::LinePrice price = rules::PriceLine(book, in, known_at);
   const bool approvable =
-      price.outcome == v1::APPROVED || price.outcome == v1::PARTIALLY_APPROVED;
+      price.outcome == v1::APPROVED || price.outcome == v1::PARTIALLY_APPROVED ||
+      price.outcome == v1::PARTIALLY_WITHIN_CAP;
   return approvable ? price.reimbursable_pence : 0;
 }
 
@@ -66,14 +68,7 @@ bool CannotApprove(v1::Role role_claimed, absl::CivilDay month, const rules::Rul
   if (!in_force) return true;
   const v1::RoleRule* role = RoleRuleOf(*in_force.rules, role_claimed);
   if (role == nullptr) return true;
-  for (const v1::MaxAmount& m : role->max_amounts()) {
-    if (m.unverified() || m.annual_max_pence() <= 0) continue;
-    if (IsUnset(m.effective_from()) || IsUnset(m.effective_to())) return false;
-    if (CompareDate(m.effective_to(), first) >= 0 && CompareDate(m.effective_from(), last) <= 0) {
-      return false;
-    }
-  }
-  return true;
+  return !rules::AnyKnownFigure(*in_force.rules, *role, first, last);
 }
 
 // Everything the price of a whole month depends on. A member in post every day of the
@@ -107,8 +102,23 @@ std::optional<FullMonthKey> FullMonthKeyOf(const rules::LineInput& in,
   const v1::RoleRule* role = RoleRuleOf(*in_force.rules, in.role);
   if (role == nullptr) return std::nullopt;
   if (!Covers(role->eligible_from(), role->eligible_to(), first, last)) return std::nullopt;
-  for (const v1::MaxAmount& m : role->max_amounts()) {
-    if (Covers(m.effective_from(), m.effective_to(), first, last)) key.amount = &m;
+  // One figure (own or band row, national) all month; London lines are not cached.
+  if (!in.zones.empty()) return std::nullopt;
+  const rules::Figure at_first = rules::FigureFor(*in_force.rules, *role, first);
+  if (!(at_first == rules::FigureFor(*in_force.rules, *role, last))) return std::nullopt;
+  const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts =
+      at_first.row != nullptr ? at_first.row->amounts() : role->max_amounts();
+  for (const v1::MaxAmount& m : amounts) {
+    if (&m == at_first.amount && Covers(m.effective_from(), m.effective_to(), first, last)) {
+      key.amount = &m;
+    }
+  }
+  if (key.amount == nullptr) {
+    // No known figure all month: key on the own amount covering it (the line is refused
+    // alike for every month with this key).
+    for (const v1::MaxAmount& m : role->max_amounts()) {
+      if (Covers(m.effective_from(), m.effective_to(), first, last)) key.amount = &m;
+    }
   }
   if (key.amount == nullptr) return std::nullopt;
   if (std::optional<rules::CapInForce> cap =

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "ledger/rules/figure.h"
 #include "ledger/rules/fixed_point.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
@@ -35,7 +36,7 @@ std::string Range(absl::CivilDay a, absl::CivilDay b) {
 struct Day {
   int32_t wte_bp = 0;     // paid WTE (0 = not in post)
   bool eligible = false;  // inside the role's eligibility window
-  int amount = -1;        // index into RoleRule.max_amounts, -1 = none
+  int figure = -1;        // index into Pricer::figures_, -1 = none known
 };
 
 class Pricer {
@@ -87,7 +88,10 @@ class Pricer {
 
   LinePrice Finish(v1::LineOutcome outcome, const std::string& reason) {
     out_.outcome = outcome;
-    if (outcome != v1::APPROVED && outcome != v1::PARTIALLY_APPROVED) out_.approved_pence = 0;
+    if (outcome != v1::APPROVED && outcome != v1::PARTIALLY_APPROVED &&
+        outcome != v1::PARTIALLY_WITHIN_CAP) {
+      out_.approved_pence = 0;
+    }
     Say(reason);
     ARRS_SAY("Outcome: ", v1::LineOutcome_Name(outcome), ", approved ",
                      FormatPounds(out_.approved_pence), ".");
@@ -204,10 +208,8 @@ class Pricer {
     for (int i = 0; i <= dim_; ++i) {
       bool missing = false;
       if (i < dim_ && days_[i].eligible && days_[i].wte_bp > 0) {
-        days_[i].amount = AmountOn(i);
-        missing = days_[i].amount < 0 ||
-                  role_->max_amounts(days_[i].amount).unverified() ||
-                  role_->max_amounts(days_[i].amount).annual_max_pence() <= 0;
+        days_[i].figure = FigureOn(i);
+        missing = days_[i].figure < 0;
       }
       if (missing && run_start < 0) run_start = i;
       if (!missing && run_start >= 0) {
@@ -224,6 +226,10 @@ class Pricer {
                         " is recorded but marked unverified (", m.source(), ").");
       }
     }
+    if (!role_->band_row().empty()) {
+      absl::StrAppend(&detail, " ", RoleName(in_.role), " is on the band ", role_->band_row(),
+                      " row, which has no known figure for those days either.");
+    }
     return absl::StrCat(
         "MAXIMUM UNKNOWN: ", RoleName(in_.role), " is eligible but rule version \"",
         in_force_.rules->version(), "\" (", FormatFinancialYear(in_force_.rules->financial_year()),
@@ -233,21 +239,25 @@ class Pricer {
         "be priced.");
   }
 
-  // Index into max_amounts of the amount in force on day index `i` of the month (-1 =
-  // none). Each amount's dates are read once per line, not once per day.
-  int AmountOn(int i) {
-    if (amount_days_.empty()) {
-      for (const v1::MaxAmount& m : role_->max_amounts()) {
-        absl::StatusOr<absl::CivilDay> from = ToCivilDay(m.effective_from(), "from");
-        absl::StatusOr<absl::CivilDay> to = ToCivilDay(m.effective_to(), "to");
-        amount_days_.push_back(from.ok() && to.ok() ? std::make_pair(IndexOf(*from), IndexOf(*to))
-                                                    : std::make_pair(dim_, -1));
-      }
+  // The PCN's London zone on day index `i`.
+  v1::LondonZone ZoneOn(int i) const {
+    const absl::CivilDay day = Day(i);
+    for (const ZoneSpan& z : in_.zones) {
+      if (z.from <= day && day <= z.to) return z.zone;
     }
-    for (size_t j = 0; j < amount_days_.size(); ++j) {
-      if (i >= amount_days_[j].first && i <= amount_days_[j].second) return static_cast<int>(j);
+    return v1::LONDON_ZONE_NONE;
+  }
+
+  // Index into figures_ of the figure pricing day index `i` (-1 = none known). Equal
+  // figures share an index, so the month splits only where the figure changes.
+  int FigureOn(int i) {
+    Figure f = FigureFor(*in_force_.rules, *role_, Day(i), ZoneOn(i));
+    if (!f.known()) return -1;
+    for (size_t j = 0; j < figures_.size(); ++j) {
+      if (figures_[j] == f) return static_cast<int>(j);
     }
-    return -1;
+    figures_.push_back(f);
+    return static_cast<int>(figures_.size()) - 1;
   }
 
   // Day index of `day` within the claimed month: -1 before it, dim_ after it.
@@ -257,7 +267,7 @@ class Pricer {
     return day.day() - 1;
   }
 
-  std::vector<std::pair<int, int>> amount_days_;
+  std::vector<Figure> figures_;
 
   void ComputeAmounts();
   std::optional<std::string> CheckCaps();
@@ -271,6 +281,8 @@ class Pricer {
   int dim_ = 0;
   ::arrs::rules::internal::i128 numerator_ = 0;  // sum of annual pence x wte bp x days
   int32_t own_wte_bp_ = 0;                       // highest WTE on an eligible day
+  int32_t cap_fit_bp_ = 0;  // > 0: only this much of own_wte_bp_ fits under a cap
+  int64_t claimed_den_ = 1;  // the scaled claim is claimed / claimed_den_ pence
   struct Day days_[kMaxDays];
   RulesInForce in_force_;
   const v1::RoleRule* role_ = nullptr;
@@ -286,7 +298,7 @@ void Pricer::ComputeAmounts() {
     const struct Day& d = days_[i];
     int j = i;
     while (j + 1 < dim_ && days_[j + 1].wte_bp == d.wte_bp &&
-           days_[j + 1].eligible == d.eligible && days_[j + 1].amount == d.amount) {
+           days_[j + 1].eligible == d.eligible && days_[j + 1].figure == d.figure) {
       ++j;
     }
     const int n = j - i + 1;
@@ -296,42 +308,88 @@ void Pricer::ComputeAmounts() {
     } else if (!d.eligible) {
       ARRS_SAY("  ", when, ": ", n, " days in post but the role is not eligible = 0");
     } else {
-      const v1::MaxAmount& m = role_->max_amounts(d.amount);
-      const i128 part = static_cast<i128>(m.annual_max_pence()) * d.wte_bp * n;
+      const Figure& f = figures_[d.figure];
+      const v1::MaxAmount& m = *f.amount;
+      const i128 part = static_cast<i128>(f.annual_pence) * d.wte_bp * n;
       numerator_ += part;
       ARRS_SAY("  ", when, ": ", n, " days x ", FormatWte(d.wte_bp), " WTE x ",
-                       FormatPounds(m.annual_max_pence()), " a year (maximum in force ",
+                       FormatPounds(f.annual_pence), " a year (maximum in force ",
                        Range(*ToCivilDay(m.effective_from(), "f"),
                              *ToCivilDay(m.effective_to(), "t")),
-                       ") = ", I128ToString(m.annual_max_pence()), " p x ", d.wte_bp,
+                       ") = ", I128ToString(f.annual_pence), " p x ", d.wte_bp,
                        " bp x ", n, " d = ", I128ToString(part));
     }
     i = j + 1;
   }
-  const i128 den = static_cast<i128>(12) * kWholeTimeBp * dim_;
+  if (in_.explain) {
+    Say("Where each maximum comes from:");
+    for (size_t k = 0; k < figures_.size(); ++k) {
+      bool used = false;
+      for (int i = 0; i < dim_; ++i) used = used || days_[i].figure == static_cast<int>(k);
+      if (!used) continue;
+      const Figure& f = figures_[k];
+      Say(absl::StrCat("  ", FormatPounds(f.annual_pence), " a year from ",
+                       FormatCivilDay(*ToCivilDay(f.amount->effective_from(), "f")), ": ",
+                       DescribeFigure(*in_force_.rules, *role_, f), "."));
+    }
+  }
+  i128 den = static_cast<i128>(12) * kWholeTimeBp * dim_;
+  if (cap_fit_bp_ == 0) {
+    ARRS_SAY("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ", dim_,
+             " days = ", I128ToString(den), ") = ", ExactPence(numerator_, den),
+             " (reported rounded down: ", FormatPounds(static_cast<int64_t>(numerator_ / den)),
+             ").");
+  } else {
+    ARRS_SAY("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ", dim_,
+             " days = ", I128ToString(den), ") = ", ExactPence(numerator_, den), ".");
+  }
+  i128 claimed = in_.claimed_pence;
+  if (cap_fit_bp_ > 0) {
+    // Only cap_fit_bp_ of the member's own_wte_bp_ fits under the cap: the line's cost and
+    // maximum are both taken in that proportion (kept exact: scaled numerators).
+    ARRS_SAY("Within the cap: ", FormatWte(cap_fit_bp_), " of the member's ",
+             FormatWte(own_wte_bp_), " WTE fits, so the line counts ", cap_fit_bp_, "/",
+             own_wte_bp_, " of its maximum and of its claimed cost:");
+    ARRS_SAY("  maximum within the cap = ", ExactPence(numerator_, den), " x ", cap_fit_bp_,
+             "/", own_wte_bp_, " = ", ExactPence(numerator_ * cap_fit_bp_, den * own_wte_bp_));
+    ARRS_SAY("  claimed within the cap = ", in_.claimed_pence, " p x ", cap_fit_bp_, "/",
+             own_wte_bp_, " = ", ExactPence(claimed * cap_fit_bp_, own_wte_bp_));
+    numerator_ *= cap_fit_bp_;
+    den *= own_wte_bp_;
+    claimed *= cap_fit_bp_;
+    claimed_den_ = own_wte_bp_;
+  }
   out_.maximum_pence = static_cast<int64_t>(numerator_ / den);
-  ARRS_SAY("Maximum = ", I128ToString(numerator_), " / (12 months x 10,000 bp x ",
-                   dim_, " days = ", I128ToString(den), ") = ", ExactPence(numerator_, den),
-                   " (reported rounded down: ", FormatPounds(out_.maximum_pence), ").");
+  if (cap_fit_bp_ > 0) {
+    ARRS_SAY("  (maximum within the cap reported rounded down: ",
+             FormatPounds(out_.maximum_pence), ").");
+  }
   const int32_t pct = role_->reimbursed_bp();
-  const i128 claimed = in_.claimed_pence;
   i128 reimb = 0;
   if (role_->maximum_after_percentage()) {
-    const i128 share = claimed * pct * den;          // claimed x pct, scaled by den x 10000
-    const i128 cap = numerator_ * kHundredPercentBp;  // maximum, same scale
-    reimb = std::min(share, cap) / (den * kHundredPercentBp);
-    ARRS_SAY("Reimbursable = min(claimed ", claimed == 0 ? "0" : I128ToString(claimed),
-                     " p x ", FormatPercentBp(pct), " = ",
-                     ExactPence(claimed * pct, kHundredPercentBp), ", maximum ",
+    // claimed / claimed_den_ x pct against the maximum numerator_ / den, on one scale.
+    const i128 share = claimed * pct * den;  // scaled by den x 10000 x claimed_den_
+    const i128 cap = numerator_ * kHundredPercentBp * claimed_den_;
+    reimb = std::min(share, cap) / (den * kHundredPercentBp * claimed_den_);
+    ARRS_SAY("Reimbursable = min(claimed ",
+                     claimed_den_ == 1 ? (claimed == 0 ? "0" : I128ToString(claimed))
+                                       : ExactPence(claimed, claimed_den_),
+                     claimed_den_ == 1 ? " p" : "", " x ", FormatPercentBp(pct), " = ",
+                     ExactPence(claimed * pct, kHundredPercentBp * claimed_den_), ", maximum ",
                      ExactPence(numerator_, den), ") = ",
-                     ExactPence(std::min(share, cap), den * kHundredPercentBp));
+                     ExactPence(std::min(share, cap), den * kHundredPercentBp * claimed_den_));
   } else {
-    const i128 capped = std::min(claimed * den, numerator_);  // scaled by den
-    reimb = capped * pct / (den * kHundredPercentBp);
-    ARRS_SAY("Capped cost = min(claimed ", I128ToString(claimed), " p, maximum ",
-                     ExactPence(numerator_, den), ") = ", ExactPence(capped, den), ".");
-    ARRS_SAY("Reimbursable = ", ExactPence(capped, den), " x ",
-                     FormatPercentBp(pct), " = ", ExactPence(capped * pct, den * 10000));
+    // Scaled by den x claimed_den_.
+    const i128 capped = std::min(claimed * den, numerator_ * claimed_den_);
+    const i128 scale = den * claimed_den_;
+    reimb = capped * pct / (scale * kHundredPercentBp);
+    ARRS_SAY("Capped cost = min(claimed ",
+                     claimed_den_ == 1 ? absl::StrCat(I128ToString(claimed), " p")
+                                       : ExactPence(claimed, claimed_den_),
+                     ", maximum ", ExactPence(numerator_, den), ") = ",
+                     ExactPence(capped, scale), ".");
+    ARRS_SAY("Reimbursable = ", ExactPence(capped, scale), " x ",
+                     FormatPercentBp(pct), " = ", ExactPence(capped * pct, scale * 10000));
   }
   out_.reimbursable_pence = static_cast<int64_t>(reimb);
   ARRS_SAY("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
@@ -356,10 +414,14 @@ std::optional<std::string> Pricer::CheckCaps() {
     if (std::find(seen.begin(), seen.end(), span) != seen.end()) continue;
     seen.push_back(span);
     const int64_t used = static_cast<int64_t>(c.cap_wte_ahead_bp) + own_wte_bp_;
-    if (!Explaining()) {
-      if (!cap->unverified && used > cap->cap_wte_bp) return std::string();
-      continue;
+    if (!cap->unverified && used > cap->cap_wte_bp) {
+      const int64_t room = static_cast<int64_t>(cap->cap_wte_bp) - c.cap_wte_ahead_bp;
+      if (room > 0 && (cap_fit_bp_ == 0 || room < cap_fit_bp_)) {
+        cap_fit_bp_ = static_cast<int32_t>(room);
+      }
+      if (room <= 0 && !Explaining()) return std::string();
     }
+    if (!Explaining()) continue;
     const std::string key = Range(cap->effective_from, cap->effective_to);
     std::vector<std::string> names;
     for (v1::Role r : cap->roles) names.push_back(RoleName(r));
@@ -376,8 +438,16 @@ std::optional<std::string> Pricer::CheckCaps() {
     if (cap->unverified) {
       ARRS_SAY("Check cap: unverified ", what, "; ", usage, " — not enforced.");
     } else if (used > cap->cap_wte_bp) {
-      return absl::StrCat("CAP EXCEEDED: ", what, "; ", usage, " exceeds the cap of ",
-                          FormatWte(cap->cap_wte_bp), " WTE.");
+      const int64_t room = static_cast<int64_t>(cap->cap_wte_bp) - c.cap_wte_ahead_bp;
+      if (room <= 0) {
+        return absl::StrCat("CAP EXCEEDED: ", what, "; ", usage, " exceeds the cap of ",
+                            FormatWte(cap->cap_wte_bp), " WTE, with no room left.");
+      }
+      ARRS_SAY("Check cap: ", what, "; ", usage, " exceeds the cap of ",
+               FormatWte(cap->cap_wte_bp), " WTE: ", FormatWte(static_cast<int32_t>(room)),
+               " WTE of room is left, so that part of the member's WTE is reimbursed and the "
+               "other ", FormatWte(own_wte_bp_ - static_cast<int32_t>(room)),
+               " WTE is over the cap.");
     } else {
       ARRS_SAY("Check cap: ", what, "; ", usage, ": within the cap.");
     }
@@ -417,9 +487,9 @@ LinePrice Pricer::CheckSum() {
   const int64_t left = in_.context.sum_remaining_pence;
   const int64_t want = out_.reimbursable_pence;
   if (left < 0) {
-    return Finish(v1::SUM_EXHAUSTED,
-                  "SUM EXHAUSTED: no Additional Roles Reimbursement Sum is set for the PCN "
-                  "for this financial year.");
+    return Finish(v1::NO_SUM_SET,
+                  "NO SUM SET: no Additional Roles Reimbursement Sum is set for the PCN "
+                  "for this financial year, so nothing can be approved until one is set.");
   }
   if (left == 0) {
     return Finish(v1::SUM_EXHAUSTED,
@@ -437,6 +507,13 @@ LinePrice Pricer::CheckSum() {
                                : std::string());
   }
   out_.approved_pence = want;
+  if (cap_fit_bp_ > 0) {
+    return Finish(v1::PARTIALLY_WITHIN_CAP,
+                  Explaining() ? absl::StrCat("Check sum: ", FormatPounds(left),
+                                              " remains of the PCN's sum: enough for the "
+                                              "part within the cap.")
+                               : std::string());
+  }
   return Finish(v1::APPROVED, Explaining() ? absl::StrCat("Check sum: ", FormatPounds(left),
                                                           " remains of the PCN's sum: enough.")
                                            : std::string());

@@ -9,9 +9,13 @@
 //                  (roles with maximum_after_percentage, e.g. 2019/20 clinical pharmacists:
 //                   min(claimed x percentage, maximum))
 //
-// annual_max(d) is the role's MaxAmount in force on day d, so the month is split by days at
-// in-post segment boundaries, at mid-month rule changes and at the role's eligibility
-// start/end. WTE is in basis points (10000 = 1.0).
+// annual_max(d) is the figure in force on day d (figure.h: the role's own figure, else its
+// band row's; the PCN's London zone figure where the rule book has one), so the month is
+// split by days at in-post segment boundaries, at mid-month rule changes, at zone changes
+// and at the role's eligibility start/end. WTE is in basis points (10000 = 1.0). The
+// explanation says where every figure used comes from (own figure or band row, confidence,
+// source) and, for a London PCN priced at the national figure, that the zone figure is not
+// in the rule book.
 //
 // ROUNDING RULE (the only one): each line is computed exactly as a fraction and rounded
 // ONCE, at the end, DOWN to whole pence. maximum_pence is reported rounded down too, but
@@ -23,16 +27,22 @@
 //   ROLE_NOT_ELIGIBLE   no rule version for the year, the role is not in it, or no in-post
 //                       day falls in the role's eligibility window
 //   CAP_EXCEEDED        a verified cap in force on an eligible in-post day: ranked-ahead
-//                       WTE + this member's highest WTE in the month > cap (unverified caps
-//                       are noted, not enforced)
+//                       WTE >= cap, no room left (unverified caps are noted, not enforced).
+//                       When ranked-ahead WTE + this member's highest WTE exceeds the cap
+//                       but room is left, the part that fits is reimbursed: the line's
+//                       maximum and claimed cost are both taken at room / own WTE (exact,
+//                       rounded once at the end) and, if the sum allows, the outcome is
+//                       PARTIALLY_WITHIN_CAP; the explanation shows the split.
 //   NOT_ADDITIONAL      role is a baseline role and role_wte_ahead + own WTE <= the PCN's
 //                       31 March 2019 baseline WTE for it (the member fills a baseline post)
 //   MAXIMUM_UNKNOWN     an eligible in-post day has no maximum or an unverified one; a rule
 //                       version with the figure must be published. (Checked after the cap
 //                       and baseline, which are definitive; maximum_pence is then 0.)
-//   SUM_EXHAUSTED       no sum set (sum_remaining_pence = -1) or nothing left (0)
+//   NO_SUM_SET          no sum set for the year (sum_remaining_pence = -1)
+//   SUM_EXHAUSTED       nothing left of the sum (0)
 //   PARTIALLY_APPROVED  approved = sum_remaining_pence < reimbursable
-//   APPROVED            approved = reimbursable
+//   APPROVED            approved = reimbursable (PARTIALLY_WITHIN_CAP when a cap let
+//                       only part of the WTE through)
 // Inputs that make no sense (negative claim, segment ending before it starts, overlapping
 // segments, WTE outside 0..1.0) give LINE_OUTCOME_UNSPECIFIED and a message.
 //
@@ -73,12 +83,21 @@ struct LineContext {
   int64_t sum_remaining_pence = -1;  // left of the PCN's yearly sum before this line; -1 = none
 };
 
+// The PCN's London weighting zone over [from, to]; days outside every span are outside
+// London (national figures).
+struct ZoneSpan {
+  absl::CivilDay from, to;
+  v1::LondonZone zone = v1::LONDON_ZONE_NONE;
+};
+
 struct LineInput {
   v1::Role role = v1::ROLE_UNSPECIFIED;
   absl::CivilDay month;  // any day of the claimed month
   std::vector<PostSegment> in_post;
   int64_t claimed_pence = 0;  // actual salary + employer on-costs paid for the month
   LineContext context;
+  // The PCN's London zone (HCAS) timeline; empty = outside London.
+  std::vector<ZoneSpan> zones;
   // False: figures only, LinePrice::explanation left empty (forecasts price many lines
   // nobody reads).
   bool explain = true;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/rules/figure.h"
 #include "ledger/rules/fixed_point.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
@@ -42,15 +43,9 @@ void CarryForward(const RuleBook& book, v1::Role role, int fy, int32_t wte, int6
       if (r.role() == role) rule = &r;
     }
   }
-  const v1::MaxAmount* amount = nullptr;
-  if (rule != nullptr) {
-    for (const v1::MaxAmount& m : rule->max_amounts()) {
-      absl::StatusOr<absl::CivilDay> from = ToCivilDay(m.effective_from(), "effective_from");
-      absl::StatusOr<absl::CivilDay> to = ToCivilDay(m.effective_to(), "effective_to");
-      if (from.ok() && to.ok() && *from <= end && end <= *to) amount = &m;
-    }
-  }
-  if (amount == nullptr || amount->unverified() || amount->annual_max_pence() <= 0) {
+  Figure figure;
+  if (rule != nullptr) figure = FigureFor(*now.rules, *rule, end);
+  if (!figure.known()) {
     out->full_year_known = false;
     out->full_year_basis = absl::StrCat(
         "No rule version for ", FormatFinancialYear(fy + 1), "; this year's maximum for ",
@@ -58,7 +53,8 @@ void CarryForward(const RuleBook& book, v1::Role role, int fy, int32_t wte, int6
     return;
   }
   const i128 den = static_cast<i128>(12) * kWholeTimeBp;  // one full month: annual x wte / 12
-  const i128 max_scaled = static_cast<i128>(amount->annual_max_pence()) * wte;
+  const int64_t annual = figure.annual_pence;
+  const i128 max_scaled = static_cast<i128>(annual) * wte;
   const int32_t pct = rule->reimbursed_bp();
   i128 monthly = 0;
   if (rule->maximum_after_percentage()) {
@@ -71,9 +67,9 @@ void CarryForward(const RuleBook& book, v1::Role role, int fy, int32_t wte, int6
   out->full_year_effect_pence = static_cast<int64_t>(monthly) * 12;
   out->full_year_basis = absl::StrCat(
       "No rule version for ", FormatFinancialYear(fy + 1), " is published; at this year's "
-      "figure on ", FormatCivilDay(end), " (", FormatPounds(amount->annual_max_pence()),
+      "figure on ", FormatCivilDay(end), " (", FormatPounds(annual),
       " a year, rule version \"", now.rules->version(), "\"): 12 x min(",
-      FormatPounds(cost), ", ", FormatPounds(amount->annual_max_pence()), " x ",
+      FormatPounds(cost), ", ", FormatPounds(annual), " x ",
       FormatWte(wte), " WTE / 12) x ", FormatPercentBp(pct), " = 12 x ",
       FormatPounds(static_cast<int64_t>(monthly)), " = ",
       FormatPounds(out->full_year_effect_pence), ".");
@@ -88,7 +84,9 @@ void NextYear(const RuleBook& book, v1::Role role, int fy, int32_t wte, int64_t 
     const absl::CivilDay first = absl::CivilDay(absl::CivilMonth(FinancialYearStart(fy + 1)) + m);
     LinePrice p = PriceLine(
         book, Month(role, first, {{first, LastDayOfMonth(first), wte}}, cost), known_at);
-    if (p.outcome == v1::APPROVED) out->full_year_effect_pence += p.reimbursable_pence;
+    if (p.outcome == v1::APPROVED || p.outcome == v1::PARTIALLY_WITHIN_CAP) {
+      out->full_year_effect_pence += p.reimbursable_pence;
+    }
     if (p.outcome == v1::MAXIMUM_UNKNOWN) ++unknown;
   }
   out->full_year_known = unknown == 0;
@@ -120,7 +118,9 @@ absl::StatusOr<StaffForecast> ForecastStaff(const RuleBook& book, v1::Role role,
     LinePrice p =
         PriceLine(book, Month(role, m, in_post, monthly_actual_cost_pence), known_at);
     MonthForecast f{m, p.outcome, p.maximum_pence,
-                    p.outcome == v1::APPROVED ? p.reimbursable_pence : 0};
+                    p.outcome == v1::APPROVED || p.outcome == v1::PARTIALLY_WITHIN_CAP
+                        ? p.reimbursable_pence
+                        : 0};
     out.total_reimbursable_pence += f.reimbursable_pence;
     out.months.push_back(f);
   }

@@ -1,5 +1,7 @@
 #include "ledger/rules/rule_book.h"
 
+#include <set>
+
 #include "ledger/rules/rule_validate.h"
 #include "ledger/util/civil_date.h"
 
@@ -35,6 +37,29 @@ RulesInForce RuleBook::InForce(int financial_year, uint64_t known_at) const {
     best = RulesInForce{&v.rules, v.published_at};  // later publishes supersede
   }
   return best;
+}
+
+std::vector<int> RuleBook::Years(uint64_t known_at) const {
+  std::set<int> years;
+  for (const Version& v : versions_) {
+    if (v.published_at > known_at) break;
+    years.insert(v.rules.financial_year());
+  }
+  std::vector<int> out;
+  for (int fy : years) {
+    if (InForce(fy, known_at)) out.push_back(fy);
+  }
+  return out;
+}
+
+bool RuleBook::Published(int financial_year, const std::string& version,
+                         uint64_t known_at) const {
+  for (const Version& v : versions_) {
+    if (v.published_at > known_at) break;
+    if (v.reversed_at != 0 && v.reversed_at <= known_at) continue;
+    if (v.rules.financial_year() == financial_year && v.rules.version() == version) return true;
+  }
+  return false;
 }
 
 RulesInForce RuleBook::InForceOn(absl::CivilDay day, uint64_t known_at) const {

@@ -69,6 +69,14 @@ class RuleBook {
   RulesInForce InForce(int financial_year, uint64_t known_at = kLatest) const;
   RulesInForce InForceOn(absl::CivilDay day, uint64_t known_at = kLatest) const;
 
+  // The financial years with a version in force as the log stood at `known_at`, ascending.
+  std::vector<int> Years(uint64_t known_at = kLatest) const;
+
+  // True when a version named `version` of `financial_year` was published (and not
+  // reversed) as the log stood at `known_at`, whether or not it is still in force.
+  bool Published(int financial_year, const std::string& version,
+                 uint64_t known_at = kLatest) const;
+
   // Position of the last event applied (0 when none).
   uint64_t position() const { return position_; }
 

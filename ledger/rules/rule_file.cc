@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -84,6 +85,12 @@ pb::TextFormat::ParseLocation Locate(const pb::TextFormat::ParseInfoTree& root,
   return best;
 }
 
+int CompareDates(const v1::Date& a, const v1::Date& b) {
+  const auto ta = std::make_tuple(a.year(), a.month(), a.day());
+  const auto tb = std::make_tuple(b.year(), b.month(), b.day());
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::FinancialYearRules> ParseRulesText(absl::string_view text,
@@ -144,27 +151,52 @@ absl::StatusOr<std::vector<v1::FinancialYearRules>> LoadRulesDir(const std::stri
     }
   }
   std::sort(files.begin(), files.end());
-  std::map<int, std::pair<std::string, v1::FinancialYearRules>> by_year;
+  struct Loaded {
+    std::string file;
+    v1::FinancialYearRules rules;
+  };
+  std::map<int, std::vector<Loaded>> by_year;
   for (const fs::path& file : files) {
     absl::StatusOr<v1::FinancialYearRules> rules = LoadRulesFile(file.string());
     if (!rules.ok()) return rules.status();
     const int fy = rules->financial_year();
-    absl::StatusOr<int> named = ParseFinancialYear(file.stem().string());
-    if (named.ok() && *named != fy) {
+    // "2022-23.textproto", "2022-23-r2.textproto": the first 7 characters name the year.
+    const std::string stem = file.stem().string();
+    absl::StatusOr<int> named = ParseFinancialYear(stem.substr(0, 7));
+    if (named.ok() && (stem.size() == 7 || stem[7] == '-') && *named != fy) {
       return absl::InvalidArgumentError(
           absl::StrCat(file.string(), ": file is named for ", FormatFinancialYear(*named),
                        " but financial_year is ", fy, " (", FormatFinancialYear(fy), ")"));
     }
-    auto [pos, inserted] = by_year.try_emplace(fy, file.string(), *std::move(rules));
-    if (!inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(file.string(), ": a second rules file for ", FormatFinancialYear(fy),
-                       " (already given by ", pos->second.first, ")"));
-    }
+    by_year[fy].push_back(Loaded{file.string(), *std::move(rules)});
   }
   std::vector<v1::FinancialYearRules> out;
-  out.reserve(by_year.size());
-  for (auto& [fy, entry] : by_year) out.push_back(std::move(entry.second));
+  for (auto& [fy, versions] : by_year) {
+    // Several versions of one year are published in the order of their `published` days
+    // (unset first), so the latest is in force; the order must be unambiguous.
+    std::stable_sort(versions.begin(), versions.end(), [](const Loaded& a, const Loaded& b) {
+      return std::make_tuple(a.rules.published().year(), a.rules.published().month(),
+                             a.rules.published().day()) <
+             std::make_tuple(b.rules.published().year(), b.rules.published().month(),
+                             b.rules.published().day());
+    });
+    for (size_t i = 1; i < versions.size(); ++i) {
+      const Loaded& a = versions[i - 1];
+      const Loaded& b = versions[i];
+      if (a.rules.version() == b.rules.version()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            b.file, ": a second rules file for ", FormatFinancialYear(fy), " version \"",
+            b.rules.version(), "\" (already given by ", a.file, ")"));
+      }
+      if (CompareDates(a.rules.published(), b.rules.published()) == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            b.file, ": a second rules file for ", FormatFinancialYear(fy), " (already given by ",
+            a.file, ") with the same published day: give each later version of a year a "
+            "later `published` day, which orders them"));
+      }
+    }
+    for (Loaded& v : versions) out.push_back(std::move(v.rules));
+  }
   return out;
 }
 

@@ -31,10 +31,15 @@ absl::StatusOr<v1::FinancialYearRules> ParseRulesText(absl::string_view text,
 // Reads `path` and parses it as above. NOT_FOUND when the file cannot be read.
 absl::StatusOr<v1::FinancialYearRules> LoadRulesFile(const std::string& path);
 
-// Loads every "*.textproto" file directly in `dir`, sorted by financial year. Refuses
-// (INVALID_ARGUMENT) two files for one financial year, naming both, and a file named like a
-// financial year ("2023-24.textproto") whose financial_year says otherwise. NOT_FOUND when
-// `dir` is not a readable folder. Any file's error fails the whole load.
+// Loads every "*.textproto" file directly in `dir`, sorted by financial year and, within a
+// year, by `published` day (unset first): a year may have several versions
+// ("2022-23.textproto" = "2022/23 r1", "2022-23-r2.textproto" = "2022/23 r2"), published in
+// that order so the latest is in force from its publication on, the earlier ones kept as
+// history. Refuses (INVALID_ARGUMENT), naming both files, two versions of one year with the
+// same version name or the same published day (their order would be unknown), and a file
+// named like a financial year ("2023-24.textproto", "2023-24-r2.textproto") whose
+// financial_year says otherwise. NOT_FOUND when `dir` is not a readable folder. Any file's
+// error fails the whole load.
 absl::StatusOr<std::vector<v1::FinancialYearRules>> LoadRulesDir(const std::string& dir);
 
 }  // namespace arrs::rules

@@ -5,7 +5,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "ledger/util/civil_date.h"
 
@@ -46,6 +49,8 @@ class Checker {
   std::vector<RuleIssue> Run() {
     CheckHeader();
     if (fy_ok_) {
+      std::set<std::string> bands;
+      for (int i = 0; i < rules_.band_rows_size(); ++i) CheckBandRow(i, &bands);
       std::set<int> seen;
       for (int i = 0; i < rules_.roles_size(); ++i) CheckRole(i, &seen);
       for (int i = 0; i < rules_.caps_size(); ++i) CheckCap(i);
@@ -66,6 +71,12 @@ class Checker {
       const std::string head = absl::StrCat("roles[", path[0].index, "]");
       label.insert(head.size(),
                    absl::StrCat(" (", RoleText(rules_.roles(path[0].index).role()), ")"));
+    }
+    if (!path.empty() && path[0].field == "band_rows" && path[0].index >= 0 &&
+        path[0].index < rules_.band_rows_size()) {
+      const std::string head = absl::StrCat("band_rows[", path[0].index, "]");
+      label.insert(head.size(),
+                   absl::StrCat(" (band ", rules_.band_rows(path[0].index).band(), ")"));
     }
     issues_.push_back(RuleIssue{path, absl::StrCat(label, " = ", value, ": ", problem)});
   }
@@ -150,6 +161,7 @@ class Checker {
         Add(Join(at, "annual_max_pence"), "0",
             "missing amount: give the annual maximum in pence, or mark it unverified: true");
       }
+      CheckFigure(m, at, /*on_band_row=*/false);
       std::optional<absl::CivilDay> from = InYear(m.effective_from(), Join(at, "effective_from"));
       std::optional<absl::CivilDay> to = InYear(m.effective_to(), Join(at, "effective_to"));
       if (!from || !to) {
@@ -185,6 +197,32 @@ class Checker {
       }
       prev_to = to;
     }
+    if (!r.band_row().empty()) {
+      const v1::BandRow* row = nullptr;
+      for (const v1::BandRow& b : rules_.band_rows()) {
+        if (b.band() == r.band_row()) row = &b;
+      }
+      if (row == nullptr) {
+        Add(Join(base, "band_row"), absl::StrCat("\"", r.band_row(), "\""),
+            "names no band row of this year (band_rows[].band)");
+        return;
+      }
+      if (!IsUrlList(r.band_row_source())) {
+        Add(Join(base, "band_row_source"), absl::StrCat("\"", r.band_row_source(), "\""),
+            "must be the URL(s) saying the role is on this band row (http:// or https://)");
+      }
+      if (r.unverified() || !elig_from || !elig_to) return;
+      // Not marked unknown: every eligible day has a known own or band-row figure.
+      for (absl::CivilDay d = *elig_from; d <= *elig_to; ++d) {
+        if (KnownOn(r.max_amounts(), d) || KnownOn(row->amounts(), d)) continue;
+        Add(Join(base, "band_row"), absl::StrCat("\"", r.band_row(), "\""),
+            absl::StrCat("has no known figure on ", FormatCivilDay(d),
+                         " and the role has none of its own (mark the role unverified: "
+                         "true if the figure is not known)"));
+        return;
+      }
+      return;
+    }
     if (r.unverified() || !elig_from || !elig_to) return;
     if (r.max_amounts_size() == 0) {
       Add(Join(base, "max_amounts"), "none",
@@ -196,6 +234,131 @@ class Checker {
           absl::StrCat("does not cover the eligibility window ", FormatCivilDay(*elig_from),
                        "..", FormatCivilDay(*elig_to),
                        " (mark the role unverified if the figure is not known)"));
+    }
+  }
+
+  static bool KnownOn(const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts,
+                      absl::CivilDay d) {
+    for (const v1::MaxAmount& m : amounts) {
+      if (m.unverified() || m.annual_max_pence() <= 0) continue;
+      if (CompareDate(m.effective_from(), d) <= 0 && CompareDate(m.effective_to(), d) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // "https://a ; https://b (remark)": every " ; "-separated part starts with a URL.
+  static bool IsUrlList(const std::string& text) {
+    if (text.empty()) return false;
+    for (absl::string_view part : absl::StrSplit(text, " ; ")) {
+      part = absl::StripAsciiWhitespace(part);
+      if (!absl::StartsWith(part, "https://") && !absl::StartsWith(part, "http://")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Provenance and London figures of one MaxAmount (a role's own or a band row's).
+  void CheckFigure(const v1::MaxAmount& m, const Path& at, bool on_band_row) {
+    const bool known = !m.unverified() && m.annual_max_pence() > 0;
+    if (known && !m.source().empty() && !IsUrlList(m.source())) {
+      Add(Join(at, "source"), absl::StrCat("\"", m.source(), "\""),
+          "must be the URL(s) the figure is copied from (http:// or https://, \" ; \" "
+          "between several)");
+    }
+    if (known && m.source().empty() && (on_band_row || m.confidence() != 0)) {
+      Add(Join(at, "source"), "\"\"", "is required: the URL the figure is copied from");
+    }
+    if (m.confidence() == v1::FIGURE_BAND_INFERRED) {
+      Add(Join(at, "confidence"), "FIGURE_BAND_INFERRED",
+          on_band_row ? "is derived, never written: give the confidence for the roles in "
+                        "published_for"
+                      : "is derived, never written: put the figure on the role's band row");
+    } else if (!v1::FigureConfidence_IsValid(m.confidence())) {
+      Add(Join(at, "confidence"), absl::StrCat(m.confidence()), "unknown confidence");
+    }
+    if (on_band_row && known && m.published_for_size() == 0) {
+      Add(Join(at, "published_for"), "none",
+          "a band-row figure names the role(s) it is published for");
+    }
+    if (!on_band_row && m.published_for_size() > 0) {
+      Add(Join(at, "published_for"), RoleText(m.published_for(0)),
+          "only band-row figures name the roles they are published for");
+    }
+    for (int k = 0; k < m.published_for_size(); ++k) {
+      if (!KnownRole(m.published_for(k))) {
+        Add(Join(at, "published_for", k), RoleText(m.published_for(k)),
+            "unknown or unspecified role");
+      }
+    }
+    const std::pair<const char*, int64_t> zones[] = {{"outer_london_pence", m.outer_london_pence()},
+                                                     {"inner_london_pence", m.inner_london_pence()}};
+    for (const auto& [name, value] : zones) {
+      if (value < 0) {
+        Add(Join(at, name), absl::StrCat(value), "must not be negative");
+      } else if (value > 0 && value <= m.annual_max_pence()) {
+        Add(Join(at, name), absl::StrCat(value),
+            absl::StrCat("a London figure must be higher than the national figure ",
+                         m.annual_max_pence()));
+      } else if (value > 0 && !known) {
+        Add(Join(at, name), absl::StrCat(value),
+            "a London figure needs a known national figure beside it");
+      }
+    }
+    if (m.inner_london_pence() > 0 && m.outer_london_pence() > m.inner_london_pence()) {
+      Add(Join(at, "outer_london_pence"), absl::StrCat(m.outer_london_pence()),
+          absl::StrCat("is above the inner London figure ", m.inner_london_pence()));
+    }
+  }
+
+  void CheckBandRow(int i, std::set<std::string>* seen) {
+    const v1::BandRow& row = rules_.band_rows(i);
+    const Path base{{"band_rows", i}};
+    if (row.band().empty()) {
+      Add(Join(base, "band"), "\"\"", "is required (the row's band as printed, e.g. \"7-8a\")");
+    } else if (!seen->insert(row.band()).second) {
+      Add(Join(base, "band"), absl::StrCat("\"", row.band(), "\""),
+          "duplicate band row: listed twice in this year");
+    }
+    if (row.amounts_size() == 0) {
+      Add(Join(base, "amounts"), "none", "a band row needs at least one period");
+    }
+    std::optional<absl::CivilDay> prev_to;
+    for (int j = 0; j < row.amounts_size(); ++j) {
+      const v1::MaxAmount& m = row.amounts(j);
+      const Path at = Join(base, "amounts", j);
+      if (m.annual_max_pence() < 0) {
+        Add(Join(at, "annual_max_pence"), absl::StrCat(m.annual_max_pence()),
+            "must not be negative");
+      } else if (m.annual_max_pence() == 0 && !m.unverified()) {
+        Add(Join(at, "annual_max_pence"), "0",
+            "missing amount: give the annual maximum in pence, or mark the period "
+            "unverified: true");
+      }
+      CheckFigure(m, at, /*on_band_row=*/true);
+      std::optional<absl::CivilDay> from = InYear(m.effective_from(), Join(at, "effective_from"));
+      std::optional<absl::CivilDay> to = InYear(m.effective_to(), Join(at, "effective_to"));
+      if (!from || !to) {
+        prev_to.reset();
+        continue;
+      }
+      if (*from > *to) {
+        Add(Join(at, "effective_to"), FormatCivilDay(*to),
+            absl::StrCat("is before effective_from ", FormatCivilDay(*from)));
+      } else if (prev_to && *from <= *prev_to) {
+        Add(Join(at, "effective_from"), FormatCivilDay(*from),
+            absl::StrCat("overlaps the previous period, which runs to ",
+                         FormatCivilDay(*prev_to)));
+      } else if (prev_to && *from > *prev_to + 1) {
+        Add(Join(at, "effective_from"), FormatCivilDay(*from),
+            absl::StrCat("leaves a gap: the previous period ends ", FormatCivilDay(*prev_to),
+                         ", so this one must start ", FormatCivilDay(*prev_to + 1),
+                         " (write an unknown period as annual_max_pence: 0 with "
+                         "unverified: true)"));
+      }
+      prev_to = to;
     }
   }
 

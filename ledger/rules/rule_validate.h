@@ -14,6 +14,16 @@
 //     no overlap, no gap).
 //   - unless the role is marked unverified, its MaxAmounts cover the eligibility window
 //     exactly (so a verified role can always be priced).
+//   - band rows: a band name, listed once; its amounts inside the year, contiguous (an
+//     unknown period written as 0 with unverified); each known figure names the roles it is
+//     published for (published_for) and its source URL(s).
+//   - a role on a band row (band_row) names a row of the year and the URL saying so
+//     (band_row_source); unless marked unverified (explicitly unknown), every eligible day
+//     has a known figure, its own or the row's. Every role thus has a row, its own
+//     figures, or is marked unknown.
+//   - figures: a known figure's source is URL(s) ("https://a ; https://b"); confidence is
+//     never FIGURE_BAND_INFERRED (derived by the calculator); London figures, when given,
+//     are higher than the national figure, inner at or above outer.
 //   - each cap names at least one known role, has dates inside the year (from <= to), a
 //     threshold >= 0 and values >= 0; an enforced (not unverified) cap has values > 0.
 //   - training rules: known role, dates inside the year, reimbursed_bp 0..10000.

@@ -141,7 +141,7 @@ TEST_F(ArrsctlCommandsTest, TalksTls) {
   RunResult r = RunArrsctl({"--tls-ca", tls + "/cert.pem", "rules", "show", "--year", "2023/24"},
                            secure.address(), kAdmin);
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("2023/24 r1"), std::string::npos);
+  EXPECT_NE(r.out.find("2023/24 r2"), std::string::npos);
   RunResult plain = RunArrsctl({"--timeout", "3", "rules", "show", "--year", "2023/24"},
                                secure.address(), kAdmin);
   EXPECT_EQ(plain.code, 1) << "a plaintext client cannot talk to a TLS server";

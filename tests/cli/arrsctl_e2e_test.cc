@@ -155,10 +155,10 @@ TEST_F(ArrsctlTest, CapsShowTheTechnicianOverTheCap) {
   RunResult table = Run({"caps", "U10001", "--as-of", "2021-02-28"});
   EXPECT_NE(table.out.find("pharmacy technician"), std::string::npos);
   RunResult csv = Run({"caps", "U10001", "--as-of", "2021-02-28", "--csv"});
-  EXPECT_NE(csv.out.find("pharmacy technician,1.0,2.0,-1.0,2020/21 r1,yes,PT-01 PT-02"),
+  EXPECT_NE(csv.out.find("pharmacy technician,1.0,2.0,-1.0,2020/21 r2,yes,PT-01 PT-02"),
             std::string::npos)
       << csv.out;
-  EXPECT_NE(csv.out.find("first contact physiotherapist,0.0,0.6,-0.6,2020/21 r1,no (unverified)"),
+  EXPECT_NE(csv.out.find("first contact physiotherapist,0.0,0.6,-0.6,2020/21 r2,no (unverified)"),
             std::string::npos)
       << csv.out;
 }
@@ -166,7 +166,7 @@ TEST_F(ArrsctlTest, CapsShowTheTechnicianOverTheCap) {
 TEST_F(ArrsctlTest, ExplainPrintsRuleVersionFiguresAndArithmetic) {
   RunResult table = Run({"explain", "U10001", "2021-02"});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("2020/21 r1"), std::string::npos);
+  EXPECT_NE(table.out.find("2020/21 r2"), std::string::npos);
   EXPECT_NE(table.out.find("cap_exceeded"), std::string::npos);
   EXPECT_NE(table.out.find("Maximum ="), std::string::npos);
 
@@ -239,7 +239,7 @@ TEST_F(ArrsctlTest, AuditShowsActorsReasonsAndCorrectionsBothWays) {
 TEST_F(ArrsctlTest, RulesShow) {
   RunResult table = Run({"rules", "show", "--year", "2024/25"});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("2024/25 r1"), std::string::npos);
+  EXPECT_NE(table.out.find("2024/25 r2"), std::string::npos);
   EXPECT_NE(table.out.find("£65,838.00"), std::string::npos);
   RunResult json = Run({"rules", "show", "--year", "2024-25", "--json"});
   EXPECT_EQ(ParseJson<v1::RulesResponse>(json.out).rules().financial_year(), 2024);

@@ -65,9 +65,10 @@ TEST_F(ShippedBook, FullMonthAfterTheOctober2022Uplift) {
   EXPECT_EQ(p.maximum_pence, 494266);
   EXPECT_EQ(p.reimbursable_pence, 494266);
   EXPECT_EQ(p.approved_pence, 494266);
-  EXPECT_THAT(p.rule_versions, ::testing::ElementsAre("2022/23 r1"));
-  EXPECT_THAT(p.explanation, HasSubstr("version \"2022/23 r1\""));
-  EXPECT_THAT(p.explanation, HasSubstr("published at log position 4"));  // 2019..2022 = 1..4
+  EXPECT_THAT(p.rule_versions, ::testing::ElementsAre("2022/23 r2"));
+  EXPECT_THAT(p.explanation, HasSubstr("version \"2022/23 r2\""));
+  // r1 and r2 of 2019/20..2022/23 at positions 1..8: 2022/23 r2 is the 8th.
+  EXPECT_THAT(p.explanation, HasSubstr("published at log position 8"));
   EXPECT_THAT(p.explanation, HasSubstr("2022-10-01..2022-10-31: 31 days x 1.0 WTE x £59,312.00"));
   EXPECT_THAT(p.explanation, HasSubstr("rounded once, down to whole pence = 494266 p"));
 }
@@ -195,16 +196,73 @@ TEST_F(ShippedBook, MaximumUnknownNamesRoleYearAndWhatIsNeeded) {
             Whole(absl::CivilDay(2024, 10, 1)), 700000);
   EXPECT_EQ(p.outcome, v1::APPROVED);
   EXPECT_EQ(p.approved_pence, 601175);
-  // 2025/26 amounts recorded but unverified: refused, and the message shows the figure.
-  p = Price(v1::CONSULTANT_NURSE, absl::CivilDay(2025, 6, 1),
-            Whole(absl::CivilDay(2025, 6, 1)), 900000);
+  // Under 2025/26 r1 (position 13, before r2 at 14) the amounts were recorded but
+  // unverified: refused, and the message shows the figure. r2 prices them (DES figures).
+  LineInput in;
+  in.role = v1::CONSULTANT_NURSE;
+  in.month = absl::CivilDay(2025, 6, 1);
+  in.in_post = Whole(in.month);
+  in.claimed_pence = 900000;
+  in.context.sum_remaining_pence = kPlenty;
+  p = PriceLine(book_, in, /*known_at=*/13);
   EXPECT_EQ(p.outcome, v1::MAXIMUM_UNKNOWN);
   EXPECT_THAT(p.explanation, HasSubstr("£102,683.00 is recorded but marked unverified"));
+  p = PriceLine(book_, in);
+  EXPECT_EQ(p.outcome, v1::APPROVED);
+  EXPECT_EQ(p.approved_pence, 855691);  // 10,268,300 / 12 = 855,691.67
+  // A role on a band row whose figure is unknown says so.
+  p = Price(v1::CARE_COORDINATOR, absl::CivilDay(2024, 11, 1),
+            Whole(absl::CivilDay(2024, 11, 1)), 300000);
+  EXPECT_EQ(p.outcome, v1::MAXIMUM_UNKNOWN);
+  EXPECT_THAT(p.explanation, HasSubstr("CARE_COORDINATOR is on the band 4 row, which has no "
+                                       "known figure for those days either."));
+}
+
+// Issue 19 finding 11: a verified cap with part of a WTE left reimburses the part that fits.
+// 2020/21 pharmacy technicians: cap 1.0 WTE; 0.5 WTE ranked ahead; this member 1.0 WTE, so
+// 0.5 of 1.0 fits. February 2021, £35,389 a year: maximum 3,538,900 x 28 x 10,000 /
+// (12 x 10,000 x 28) = 294,908.33 p; within the cap x 5,000/10,000 = 147,454.17 p; claimed
+// 300,000 p x 1/2 = 150,000 p; reimbursable min(...) = 147,454.17 -> 147,454 p.
+TEST_F(ShippedBook, CapWithPartOfAWteLeftReimbursesThePartThatFits) {
+  const absl::CivilDay feb(2021, 2, 1);
+  LinePrice p = Price(v1::PHARMACY_TECHNICIAN, feb, Whole(feb), 300000,
+                      {.registered_list_size = 30000, .cap_wte_ahead_bp = 5000,
+                       .sum_remaining_pence = kPlenty});
+  EXPECT_EQ(p.outcome, v1::PARTIALLY_WITHIN_CAP) << p.explanation;
+  EXPECT_EQ(p.maximum_pence, 147454);
+  EXPECT_EQ(p.reimbursable_pence, 147454);
+  EXPECT_EQ(p.approved_pence, 147454);
+  EXPECT_THAT(p.explanation,
+              HasSubstr("0.5 WTE ranked ahead + this member's 1.0 WTE = 1.5 WTE exceeds the cap "
+                        "of 1.0 WTE: 0.5 WTE of room is left, so that part of the member's WTE "
+                        "is reimbursed and the other 0.5 WTE is over the cap."));
+  EXPECT_THAT(p.explanation, HasSubstr("Within the cap: 0.5 of the member's 1.0 WTE fits, so "
+                                       "the line counts 5000/10000 of its maximum and of its "
+                                       "claimed cost:"));
+  EXPECT_THAT(p.explanation, HasSubstr("claimed within the cap = 300000 p x 5000/10000 = "));
+  // A claim below the part's maximum: half the claim.
+  p = Price(v1::PHARMACY_TECHNICIAN, feb, Whole(feb), 200000,
+            {.registered_list_size = 30000, .cap_wte_ahead_bp = 5000,
+             .sum_remaining_pence = kPlenty});
+  EXPECT_EQ(p.approved_pence, 100000);
+  // No room at all: refused as before.
+  p = Price(v1::PHARMACY_TECHNICIAN, feb, Whole(feb), 300000,
+            {.registered_list_size = 30000, .cap_wte_ahead_bp = 10000,
+             .sum_remaining_pence = kPlenty});
+  EXPECT_EQ(p.outcome, v1::CAP_EXCEEDED);
+  EXPECT_EQ(p.approved_pence, 0);
+  // The part within the cap, then the sum: less left than that part -> PARTIALLY_APPROVED.
+  p = Price(v1::PHARMACY_TECHNICIAN, feb, Whole(feb), 300000,
+            {.registered_list_size = 30000, .cap_wte_ahead_bp = 5000,
+             .sum_remaining_pence = 1000});
+  EXPECT_EQ(p.outcome, v1::PARTIALLY_APPROVED);
+  EXPECT_EQ(p.approved_pence, 1000);
 }
 
 // AP cap (NCL training hub): 2022/23 2 WTE at list size 99,999 or fewer, 3 WTE at 100,000 or
 // over; 2023/24 3 and 6. The AP maximum for those years is unverified, so a line within the
-// cap goes on to MAXIMUM_UNKNOWN; a line over it is CAP_EXCEEDED.
+// cap (or with part of its WTE within it) goes on to MAXIMUM_UNKNOWN; a line with no room
+// left under the cap is CAP_EXCEEDED.
 TEST_F(ShippedBook, AdvancedPractitionerCapAt99999Versus100000BeforeAndAfterApril2023) {
   struct Case {
     absl::CivilDay month;
@@ -214,11 +272,13 @@ TEST_F(ShippedBook, AdvancedPractitionerCapAt99999Versus100000BeforeAndAfterApri
   } cases[] = {
       {absl::CivilDay(2022, 6, 1), 99999, 20000, v1::CAP_EXCEEDED},      // 2 + 1 > 2
       {absl::CivilDay(2022, 6, 1), 100000, 20000, v1::MAXIMUM_UNKNOWN},  // 2 + 1 <= 3
-      {absl::CivilDay(2022, 6, 1), 100000, 25000, v1::CAP_EXCEEDED},     // 2.5 + 1 > 3
+      {absl::CivilDay(2022, 6, 1), 100000, 30000, v1::CAP_EXCEEDED},     // 3 + 1 > 3, no room
+      {absl::CivilDay(2022, 6, 1), 100000, 25000, v1::MAXIMUM_UNKNOWN},  // 0.5 of room left
       {absl::CivilDay(2023, 6, 1), 99999, 20000, v1::MAXIMUM_UNKNOWN},   // 2 + 1 <= 3
       {absl::CivilDay(2023, 6, 1), 99999, 30000, v1::CAP_EXCEEDED},      // 3 + 1 > 3
       {absl::CivilDay(2023, 6, 1), 100000, 50000, v1::MAXIMUM_UNKNOWN},  // 5 + 1 <= 6
-      {absl::CivilDay(2023, 6, 1), 100000, 50001, v1::CAP_EXCEEDED},     // 5.0001 + 1 > 6
+      {absl::CivilDay(2023, 6, 1), 100000, 60000, v1::CAP_EXCEEDED},     // 6 + 1 > 6, no room
+      {absl::CivilDay(2023, 6, 1), 100000, 50001, v1::MAXIMUM_UNKNOWN},  // 0.9999 of room
   };
   for (const Case& c : cases) {
     LinePrice p = Price(v1::ADVANCED_PRACTITIONER, c.month, Whole(c.month), 600000,
@@ -234,7 +294,7 @@ TEST_F(ShippedBook, AdvancedPractitionerCapAt99999Versus100000BeforeAndAfterApri
                        .sum_remaining_pence = kPlenty});
   EXPECT_THAT(p.explanation, HasSubstr("CAP EXCEEDED: cap of 2.0 WTE on ADVANCED_PRACTITIONER"));
   EXPECT_THAT(p.explanation, HasSubstr("list size 99999 is below the threshold 100000"));
-  EXPECT_THAT(p.explanation, HasSubstr("rule version \"2022/23 r1\""));
+  EXPECT_THAT(p.explanation, HasSubstr("rule version \"2022/23 r2\""));
   EXPECT_THAT(p.explanation, HasSubstr("2.0 WTE ranked ahead + this member's 1.0 WTE = 3.0 WTE"));
 }
 
@@ -280,10 +340,12 @@ TEST_F(ShippedBook, SumExhaustedAndPartialApproval) {
   const absl::CivilDay oct(2022, 10, 1);
   LinePrice p = Price(v1::CLINICAL_PHARMACIST, oct, Whole(oct), 600000,
                       {.sum_remaining_pence = -1});
-  EXPECT_EQ(p.outcome, v1::SUM_EXHAUSTED);
+  // Issue 19 finding 9: no sum set is its own outcome, not SUM_EXHAUSTED.
+  EXPECT_EQ(p.outcome, v1::NO_SUM_SET);
   EXPECT_EQ(p.reimbursable_pence, 494266);
   EXPECT_EQ(p.approved_pence, 0);
-  EXPECT_THAT(p.explanation, HasSubstr("no Additional Roles Reimbursement Sum is set"));
+  EXPECT_THAT(p.explanation, HasSubstr("NO SUM SET: no Additional Roles Reimbursement Sum is "
+                                       "set for the PCN for this financial year"));
   p = Price(v1::CLINICAL_PHARMACIST, oct, Whole(oct), 600000, {.sum_remaining_pence = 0});
   EXPECT_EQ(p.outcome, v1::SUM_EXHAUSTED);
   EXPECT_THAT(p.explanation, HasSubstr("nothing is left"));

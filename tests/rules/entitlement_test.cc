@@ -24,8 +24,8 @@ TEST_F(Shipped, DeriveSum2025WorkedExample) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->sum_pence, 79'893'000);
   EXPECT_EQ(s->rate_per_patient_millipence, 2'663'100);
-  EXPECT_EQ(s->rule_version, "2025/26 r1");
-  EXPECT_EQ(s->published_at, 7u);
+  EXPECT_EQ(s->rule_version, "2025/26 r2");
+  EXPECT_EQ(s->published_at, 14u);  // r1 and r2 of each year from 2019/20: 2025/26 r2 is 14th
   EXPECT_FALSE(s->unverified);
   EXPECT_THAT(s->explanation, HasSubstr("£798,930.00"));
   // Same source: >150,000 patients "almost £4m": 26.631 x 150,000 = £3,994,650.
@@ -77,8 +77,8 @@ TEST_F(Shipped, AdvancedPractitionerCapByYearAndListSize) {
   EXPECT_EQ(CapFor(book_, v1::ADVANCED_PRACTITIONER, d23, 100'000)->cap_wte_bp, 60000);
   EXPECT_FALSE(CapFor(book_, v1::ADVANCED_PRACTITIONER, d24, 100'000).has_value());
   std::optional<CapInForce> c = CapFor(book_, v1::ADVANCED_PRACTITIONER, d23, 99'999);
-  EXPECT_EQ(c->rule_version, "2023/24 r1");
-  EXPECT_EQ(c->published_at, 5u);
+  EXPECT_EQ(c->rule_version, "2023/24 r2");
+  EXPECT_EQ(c->published_at, 10u);
   EXPECT_FALSE(c->unverified);
   ASSERT_EQ(c->roles.size(), 1u);
 }

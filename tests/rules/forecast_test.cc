@@ -29,7 +29,7 @@ TEST(ForecastStaff, RestOfYearAndFullYearUnderNextYearsRules) {
   EXPECT_EQ(f->total_reimbursable_pence, 2882387);
   EXPECT_TRUE(f->full_year_known);
   EXPECT_EQ(f->full_year_effect_pence, 6408900);
-  EXPECT_THAT(f->full_year_basis, HasSubstr("2024/25 r1"));
+  EXPECT_THAT(f->full_year_basis, HasSubstr("2024/25 r2"));
 }
 
 // No next-year rules: this year's figure on 31 March, 12 months. Constructed rules: a
@@ -60,9 +60,10 @@ TEST(ForecastStaff, FullYearAtCurrentFiguresWhenNextYearIsNotPublished) {
 TEST(ForecastStaff, UnknownMaximumIsFlaggedAndLeaverHasNoFullYear) {
   RuleBook book;
   testing::PublishShipped(&book);
-  // 2025/26 CP figure is unverified and there is no 2026/27 version.
+  // The 2025/26 enhanced practice nurse (band 7) figure is not known and there is no
+  // 2026/27 version.
   absl::StatusOr<StaffForecast> f = ForecastStaff(
-      book, v1::CLINICAL_PHARMACIST,
+      book, v1::ENHANCED_PRACTICE_NURSE,
       {{absl::CivilDay(2025, 4, 1), absl::CivilDay(2026, 3, 31), 10000}}, 600000);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->months[0].outcome, v1::MAXIMUM_UNKNOWN);

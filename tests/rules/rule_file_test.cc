@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/rules/rule_validate.h"
+#include "ledger/util/civil_date.h"
 #include "tests/rules/rules_test_support.h"
 
 namespace arrs::rules {
@@ -257,13 +259,17 @@ TEST(RuleDir, ABadFileFailsTheLoadWithItsLine) {
 TEST(ShippedRules, EveryFileLoadsAndValidatesInYearOrder) {
   absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(ShippedRulesDir());
   ASSERT_TRUE(all.ok()) << all.status();
-  ASSERT_EQ(all->size(), 7u);
+  // Each year: r1 as first published, then r2 (band rows, provenance) published after it.
+  ASSERT_EQ(all->size(), 14u);
   for (size_t i = 0; i < all->size(); ++i) {
-    EXPECT_EQ((*all)[i].financial_year(), 2019 + static_cast<int>(i));
+    const int year = 2019 + static_cast<int>(i / 2);
+    EXPECT_EQ((*all)[i].financial_year(), year);
+    EXPECT_EQ((*all)[i].version(),
+              absl::StrCat(FormatFinancialYear(year), i % 2 == 0 ? " r1" : " r2"));
     EXPECT_TRUE(ValidateRules((*all)[i]).ok());
     for (const v1::RoleRule& role : (*all)[i].roles()) {
-      // A role with no known maximum must say so.
-      if (role.max_amounts().empty()) {
+      // A role with no known maximum of its own or from a band row must say so.
+      if (role.max_amounts().empty() && role.band_row().empty()) {
         EXPECT_TRUE(role.unverified()) << role.role();
       }
       for (const v1::MaxAmount& m : role.max_amounts()) {

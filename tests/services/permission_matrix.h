@@ -50,6 +50,13 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::CommandResult out;
       return commands_->RecordListSize(c, r, &out);
     });
+    add("RecordLondonZone", commissioners, [=, this](grpc::ClientContext* c) {
+      v1::RecordLondonZoneRequest r;
+      header(&r);
+      r.set_pcn_code("U40001");
+      v1::CommandResult out;
+      return commands_->RecordLondonZone(c, r, &out);
+    });
     add("RecordBaseline", commissioners, [=, this](grpc::ClientContext* c) {
       v1::RecordBaselineRequest r;
       header(&r);
@@ -177,6 +184,12 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::RulesResponse out;
       return queries_->GetRules(c, r, &out);
     });
+    add("GetRulesCoverage", everyone, [this](grpc::ClientContext* c) {
+      v1::RulesCoverageRequest r;
+      r.set_financial_year(2023);
+      v1::RulesCoverageResponse out;
+      return queries_->GetRulesCoverage(c, r, &out);
+    });
     add("ListPcns", everyone, [this](grpc::ClientContext* c) {
       v1::ListPcnsResponse out;
       return queries_->ListPcns(c, v1::ListPcnsRequest(), &out);
@@ -237,7 +250,7 @@ class PermissionMatrixFixture : public ServerFixture {
         ++checked;
       }
     }
-    EXPECT_EQ(checked, 25 * 8);  // 25 RPC cases (Region twice) x 8 callers
+    EXPECT_EQ(checked, 27 * 8);  // 27 RPC cases (Region twice) x 8 callers
   }
 
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.

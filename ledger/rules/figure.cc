@@ -1,0 +1,156 @@
+#include "ledger/rules/figure.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
+
+namespace arrs::rules {
+
+const v1::BandRow* FindBandRow(const v1::FinancialYearRules& rules, const std::string& band) {
+  if (band.empty()) return nullptr;
+  for (const v1::BandRow& row : rules.band_rows()) {
+    if (row.band() == band) return &row;
+  }
+  return nullptr;
+}
+
+const v1::MaxAmount* AmountCovering(
+    const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts, absl::CivilDay day) {
+  for (const v1::MaxAmount& m : amounts) {
+    if (CompareDate(m.effective_from(), day) <= 0 && CompareDate(m.effective_to(), day) >= 0) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+bool IsKnown(const v1::MaxAmount& amount) {
+  return !amount.unverified() && amount.annual_max_pence() > 0;
+}
+
+Figure FigureFor(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
+                 absl::CivilDay day, v1::LondonZone zone) {
+  Figure f;
+  f.zone = zone == v1::LONDON_ZONE_UNSPECIFIED ? v1::LONDON_ZONE_NONE : zone;
+  const v1::MaxAmount* own = AmountCovering(role.max_amounts(), day);
+  if (own != nullptr && IsKnown(*own)) {
+    f.amount = own;
+    f.confidence = own->confidence();
+  } else if (const v1::BandRow* row = FindBandRow(rules, role.band_row())) {
+    const v1::MaxAmount* band = AmountCovering(row->amounts(), day);
+    if (band == nullptr || !IsKnown(*band)) return f;
+    f.amount = band;
+    f.row = row;
+    const bool for_this_role =
+        std::find(band->published_for().begin(), band->published_for().end(), role.role()) !=
+        band->published_for().end();
+    f.confidence = for_this_role ? band->confidence() : v1::FIGURE_BAND_INFERRED;
+  } else {
+    return f;
+  }
+  f.annual_pence = f.amount->annual_max_pence();
+  const int64_t zoned = f.zone == v1::INNER_LONDON   ? f.amount->inner_london_pence()
+                        : f.zone == v1::OUTER_LONDON ? f.amount->outer_london_pence()
+                                                     : 0;
+  if (f.zone == v1::INNER_LONDON || f.zone == v1::OUTER_LONDON) {
+    if (zoned > 0) {
+      f.annual_pence = zoned;
+    } else {
+      f.zone_missing = true;
+    }
+  }
+  return f;
+}
+
+bool AnyKnownFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
+                    absl::CivilDay first, absl::CivilDay last) {
+  auto any = [&](const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts) {
+    for (const v1::MaxAmount& m : amounts) {
+      if (!IsKnown(m)) continue;
+      if (IsUnset(m.effective_from()) || IsUnset(m.effective_to())) return true;
+      if (CompareDate(m.effective_to(), first) >= 0 &&
+          CompareDate(m.effective_from(), last) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (any(role.max_amounts())) return true;
+  const v1::BandRow* row = FindBandRow(rules, role.band_row());
+  return row != nullptr && any(row->amounts());
+}
+
+std::string ConfidenceText(v1::FigureConfidence confidence) {
+  switch (confidence) {
+    case v1::FIGURE_PUBLISHED:
+      return "published";
+    case v1::FIGURE_PERIOD_INFERRED:
+      return "published, period inferred";
+    case v1::FIGURE_BAND_INFERRED:
+      return "band-inferred";
+    default:
+      return "sourced (confidence not recorded in this rule version)";
+  }
+}
+
+std::string ConfidenceCode(v1::FigureConfidence confidence) {
+  switch (confidence) {
+    case v1::FIGURE_PUBLISHED:
+      return "P";
+    case v1::FIGURE_PERIOD_INFERRED:
+      return "P*";
+    case v1::FIGURE_BAND_INFERRED:
+      return "B";
+    default:
+      return "-";
+  }
+}
+
+std::string ZoneText(v1::LondonZone zone) {
+  switch (zone) {
+    case v1::INNER_LONDON:
+      return "inner London";
+    case v1::OUTER_LONDON:
+      return "outer London";
+    default:
+      return "national";
+  }
+}
+
+std::string DescribeFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
+                           const Figure& f) {
+  if (!f.known()) return "unknown";
+  const v1::MaxAmount& m = *f.amount;
+  std::string out;
+  if (f.zone == v1::INNER_LONDON || f.zone == v1::OUTER_LONDON) {
+    out = f.zone_missing
+              ? absl::StrCat("national maximum used: the ", ZoneText(f.zone),
+                             " figure is not in the rule book; ")
+              : absl::StrCat(ZoneText(f.zone), " figure (national ",
+                             FormatPounds(m.annual_max_pence()), "); ");
+  }
+  const std::string source = m.source().empty() ? "no source recorded" : m.source();
+  if (f.row != nullptr) {
+    std::vector<std::string> names;
+    for (int r : m.published_for()) names.push_back(v1::Role_Name(static_cast<v1::Role>(r)));
+    absl::StrAppend(&out, "band ", f.row->band(), " row",
+                    names.empty() ? "" : absl::StrCat(", published for ",
+                                                      absl::StrJoin(names, ", ")),
+                    " (", source, "); ", v1::Role_Name(role.role()), " is on band ",
+                    f.row->band(), " in ", FormatFinancialYear(rules.financial_year()), " (",
+                    role.band_row_source().empty() ? "no source recorded"
+                                                   : role.band_row_source(),
+                    "); ");
+  } else {
+    absl::StrAppend(&out, "own figure for ", v1::Role_Name(role.role()), " (", source, "); ");
+  }
+  absl::StrAppend(&out, ConfidenceText(f.confidence));
+  if (!m.note().empty()) absl::StrAppend(&out, " (", m.note(), ")");
+  return out;
+}
+
+}  // namespace arrs::rules
