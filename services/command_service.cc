@@ -15,7 +15,7 @@ grpc::ServerUnaryReactor* CommandServiceImpl::Run(Context* context, const char* 
                                                   const Request* request,
                                                   v1::CommandResult* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto call = std::make_unique<RpcCall>(context, *tokens_, method);
+  auto call = std::make_unique<RpcCall>(context, *tokens_, method, request);
   absl::Status admitted = call->Admit(access, request->pcn_code(), icb_code);
   if (!admitted.ok()) {
     const grpc::Status status = call->Finish(std::move(admitted));
@@ -106,7 +106,7 @@ CommandServiceImpl::Reactor* CommandServiceImpl::Correct(
 grpc::Status CommandServiceImpl::PublishRules(grpc::ServerContext* context,
                                               const v1::PublishRulesRequest* request,
                                               v1::CommandResult* response) {
-  RpcCall call(context, *tokens_, "PublishRules");
+  RpcCall call(context, *tokens_, "PublishRules", request);
   return call.Run(Access::kAdminWrite, "", "", [&](const Principal& who) {
     return Assign(ledger_->PublishRules(who.ActorName(), *request), response);
   });

@@ -51,6 +51,11 @@ struct LogOptions {
   int max_events_per_batch = 16384;
   // Upper bound on events in one request.
   int max_events_per_request = 10000;
+  // Upper bound on one event's serialized size as the caller hands it over (the stored
+  // envelope adds position, hashes and times, under 200 bytes). Kept well below gRPC's
+  // message limits so that any stored event can be sent back to readers (audit trail,
+  // Subscribe) whatever --max-message-bytes is. See append_validation.h.
+  size_t max_event_bytes = 1 << 20;
   // RocksDB Env (file system) to use; null = RocksDB's default. Not owned: it must outlive
   // the log. Fault-injection tests pass one whose writes or syncs fail on demand.
   rocksdb::Env* env = nullptr;
