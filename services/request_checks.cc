@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace arrs::services {
 namespace {
@@ -45,6 +46,16 @@ absl::Status Walk(const Message& message, const std::string& path) {
 }
 
 }  // namespace
+
+absl::Status CheckClaimMonthNotAfter(const v1::Date& month, absl::CivilDay today) {
+  const absl::CivilMonth current(today);
+  const absl::CivilMonth claimed(month.year(), month.month(), 1);
+  if (month.month() < 1 || month.month() > 12 || claimed <= current) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "month %04d-%02d is after the current month %04d-%02d (the server's clock, UTC); a "
+      "claim is for a month that has begun",
+      month.year(), month.month(), current.year(), current.month()));
+}
 
 absl::Status CheckNoUnknownFields(const google::protobuf::Message& request) {
   return Walk(request, request.GetDescriptor()->name());

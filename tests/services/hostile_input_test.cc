@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/str_format.h"
 #include "arrs/v1/service.grpc.pb.h"
 #include "ledger/store/append_validation.h"
 #include "services/auth.h"
@@ -98,6 +99,44 @@ TEST_F(HostileInputTest, UnknownFieldInsideANestedMessageIsRefusedAndNothingIsSt
   s = queries_->GetAuditTrail(Ctx(kPcnA).get(), audit, &trail);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("55"));
+}
+
+TEST_F(HostileInputTest, EveryRepeatedFieldIsBounded) {
+  RegisterTwoPcns();
+  const uint64_t head = Head();
+  v1::CommandResult out;
+  for (int practices : {101, 100000}) {
+    v1::RegisterPcnRequest r = RegisterRequest("U40007", "QAA");
+    for (int i = 0; i < practices; ++i) {
+      v1::Practice* p = r.add_member_practices();
+      p->set_ods_code(absl::StrFormat("P%06d", i));
+      p->set_name("Surgery");
+    }
+    grpc::Status s = commands_->RegisterPcn(Ctx(kCommA).get(), r, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << practices;
+    EXPECT_THAT(s.error_message(),
+                HasSubstr(absl::StrCat("member_practices has ", practices,
+                                       " entries; the limit is 100")));
+  }
+  v1::RecordBaselineRequest b;
+  b.mutable_header()->set_request_id(NextId());
+  b.set_pcn_code("U40001");
+  for (int i = 0; i < 65; ++i) b.add_roles()->set_role(v1::PARAMEDIC);
+  grpc::Status s = commands_->RecordBaseline(Ctx(kCommA).get(), b, &out);
+  EXPECT_THAT(s.error_message(), HasSubstr("roles has 65 entries; the limit is 64"));
+  v1::SubmitClaimRequest c;
+  c.mutable_header()->set_request_id(NextId());
+  c.set_pcn_code("U40001");
+  c.set_claim_id("big");
+  *c.mutable_month() = Day(2024, 5, 1);
+  for (int i = 1; i <= 501; ++i) {
+    v1::ClaimLine* line = c.add_lines();
+    line->set_line_no(i);
+    line->set_staff_id(absl::StrCat("s", i));
+  }
+  s = commands_->SubmitClaim(Ctx(kPcnA).get(), c, &out);
+  EXPECT_THAT(s.error_message(), HasSubstr("lines has 501 entries; the limit is 500"));
+  EXPECT_EQ(Head(), head);
 }
 
 TEST(EventSizeBoundTest, AnEventAboveTheBoundIsRefusedNamingSizeAndLimit) {
