@@ -1,11 +1,16 @@
 // arrsctl: the ARRS ledger's command line. Global options and the subcommands are wired
 // here; each subcommand group lives in its own cli/cmd_*.cc.
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 
@@ -20,8 +25,35 @@ std::string DefaultConfigPath() {
 
 }  // namespace
 
+namespace {
+
+// A file holding a token that group or others can read or write: say so on stderr.
+void WarnIfOthersCanRead(const std::string& path, const char* what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    std::fprintf(stderr,
+                 "warning: %s %s has mode %03o: group or others can read or write it; "
+                 "chmod 600 %s\n",
+                 what, path.c_str(), static_cast<unsigned>(st.st_mode & 0777), path.c_str());
+  }
+}
+
+bool ConfigHoldsToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    absl::string_view l = absl::StripLeadingAsciiWhitespace(line);
+    if (absl::StartsWith(l, "token") && !absl::StartsWith(l, "token-file")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace arrs::cli;
+  // Offline tools write data folders, backups and exports holding personal data: owner only.
+  umask(077);
   Context ctx;
   GlobalOptions& g = ctx.options;
 
@@ -32,14 +64,20 @@ int main(int argc, char** argv) {
       "  arrsctl pcn list\n"
       "  arrsctl balance U10001 --year 2024/25\n"
       "  arrsctl explain U10001 2024-10 --line 1\n"
-      "Connection: --server/ARRS_SERVER, --token/ARRS_TOKEN, or a config file\n"
-      "(" + DefaultConfigPath() + ") with lines such as  server = \"host:50151\"");
+      "Connection: --server/ARRS_SERVER, ARRS_TOKEN or --token-file/ARRS_TOKEN_FILE, or a\n"
+      "config file; prefer the environment or a file (mode 600) to --token, which other\n"
+      "local users can read in `ps`. Config file: 
+      "" + DefaultConfigPath() + " with lines such as  server = \"host:50151\"");
   app.require_subcommand(1);
   app.fallthrough();
   app.set_config("--config", DefaultConfigPath(), "Defaults for the global options (ini)");
   app.add_option("--server", g.server, "arrsd address host:port")
       ->envname("ARRS_SERVER")->capture_default_str();
-  app.add_option("--token", g.token, "Bearer token")->envname("ARRS_TOKEN");
+  app.add_option("--token", g.token,
+                 "Bearer token (shows in `ps`: prefer env ARRS_TOKEN or --token-file)")
+      ->envname("ARRS_TOKEN");
+  app.add_option("--token-file", g.token_file, "File whose first line is the bearer token")
+      ->envname("ARRS_TOKEN_FILE");
   app.add_option("--tls-ca", g.tls_ca_file, "PEM CA bundle: connect with TLS");
   app.add_flag("--json", g.json, "Print the response in protobuf's JSON mapping");
   app.add_flag("--csv", g.csv, "Print CSV");
@@ -76,6 +114,23 @@ int main(int argc, char** argv) {
   if (g.json && g.csv) {
     std::fprintf(stderr, "error: give at most one of --json and --csv\n");
     return kExitUsage;
+  }
+  if (!g.token_file.empty()) {
+    std::ifstream in(g.token_file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      std::fprintf(stderr, "error: cannot read the token file %s\n", g.token_file.c_str());
+      return kExitUsage;
+    }
+    g.token = std::string(absl::StripAsciiWhitespace(line));
+    WarnIfOthersCanRead(g.token_file, "token file");
+  }
+  const CLI::Option* config_option = app.get_config_ptr();
+  if (const std::string config = config_option != nullptr && config_option->count() > 0
+                                     ? config_option->as<std::string>()
+                                     : DefaultConfigPath();
+      !config.empty() && ConfigHoldsToken(config)) {
+    WarnIfOthersCanRead(config, "config file holding a token");
   }
   if (!ctx.action) return kExitUsage;
   return ctx.action();

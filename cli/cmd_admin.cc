@@ -11,6 +11,7 @@
 #include "cli/table.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/auth.h"
 
 namespace arrs::cli {
 namespace {
@@ -188,6 +189,10 @@ struct TokenHashOptions {
 };
 
 int RunTokenHash(Context&, const TokenHashOptions& o) {
+  // An empty or short token would be refused by arrsd; a hash of one is a trap.
+  if (absl::Status length = services::CheckTokenLength(o.token); !length.ok()) {
+    return ReportError(length);
+  }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(o.token.data()), o.token.size(), digest);
   std::printf("%s\n",
@@ -244,7 +249,9 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
 
   auto th = std::make_shared<TokenHashOptions>();
   c = app.add_subcommand("token-hash", "Print the SHA-256 of a token for the tokens file");
-  c->add_option("token", th->token, "The token")->required();
+  c->add_option("token", th->token,
+                 absl::StrCat("The token (at least ", services::kMinTokenBytes, " characters)"))
+      ->required();
   c->footer(Example("  arrsctl token-hash \"$(openssl rand -hex 24)\""));
   OnRun(c, ctx, th, RunTokenHash);
 }

@@ -25,6 +25,7 @@ enum class OutputFormat { kTable, kJson, kCsv };
 struct GlobalOptions {
   std::string server = "127.0.0.1:50151";
   std::string token;
+  std::string token_file;  // first line is the token (preferred over --token: not in `ps`)
   std::string tls_ca_file;
   bool json = false;
   bool csv = false;

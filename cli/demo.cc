@@ -113,7 +113,7 @@ bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
     *ls.mutable_reference_date() = ToProtoDate(CivilDay(year, 1, 1));
     ls.set_registered_list_size(list);
     ls.set_weighted_population_milli(list * pcn.weighted_ratio_milli + 137 * (year - 2018));
-    if (!Send(&v1::CommandService::Stub::RecordListSize, pcn.pcn_token,
+    if (!Send(&v1::CommandService::Stub::RecordListSize, pcn.icb_token,
               absl::StrCat(pcn.code, ":list-size:", year), ls)) {
       return false;
     }

@@ -31,8 +31,14 @@ class Table {
 // Money for a table cell: "£1,234.56" for people, "1234.56" in CSV.
 std::string Money(const Context& ctx, int64_t pence);
 
-// One CSV field, quoted when it holds a comma, quote or line break.
+// One CSV field, quoted when it holds a comma, quote or line break. A cell starting with
+// = + - @ tab or CR that is not a plain number gets a leading ' (OWASP's advice against
+// formula injection; docs/CLI.md).
 std::string CsvField(const std::string& text);
+
+// `text` for a terminal: control characters (C0, DEL, C1) and bidirectional overrides
+// and isolates written as \xNN or \uNNNN escapes. Aligned tables, titles and notes use it.
+std::string TerminalSafe(const std::string& text);
 
 // The message as JSON (protobuf's mapping, enum names, fields with default values kept).
 std::string ToJson(const google::protobuf::Message& message, bool pretty = true);

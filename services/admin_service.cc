@@ -42,7 +42,7 @@ grpc::Status AdminServiceImpl::Verify(grpc::ServerContext* context, const v1::Ve
 grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
                                       const v1::BackupRequest* request,
                                       v1::BackupResponse* response) {
-  RpcCall call(context, *tokens_, "Backup");
+  RpcCall call(context, *tokens_, "Backup", request);
   return call.Run(Access::kBackup, "", "", [&](const Principal&) {
     if (request->target_dir().empty() || request->target_dir().size() > 4096) {
       return absl::InvalidArgumentError("target_dir must be a folder path on the server");
@@ -62,7 +62,7 @@ grpc::Status AdminServiceImpl::Stats(grpc::ServerContext* context, const v1::Sta
 grpc::Status AdminServiceImpl::Subscribe(grpc::ServerContext* context,
                                          const v1::SubscribeRequest* request,
                                          grpc::ServerWriter<v1::Event>* writer) {
-  RpcCall call(context, *tokens_, "Subscribe");
+  RpcCall call(context, *tokens_, "Subscribe", request);
   return call.Run(Access::kLogRead, "", "", [&](const Principal&) -> absl::Status {
     if (subscribers_.fetch_add(1) >= max_subscribers_) {
       subscribers_.fetch_sub(1);

@@ -2,6 +2,7 @@
 // shipped rule files not yet in force, serves gRPC until SIGTERM/SIGINT, then drains
 // in-flight calls and closes the database cleanly.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ledger/engine/ledger.h"
@@ -29,7 +31,7 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   using namespace arrs;
   std::string data_dir = "data";
-  std::string tokens_file = "config/demo-tokens.txt";
+  std::string tokens_file;  // required: there is no default principal list
   std::string rules_dir;
   std::string log_level = "info";
   std::string port_file;
@@ -41,8 +43,9 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "Data folder (created if missing)")->capture_default_str();
   app.add_option("--listen", options.listen_address, "host:port to listen on (port 0: any)")
       ->capture_default_str();
-  app.add_option("--tokens", tokens_file, "Tokens file (sha256 role scope name per line)")
-      ->capture_default_str();
+  app.add_option("--tokens", tokens_file,
+                 "Tokens file (sha256 role scope name per line); required, no default "
+                 "(config/demo-tokens.txt is for the demo only)");
   app.add_option("--rules-dir", rules_dir,
                  "Publish the rule files in this folder that are not yet in force");
   app.add_option("--tls-cert", options.tls_cert_file, "PEM server certificate (enables TLS)");
@@ -51,7 +54,9 @@ int main(int argc, char** argv) {
                  "PEM CA bundle; when given, clients must present a certificate it signed");
   app.add_flag("--allow-insecure-non-loopback", options.allow_insecure_non_loopback,
                "Allow plaintext on a non-loopback address");
-  app.add_option("--max-message-bytes", options.max_message_bytes)->capture_default_str();
+  app.add_option("--max-message-bytes", options.max_message_bytes,
+                 "gRPC message limit, both directions (at least 4 MiB)")
+      ->capture_default_str();
   app.add_option("--max-streams", options.max_concurrent_streams,
                  "Concurrent streams per connection")->capture_default_str();
   app.add_option("--max-subscribers", options.max_subscribers)->capture_default_str();
@@ -71,6 +76,14 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--log-level must be debug, info, warn, error or off, got ", log_level));
   }
   services::SetLogLevel(level);
+  // The data folder, its files and backups hold personal data: owner only (0700/0600).
+  umask(077);
+  if (tokens_file.empty()) {
+    return Fail(
+        "--tokens FILE is required (one '<sha256> <role> <scope> <name>' line per principal; "
+        "see docs/SECURITY.md). There is no default: config/demo-tokens.txt holds published "
+        "demo tokens and is for the demo only");
+  }
   // Debian's abseil is built with mutex deadlock detection on; it records every lock
   // order in a global graph, which costs a few per cent on every request. The ledger's
   // locks are few and taken in a fixed order by design, so turn it off.
@@ -85,6 +98,13 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<services::TokenStore> tokens = services::TokenStore::Load(tokens_file);
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
+  if (struct stat st; stat(tokens_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    services::Log(services::LogLevel::kWarn,
+                  absl::StrCat("tokens_file=", tokens_file, " mode=0",
+                               absl::StrFormat("%o", st.st_mode & 0777),
+                               " is readable or writable by group or others; chmod 600 it "
+                               "(anyone who can write it can make themselves admin)"));
+  }
   absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger =
       engine::Ledger::Open(data_dir, ledger_options);
   if (!ledger.ok()) return Fail(std::string(ledger.status().message()));

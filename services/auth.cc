@@ -39,6 +39,19 @@ std::string TokenHash(absl::string_view token) {
   return out;
 }
 
+absl::Status CheckTokenLength(absl::string_view token) {
+  if (token.empty()) {
+    return absl::InvalidArgumentError(
+        "the token is empty (is the shell variable holding it unset?)");
+  }
+  if (token.size() < kMinTokenBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("the token is ", token.size(),
+                                                   " characters; at least ", kMinTokenBytes,
+                                                   " are required (e.g. openssl rand -hex 24)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TokenStore> TokenStore::Parse(absl::string_view text) {
   TokenStore store;
   int line_no = 0;
@@ -51,7 +64,14 @@ absl::StatusOr<TokenStore> TokenStore::Parse(absl::string_view text) {
       return absl::InvalidArgumentError(absl::StrCat("tokens file line ", line_no, ": ", why));
     };
     if (fields.size() != 4) return bad("expected <sha256-hex> <role> <scope> <name>");
-    if (fields[0].size() != 64) return bad("the token hash must be 64 hex digits");
+    if (fields[0].size() != 64 ||
+        fields[0].find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      return bad("the token hash must be 64 hex digits");
+    }
+    if (absl::AsciiStrToLower(fields[0]) == TokenHash("")) {
+      return bad("this is the hash of the empty token; generate a token of at least 16 "
+                 "characters (e.g. openssl rand -hex 24) and hash that");
+    }
     Principal p;
     if (fields[1] == "admin") p.role = Role::kAdmin;
     else if (fields[1] == "commissioner") p.role = Role::kCommissioner;
@@ -96,7 +116,11 @@ absl::StatusOr<Principal> TokenStore::Authenticate(absl::string_view header) con
   if (!absl::ConsumePrefix(&token, "Bearer ") && !absl::ConsumePrefix(&token, "bearer ")) {
     return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
   }
-  auto it = by_hash_.find(TokenHash(absl::StripAsciiWhitespace(token)));
+  token = absl::StripAsciiWhitespace(token);
+  if (absl::Status length = CheckTokenLength(token); !length.ok()) {
+    return absl::UnauthenticatedError(absl::StrCat("bearer token refused: ", length.message()));
+  }
+  auto it = by_hash_.find(TokenHash(token));
   if (it == by_hash_.end()) return absl::UnauthenticatedError("unknown bearer token");
   return it->second;
 }

@@ -6,6 +6,8 @@
 // scope : comma-separated codes (ICB codes for commissioners, PCN codes for PCN
 //         services) or `*` for all; admins and auditors use `*`.
 // Only the SHA-256 of each token is stored; `arrsctl token-hash TOKEN` prints it.
+// Tokens are at least kMinTokenBytes long: a line holding the hash of the empty token is
+// refused, and so is a presented token that is empty or shorter (docs/SECURITY.md).
 #ifndef ARRS_SERVICES_AUTH_H_
 #define ARRS_SERVICES_AUTH_H_
 
@@ -36,17 +38,25 @@ struct Principal {
 
 const char* RoleName(Role role);
 
+// Shortest bearer token accepted (arrsd and arrsctl token-hash).
+inline constexpr size_t kMinTokenBytes = 16;
+
+// OK, or INVALID_ARGUMENT saying the token is empty or shorter than kMinTokenBytes
+// (never echoing the token).
+absl::Status CheckTokenLength(absl::string_view token);
+
 // Lowercase hex SHA-256 of `token`.
 std::string TokenHash(absl::string_view token);
 
 class TokenStore {
  public:
-  // Parses a tokens file's text; errors name the line.
+  // Parses a tokens file's text; errors name the line. A hash must be 64 hex digits and
+  // must not be the hash of the empty token.
   static absl::StatusOr<TokenStore> Parse(absl::string_view text);
   static absl::StatusOr<TokenStore> Load(const std::string& path);
 
   // The principal of an `authorization` header value ("Bearer <token>").
-  // UNAUTHENTICATED when missing, malformed or unknown.
+  // UNAUTHENTICATED when missing, malformed, empty, shorter than kMinTokenBytes or unknown.
   absl::StatusOr<Principal> Authenticate(absl::string_view authorization_header) const;
 
   size_t size() const { return by_hash_.size(); }

@@ -25,9 +25,11 @@ absl::Status Authorize(const Principal& who, Access access, absl::string_view me
       return Deny(who, method, absl::StrCat("only PCN ", pcn_code, "'s own service or an admin may"));
     case Access::kCommissionerWrite:
       if (admin || own_icb) return absl::OkStatus();
-      return Deny(who, method,
-                  absl::StrCat("only a commissioner of ICB ", icb_code.empty() ? "?" : icb_code,
-                               " or an admin may"));
+      // Said without the PCN's ICB, and the same whether the PCN exists or not.
+      if (!pcn_code.empty()) {
+        return Deny(who, method, absl::StrCat("PCN ", pcn_code, " is outside the caller's scope"));
+      }
+      return Deny(who, method, absl::StrCat("ICB ", icb_code, " is outside the caller's scope"));
     case Access::kAdminWrite:
       if (admin) return absl::OkStatus();
       return Deny(who, method, "admins only");

@@ -1,10 +1,12 @@
 #include "services/command_service.h"
 
 #include <memory>
+#include <type_traits>
 #include <string>
 #include <utility>
 
 #include "ledger/engine/ledger.h"
+#include "services/request_checks.h"
 #include "services/rpc_call.h"
 
 namespace arrs::services {
@@ -15,8 +17,14 @@ grpc::ServerUnaryReactor* CommandServiceImpl::Run(Context* context, const char* 
                                                   const Request* request,
                                                   v1::CommandResult* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto call = std::make_unique<RpcCall>(context, *tokens_, method);
+  auto call = std::make_unique<RpcCall>(context, *tokens_, method, request);
   absl::Status admitted = call->Admit(access, request->pcn_code(), icb_code);
+  if constexpr (std::is_same_v<Request, v1::SubmitClaimRequest>) {
+    if (admitted.ok()) {
+      admitted = CheckClaimMonthNotAfter(request->month(),
+                                         absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+    }
+  }
   if (!admitted.ok()) {
     const grpc::Status status = call->Finish(std::move(admitted));
     call.reset();  // logs the call's line while its context is alive
@@ -45,7 +53,7 @@ CommandServiceImpl::Reactor* CommandServiceImpl::RegisterPcn(
 
 CommandServiceImpl::Reactor* CommandServiceImpl::RecordListSize(
     Context* context, const v1::RecordListSizeRequest* request, v1::CommandResult* response) {
-  return Run(context, "RecordListSize", Access::kPcnWrite,
+  return Run(context, "RecordListSize", Access::kCommissionerWrite,
              ledger_->IcbOf(request->pcn_code()), request, response);
 }
 
@@ -113,7 +121,7 @@ CommandServiceImpl::Reactor* CommandServiceImpl::Correct(
 grpc::Status CommandServiceImpl::PublishRules(grpc::ServerContext* context,
                                               const v1::PublishRulesRequest* request,
                                               v1::CommandResult* response) {
-  RpcCall call(context, *tokens_, "PublishRules");
+  RpcCall call(context, *tokens_, "PublishRules", request);
   return call.Run(Access::kAdminWrite, "", "", [&](const Principal& who) {
     return Assign(ledger_->PublishRules(who.ActorName(), *request), response);
   });

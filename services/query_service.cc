@@ -15,7 +15,7 @@ grpc::Status PcnQuery(grpc::ServerContext* context, const TokenStore& tokens,
                       const engine::Ledger& ledger, const char* method,
                       absl::StatusOr<Response> (engine::Ledger::*query)(const Request&) const,
                       const Request* request, Response* response) {
-  RpcCall call(context, tokens, method);
+  RpcCall call(context, tokens, method, request);
   return call.Run(Access::kPcnRead, request->pcn_code(), ledger.IcbOf(request->pcn_code()),
                   [&](const Principal&) { return Assign((ledger.*query)(*request), response); });
 }
@@ -60,7 +60,7 @@ grpc::Status QueryServiceImpl::ExplainClaim(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetRegionSummary(grpc::ServerContext* context,
                                                 const v1::RegionRequest* request,
                                                 v1::RegionSummary* response) {
-  RpcCall call(context, *tokens_, "GetRegionSummary");
+  RpcCall call(context, *tokens_, "GetRegionSummary", request);
   // National figures: admins and auditors; one ICB: also that ICB's commissioners.
   const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
   return call.Run(access, "", request->icb_code(), [&](const Principal&) {
@@ -71,7 +71,7 @@ grpc::Status QueryServiceImpl::GetRegionSummary(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetRules(grpc::ServerContext* context,
                                         const v1::RulesRequest* request,
                                         v1::RulesResponse* response) {
-  RpcCall call(context, *tokens_, "GetRules");
+  RpcCall call(context, *tokens_, "GetRules", request);
   return call.Run(Access::kAnyAuthenticated, "", "", [&](const Principal&) {
     return Assign(ledger_->GetRules(*request), response);
   });
@@ -89,7 +89,7 @@ grpc::Status QueryServiceImpl::GetRulesCoverage(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::ListPcns(grpc::ServerContext* context,
                                         const v1::ListPcnsRequest* request,
                                         v1::ListPcnsResponse* response) {
-  RpcCall call(context, *tokens_, "ListPcns");
+  RpcCall call(context, *tokens_, "ListPcns", request);
   return call.Run(Access::kAnyAuthenticated, "", "", [&](const Principal& who) {
     absl::StatusOr<v1::ListPcnsResponse> all = ledger_->ListPcns(*request);
     if (!all.ok()) return all.status();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/log.h"
+#include "services/request_checks.h"
 
 namespace arrs::services {
 namespace {
@@ -24,9 +25,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }
 
 RpcCall::RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens,
-                 const char* method)
+                 const char* method, const google::protobuf::Message* request)
     : context_(context),
       method_(method),
+      request_(request),
       start_(absl::Now()),
       principal_(tokens.Authenticate(AuthorizationHeader(context))) {}
 
@@ -47,6 +49,9 @@ absl::Status RpcCall::Admit(Access access, absl::string_view pcn_code,
   if (absl::Status allowed = Authorize(*principal_, access, method_, pcn_code, icb_code);
       !allowed.ok()) {
     return allowed;
+  }
+  if (request_ != nullptr) {
+    if (absl::Status clean = CheckNoUnknownFields(*request_); !clean.ok()) return clean;
   }
   if (context_->deadline() <= std::chrono::system_clock::now()) {
     // Work the client has given up on is not started. (The deadline, not IsCancelled():

@@ -1,9 +1,11 @@
 // RpcCall: what every arrsd handler does around its work — authenticate the bearer
-// token, authorise the principal, map the absl::Status to a gRPC status once, and log
+// token, authorise the principal, refuse a request carrying unknown fields
+// (request_checks.h), map the absl::Status to a gRPC status once, and log
 // one structured line (method, principal, status, latency; never the token).
 #ifndef ARRS_SERVICES_RPC_CALL_H_
 #define ARRS_SERVICES_RPC_CALL_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
@@ -24,8 +26,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 class RpcCall {
  public:
   // `context`: a synchronous or a callback call's; it must outlive this object (which logs
-  // the call's line when destroyed).
-  RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens, const char* method);
+  // the call's line when destroyed). `request` (not owned; outlives this object): the
+  // call's request message, checked for unknown fields on admission; null for none.
+  RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens, const char* method,
+          const google::protobuf::Message* request = nullptr);
   ~RpcCall();
 
   // Authenticated principal, or UNAUTHENTICATED.
@@ -35,8 +39,8 @@ class RpcCall {
   grpc::Status Run(Access access, absl::string_view pcn_code, absl::string_view icb_code,
                    const std::function<absl::Status(const Principal&)>& work);
 
-  // Run in two halves, for work that finishes later: Admit authenticates, authorises and
-  // checks the deadline (OK: start the work); Finish records the outcome for the log line
+  // Run in two halves, for work that finishes later: Admit authenticates, authorises,
+  // checks the request for unknown fields (INVALID_ARGUMENT) and checks the deadline (OK: start the work); Finish records the outcome for the log line
   // and returns it as a gRPC status.
   absl::Status Admit(Access access, absl::string_view pcn_code, absl::string_view icb_code);
   grpc::Status Finish(absl::Status result);
@@ -44,6 +48,7 @@ class RpcCall {
  private:
   grpc::ServerContextBase* context_;
   const char* method_;
+  const google::protobuf::Message* request_;
   absl::Time start_;
   absl::StatusOr<Principal> principal_;
   absl::Status result_;

@@ -68,6 +68,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
 absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* ledger,
                                                              const TokenStore* tokens,
                                                              const ServerOptions& options) {
+  if (options.max_message_bytes < kMinMessageBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-message-bytes must be at least ", kMinMessageBytes,
+        " (4 MiB, four times the largest stored event), got ", options.max_message_bytes));
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
 

@@ -25,6 +25,8 @@ class CommandServiceImpl;
 class QueryServiceImpl;
 class AdminServiceImpl;
 
+inline constexpr int kMinMessageBytes = 4 << 20;
+
 struct ServerOptions {
   // host:port; port 0 picks a free one (see ArrsServer::port()).
   std::string listen_address = "127.0.0.1:50151";
@@ -35,6 +37,8 @@ struct ServerOptions {
   std::string tls_key_file;
   // PEM CA bundle to verify client certificates; when set, clients must present one.
   std::string tls_client_ca_file;
+  // gRPC message limit, both directions; at least kMinMessageBytes, so that any stored
+  // event (at most store::kDefaultMaxEventBytes, 1 MiB) can always be sent to readers.
   int max_message_bytes = 16 << 20;
   int max_concurrent_streams = 64;
   int max_subscribers = 32;

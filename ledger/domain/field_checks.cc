@@ -44,10 +44,24 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, bool re
     return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(),
                                                    " bytes long; the limit is ", kMaxTextBytes));
   }
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == 0x7f) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, " contains a control character: ", Quote(value)));
+    }
+    // C1 controls U+0080..U+009F (C2 80..C2 9F) and the bidirectional overrides and
+    // isolates U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9): they can
+    // make text on a terminal or in a report read differently from what is stored.
+    const unsigned char c1 = i + 1 < value.size() ? value[i + 1] : 0;
+    const unsigned char c2 = i + 2 < value.size() ? value[i + 2] : 0;
+    const bool c1_control = c == 0xc2 && c1 >= 0x80 && c1 <= 0x9f;
+    const bool bidi = c == 0xe2 && ((c1 == 0x80 && c2 >= 0xaa && c2 <= 0xae) ||
+                                    (c1 == 0x81 && c2 >= 0xa6 && c2 <= 0xa9));
+    if (c1_control || bidi) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " contains a ", c1_control ? "C1 control" : "bidirectional override",
+          " character at byte ", i, ": ", Quote(value)));
     }
   }
   return absl::OkStatus();

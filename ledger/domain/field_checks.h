@@ -23,7 +23,9 @@ inline constexpr int64_t kMaxPence = 10'000'000'000;
 absl::Status CheckCode(absl::string_view field, absl::string_view value);
 // Identifier: 1..64 characters of letters, digits, '-', '_', '.', '/'.
 absl::Status CheckId(absl::string_view field, absl::string_view value);
-// Free text: at most 200 bytes, no control characters; `required` refuses empty.
+// Free text: at most 200 bytes; no control characters (C0, DEL, C1 U+0080..U+009F) and
+// no bidirectional overrides or isolates (U+202A..U+202E, U+2066..U+2069); `required`
+// refuses empty.
 absl::Status CheckText(absl::string_view field, absl::string_view value, bool required);
 // 0..kMaxPence (`positive` refuses 0).
 absl::Status CheckPence(absl::string_view field, int64_t pence, bool positive);

@@ -17,6 +17,12 @@ namespace {
     if (!_status.ok()) return _status;        \
   } while (0)
 
+absl::Status CheckListSize(absl::string_view field, int size, int limit) {
+  if (size <= limit) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, " has ", size, " entries; the limit is ", limit));
+}
+
 absl::Status ValidateStaffHired(const v1::StaffHired& h, absl::string_view prefix) {
   RETURN_IF_ERROR(CheckId(absl::StrCat(prefix, "staff_id"), h.staff_id()));
   RETURN_IF_ERROR(CheckRole(absl::StrCat(prefix, "role"), h.role()));
@@ -38,10 +44,7 @@ absl::Status ValidateClaimLines(const google::protobuf::RepeatedPtrField<v1::Cla
   if (lines.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(prefix, "lines must not be empty"));
   }
-  if (lines.size() > 1000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(prefix, "lines has ", lines.size(), " entries; the limit is 1000"));
-  }
+  RETURN_IF_ERROR(CheckListSize(absl::StrCat(prefix, "lines"), lines.size(), kMaxClaimLines));
   std::set<int32_t> numbers;
   std::set<std::string> staff;
   for (int i = 0; i < lines.size(); ++i) {
@@ -73,6 +76,8 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
       RETURN_IF_ERROR(CheckCode(pre + "pcn_code", r.pcn_code()));
       RETURN_IF_ERROR(CheckText(pre + "name", r.name(), true));
       RETURN_IF_ERROR(CheckCode(pre + "icb_code", r.icb_code()));
+      RETURN_IF_ERROR(CheckListSize(pre + "member_practices", r.member_practices_size(),
+                                    kMaxMemberPractices));
       std::set<std::string> seen;
       for (int i = 0; i < r.member_practices_size(); ++i) {
         const std::string field = absl::StrCat(pre, "member_practices[", i, "]");
@@ -104,6 +109,7 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
     case v1::Payload::kBaselineRecorded: {
       std::set<int> roles;
       const auto& list = p.baseline_recorded().roles();
+      RETURN_IF_ERROR(CheckListSize(pre + "roles", list.size(), kMaxBaselineRoles));
       for (int i = 0; i < list.size(); ++i) {
         const std::string field = absl::StrCat(pre, "roles[", i, "]");
         RETURN_IF_ERROR(CheckRole(field + ".role", list[i].role()));

@@ -14,6 +14,12 @@
 
 namespace arrs::domain {
 
+// Bounds on every repeated field of a command (named in proto/arrs/v1/api.proto). A list
+// above its bound is INVALID_ARGUMENT naming the field, its length and the bound.
+inline constexpr int kMaxMemberPractices = 100;  // RegisterPcn.member_practices
+inline constexpr int kMaxBaselineRoles = 64;     // RecordBaseline.roles
+inline constexpr int kMaxClaimLines = 500;       // SubmitClaim.lines
+
 // Field checks of a payload as it would be appended (used for replacements);
 // `prefix` is prepended to field names in messages.
 absl::Status ValidatePayload(const v1::Payload& payload, absl::string_view prefix);

@@ -68,6 +68,11 @@ absl::Status ValidateAppendRequest(const AppendRequest& request, const LogOption
       return absl::InvalidArgumentError(
           absl::StrCat("events[", i, "].payload must be set, got no payload kind"));
     }
+    if (const size_t bytes = event.ByteSizeLong(); bytes > options.max_event_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "events[", i, "] is ", bytes, " bytes; the limit for one stored event is ",
+          options.max_event_bytes, " bytes"));
+    }
     const std::string field = absl::StrCat("events[", i, "].effective_date");
     if (absl::StatusOr<absl::CivilDay> day = ToCivilDay(event.effective_date(), field);
         !day.ok()) {

@@ -60,6 +60,11 @@ struct LogOptions {
   // append fails at once with RESOURCE_EXHAUSTED naming this limit. Bounds the memory a
   // burst of asynchronous appends (or a stalled disk) can hold.
   int max_queued_appends = 100000;
+  // Upper bound on one event's serialized size as the caller hands it over (the stored
+  // envelope adds position, hashes and times, under 200 bytes). Kept well below gRPC's
+  // message limits so that any stored event can be sent back to readers (audit trail,
+  // Subscribe) whatever --max-message-bytes is. See append_validation.h.
+  size_t max_event_bytes = 1 << 20;
   // RocksDB Env (file system) to use; null = RocksDB's default. Not owned: it must outlive
   // the log. Fault-injection tests pass one whose writes or syncs fail on demand.
   rocksdb::Env* env = nullptr;

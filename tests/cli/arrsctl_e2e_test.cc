@@ -410,6 +410,16 @@ TEST_F(ArrsctlTest, TokenHashMatchesTheDemoTokensFile) {
   EXPECT_EQ(r.out, "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37\n");
 }
 
+TEST_F(ArrsctlTest, TokenHashRefusesEmptyAndShortTokens) {
+  // `arrsctl token-hash "$TOKEN"` with TOKEN unset must not print a hash arrsd would accept.
+  for (const std::string token : {std::string(), std::string("short-token")}) {
+    RunResult r = Run({"token-hash", token}, "");
+    EXPECT_NE(r.code, 0) << token;
+    EXPECT_EQ(r.out, "") << token;
+    EXPECT_NE(r.err.find("16"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(ArrsctlTest, HelpShowsAnExample) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"balance", "--help"},

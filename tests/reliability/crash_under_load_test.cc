@@ -34,7 +34,7 @@ constexpr int kRounds = 20;        // SIGKILL rounds
 constexpr int kMaxSeconds = 60;    // bound on the rounds (each round ~0.2-0.9 s of load)
 constexpr int kWriters = 6;
 constexpr int kPcns = 3;
-constexpr char kToken[] = "crash-admin";
+constexpr char kToken[] = "crash-admin-token";
 
 std::string Pcn(int p) { return absl::StrCat("U6000", p); }
 

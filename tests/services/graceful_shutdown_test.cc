@@ -23,7 +23,7 @@ TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string tokens = (dir / "tokens.txt").string();
-  std::ofstream(tokens) << services::TokenHash("load-admin") << " admin * loader\n";
+  std::ofstream(tokens) << services::TokenHash("load-admin-token") << " admin * loader\n";
   const std::string data = (dir / "data").string();
 
   ArrsdProcess arrsd;
@@ -32,7 +32,7 @@ TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
   auto commands = v1::CommandService::NewStub(channel);
   for (int p = 0; p < 4; ++p) {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer load-admin");
+    context.AddMetadata("authorization", "Bearer load-admin-token");
     v1::RegisterPcnRequest r;
     r.mutable_header()->set_request_id(absl::StrCat("reg-", p));
     r.set_pcn_code(absl::StrCat("U5000", p));
@@ -54,7 +54,7 @@ TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
       auto stub = v1::CommandService::NewStub(channel);
       for (int i = 0; !stop; ++i) {
         grpc::ClientContext context;
-        context.AddMetadata("authorization", "Bearer load-admin");
+        context.AddMetadata("authorization", "Bearer load-admin-token");
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
         v1::HireStaffRequest r;
         r.mutable_header()->set_request_id(absl::StrCat("w", w, "-", i));

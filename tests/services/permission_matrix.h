@@ -43,7 +43,7 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::CommandResult out;
       return commands_->RegisterPcn(c, r, &out);
     });
-    add("RecordListSize", pcn_writers, [=, this](grpc::ClientContext* c) {
+    add("RecordListSize", commissioners, [=, this](grpc::ClientContext* c) {
       v1::RecordListSizeRequest r;
       header(&r);
       r.set_pcn_code("U40001");

@@ -25,8 +25,8 @@ namespace arrs::testing_support {
 inline v1::Date Day(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
 
 // Tokens of the fixture's principals.
-inline constexpr char kAdmin[] = "admin-token";
-inline constexpr char kAuditor[] = "auditor-token";
+inline constexpr char kAdmin[] = "admin-token-0001";
+inline constexpr char kAuditor[] = "auditor-token-0001";
 inline constexpr char kCommA[] = "commissioner-qaa-token";  // ICB QAA
 inline constexpr char kCommB[] = "commissioner-qbb-token";  // ICB QBB
 inline constexpr char kPcnA[] = "pcn-u40001-token";         // PCN U40001 (in QAA)
