@@ -27,7 +27,7 @@ class CommandRunnerTest : public LedgerFixture {
     blocker_header_.set_request_id("blocker");
     blocker_ = std::thread([&runner, stream, this] {
       runner.Run(
-          stream, blocker_header_, "test",
+          stream, blocker_header_, {}, "test",
           [this](const engine::DecideInput&) -> absl::StatusOr<domain::Events> {
             deciding_.Notify();
             release_.WaitForNotification();
@@ -61,7 +61,7 @@ TEST_F(CommandRunnerTest, AFullQueueRefusesTheNextCommandNamingTheStreamAndTheLi
   for (int i = 0; i < 4; ++i) {
     headers.emplace_back().set_request_id(absl::StrCat("queued-", i));
     runner.Run(
-        "pcn/U10001", headers.back(), "test",
+        "pcn/U10001", headers.back(), {}, "test",
         [](const engine::DecideInput&) -> absl::StatusOr<domain::Events> {
           return absl::InvalidArgumentError("refused by the test");
         },
@@ -81,7 +81,7 @@ TEST_F(CommandRunnerTest, AFullQueueRefusesTheNextCommandNamingTheStreamAndTheLi
   v1::CommandHeader other;
   other.set_request_id("other-stream");
   absl::StatusOr<v1::CommandResult> elsewhere = runner.RunAndWait(
-      "pcn/U10002", other, "test",
+      "pcn/U10002", other, {}, "test",
       [](const engine::DecideInput&) -> absl::StatusOr<domain::Events> {
         return absl::InvalidArgumentError("refused by the test");
       });
@@ -106,7 +106,7 @@ TEST_F(CommandRunnerTest, ALongQueueOfRefusedCommandsRunsWithoutDeepRecursion) {
   for (int i = 0; i < kQueued; ++i) {
     headers[i].set_request_id(absl::StrCat("queued-", i));
     runner.Run(
-        "pcn/U10001", headers[i], "test",
+        "pcn/U10001", headers[i], {}, "test",
         [](const engine::DecideInput&) -> absl::StatusOr<domain::Events> {
           return absl::InvalidArgumentError("refused by the test");
         },

@@ -19,7 +19,7 @@ using ::google::protobuf::util::MessageDifferencer;
 // changes its size: carry the field in EncodePcn/DecodePcn (ledger/engine/snapshot.cc)
 // and proto/arrs/v1/snapshot.proto, set it in FullModel() and compare it in the Expect*
 // functions below, then update the size here.
-static_assert(sizeof(domain::PcnModel) == 400, "PcnModel changed: see the comment above");
+static_assert(sizeof(domain::PcnModel) == 448, "PcnModel changed: see the comment above");
 static_assert(sizeof(domain::StaffModel) == 336, "StaffModel changed: see the comment above");
 static_assert(sizeof(domain::ClaimModel) == 200, "ClaimModel changed: see the comment above");
 static_assert(sizeof(domain::Pay) == 16, "Pay changed: see the comment above");
@@ -97,6 +97,7 @@ void ExpectSamePcn(const domain::PcnModel& a, const domain::PcnModel& b) {
     EXPECT_EQ(i->second.registered_list_size, j->second.registered_list_size);
     EXPECT_EQ(i->second.weighted_population_milli, j->second.weighted_population_milli);
   }
+  EXPECT_EQ(a.london_zones, b.london_zones);
   ExpectSameMessages(a.baseline, b.baseline);
   ExpectSameMessages(a.entitlements, b.entitlements);
   ASSERT_EQ(a.staff.size(), b.staff.size());
@@ -127,6 +128,8 @@ domain::PcnModel FullModel() {
   m.established = absl::CivilDay(2019, 7, 1);
   m.list_sizes[absl::CivilDay(2019, 1, 1)] = {50000, 51000000};
   m.list_sizes[absl::CivilDay(2023, 1, 1)] = {52000, 53000000};
+  m.london_zones[absl::CivilDay(2019, 4, 1)] = v1::OUTER_LONDON;
+  m.london_zones[absl::CivilDay(2024, 10, 1)] = v1::INNER_LONDON;
   v1::RoleBaseline baseline;
   baseline.set_role(v1::CLINICAL_PHARMACIST);
   baseline.set_wte_bp(5000);
