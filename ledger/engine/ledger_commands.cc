@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/correct.h"
 #include "ledger/domain/decide.h"
@@ -16,8 +17,11 @@
 
 #include <map>
 #include <optional>
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/rules/rule_file.h"
+#include "ledger/store/event_hash.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/status_macros.h"
 
@@ -39,20 +43,40 @@ DecideFn OnHeadModel(const Request& r, Decision decision) {
   };
 }
 
+// What a request is, recorded with its request id (command_runner.h): the command's name
+// ("HireStaff" for a HireStaffRequest) and a SHA-256 over the actor, that name and the
+// request serialized deterministically without its request id. The same request sent again
+// by the same principal has the same key; anything else reusing the id does not.
+template <typename Request>
+RequestKey KeyOf(const std::string& actor, const Request& r) {
+  Request unkeyed = r;
+  unkeyed.mutable_header()->clear_request_id();
+  std::string kind = Request::descriptor()->name();
+  if (absl::EndsWith(kind, "Request")) kind.resize(kind.size() - 7);
+  std::string bytes = absl::StrCat(actor, std::string(1, '\0'), kind, std::string(1, '\0'));
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    unkeyed.SerializeToCodedStream(&coded);
+  }
+  return RequestKey{std::move(kind), store::Sha256(bytes)};
+}
+
 // Runs `decide` on the request's PCN stream and waits for the result.
 template <typename Request>
 absl::StatusOr<v1::CommandResult> RunOnPcn(CommandRunner& runner, const std::string& actor,
                                            const Request& r, DecideFn decide) {
-  return runner.RunAndWait(domain::PcnStream(r.pcn_code()), r.header(), {}, actor,
-                           std::move(decide));
+  return runner.RunAndWait(domain::PcnStream(r.pcn_code()), r.header(), KeyOf(actor, r),
+                           actor, std::move(decide));
 }
 
 // The same without waiting: `done` is told the result.
 template <typename Request>
 void RunOnPcnAsync(CommandRunner& runner, const std::string& actor, const Request& r,
                    DecideFn decide, Ledger::CommandDone done) {
-  runner.Run(domain::PcnStream(r.pcn_code()), r.header(), {}, actor, std::move(decide),
-             std::move(done));
+  runner.Run(domain::PcnStream(r.pcn_code()), r.header(), KeyOf(actor, r), actor,
+             std::move(decide), std::move(done));
 }
 
 // A correction: the target event is read from the log, and the decision (domain/correct.h)
@@ -204,7 +228,7 @@ void Ledger::CommandAsync(const std::string& actor, const v1::CorrectRequest& r,
 
 absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,
                                                        const v1::PublishRulesRequest& r) {
-  return commands_->RunAndWait(domain::kRulesStream, r.header(), {}, actor,
+  return commands_->RunAndWait(domain::kRulesStream, r.header(), KeyOf(actor, r), actor,
                                [&r](const DecideInput& in) {
                                  return domain::DecidePublishRules(in.rules, r);
                                });

@@ -93,3 +93,66 @@ TEST_F(IdempotencyTest, RepeatedHireAnswersNoAssessment) {
 
 }  // namespace
 }  // namespace arrs::testing_support
+
+namespace arrs::testing_support {
+namespace {
+
+// Issue 19 finding 6 / issue 22 finding 2: a request id is the idempotency key of one
+// request by one principal on one stream. Reused for a different request, or by another
+// principal on the same stream, it is refused and nothing is written; the same request
+// again is answered with the first result; another stream may use the same id.
+class RequestIdReuseTest : public LedgerFixture {
+ protected:
+  void SetUp() override {
+    LedgerFixture::SetUp();
+    Register("U10001", "QAA", 52000, 50000000);
+    Register("U10002", "QAA", 48000, 45000000);
+  }
+  v1::HireStaffRequest HireOf(const std::string& pcn, const std::string& staff) {
+    v1::HireStaffRequest r = ValidHire(pcn, staff);
+    r.mutable_header()->set_request_id("import-staff:U10002:X");
+    return r;
+  }
+};
+
+TEST_F(RequestIdReuseTest, SameRequestAgainIsAnsweredWithTheFirstResult) {
+  absl::StatusOr<v1::CommandResult> first = ledger_->HireStaff("test:pcn", HireOf("U10001", "a"));
+  ASSERT_OK(first);
+  const uint64_t head = Head();
+  absl::StatusOr<v1::CommandResult> again = ledger_->HireStaff("test:pcn", HireOf("U10001", "a"));
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->deduplicated());
+  EXPECT_EQ(again->first_position(), first->first_position());
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(RequestIdReuseTest, DifferentRequestWithTheSameIdIsRefusedAndWritesNothing) {
+  ASSERT_OK(ledger_->HireStaff("test:pcn", HireOf("U10001", "a")));
+  const uint64_t head = Head();
+  absl::StatusOr<v1::CommandResult> other = ledger_->HireStaff("test:pcn", HireOf("U10001", "b"));
+  ASSERT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists) << other.status();
+  EXPECT_THAT(std::string(other.status().message()),
+              ::testing::HasSubstr("import-staff:U10002:X"));
+  EXPECT_THAT(std::string(other.status().message()), ::testing::HasSubstr("HireStaff"));
+  EXPECT_EQ(Head(), head) << "nothing written";
+}
+
+TEST_F(RequestIdReuseTest, SameRequestByAnotherPrincipalOnTheSameStreamIsRefused) {
+  ASSERT_OK(ledger_->HireStaff("test:pcn", HireOf("U10001", "a")));
+  const uint64_t head = Head();
+  absl::StatusOr<v1::CommandResult> other = ledger_->HireStaff("test:icb", HireOf("U10001", "a"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists) << other.status();
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(RequestIdReuseTest, AnotherTenantsStreamMayUseTheSameId) {
+  // U10001 uses the id U10002's import would use; U10002's import still writes.
+  ASSERT_OK(ledger_->HireStaff("test:pcn", HireOf("U10001", "X")));
+  absl::StatusOr<v1::CommandResult> theirs =
+      ledger_->HireStaff("test:pcn", HireOf("U10002", "X"));
+  ASSERT_OK(theirs);
+  EXPECT_FALSE(theirs->deduplicated());
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
