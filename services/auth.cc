@@ -42,7 +42,8 @@ std::string TokenHash(absl::string_view token) {
 absl::Status CheckTokenLength(absl::string_view token) {
   if (token.empty()) {
     return absl::InvalidArgumentError(
-        "the token is empty (is the shell variable holding it unset?)");
+        absl::StrCat("the token is empty (is the shell variable holding it unset?); at least ",
+                     kMinTokenBytes, " characters are required"));
   }
   if (token.size() < kMinTokenBytes) {
     return absl::InvalidArgumentError(absl::StrCat("the token is ", token.size(),

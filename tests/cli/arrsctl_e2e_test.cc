@@ -376,12 +376,20 @@ TEST_F(ArrsctlTest, CommandsRefusalsAndExitCodes) {
                        kRiverside);
   ASSERT_EQ(hire.code, 0) << hire.err;
   EXPECT_FALSE(ParseJson<v1::CommandResult>(hire.out).deduplicated());
-  RunResult same = Run({"staff", "hire", "U10001", "CLI-1", "--role", "paramedic", "--date",
-                        "2025-04-01", "--salary", "21000", "--request-id", "test:hire-cli-1",
-                        "--json"},
+  RunResult same = Run({"staff", "hire", "U10001", "CLI-1", "--role", "paramedic", "--band", "7",
+                        "--date", "2025-04-01", "--wte", "0.5", "--salary", "21000",
+                        "--on-costs", "5460", "--request-id", "test:hire-cli-1", "--json"},
                        kRiverside);
   ASSERT_EQ(same.code, 0) << same.err;
   EXPECT_TRUE(ParseJson<v1::CommandResult>(same.out).deduplicated());
+  // The same request id for a different request is refused, not answered.
+  RunResult other = Run({"staff", "hire", "U10001", "CLI-1", "--role", "paramedic", "--date",
+                         "2025-04-01", "--salary", "21000", "--request-id", "test:hire-cli-1",
+                         "--json"},
+                        kRiverside);
+  EXPECT_EQ(other.code, 1);
+  EXPECT_NE(other.err.find("ALREADY_EXISTS"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("test:hire-cli-1"), std::string::npos) << other.err;
   RunResult leave = Run({"staff", "leave-post", "U10001", "CLI-1", "--date", "2025-03-01"},
                         kRiverside);
   EXPECT_EQ(leave.code, 1);

@@ -157,7 +157,8 @@ TEST_F(RestateTest, OverpaymentRecoveredByOffsetAgainstTheNextPayment) {
 // Finding 4: a rule version published later whose dates lie before its publication
 // re-prices every line it covers, and supplies a figure missing until then.
 TEST_F(RestateTest, BackDatedRuleVersionCreatesArrearsIncludingLinesThatHadNoMaximum) {
-  ASSERT_TRUE(log_.Hire("lw-1", v1::SOCIAL_PRESCRIBING_LINK_WORKER, D(2024, 4, 1), 10000).ok());
+  // No 2024/25 figure is known for other direct patient care roles in the shipped rule book.
+  ASSERT_TRUE(log_.Hire("lw-1", v1::OTHER_DIRECT_PATIENT_CARE, D(2024, 4, 1), 10000).ok());
   ASSERT_TRUE(log_.Claim("2024-05", D(2024, 5, 1), {{"cp-1", kClaimed}, {"lw-1", 350000}}).ok());
   absl::StatusOr<uint64_t> assessed = log_.Assess("2024-05");
   ASSERT_TRUE(assessed.ok());
@@ -167,18 +168,24 @@ TEST_F(RestateTest, BackDatedRuleVersionCreatesArrearsIncludingLinesThatHadNoMax
   EXPECT_EQ(log_.Restate().arrears_due_pence, 0);
 
   v1::FinancialYearRules r2 = Rules2024();
-  r2.set_version("2024/25 r2");
+  r2.set_version("2024/25 test r9 (made-up figures)");
   for (v1::RoleRule& role : *r2.mutable_roles()) {
     if (role.role() == v1::CLINICAL_PHARMACIST) {
-      role.mutable_max_amounts(0)->set_annual_max_pence(6500000);  // backdated to 1 April
+      // Its own figure from 1 April (backdated), in place of its band row's.
+      role.clear_max_amounts();
+      v1::MaxAmount* own = role.add_max_amounts();
+      *own->mutable_effective_from() = D(2024, 4, 1);
+      *own->mutable_effective_to() = D(2025, 3, 31);
+      own->set_annual_max_pence(6500000);
+      own->set_source("https://example.org/test-only-figure");
     }
-    if (role.role() == v1::SOCIAL_PRESCRIBING_LINK_WORKER) {
+    if (role.role() == v1::OTHER_DIRECT_PATIENT_CARE) {
       role.set_unverified(false);
       v1::MaxAmount* m = role.add_max_amounts();
       *m->mutable_effective_from() = D(2024, 4, 1);
       *m->mutable_effective_to() = D(2025, 3, 31);
       m->set_annual_max_pence(4000000);
-      m->set_source("test");
+      m->set_source("https://example.org/test-only-figure");
     }
   }
   ASSERT_TRUE(rules::ValidateRules(r2).ok()) << rules::ValidateRules(r2);
@@ -196,7 +203,7 @@ TEST_F(RestateTest, BackDatedRuleVersionCreatesArrearsIncludingLinesThatHadNoMax
   for (const v1::LineRestatement& line : c.lines) {
     ASSERT_GE(line.causes_size(), 1);
     EXPECT_EQ(line.causes(line.causes_size() - 1).position(), published);
-    EXPECT_THAT(line.causes(line.causes_size() - 1).what(), HasSubstr("2024/25 r2"));
+    EXPECT_THAT(line.causes(line.causes_size() - 1).what(), HasSubstr("2024/25 test r9"));
   }
   // Paying part, then the rest; then nothing more.
   ASSERT_TRUE(log_.PayArrears("2024-05", D(2024, 9, 1), 20000).ok());
@@ -290,9 +297,19 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
       } else if (action == 6) {  // a rule version changing the past
         v1::FinancialYearRules rules = *log.book().ForYear(2023);
         rules.set_version(absl::StrCat("2023/24 t", ++rule_versions));
+        // Figures are the roles' own or their band rows' (rules/*-r2.textproto): move both.
         for (v1::RoleRule& role : *rules.mutable_roles()) {
           for (v1::MaxAmount& m : *role.mutable_max_amounts()) {
-            m.set_annual_max_pence(m.annual_max_pence() + 100000 * (pick(5) - 2));
+            if (m.annual_max_pence() > 0) {
+              m.set_annual_max_pence(m.annual_max_pence() + 100000 * (pick(5) - 2));
+            }
+          }
+        }
+        for (v1::BandRow& row : *rules.mutable_band_rows()) {
+          for (v1::MaxAmount& m : *row.mutable_amounts()) {
+            if (m.annual_max_pence() > 0) {
+              m.set_annual_max_pence(m.annual_max_pence() + 100000 * (pick(5) - 2));
+            }
           }
         }
         log.Publish(rules);
