@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
       "  arrsctl explain U10001 2024-10 --line 1\n"
       "Connection: --server/ARRS_SERVER, ARRS_TOKEN or --token-file/ARRS_TOKEN_FILE, or a\n"
       "config file; prefer the environment or a file (mode 600) to --token, which other\n"
-      "local users can read in `ps`. Config file: 
-      "" + DefaultConfigPath() + " with lines such as  server = \"host:50151\"");
+      "local users can read in `ps`. Config file: " +
+      DefaultConfigPath() + " with lines such as  server = \"host:50151\"");
   app.require_subcommand(1);
   app.fallthrough();
   app.set_config("--config", DefaultConfigPath(), "Defaults for the global options (ini)");
