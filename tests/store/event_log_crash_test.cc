@@ -181,6 +181,13 @@ TEST(EventLogCrashTest, AcknowledgedAppendsSurviveSigkill) {
     std::string pending;
     const size_t acks_before = acks.size();
     ReadAcks(fd, &pending, &acks, &deadline);
+    if (round == kRounds - 1 && acks.empty()) {
+      // Under a sanitizer on a loaded machine every child so far may have been killed before
+      // its first acknowledgement; the last one is given time to make some, so that the
+      // check at the end is about the log, not the machine's speed.
+      const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      ReadAcks(fd, &pending, &acks, &patience);
+    }
     kill(pid, SIGKILL);
     int wstatus = 0;
     ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
