@@ -7,15 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/rules/rule_validate.h"
+#include "ledger/util/status_macros.h"
 
 namespace arrs::domain {
 namespace {
-
-#define RETURN_IF_ERROR(expr)                 \
-  do {                                        \
-    absl::Status _status = (expr);            \
-    if (!_status.ok()) return _status;        \
-  } while (0)
 
 absl::Status CheckListSize(absl::string_view field, int size, int limit) {
   if (size <= limit) return absl::OkStatus();
