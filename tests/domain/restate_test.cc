@@ -232,7 +232,8 @@ TEST_F(RestateTest, UnpaidClaimIsNotSettledAndCannotTakeArrears) {
 // later counted.
 TEST_F(RestateTest, PaymentCountsOnlyFromItsDate) {
   ClaimAndPay("2024-05", D(2024, 5, 1), D(2024, 6, 20));
-  const ClaimModel& claim = log_.Model().claims.at("2024-05");
+  const PcnModel model = log_.Model();  // Model() returns a fresh copy: keep it alive
+  const ClaimModel& claim = model.claims.at("2024-05");
   EXPECT_STREQ(claim.Status(absl::CivilDay(2024, 6, 19)), "assessed");
   EXPECT_STREQ(claim.Status(absl::CivilDay(2024, 6, 20)), "paid");
   const PcnRestatement early = log_.Restate(absl::CivilDay(2024, 6, 19));
