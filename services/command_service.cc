@@ -118,6 +118,19 @@ CommandServiceImpl::Reactor* CommandServiceImpl::Correct(
              ledger_->IcbOf(request->pcn_code()), request, response);
 }
 
+// Settling a restated claim is the commissioner's (in scope) or an admin's.
+CommandServiceImpl::Reactor* CommandServiceImpl::PayArrears(
+    Context* context, const v1::PayArrearsRequest* request, v1::CommandResult* response) {
+  return Run(context, "PayArrears", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
+CommandServiceImpl::Reactor* CommandServiceImpl::RecoverOverpayment(
+    Context* context, const v1::RecoverOverpaymentRequest* request, v1::CommandResult* response) {
+  return Run(context, "RecoverOverpayment", Access::kCommissionerWrite,
+             ledger_->IcbOf(request->pcn_code()), request, response);
+}
+
 grpc::Status CommandServiceImpl::PublishRules(grpc::ServerContext* context,
                                               const v1::PublishRulesRequest* request,
                                               v1::CommandResult* response) {

@@ -31,7 +31,9 @@ using CommandServiceBase = v1::CommandService::WithCallbackMethod_RegisterPcn<
                                     v1::CommandService::WithCallbackMethod_PayClaim<
                                         v1::CommandService::WithCallbackMethod_Correct<
                                             v1::CommandService::WithCallbackMethod_RecordLondonZone<
-                                                v1::CommandService::Service>>>>>>>>>>>>;
+                                                v1::CommandService::WithCallbackMethod_PayArrears<
+                                                    v1::CommandService::WithCallbackMethod_RecoverOverpayment<
+                                                        v1::CommandService::Service>>>>>>>>>>>>>>;
 
 class CommandServiceImpl final : public CommandServiceBase {
  public:
@@ -57,6 +59,9 @@ class CommandServiceImpl final : public CommandServiceBase {
                            v1::CommandResult*) override;
   Reactor* PayClaim(Context*, const v1::PayClaimRequest*, v1::CommandResult*) override;
   Reactor* Correct(Context*, const v1::CorrectRequest*, v1::CommandResult*) override;
+  Reactor* PayArrears(Context*, const v1::PayArrearsRequest*, v1::CommandResult*) override;
+  Reactor* RecoverOverpayment(Context*, const v1::RecoverOverpaymentRequest*,
+                              v1::CommandResult*) override;
   grpc::Status PublishRules(grpc::ServerContext*, const v1::PublishRulesRequest*,
                             v1::CommandResult*) override;
 

@@ -68,6 +68,18 @@ grpc::Status QueryServiceImpl::GetRegionSummary(grpc::ServerContext* context,
   });
 }
 
+grpc::Status QueryServiceImpl::GetArrears(grpc::ServerContext* context,
+                                          const v1::ArrearsRequest* request,
+                                          v1::ArrearsReport* response) {
+  RpcCall call(context, *tokens_, "GetArrears", request);
+  // As GetRegionSummary: every ICB for admins and auditors; one ICB also for its
+  // commissioners.
+  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
+  return call.Run(access, "", request->icb_code(), [&](const Principal&) {
+    return Assign(ledger_->GetArrears(*request), response);
+  });
+}
+
 grpc::Status QueryServiceImpl::GetRules(grpc::ServerContext* context,
                                         const v1::RulesRequest* request,
                                         v1::RulesResponse* response) {

@@ -25,6 +25,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                             v1::Workforce*) override;
   grpc::Status GetAuditTrail(grpc::ServerContext*, const v1::AuditRequest*,
                              v1::AuditTrail*) override;
+  grpc::Status GetArrears(grpc::ServerContext*, const v1::ArrearsRequest*,
+                          v1::ArrearsReport*) override;
   grpc::Status GetRegionSummary(grpc::ServerContext*, const v1::RegionRequest*,
                                 v1::RegionSummary*) override;
   grpc::Status ExplainClaim(grpc::ServerContext*, const v1::ExplainRequest*,

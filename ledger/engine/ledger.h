@@ -144,6 +144,12 @@ class Ledger {
                                             const v1::CorrectRequest& r);
   absl::StatusOr<v1::CommandResult> PublishRules(const std::string& actor,
                                                  const v1::PublishRulesRequest& r);
+  // Settlement of restated claims (domain/settle.h): decided against the claim's
+  // restatement at the head, every payment and settlement counted.
+  absl::StatusOr<v1::CommandResult> PayArrears(const std::string& actor,
+                                               const v1::PayArrearsRequest& r);
+  absl::StatusOr<v1::CommandResult> RecoverOverpayment(const std::string& actor,
+                                                       const v1::RecoverOverpaymentRequest& r);
 
   // The PCN commands above without blocking, for servers that keep many commands in
   // flight on few threads. `done` is called exactly once with what the blocking command
@@ -170,6 +176,9 @@ class Ledger {
                     CommandDone done);
   void CommandAsync(const std::string& actor, const v1::PayClaimRequest& r, CommandDone done);
   void CommandAsync(const std::string& actor, const v1::CorrectRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::PayArrearsRequest& r, CommandDone done);
+  void CommandAsync(const std::string& actor, const v1::RecoverOverpaymentRequest& r,
+                    CommandDone done);
 
   // Publishes every rules file in `dir` whose version is not yet in force (idempotent:
   // request id "rules-file:<version>"). Returns how many were newly published.
@@ -188,6 +197,9 @@ class Ledger {
   absl::StatusOr<v1::RulesCoverageResponse> GetRulesCoverage(
       const v1::RulesCoverageRequest& r) const;
   absl::StatusOr<v1::ListPcnsResponse> ListPcns(const v1::ListPcnsRequest& r) const;
+  // Per PCN (one ICB or all), the paid claims whose restatement at known_at owes arrears
+  // or an overpayment, with causes. Reads every PCN's events.
+  absl::StatusOr<v1::ArrearsReport> GetArrears(const v1::ArrearsRequest& r) const;
 
   // The ICB a registered PCN belongs to ("" when the PCN is not registered).
   std::string IcbOf(const std::string& pcn_code) const;
@@ -207,6 +219,8 @@ class Ledger {
   // needs, one stream per hold of the state's reader lock, so that a query over every PCN
   // does not hold the lock (and commits) for all of them at once.
   void LoadColdStreams(uint64_t known_at) const;
+  // The same for every restored stream not read yet (restatement needs every event).
+  void LoadEveryColdStream() const;
   // The background thread of snapshot_every_events, until stop_snapshots_.
   void SnapshotPeriodically();
 

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/correct.h"
 #include "ledger/domain/decide.h"
+#include "ledger/domain/restate.h"
+#include "ledger/domain/settle.h"
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/command_runner.h"
 #include "ledger/engine/ledger.h"
@@ -90,6 +92,31 @@ DecideFn CorrectionOn(const store::EventLog& log, const v1::CorrectRequest& r) {
     ASSIGN_OR_RETURN(target, log.Get(r.corrects_position()));
     return domain::DecideCorrection(in.events, in.head, target, in.rules, r,
                                     in.head_position + 1);
+  };
+}
+
+// The claims a settlement's decision reads: the claim settled, and for a recovery offset
+// against another claim's payment, every claim (the offset claim's payments too).
+domain::RestateOptions ClaimsRead(const v1::PayArrearsRequest& r) {
+  domain::RestateOptions options;
+  options.claim_id = r.claim_id();
+  return options;
+}
+domain::RestateOptions ClaimsRead(const v1::RecoverOverpaymentRequest& r) {
+  domain::RestateOptions options;
+  if (r.method() != v1::OFFSET) options.claim_id = r.claim_id();
+  return options;
+}
+
+// A settlement (domain/settle.h): decided on the claim's restatement at the head, as of
+// kEndOfTime so that every payment and settlement already recorded counts.
+template <typename Request, typename Decision>
+DecideFn OnRestatement(const Request& r, Decision decision) {
+  return [&r, decision](const DecideInput& in) -> absl::StatusOr<domain::Events> {
+    const domain::RestateOptions options = ClaimsRead(r);
+    const domain::PcnRestatement restated = domain::RestatePcn(
+        in.head, in.events, in.rules, in.head_position, domain::kEndOfTime, options);
+    return decision(in.head, restated, r);
   };
 }
 
@@ -224,6 +251,26 @@ void Ledger::CommandAsync(const std::string& actor, const v1::CorrectRequest& r,
     return;
   }
   RunOnPcnAsync(*commands_, actor, r, CorrectionOn(*log_, r), std::move(done));
+}
+
+absl::StatusOr<v1::CommandResult> Ledger::PayArrears(const std::string& actor,
+                                                     const v1::PayArrearsRequest& r) {
+  return RunOnPcn(*commands_, actor, r, OnRestatement(r, &domain::DecidePayArrears));
+}
+void Ledger::CommandAsync(const std::string& actor, const v1::PayArrearsRequest& r,
+                          CommandDone done) {
+  RunOnPcnAsync(*commands_, actor, r, OnRestatement(r, &domain::DecidePayArrears),
+                std::move(done));
+}
+
+absl::StatusOr<v1::CommandResult> Ledger::RecoverOverpayment(
+    const std::string& actor, const v1::RecoverOverpaymentRequest& r) {
+  return RunOnPcn(*commands_, actor, r, OnRestatement(r, &domain::DecideRecoverOverpayment));
+}
+void Ledger::CommandAsync(const std::string& actor, const v1::RecoverOverpaymentRequest& r,
+                          CommandDone done) {
+  RunOnPcnAsync(*commands_, actor, r, OnRestatement(r, &domain::DecideRecoverOverpayment),
+                std::move(done));
 }
 
 absl::StatusOr<v1::CommandResult> Ledger::PublishRules(const std::string& actor,

@@ -8,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/field_checks.h"
+#include "ledger/domain/restate.h"
+#include "ledger/domain/settle.h"
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/rules/coverage.h"
@@ -62,9 +64,14 @@ absl::StatusOr<v1::Balance> Ledger::GetBalance(const v1::BalanceRequest& r) cons
         "financial_year must be 2019 or later (2019 = 2019/20), got ", r.financial_year()));
   }
   ASSIGN_OR_RETURN(as_of, AsOfOr(r.as_of(), FinancialYearEnd(r.financial_year())));
-  return PcnQuery<v1::Balance>(*state_, r, false, [&](const StreamRead& v, uint64_t known_at) {
+  return PcnQuery<v1::Balance>(*state_, r, true, [&](const StreamRead& v, uint64_t known_at) {
     v1::Balance out =
         projections::ComputeBalance(v.model, v.rules, r.financial_year(), as_of, known_at);
+    domain::RestateOptions options;
+    options.financial_year = r.financial_year();
+    options.only_months_to_as_of = true;
+    projections::AddRestatement(
+        domain::RestatePcn(v.model, v.events, v.rules, known_at, as_of, options), &out);
     out.set_computed_at_position(known_at);
     return out;
   });
@@ -103,8 +110,17 @@ absl::StatusOr<v1::AuditTrail> Ledger::GetAuditTrail(const v1::AuditRequest& r) 
 absl::StatusOr<v1::Explanation> Ledger::ExplainClaim(const v1::ExplainRequest& r) const {
   RETURN_IF_ERROR(domain::CheckId("claim_id", r.claim_id()));
   return PcnQuery<v1::Explanation>(
-      *state_, r, true, [&](const StreamRead& v, uint64_t known_at) {
-        return projections::ExplainClaim(v.events, v.model, v.rules, r, known_at);
+      *state_, r, true, [&](const StreamRead& v, uint64_t known_at) -> absl::StatusOr<v1::Explanation> {
+        ASSIGN_OR_RETURN(out, projections::ExplainClaim(v.events, v.model, v.rules, r, known_at));
+        domain::RestateOptions options;
+        options.claim_id = r.claim_id();
+        options.explain = true;
+        const domain::PcnRestatement restated =
+            domain::RestatePcn(v.model, v.events, v.rules, known_at, domain::kEndOfTime, options);
+        if (auto c = restated.claims.find(r.claim_id()); c != restated.claims.end()) {
+          projections::AddRestatement(c->second, r.line_no(), &out);
+        }
+        return out;
       });
 }
 
@@ -115,12 +131,46 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   v1::RegionSummary out;
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(known_at);
-  LoadColdStreams(known_at);
-  RETURN_IF_ERROR(state_->ForEachPcnAt(known_at, [&](const domain::PcnModel& pcn) {
-    if (r.icb_code().empty() || pcn.icb_code == r.icb_code()) {
-      projections::AddToRegion(pcn, as_of, &out);
-    }
-  }));
+  // Restatement reads every PCN's events: the streams restored without them are read
+  // first, one per hold of the state's lock.
+  LoadEveryColdStream();
+  RETURN_IF_ERROR(state_->ForEachPcnWithEventsAt(
+      known_at, [&](const domain::PcnModel& pcn, const std::vector<const v1::Event*>& events,
+          const rules::RuleBook& rules) {
+        if (!r.icb_code().empty() && pcn.icb_code != r.icb_code()) return;
+        projections::AddToRegion(pcn, as_of, &out);
+        domain::RestateOptions options;  // the claims AddToRegion counts
+        options.financial_year = FinancialYearOf(as_of);
+        options.only_months_to_as_of = true;
+        projections::AddRestatementToRegion(
+            pcn.icb_code, domain::RestatePcn(pcn, events, rules, known_at, as_of, options),
+            &out);
+      }));
+  return out;
+}
+
+absl::StatusOr<v1::ArrearsReport> Ledger::GetArrears(const v1::ArrearsRequest& r) const {
+  if (!r.icb_code().empty()) RETURN_IF_ERROR(domain::CheckCode("icb_code", r.icb_code()));
+  if (r.financial_year() != 0 && (r.financial_year() < 2019 || r.financial_year() > 2100)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("financial_year must be 0 (every year) or 2019 or later (2019 = 2019/20), got ",
+                     r.financial_year()));
+  }
+  ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
+  v1::ArrearsReport out;
+  out.set_computed_at_position(known_at);
+  LoadEveryColdStream();
+  RETURN_IF_ERROR(state_->ForEachPcnWithEventsAt(
+      known_at, [&](const domain::PcnModel& pcn, const std::vector<const v1::Event*>& events,
+          const rules::RuleBook& rules) {
+        if (!r.icb_code().empty() && pcn.icb_code != r.icb_code()) return;
+        domain::RestateOptions options;
+        options.financial_year = r.financial_year();
+        projections::AddToArrearsReport(
+            pcn, domain::RestatePcn(pcn, events, rules, known_at, domain::kEndOfTime,
+                                    options),
+            &out);
+      }));
   return out;
 }
 

@@ -1,5 +1,6 @@
-// Issue 19 through the Ledger: back-dated facts and corrections under paid lines are
-// accepted; one assessment in force per claim; a claim is not paid before its payment.
+// Restatement through the Ledger (issue 19): back-dated facts and corrections under paid
+// lines are accepted and show as overpayments or arrears; commissioners settle them; a
+// rebuild, a snapshot start and the live state answer alike.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,8 +9,10 @@
 namespace arrs::testing_support {
 namespace {
 
+using ::testing::HasSubstr;
+
 constexpr int64_t kFullMonth = 519500;  // £62,340 / 12 at 1.0 WTE (2024/25 to September)
-constexpr int64_t kHalfMonth = 259750;  // at 0.5 WTE
+constexpr int64_t kHalfMonth = 259750;
 
 class RestatementTest : public LedgerFixture {
  protected:
@@ -44,10 +47,59 @@ class RestatementTest : public LedgerFixture {
     c.set_reverse(true);
     return ledger_->Correct("admin:alice", c);
   }
+  absl::StatusOr<v1::CommandResult> Recover(const std::string& claim, int64_t pence,
+                                            const std::string& offset_claim,
+                                            const std::string& request_id = "") {
+    v1::RecoverOverpaymentRequest r;
+    *r.mutable_header() = Header("0.5 WTE from May, reported late");
+    if (!request_id.empty()) r.mutable_header()->set_request_id(request_id);
+    r.set_pcn_code("U50001");
+    r.set_claim_id(claim);
+    *r.mutable_recovered_on() = D(2024, 8, 20);
+    r.set_amount_pence(pence);
+    r.set_method(offset_claim.empty() ? v1::REPAID : v1::OFFSET);
+    r.set_offset_claim_id(offset_claim);
+    return ledger_->RecoverOverpayment("test:icb", r);
+  }
 };
 
-// Finding 2: after a back-dated FTE change under paid lines, nothing on the PCN is refused
-// because of those lines: an unrelated correction, a re-assessment, a reduction, reversing a payment.
+// Finding 1: a back-dated FTE change under lines already paid is accepted, and the
+// overpayment shows in the balance and in explain, with its cause.
+TEST_F(RestatementTest, BackDatedFteChangeUnderPaidLinesShowsTheOverpayment) {
+  absl::StatusOr<v1::CommandResult> fte = ChangeFte("cp-1", D(2024, 5, 1), 5000);
+  ASSERT_TRUE(fte.ok()) << fte.status();
+  const v1::Balance b = Balance("U50001", 2024, D(2025, 3, 31));
+  EXPECT_EQ(b.paid_pence(), 2 * kFullMonth);
+  EXPECT_EQ(b.restated_pence(), 2 * kHalfMonth);
+  EXPECT_EQ(b.overpayment_to_recover_pence(), 2 * kHalfMonth);
+  EXPECT_EQ(b.net_due_pence(), -2 * kHalfMonth);
+
+  v1::ExplainRequest e;
+  e.set_pcn_code("U50001");
+  e.set_claim_id("2024-05");
+  absl::StatusOr<v1::Explanation> explained = ledger_->ExplainClaim(e);
+  ASSERT_TRUE(explained.ok()) << explained.status();
+  ASSERT_EQ(explained->restated_size(), 1);
+  EXPECT_EQ(explained->restated(0).difference_pence(), -kHalfMonth);
+  ASSERT_EQ(explained->restated(0).causes_size(), 1);
+  EXPECT_EQ(explained->restated(0).causes(0).position(), fte->first_position());
+
+  v1::ArrearsRequest a;
+  absl::StatusOr<v1::ArrearsReport> report = ledger_->GetArrears(a);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->overpayment_to_recover_pence(), 2 * kHalfMonth);
+  ASSERT_EQ(report->pcns_size(), 1);
+  EXPECT_EQ(report->pcns(0).pcn_code(), "U50001");
+
+  v1::RegionRequest region;
+  *region.mutable_as_of() = D(2024, 12, 31);
+  absl::StatusOr<v1::RegionSummary> summary = ledger_->GetRegionSummary(region);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->national().overpayment_to_recover_pence(), 2 * kHalfMonth);
+}
+
+// Finding 2: after that change, nothing on the PCN is refused because of the earlier paid
+// lines: an unrelated correction, a re-assessment, a reduction, reversing a payment.
 TEST_F(RestatementTest, NothingIsRefusedBecauseOfEarlierPaidLines) {
   ASSERT_TRUE(ChangeFte("cp-1", D(2024, 5, 1), 5000).ok());
   absl::StatusOr<v1::CommandResult> mistaken =
@@ -82,6 +134,7 @@ TEST_F(RestatementTest, NothingIsRefusedBecauseOfEarlierPaidLines) {
   EXPECT_TRUE(unpaid.ok()) << unpaid.status();
 }
 
+// Finding 3: a re-assessment supersedes the one in force; the audit trail shows one
 // assessment in force.
 TEST_F(RestatementTest, OneAssessmentInForcePerClaim) {
   ASSERT_TRUE(Claim("U50001", "2024-07", D(2024, 7, 1), {{"cp-1", 550000}}).ok());
@@ -109,6 +162,111 @@ TEST_F(RestatementTest, ClaimIsNotPaidBeforeItsPaymentDate) {
   EXPECT_EQ(b.claims(0).status(), "assessed");
   EXPECT_EQ(b.paid_pence(), 0);
   EXPECT_EQ(Balance("U50001", 2024, D(2024, 6, 20)).claims(0).status(), "paid");
+}
+
+// Settlement: recovered from the next payment, idempotent, never more than is owed.
+TEST_F(RestatementTest, OverpaymentRecoveredFromTheNextPayment) {
+  ASSERT_TRUE(ChangeFte("cp-1", D(2024, 5, 1), 5000).ok());
+  ASSERT_TRUE(Claim("U50001", "2024-07", D(2024, 7, 1), {{"cp-1", 550000}}).ok());
+  ASSERT_TRUE(Assess("U50001", "2024-07").ok());
+  ASSERT_TRUE(Pay("U50001", "2024-07", D(2024, 8, 20), kHalfMonth).ok());
+
+  absl::StatusOr<v1::CommandResult> first = Recover("2024-05", kHalfMonth, "2024-07", "rec-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  const uint64_t head = Head();
+  absl::StatusOr<v1::CommandResult> again = Recover("2024-05", kHalfMonth, "2024-07", "rec-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->deduplicated());
+  EXPECT_EQ(Head(), head);
+  absl::StatusOr<v1::CommandResult> too_much = Recover("2024-06", kHalfMonth + 1, "");
+  EXPECT_EQ(too_much.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(too_much.status().message(), HasSubstr("more than the overpayment"));
+  EXPECT_EQ(Head(), head);
+
+  v1::PayArrearsRequest arrears;
+  *arrears.mutable_header() = Header("nothing owed");
+  arrears.set_pcn_code("U50001");
+  arrears.set_claim_id("2024-06");
+  *arrears.mutable_paid_on() = D(2024, 9, 1);
+  arrears.set_amount_pence(1);
+  EXPECT_EQ(ledger_->PayArrears("test:icb", arrears).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  const v1::Balance b = Balance("U50001", 2024, D(2025, 3, 31));
+  EXPECT_EQ(b.recovered_pence(), kHalfMonth);
+  EXPECT_EQ(b.overpayment_to_recover_pence(), kHalfMonth);
+}
+
+// The ICB's arrears report and the region summary carry the same overpayment, with its
+// cause; another ICB's report has nothing.
+TEST_F(RestatementTest, ArrearsReportAndRegionSummaryShowTheOverpayment) {
+  ASSERT_TRUE(ChangeFte("cp-1", D(2024, 5, 1), 5000).ok());
+  v1::ArrearsRequest request;
+  request.set_icb_code("QWE");
+  absl::StatusOr<v1::ArrearsReport> report = ledger_->GetArrears(request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->pcns_size(), 1);
+  EXPECT_EQ(report->pcns(0).pcn_code(), "U50001");
+  EXPECT_EQ(report->overpayment_to_recover_pence(), 2 * kHalfMonth);
+  EXPECT_EQ(report->arrears_due_pence(), 0);
+  ASSERT_EQ(report->pcns(0).claims_size(), 2);
+  ASSERT_GE(report->pcns(0).claims(0).causes_size(), 1);
+  EXPECT_THAT(report->pcns(0).claims(0).causes(0).what(), HasSubstr("cp-1"));
+  request.set_icb_code("QZZ");
+  report = ledger_->GetArrears(request);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->pcns_size(), 0);
+  // Before the change was known, nothing was owed.
+  request.set_icb_code("");
+  request.mutable_known_at()->set_position(Head() - 1);
+  report = ledger_->GetArrears(request);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->pcns_size(), 0);
+
+  v1::RegionRequest region;
+  *region.mutable_as_of() = D(2025, 3, 31);
+  absl::StatusOr<v1::RegionSummary> summary = ledger_->GetRegionSummary(region);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->national().paid_pence(), 2 * kFullMonth);
+  EXPECT_EQ(summary->national().overpayment_to_recover_pence(), 2 * kHalfMonth);
+  ASSERT_EQ(summary->icbs_size(), 1);
+  EXPECT_EQ(summary->icbs(0).overpayment_to_recover_pence(), 2 * kHalfMonth);
+}
+
+// Restatement is a projection: the live state, a rebuild and a snapshot start agree at
+// every position.
+TEST_F(RestatementTest, LiveRebuildAndSnapshotStartAgreeAtEveryPosition) {
+  ASSERT_TRUE(ChangeFte("cp-1", D(2024, 5, 1), 5000).ok());
+  ASSERT_TRUE(Recover("2024-05", 100000, "").ok());
+  ASSERT_TRUE(ChangeFte("cp-1", D(2024, 6, 1), 8000).ok());
+  const uint64_t head = Head();
+  auto all = [&]() {
+    std::vector<std::string> out;
+    for (uint64_t p = 1; p <= head; ++p) {
+      v1::BalanceRequest r;
+      r.set_pcn_code("U50001");
+      r.set_financial_year(2024);
+      r.mutable_known_at()->set_position(p);
+      absl::StatusOr<v1::Balance> b = ledger_->GetBalance(r);
+      out.push_back(b.ok() ? b->SerializeAsString() : std::string(b.status().message()));
+      v1::ExplainRequest e;
+      e.set_pcn_code("U50001");
+      e.set_claim_id("2024-05");
+      e.mutable_known_at()->set_position(p);
+      absl::StatusOr<v1::Explanation> x = ledger_->ExplainClaim(e);
+      out.push_back(x.ok() ? x->SerializeAsString() : std::string(x.status().message()));
+    }
+    return out;
+  };
+  const std::vector<std::string> live = all();
+  engine::LedgerOptions snapshot_start;
+  snapshot_start.warm_after_restore = false;
+  Reopen(snapshot_start);
+  ASSERT_GT(ledger_->startup().snapshot_position, 0u);
+  EXPECT_EQ(all(), live);
+  engine::LedgerOptions rebuild;
+  rebuild.restore_snapshot = false;
+  Reopen(rebuild);
+  EXPECT_EQ(all(), live);
 }
 
 }  // namespace

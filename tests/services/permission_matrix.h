@@ -125,6 +125,22 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::CommandResult out;
       return commands_->Correct(c, r, &out);
     });
+    add("PayArrears", commissioners, [=, this](grpc::ClientContext* c) {
+      v1::PayArrearsRequest r;
+      header(&r);
+      r.set_pcn_code("U40001");
+      r.set_claim_id("none");
+      v1::CommandResult out;
+      return commands_->PayArrears(c, r, &out);
+    });
+    add("RecoverOverpayment", commissioners, [=, this](grpc::ClientContext* c) {
+      v1::RecoverOverpaymentRequest r;
+      header(&r);
+      r.set_pcn_code("U40001");
+      r.set_claim_id("none");
+      v1::CommandResult out;
+      return commands_->RecoverOverpayment(c, r, &out);
+    });
     add("PublishRules", {kAdmin}, [=, this](grpc::ClientContext* c) {
       v1::PublishRulesRequest r;
       header(&r);
@@ -177,6 +193,16 @@ class PermissionMatrixFixture : public ServerFixture {
       *r.mutable_as_of() = Day(2023, 5, 1);
       v1::RegionSummary out;
       return queries_->GetRegionSummary(c, r, &out);
+    });
+    add("GetArrears(national)", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
+      v1::ArrearsReport out;
+      return queries_->GetArrears(c, v1::ArrearsRequest(), &out);
+    });
+    add("GetArrears(QAA)", {kAdmin, kAuditor, kCommA}, [this](grpc::ClientContext* c) {
+      v1::ArrearsRequest r;
+      r.set_icb_code("QAA");
+      v1::ArrearsReport out;
+      return queries_->GetArrears(c, r, &out);
     });
     add("GetRules", everyone, [this](grpc::ClientContext* c) {
       v1::RulesRequest r;
@@ -250,7 +276,7 @@ class PermissionMatrixFixture : public ServerFixture {
         ++checked;
       }
     }
-    EXPECT_EQ(checked, 27 * 8);  // 27 RPC cases (Region twice) x 8 callers
+    EXPECT_EQ(checked, 31 * 8);  // 31 RPC cases (Region and Arrears twice) x 8 callers
   }
 
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.
