@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <utility>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -73,6 +74,12 @@ class DemoLoader {
   bool LoadClaims(size_t index, const DemoPcn& pcn, const std::vector<DemoStaff>& staff,
                   const std::vector<DemoChange>& changes);
   bool Correct();
+  // Harbour reports late that CP-02 worked 0.8 WTE from August to November 2024: the
+  // claims already paid for those months are overpaid, and the commissioner recovers it
+  // from the payment of the February 2025 claim.
+  bool Restate();
+  // What `claim` was overpaid before any recovery (0 when nothing), from its restatement.
+  bool Overpaid(const DemoPcn& pcn, const std::string& claim, int64_t* pence);
   // The approved total still to pay, from the assessment or (on a re-run) ExplainClaim.
   bool ApprovedTotal(const DemoPcn& pcn, const std::string& claim,
                      const v1::CommandResult& assessed, int64_t* total);
@@ -83,6 +90,7 @@ class DemoLoader {
   uint64_t requests_ = 0, deduplicated_ = 0, written_ = 0, head_ = 0;
   int staff_ = 0, claims_ = 0, lines_ = 0, paid_claims_ = 0;
   int64_t paid_pence_ = 0;
+  int64_t recovered_pence_ = 0;
   std::map<std::string, int> outcomes_;
   std::set<int> roles_;
   std::map<std::string, uint64_t> positions_;  // step -> position of its event
@@ -370,6 +378,69 @@ bool DemoLoader::Correct() {
                             "meant for CP-03)");
 }
 
+bool DemoLoader::Overpaid(const DemoPcn& pcn, const std::string& claim, int64_t* pence) {
+  v1::ExplainRequest req;
+  req.set_pcn_code(pcn.code);
+  req.set_claim_id(claim);
+  v1::Explanation e;
+  auto call = ctx_.NewCall(pcn.icb_token);
+  grpc::Status s = queries_->ExplainClaim(call.get(), req, &e);
+  if (!s.ok()) {
+    ReportRpcError(s, "demo: explaining " + claim);
+    return false;
+  }
+  // Per line: paid + arrears paid - recovered + difference = restated, so what was
+  // overpaid before recoveries is recovered - difference (the same on a re-run).
+  int64_t overpaid = 0;
+  for (const v1::LineRestatement& line : e.restated()) {
+    overpaid += line.recovered_pence() - line.difference_pence() - line.arrears_paid_pence();
+  }
+  *pence = std::max<int64_t>(0, overpaid);
+  return true;
+}
+
+bool DemoLoader::Restate() {
+  const DemoPcn harbour = demo::Pcns()[2];
+  const char* reason =
+      "Reported in February 2025: CP-02 worked 4 days a week from August to November 2024";
+  for (const auto& [from, wte] : {std::pair{CivilDay(2024, 8, 1), 8000},
+                                  std::pair{CivilDay(2024, 12, 1), 10000}}) {
+    v1::StaffChangeRequest fte;
+    fte.set_pcn_code(harbour.code);
+    fte.set_staff_id("CP-02");
+    *fte.mutable_effective_date() = ToProtoDate(from);
+    fte.mutable_fte_changed()->set_wte_bp(wte);
+    if (!Send(&v1::CommandService::Stub::ChangeStaff, harbour.pcn_token,
+              absl::StrCat("U20003:late-fte-cp-02:", FormatCivilDay(from)), fte, nullptr,
+              reason)) {
+      return false;
+    }
+  }
+  // The claims for August and November 2024 were paid at 1.0 WTE; the commissioner
+  // deducts what was overpaid from the payment of the February 2025 claim.
+  for (const char* claim : {"2024-08", "2024-11"}) {
+    int64_t overpaid = 0;
+    if (!Overpaid(harbour, claim, &overpaid)) return false;
+    if (overpaid == 0) continue;
+    v1::RecoverOverpaymentRequest rec;
+    rec.set_pcn_code(harbour.code);
+    rec.set_claim_id(claim);
+    *rec.mutable_recovered_on() = ToProtoDate(CivilDay(2025, 3, 20));
+    rec.set_amount_pence(overpaid);
+    rec.set_method(v1::OFFSET);
+    rec.set_offset_claim_id("2025-02");
+    rec.set_payment_reference(absl::StrCat("QKK-U20003-2025-02-offset-", claim));
+    if (!Send(&v1::CommandService::Stub::RecoverOverpayment, harbour.icb_token,
+              absl::StrCat("U20003:recover:", claim), rec, nullptr,
+              "CP-02 at 0.8 WTE from August to November 2024, reported late: deducted from "
+              "the payment of the February 2025 claim")) {
+      return false;
+    }
+    recovered_pence_ += overpaid;
+  }
+  return true;
+}
+
 int DemoLoader::Run() {
   v1::RulesRequest rules;
   rules.set_financial_year(2019);
@@ -393,7 +464,7 @@ int DemoLoader::Run() {
     if (isatty(2)) std::fprintf(stderr, "loaded %s (%s)\n", pcns[i].code.c_str(),
                                 pcns[i].name.c_str());
   }
-  if (!Correct()) return kExitFailed;
+  if (!Correct() || !Restate()) return kExitFailed;
 
   std::printf("ARRS demonstration loaded into %s\n\n", ctx_.options.server.c_str());
   std::printf("  PCNs     4 in 2 ICBs: QWE (U10001 Riverside 28,000 patients, U10002 Meadows "
@@ -402,6 +473,9 @@ int DemoLoader::Run() {
   std::printf("  staff    %d across %zu roles, hired 2019-2024\n", staff_, roles_.size());
   std::printf("  claims   %d monthly claims, %d lines, %d paid (%s)\n", claims_, lines_,
               paid_claims_, FormatPounds(paid_pence_).c_str());
+  std::printf("  restated U20003's CP-02 at 0.8 WTE Aug-Nov 2024, reported late: %s "
+              "overpaid,\n           recovered from the February 2025 payment\n",
+              FormatPounds(recovered_pence_).c_str());
   std::printf("  outcomes");
   for (const auto& [name, count] : outcomes_) std::printf(" %s=%d", name.c_str(), count);
   std::printf("\n  events   %llu new, %llu of %llu requests already recorded; last demo event at position "
@@ -423,6 +497,9 @@ int DemoLoader::Run() {
       "  arrsctl region --as-of 2025-03-31\n"
       "  arrsctl audit U10001 --staff CP-01          a pay rise replaced by the admin\n"
       "  arrsctl audit U20004 --staff CP-02          an FTE change reversed\n"
+      "  arrsctl explain U20003 2024-11              a paid line priced again after a late FTE change\n"
+      "  arrsctl balance U20003 --year 2024/25       paid, recovered and still owed\n"
+      "  arrsctl arrears                             what every PCN is owed or owes, with causes\n"
       "  arrsctl rules show --year 2024/25\n"
       "  arrsctl verify && arrsctl stats\n");
   return kExitOk;

@@ -174,10 +174,6 @@ void Ledger::LoadColdStreams(uint64_t known_at) const {
   }
 }
 
-void Ledger::LoadEveryColdStream() const {
-  for (const ColdStream& stream : state_->ColdStreams()) (void)state_->LoadStream(stream.name);
-}
-
 size_t Ledger::ColdStreams() const {
   return state_->ColdStreams().size();
 }

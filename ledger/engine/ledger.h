@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -42,6 +43,7 @@ namespace arrs::engine {
 
 class CommandRunner;
 class LedgerState;
+struct StreamRead;
 
 struct LedgerOptions {
   store::LogOptions log;
@@ -219,8 +221,11 @@ class Ledger {
   // needs, one stream per hold of the state's reader lock, so that a query over every PCN
   // does not hold the lock (and commits) for all of them at once.
   void LoadColdStreams(uint64_t known_at) const;
-  // The same for every restored stream not read yet (restatement needs every event).
-  void LoadEveryColdStream() const;
+  // Calls visit(const StreamRead&) with each PCN registered as known at `known_at`, its
+  // model then and its events (read first if the stream was restored without them), in
+  // stream-name order, each under its own hold of the state's reader lock.
+  absl::Status ForEachPcnWithEvents(uint64_t known_at,
+                                    absl::FunctionRef<void(const StreamRead&)> visit) const;
   // The background thread of snapshot_every_events, until stop_snapshots_.
   void SnapshotPeriodically();
 

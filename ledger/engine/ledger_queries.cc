@@ -131,22 +131,36 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
   v1::RegionSummary out;
   *out.mutable_as_of() = r.as_of();
   out.set_computed_at_position(known_at);
-  // Restatement reads every PCN's events: the streams restored without them are read
-  // first, one per hold of the state's lock.
-  LoadEveryColdStream();
-  RETURN_IF_ERROR(state_->ForEachPcnWithEventsAt(
-      known_at, [&](const domain::PcnModel& pcn, const std::vector<const v1::Event*>& events,
-          const rules::RuleBook& rules) {
-        if (!r.icb_code().empty() && pcn.icb_code != r.icb_code()) return;
-        projections::AddToRegion(pcn, as_of, &out);
-        domain::RestateOptions options;  // the claims AddToRegion counts
-        options.financial_year = FinancialYearOf(as_of);
-        options.only_months_to_as_of = true;
-        projections::AddRestatementToRegion(
-            pcn.icb_code, domain::RestatePcn(pcn, events, rules, known_at, as_of, options),
-            &out);
-      }));
+  // Restatement reads every PCN's events; each PCN is read under its own hold of the
+  // state's reader lock (ForEachPcnWithEvents), so commits go on between them.
+  RETURN_IF_ERROR(ForEachPcnWithEvents(known_at, [&](const StreamRead& v) {
+    if (!r.icb_code().empty() && v.model.icb_code != r.icb_code()) return;
+    projections::AddToRegion(v.model, as_of, &out);
+    domain::RestateOptions options;  // the claims AddToRegion counts
+    options.financial_year = FinancialYearOf(as_of);
+    options.only_months_to_as_of = true;
+    projections::AddRestatementToRegion(
+        v.model.icb_code, domain::RestatePcn(v.model, v.events, v.rules, known_at, as_of, options),
+        &out);
+  }));
   return out;
+}
+
+absl::Status Ledger::ForEachPcnWithEvents(
+    uint64_t known_at, absl::FunctionRef<void(const StreamRead&)> visit) const {
+  std::vector<std::string> pcns;
+  state_->ForEachStream([&pcns](const std::string& name, const StreamState&) {
+    if (domain::IsPcnStream(name)) pcns.push_back(name);
+  });
+  for (const std::string& name : pcns) {
+    RETURN_IF_ERROR(state_->ReadPcnAt<bool>(name, known_at, /*with_events=*/true,
+                                            [&](const StreamRead& v) {
+                                              if (v.known && v.model.registered) visit(v);
+                                              return true;
+                                            })
+                        .status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ArrearsReport> Ledger::GetArrears(const v1::ArrearsRequest& r) const {
@@ -159,18 +173,15 @@ absl::StatusOr<v1::ArrearsReport> Ledger::GetArrears(const v1::ArrearsRequest& r
   ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
   v1::ArrearsReport out;
   out.set_computed_at_position(known_at);
-  LoadEveryColdStream();
-  RETURN_IF_ERROR(state_->ForEachPcnWithEventsAt(
-      known_at, [&](const domain::PcnModel& pcn, const std::vector<const v1::Event*>& events,
-          const rules::RuleBook& rules) {
-        if (!r.icb_code().empty() && pcn.icb_code != r.icb_code()) return;
-        domain::RestateOptions options;
-        options.financial_year = r.financial_year();
-        projections::AddToArrearsReport(
-            pcn, domain::RestatePcn(pcn, events, rules, known_at, domain::kEndOfTime,
-                                    options),
-            &out);
-      }));
+  RETURN_IF_ERROR(ForEachPcnWithEvents(known_at, [&](const StreamRead& v) {
+    if (!r.icb_code().empty() && v.model.icb_code != r.icb_code()) return;
+    domain::RestateOptions options;
+    options.financial_year = r.financial_year();
+    projections::AddToArrearsReport(
+        v.model,
+        domain::RestatePcn(v.model, v.events, v.rules, known_at, domain::kEndOfTime, options),
+        &out);
+  }));
   return out;
 }
 

@@ -186,24 +186,6 @@ class LedgerState {
     }
     return absl::OkStatus();
   }
-  // The same with each PCN's events and the rule book (at the head) too:
-  // visit(const domain::PcnModel&, const std::vector<const v1::Event*>&,
-  // const rules::RuleBook&). Streams restored without their events are read
-  // first, under mu shared (the caller loads cold streams beforehand to keep that short).
-  template <typename Visit>
-  absl::Status ForEachPcnWithEventsAt(uint64_t known_at, Visit visit) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::ReaderMutexLock lock(&mu_);
-    for (const auto& [name, stream] : streams_) {
-      domain::PcnModel scratch;
-      absl::StatusOr<const domain::PcnModel*> pcn = ModelAt(name, known_at, &scratch);
-      if (!pcn.ok()) return pcn.status();
-      if (*pcn == nullptr || !(*pcn)->registered) continue;
-      absl::StatusOr<StreamState*> loaded = FindLoaded(name);
-      if (!loaded.ok()) return loaded.status();
-      visit(**pcn, (*loaded)->events, rules_);
-    }
-    return absl::OkStatus();
-  }
   // Calls visit(const std::string& name, const StreamState&) for every stream, in name
   // order, under mu shared (a stream's events only if its events_loaded is true).
   template <typename Visit>

@@ -174,11 +174,16 @@ TEST_F(SnapshotTest, RestoredLedgerAnswersAsAFullFoldAtEveryPosition) {
   EXPECT_EQ(ledger_->startup().snapshot_refused, "");
   EXPECT_EQ(ledger_->startup().events_folded, 0u);
   EXPECT_EQ(ledger_->ColdStreams(), 2u);
-  v1::BalanceRequest now;  // the head model answers without reading events
+  v1::CapUsageRequest now;  // the head model answers without reading events
   now.set_pcn_code("U10001");
-  now.set_financial_year(2022);
-  ASSERT_OK(ledger_->GetBalance(now));
+  *now.mutable_as_of() = D(2022, 10, 1);
+  ASSERT_OK(ledger_->GetCapUsage(now));
   EXPECT_EQ(ledger_->ColdStreams(), 2u);
+  v1::BalanceRequest balance;  // a balance restates the paid claims: it reads the events
+  balance.set_pcn_code("U10001");
+  balance.set_financial_year(2022);
+  ASSERT_OK(ledger_->GetBalance(balance));
+  EXPECT_EQ(ledger_->ColdStreams(), 1u);
   EXPECT_EQ(AnswersAt(head), at_head);
   EXPECT_EQ(ledger_->ColdStreams(), 0u);  // the explanations and audit trails read them
   OpenWith(/*restore=*/true, /*snapshot_on_close=*/false);
