@@ -1,6 +1,7 @@
 // arrsctl verify [--data DIR] | restore | replay: audit a data folder with no server.
-// Offline commands open the folder themselves, so it must not be in use by a running
-// arrsd: work on a backup or a copy.
+// Offline commands open the folder themselves, read-only (RocksDB's read-only mode: no file
+// is created, changed or removed), so it must not be in use by a running arrsd: work on a
+// backup or a copy.
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -46,6 +47,7 @@ absl::StatusOr<v1::VerifyResponse> VerifyFolder(const std::string& dir) {
   }
   store::LogOptions options;
   options.create_if_missing = false;
+  options.read_only = true;  // an audit leaves the folder byte for byte as it was
   absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(dir, options);
   if (!log.ok()) return log.status();
   const store::VerifyReport report = (*log)->Verify();
@@ -121,6 +123,7 @@ struct ReplayOptions {
 int RunReplay(Context& ctx, const ReplayOptions& o) {
   engine::LedgerOptions options;
   options.log.create_if_missing = false;
+  options.log.read_only = true;  // and leaves the folder byte for byte as it was
   // An auditor's replay folds the log itself: it neither trusts nor writes a snapshot.
   options.restore_snapshot = false;
   options.snapshot_on_close = false;

@@ -45,6 +45,11 @@ namespace arrs::store {
 struct LogOptions {
   // Create the data folder if it does not exist.
   bool create_if_missing = true;
+  // Open for reading only (offline audits: arrsctl verify --data, replay): RocksDB's
+  // read-only mode, which replays the write-ahead log in memory and writes no file, not
+  // even its info log. The folder must hold a log of the current format. Appends and
+  // snapshot writes fail with FAILED_PRECONDITION. Safe beside nothing that writes.
+  bool read_only = false;
   // fsync every committed batch before acknowledging. Only benchmarks measuring the
   // cost of durability turn this off.
   bool sync = true;

@@ -232,6 +232,7 @@ void RocksEventLog::RemoveListener(int id) {
 
 absl::Status RocksEventLog::PutSnapshot(const std::string& projection, uint64_t position,
                                         const std::string& state) {
+  if (absl::Status s = WritableOrError("write a snapshot"); !s.ok()) return s;
   if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;
   const uint64_t head = PublishedPosition();
   if (position > head) {
@@ -252,6 +253,7 @@ rocksdb::WriteOptions RocksEventLog::SnapshotWrite() const {
 
 absl::Status RocksEventLog::DeleteSnapshotsBefore(const std::string& projection,
                                                   uint64_t position) {
+  if (absl::Status s = WritableOrError("delete snapshots"); !s.ok()) return s;
   if (absl::Status s = ValidateStreamId(projection, "projection"); !s.ok()) return s;
   return FromRocks(db_->DeleteRange(SnapshotWrite(), cf_.snapshots, SnapshotKey(projection, 0),
                                     SnapshotKey(projection, position)),
@@ -400,7 +402,14 @@ absl::StatusOr<uint64_t> RocksEventLog::LoadVersionLocked(const std::string& str
   return version;
 }
 
+absl::Status RocksEventLog::WritableOrError(const char* what) const {
+  if (!options_.read_only) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot ", what, ": the event log in ", dir_, " is open read-only"));
+}
+
 absl::Status RocksEventLog::Prepare(AppendRequest& request) const {
+  if (absl::Status s = WritableOrError("append"); !s.ok()) return s;
   if (absl::Status s = ValidateAppendRequest(request, options_); !s.ok()) return s;
   for (v1::Event& event : request.events) {
     event.set_redacted(false);

@@ -188,6 +188,8 @@ class RocksEventLog final : public EventLog {
   rocksdb::WriteOptions SnapshotWrite() const;
   absl::Status CheckpointNow(const std::string& target_dir) const;
   int64_t NowMicros() const;
+  // FAILED_PRECONDITION naming `what` when the log was opened read-only.
+  absl::Status WritableOrError(const char* what) const;
   // Checks the request and hashes its payloads, on the caller's thread: that parallelises
   // the costliest part of an append.
   absl::Status Prepare(AppendRequest& request) const;

@@ -1,6 +1,7 @@
 // Opening an event log folder: RocksDB's options, the column families by name, the format
 // check, and the migration of a folder of the previous format.
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -43,10 +44,19 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   return options;
 }
 
+// An info log that writes nothing: a read-only open must leave the folder as it was,
+// and RocksDB would otherwise start a new LOG file in it (and rename the old one).
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
 rocksdb::DBOptions DbOptions(const LogOptions& options, rocksdb::Env* env) {
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = true;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  if (options.read_only) db_options.info_log = std::make_shared<SilentLogger>();
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
   // After a retryable write error, RocksDB retries recovery in the background; do so
@@ -65,7 +75,7 @@ rocksdb::DBOptions DbOptions(const LogOptions& options, rocksdb::Env* env) {
 // Opens the DB with our column families (created when missing) and any others the folder
 // holds, and finds ours by name.
 absl::Status OpenFamilies(const rocksdb::DBOptions& db_options, const std::string& dir,
-                          OpenDb* open, Families* families) {
+                          bool read_only, OpenDb* open, Families* families) {
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                     kEventsFamily,
                                     kStreamsFamily,
@@ -80,9 +90,29 @@ absl::Status OpenFamilies(const rocksdb::DBOptions& db_options, const std::strin
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) descriptors.emplace_back(name, FamilyOptions(name));
-  if (absl::Status s =
-          FromRocks(rocksdb::DB::Open(db_options, dir, descriptors, &open->handles, &open->db),
-                    absl::StrCat("opening event log in ", dir));
+  if (read_only) {
+    // Only the families the folder holds: a read-only open cannot create one.
+    std::vector<std::string> held;
+    std::vector<rocksdb::ColumnFamilyDescriptor> existing_only;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (std::find(existing.begin(), existing.end(), names[i]) != existing.end()) {
+        held.push_back(names[i]);
+        existing_only.push_back(descriptors[i]);
+      }
+    }
+    if (held.size() != names.size()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "opening event log in ", dir, " read-only: ",
+          existing.empty() ? "no event log there" : "it lacks column families of this format"));
+    }
+    descriptors = std::move(existing_only);
+  }
+  const rocksdb::Status opened =
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &open->handles,
+                                               &open->db)
+                : rocksdb::DB::Open(db_options, dir, descriptors, &open->handles, &open->db);
+  if (absl::Status s = FromRocks(opened, absl::StrCat("opening event log in ", dir,
+                                                      read_only ? " read-only" : ""));
       !s.ok()) {
     return s;
   }
@@ -189,9 +219,14 @@ absl::Status MigrateFromFormat1(rocksdb::DB* db, const Families& cf, const std::
 }
 
 // The head of an open folder, after checking (and if need be migrating) its format.
-absl::Status LoadHead(rocksdb::DB* db, const Families& cf, const std::string& dir, Head* head) {
+absl::Status LoadHead(rocksdb::DB* db, const Families& cf, const std::string& dir,
+                      bool read_only, Head* head) {
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf.meta, kMetaFormatVersion, &format);
+  if (s.IsNotFound() && read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event log in ", dir, " has no format_version: not an event log folder"));
+  }
   if (s.IsNotFound()) return Initialise(db, cf, dir, head);
   if (!s.ok()) return FromRocks(s, "reading format_version");
   if (format != kFormatVersion && format != kPreviousFormatVersion) {
@@ -200,7 +235,14 @@ absl::Status LoadHead(rocksdb::DB* db, const Families& cf, const std::string& di
                      "\" but this build reads format_version \"", kFormatVersion, "\""));
   }
   if (absl::Status r = ReadHead(db, cf, head); !r.ok()) return r;
-  if (format == kPreviousFormatVersion) return MigrateFromFormat1(db, cf, dir, *head);
+  if (format == kPreviousFormatVersion) {
+    if (read_only) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event log in ", dir, " has format_version \"", format, "\" and must be migrated to \"",
+          kFormatVersion, "\" before a read-only open: open it once with arrsd (on a copy)"));
+    }
+    return MigrateFromFormat1(db, cf, dir, *head);
+  }
   return absl::OkStatus();
 }
 
@@ -210,11 +252,15 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
                                                             LogOptions options, rocksdb::Env* env) {
   auto open = std::make_unique<OpenDb>();
   Families families;
-  if (absl::Status s = OpenFamilies(DbOptions(options, env), dir, open.get(), &families); !s.ok()) {
+  if (absl::Status s =
+          OpenFamilies(DbOptions(options, env), dir, options.read_only, open.get(), &families);
+      !s.ok()) {
     return s;
   }
   Head head;
-  if (absl::Status s = LoadHead(open->db, families, dir, &head); !s.ok()) return s;
+  if (absl::Status s = LoadHead(open->db, families, dir, options.read_only, &head); !s.ok()) {
+    return s;
+  }
   return std::unique_ptr<EventLog>(new internal::RocksEventLog(
       dir, std::move(options), std::move(open), families, std::move(head)));
 }
