@@ -24,7 +24,8 @@ int PrintVerify(const Context& ctx, const v1::VerifyResponse& r, const std::stri
                "problem"});
   table.AddRow({r.ok() ? "OK" : "BROKEN", absl::StrCat(r.events_checked()),
                 absl::StrCat(r.head_position()), HexText(r.head_hash()),
-                r.ok() ? "" : absl::StrCat(r.first_bad_position()), r.problem()});
+                r.ok() || r.first_bad_position() == 0 ? "" : absl::StrCat(r.first_bad_position()),
+                r.problem()});
   if (ctx.format() == OutputFormat::kTable) {
     if (r.ok()) {
       std::printf("OK: %s: %llu events, hash chain intact\nhead position %llu\nhead hash     %s\n",
@@ -32,8 +33,12 @@ int PrintVerify(const Context& ctx, const v1::VerifyResponse& r, const std::stri
                   static_cast<unsigned long long>(r.head_position()),
                   HexText(r.head_hash()).c_str());
     } else {
-      std::printf("BROKEN: %s: first bad position %llu: %s\n", where.c_str(),
-                  static_cast<unsigned long long>(r.first_bad_position()), r.problem().c_str());
+      if (r.first_bad_position() != 0) {
+        std::printf("BROKEN: %s: first bad position %llu: %s\n", where.c_str(),
+                    static_cast<unsigned long long>(r.first_bad_position()), r.problem().c_str());
+      } else {  // an index or a file, not an event
+        std::printf("BROKEN: %s: %s\n", where.c_str(), r.problem().c_str());
+      }
     }
   } else {
     Emit(ctx, r, table);

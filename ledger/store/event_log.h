@@ -135,7 +135,8 @@ struct Head {
 struct VerifyReport {
   bool ok = true;
   uint64_t events_checked = 0;
-  // First position whose bytes, hash or link is wrong (0 when ok), and what is wrong.
+  // First position whose bytes, hash or link is wrong (0 when ok, or when what is wrong is
+  // a file's checksum or an index entry: index_verifier.h), and what is wrong.
   uint64_t first_bad_position = 0;
   std::string problem;
   Head head;
@@ -218,7 +219,8 @@ class EventLog {
   // Current version of `stream` (0 when it has no events).
   virtual absl::StatusOr<uint64_t> StreamVersion(const std::string& stream) const = 0;
 
-  // Recomputes the whole chain from position 1.
+  // Recomputes the whole chain from position 1 (log_verifier.h), then checks every file's
+  // checksums and the streams and requests indexes against the events (index_verifier.h).
   virtual VerifyReport Verify() const = 0;
 
   // Registers a listener for committed batches; returns an id for RemoveListener.

@@ -18,6 +18,7 @@
 #include "ledger/store/append_validation.h"
 #include "ledger/store/event_hash.h"
 #include "ledger/store/log_format.h"
+#include "ledger/store/index_verifier.h"
 #include "ledger/store/log_verifier.h"
 #include "ledger/store/rocks_event_log_internal.h"
 #include "ledger/store/rocks_status.h"
@@ -194,6 +195,19 @@ VerifyReport RocksEventLog::Verify() const {
     snapshot = db_->GetSnapshot();
   });
   VerifyReport report = VerifyLog(db_, cf_.events, cf_.meta, snapshot);
+  if (report.ok) {
+    // Everything else the server reads: the files' own checksums, then the indexes
+    // derived from the events (index_verifier.h).
+    absl::Status indexes = VerifyFileChecksums(db_);
+    if (indexes.ok()) {
+      indexes = VerifyIndexes(db_, IndexFamilies{cf_.events, cf_.streams, cf_.requests},
+                              snapshot, report.head.position);
+    }
+    if (!indexes.ok()) {
+      report.ok = false;
+      report.problem = std::string(indexes.message());
+    }
+  }
   if (report.ok && !unsettled.ok()) {
     // The snapshot holds batches whose sync failed: report them rather than pass them.
     report.ok = false;

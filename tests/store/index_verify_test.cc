@@ -1,0 +1,141 @@
+// Issue 23, findings 1 and 2: Verify covers what the server reads besides the chain. A
+// byte flipped in the streams or requests column family's SST, or an index entry that is
+// wrong, missing or extra, fails Verify, naming the column family and the key.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ledger/store/event_log.h"
+#include "ledger/store/log_format.h"
+#include "rocksdb/metadata.h"
+#include "tests/store/raw_rocks.h"
+#include "tests/store/store_test_util.h"
+
+namespace arrs::store {
+namespace {
+
+using ::testing::HasSubstr;
+using testing_util::MakeHiredEvent;
+using testing_util::MakeRequest;
+using testing_util::RawRocks;
+using testing_util::TempDir;
+
+class IndexVerifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = *EventLog::Open(dir_.path());
+    for (int i = 0; i < 40; ++i) {
+      AppendRequest request = MakeRequest(absl::StrCat("pcn/U", i % 4), absl::StrCat("r", i), 1);
+      request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
+      ASSERT_TRUE(log->Append(request).ok());
+    }
+    ASSERT_EQ(log->head().position, 80u);
+    ASSERT_TRUE(log->Verify().ok) << log->Verify().problem;
+  }
+
+  VerifyReport VerifyReopened() {
+    auto log = EventLog::Open(dir_.path());
+    EXPECT_TRUE(log.ok()) << log.status();
+    return (*log)->Verify();
+  }
+
+  // Flushes every column family to SST files and flips one byte in the middle of the
+  // largest SST of `family`.
+  void FlipByteInSstOf(const std::string& family) {
+    std::string file;
+    {
+      RawRocks raw(dir_.path());
+      ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.cf(family)).ok());
+      std::vector<rocksdb::LiveFileMetaData> files;
+      raw.db()->GetLiveFilesMetaData(&files);
+      uint64_t largest = 0;
+      for (const auto& f : files) {
+        if (f.column_family_name == family && f.size > largest) {
+          largest = f.size;
+          file = dir_.path() + f.name;
+        }
+      }
+    }
+    ASSERT_FALSE(file.empty()) << "no SST of " << family;
+    std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
+    const auto size = std::filesystem::file_size(file);
+    sst.seekp(static_cast<std::streamoff>(size / 4));
+    char byte = 0;
+    sst.read(&byte, 1);
+    sst.seekp(static_cast<std::streamoff>(size / 4));
+    byte = static_cast<char>(byte ^ 0x40);
+    sst.write(&byte, 1);
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(IndexVerifyTest, ByteFlippedInTheStreamsSstFails) {
+  FlipByteInSstOf(kStreamsFamily);
+  const VerifyReport report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("orrupt")) << report.problem;
+}
+
+TEST_F(IndexVerifyTest, ByteFlippedInTheRequestsSstFails) {
+  FlipByteInSstOf(kRequestsFamily);
+  const VerifyReport report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("orrupt")) << report.problem;
+}
+
+TEST_F(IndexVerifyTest, StreamsEntryPointingElsewhereIsNamed) {
+  {
+    RawRocks raw(dir_.path());
+    raw.Put(kStreamsFamily, StreamKey("pcn/U1", 3), EncodeU64(7));
+  }
+  const VerifyReport report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("streams index: pcn/U1 version 3 -> position 7"));
+}
+
+TEST_F(IndexVerifyTest, MissingStreamsEntryIsNamed) {
+  {
+    RawRocks raw(dir_.path());
+    raw.Delete(kStreamsFamily, StreamKey("pcn/U2", 4));
+  }
+  const VerifyReport report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("79 entries for 80 events"));
+}
+
+TEST_F(IndexVerifyTest, WrongOrMissingRequestRecordIsNamed) {
+  std::string record_bytes;
+  {
+    RawRocks raw(dir_.path());
+    record_bytes = raw.Get(kRequestsFamily, RequestKey("pcn/U1", "r5"));
+    absl::StatusOr<RequestRecord> record = DecodeRequestRecord(record_bytes);
+    ASSERT_TRUE(record.ok());
+    record->first_position += 2;
+    record->last_position += 2;
+    raw.Put(kRequestsFamily, RequestKey("pcn/U1", "r5"), EncodeRequestRecord(*record));
+  }
+  VerifyReport report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("requests index: pcn/U1 request \"r5\""));
+  {
+    RawRocks raw(dir_.path());
+    raw.Delete(kRequestsFamily, RequestKey("pcn/U1", "r5"));
+  }
+  report = VerifyReopened();
+  EXPECT_FALSE(report.ok);
+  EXPECT_THAT(report.problem, HasSubstr("39 entries for 40 requests"));
+  {
+    RawRocks raw(dir_.path());
+    raw.Put(kRequestsFamily, RequestKey("pcn/U1", "r5"), record_bytes);
+  }
+  EXPECT_TRUE(VerifyReopened().ok);
+}
+
+}  // namespace
+}  // namespace arrs::store
