@@ -62,6 +62,12 @@ struct Options {
 
 int64_t Raise(int64_t pence, int uplift_bp) { return pence + pence * uplift_bp / 10000; }
 
+void RaiseAll(v1::MaxAmount& m, int uplift_bp) {
+  m.set_annual_max_pence(Raise(m.annual_max_pence(), uplift_bp));
+  m.set_outer_london_pence(Raise(m.outer_london_pence(), uplift_bp));
+  m.set_inner_london_pence(Raise(m.inner_london_pence(), uplift_bp));
+}
+
 // The version in force for the year with every published maximum raised.
 absl::StatusOr<v1::FinancialYearRules> Uplifted(const engine::Ledger& ledger, const Options& o) {
   v1::RulesRequest request;
@@ -72,14 +78,10 @@ absl::StatusOr<v1::FinancialYearRules> Uplifted(const engine::Ledger& ledger, co
   rules.set_version(absl::StrCat(rules.version(), " bench uplift ",
                                  absl::ToUnixSeconds(absl::Now())));
   for (v1::BandRow& row : *rules.mutable_band_rows()) {
-    for (v1::MaxAmount& m : *row.mutable_amounts()) {
-      m.set_annual_max_pence(Raise(m.annual_max_pence(), o.uplift_bp));
-    }
+    for (v1::MaxAmount& m : *row.mutable_amounts()) RaiseAll(m, o.uplift_bp);
   }
   for (v1::RoleRule& role : *rules.mutable_roles()) {
-    for (v1::MaxAmount& m : *role.mutable_max_amounts()) {
-      m.set_annual_max_pence(Raise(m.annual_max_pence(), o.uplift_bp));
-    }
+    for (v1::MaxAmount& m : *role.mutable_max_amounts()) RaiseAll(m, o.uplift_bp);
   }
   return rules;
 }

@@ -227,10 +227,81 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
   return money;
 }
 
+namespace {
+
+bool IsClaimOrMoney(const v1::Payload& payload);
+
+// True for events that record a claim's decisions or money, which no price depends on.
+// A correction whose replacement is one of those counts as a fact of its claim only (see
+// PricingFact::claim_id).
+bool PricesNothing(const v1::Event& e) {
+  if (e.corrects() != 0) return false;
+  return IsClaimOrMoney(e.payload());
+}
+
+bool IsClaimOrMoney(const v1::Payload& payload) {
+  switch (payload.kind_case()) {
+    case v1::Payload::kClaimSubmitted:
+    case v1::Payload::kClaimAssessed:
+    case v1::Payload::kClaimLineReduced:
+    case v1::Payload::kClaimPaid:
+    case v1::Payload::kArrearsPaid:
+    case v1::Payload::kOverpaymentRecovered:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// An event up to known_at that could change a price (PricesNothing is false).
+struct PricingFact {
+  uint64_t position;
+  absl::CivilDay effective;
+  bool correction;  // a correction may change any date, so it counts whatever its own
+  bool list_size;
+  // For a correction replacing a claim or money event: that claim, the only one it can
+  // change ("" for every other fact).
+  std::string claim_id;
+};
+std::vector<PricingFact> PricingFacts(const std::vector<const v1::Event*>& stream_events,
+                                      uint64_t known_at) {
+  std::vector<PricingFact> out;
+  for (const v1::Event* e : stream_events) {
+    if (e->position() > known_at) break;
+    if (PricesNothing(*e)) continue;
+    out.push_back(PricingFact{e->position(), DayOf(e->effective_date()), e->corrects() != 0,
+                              e->payload().has_list_size_recorded(),
+                              IsClaimOrMoney(e->payload()) ? ClaimIdOf(e->payload()) : ""});
+  }
+  return out;
+}
+
+// True when a fact recorded after `assessed_position` can bear on a claim for the month
+// ending `month_end`. Facts hold from their effective date on (staff facts, leave, London
+// zones, list sizes), so a later one cannot, except a correction, and a list size when the
+// PCN had none by the month (the model then falls back to its first one).
+bool PricingFactSince(const std::vector<PricingFact>& facts, const std::string& claim_id,
+                      uint64_t assessed_position, absl::CivilDay month_end,
+                      bool list_size_by_month) {
+  for (auto it = facts.rbegin(); it != facts.rend() && it->position > assessed_position; ++it) {
+    if (!it->claim_id.empty() && it->claim_id != claim_id) continue;
+    if (it->correction || it->effective <= month_end) return true;
+    if (it->list_size && !list_size_by_month) return true;
+  }
+  return false;
+}
+
+bool DecidedBySum(v1::LineOutcome outcome) {
+  return SumLimited(outcome) || outcome == v1::NO_SUM_SET;
+}
+
+}  // namespace
+
 PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event*>& stream_events,
                           const rules::RuleBook& book, uint64_t known_at, absl::CivilDay as_of,
                           const RestateOptions& options) {
   PcnRestatement out;
+  const std::vector<PricingFact> pricing_facts = PricingFacts(stream_events, known_at);
   out.known_at = known_at;
   const CorrectionView view = ResolveCorrections(stream_events, known_at);
   std::map<std::string, ClaimMoney> money = CollectClaimMoney(view.in_force, as_of);
@@ -251,6 +322,14 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
     if (auto m = money.find(id); m != money.end()) c.money = m->second;
     const int year = FinancialYearOf(claim.month);
     const absl::CivilDay month_end = LastDayOfMonth(claim.month);
+    const bool list_size_by_month =
+        !pcn.list_sizes.empty() && pcn.list_sizes.begin()->first <= month_end;
+    const bool quiet =
+        !options.always_price &&
+        !PricingFactSince(pricing_facts, id, claim.assessed_position, month_end,
+                          list_size_by_month) &&
+        book.InForce(year, known_at).published_at ==
+            book.InForce(year, claim.assessment->rules_position()).published_at;
 
     std::vector<int32_t> line_nos;
     for (const v1::AssessedLine& decided : claim.assessment->lines()) {
@@ -271,7 +350,14 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
       auto staff = pcn.staff.find(decided.staff_id());
       rules::LinePrice price;
       v1::Role role = v1::ROLE_UNSPECIFIED;
-      if (staff == pcn.staff.end()) {
+      if (quiet && !DecidedBySum(decided.outcome())) {
+        // Nothing that prices the line changed since it was assessed: as decided.
+        price.outcome = decided.outcome();
+        price.maximum_pence = decided.maximum_pence();
+        price.reimbursable_pence = decided.reimbursable_pence();
+        price.approved_pence = decided.approved_pence();
+        if (staff != pcn.staff.end()) role = staff->second.role;
+      } else if (staff == pcn.staff.end()) {
         price.outcome = v1::UNKNOWN_STAFF;
         price.explanation = absl::StrCat("staff member ", decided.staff_id(),
                                          " is not on the PCN's records");

@@ -85,6 +85,9 @@ struct RestateOptions {
   // Fill each line's restated explanation (the calculator's text) when its figures
   // differ from the assessment's.
   bool explain = false;
+  // Price every line again even when nothing that prices it changed since its assessment
+  // (tests compare the two ways; see RestatePcn).
+  bool always_price = false;
 };
 
 struct PcnRestatement {
@@ -107,6 +110,12 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
 // Restates the assessed claims of `pcn`, the model folded from `stream_events` at
 // `known_at` (the caller's fold, so a cached model can be used; its claims must point into
 // those events). `book` answers as at known_at.
+//
+// A claim with no event recorded after its assessment that could change its price (a
+// fact effective by the claim's month end, any correction; never claim or money events)
+// and whose year's rule version at known_at is the one it was assessed under is *quiet*: its lines are priced as
+// decided without running the calculator, except lines the yearly sum decided
+// (PARTIALLY_APPROVED, SUM_EXHAUSTED, NO_SUM_SET), which are always priced again.
 PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event*>& stream_events,
                           const rules::RuleBook& book, uint64_t known_at, absl::CivilDay as_of,
                           const RestateOptions& options = {});

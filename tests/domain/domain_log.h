@@ -116,6 +116,27 @@ class DomainLog {
     r.set_annual_on_costs_pence(1600000);
     return Append(DecideHireStaff(Model(), r));
   }
+  absl::StatusOr<uint64_t> RecordListSize(v1::Date reference, int64_t list_size) {
+    v1::RecordListSizeRequest l;
+    *l.mutable_header() = Header();
+    l.set_pcn_code(pcn_code_);
+    *l.mutable_reference_date() = reference;
+    l.set_registered_list_size(list_size);
+    l.set_weighted_population_milli(list_size * 1000);
+    return Append(DecideRecordListSize(Model(), l));
+  }
+  absl::StatusOr<uint64_t> Leave(const std::string& staff, v1::Date from, v1::Date to,
+                                 int32_t paid_share_bp) {
+    v1::StaffChangeRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn_code_);
+    r.set_staff_id(staff);
+    *r.mutable_effective_date() = from;
+    r.mutable_leave()->set_kind(v1::PARENTAL);
+    *r.mutable_leave()->mutable_end_date() = to;
+    r.mutable_leave()->set_paid_share_bp(paid_share_bp);
+    return Append(DecideChangeStaff(Model(), r));
+  }
   absl::StatusOr<uint64_t> ChangeFte(const std::string& staff, v1::Date from, int32_t wte_bp) {
     v1::StaffChangeRequest r;
     *r.mutable_header() = Header();
