@@ -155,8 +155,33 @@ bool SumLimited(v1::LineOutcome outcome) {
   return outcome == v1::PARTIALLY_APPROVED || outcome == v1::SUM_EXHAUSTED;
 }
 
+namespace {
+
+// The claim id of a claim or money event's payload (nullptr for any other), without a copy.
+const std::string* ClaimIdIn(const v1::Payload& p) {
+  switch (p.kind_case()) {
+    case v1::Payload::kClaimSubmitted: return &p.claim_submitted().claim_id();
+    case v1::Payload::kClaimAssessed: return &p.claim_assessed().claim_id();
+    case v1::Payload::kClaimLineReduced: return &p.claim_line_reduced().claim_id();
+    case v1::Payload::kClaimPaid: return &p.claim_paid().claim_id();
+    case v1::Payload::kArrearsPaid: return &p.arrears_paid().claim_id();
+    case v1::Payload::kOverpaymentRecovered: return &p.overpayment_recovered().claim_id();
+    default: return nullptr;
+  }
+}
+
+// d <= day, compared field by field (no civil-time normalisation: stored dates are valid).
+bool DateOnOrBefore(const v1::Date& d, absl::CivilDay day) {
+  if (d.year() != day.year()) return d.year() < day.year();
+  if (d.month() != day.month()) return d.month() < day.month();
+  return d.day() <= day.day();
+}
+
+}  // namespace
+
 std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::Event*>& in_force,
-                                                    absl::CivilDay as_of) {
+                                                    absl::CivilDay as_of,
+                                                    const std::set<std::string>* only) {
   struct Decided {
     std::map<int32_t, int64_t> assessed;  // line_no -> approved
     std::vector<int32_t> line_nos;
@@ -172,7 +197,14 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
   std::map<std::string, ClaimMoney> money;
   for (const v1::Event* e : in_force) {
     const v1::Payload& p = e->payload();
-    const bool counts = DayOf(e->effective_date()) <= as_of;
+    if (only != nullptr) {
+      const std::string* id = ClaimIdIn(p);
+      if (id == nullptr) continue;  // not a claim's event
+      const bool offset_onto_wanted = p.has_overpayment_recovered() &&
+                                      only->count(p.overpayment_recovered().offset_claim_id());
+      if (!only->count(*id) && !offset_onto_wanted) continue;
+    }
+    const bool counts = DateOnOrBefore(e->effective_date(), as_of);
     switch (p.kind_case()) {
       case v1::Payload::kClaimSubmitted:
         // A (re)submission starts the claim afresh, as PcnModel::Apply does.
@@ -256,7 +288,7 @@ bool IsClaimOrMoney(const v1::Payload& payload) {
 // An event up to known_at that could change a price (PricesNothing is false).
 struct PricingFact {
   uint64_t position;
-  absl::CivilDay effective;
+  v1::Date effective;
   bool correction;  // a correction may change any date, so it counts whatever its own
   bool list_size;
   // For a correction replacing a claim or money event: that claim, the only one it can
@@ -269,9 +301,9 @@ std::vector<PricingFact> PricingFacts(const std::vector<const v1::Event*>& strea
   for (const v1::Event* e : stream_events) {
     if (e->position() > known_at) break;
     if (PricesNothing(*e)) continue;
-    out.push_back(PricingFact{e->position(), DayOf(e->effective_date()), e->corrects() != 0,
+    out.push_back(PricingFact{e->position(), e->effective_date(), e->corrects() != 0,
                               e->payload().has_list_size_recorded(),
-                              IsClaimOrMoney(e->payload()) ? ClaimIdOf(e->payload()) : ""});
+                              IsClaimOrMoney(e->payload()) ? *ClaimIdIn(e->payload()) : ""});
   }
   return out;
 }
@@ -285,10 +317,20 @@ bool PricingFactSince(const std::vector<PricingFact>& facts, const std::string& 
                       bool list_size_by_month) {
   for (auto it = facts.rbegin(); it != facts.rend() && it->position > assessed_position; ++it) {
     if (!it->claim_id.empty() && it->claim_id != claim_id) continue;
-    if (it->correction || it->effective <= month_end) return true;
+    if (it->correction || DateOnOrBefore(it->effective, month_end)) return true;
     if (it->list_size && !list_size_by_month) return true;
   }
   return false;
+}
+
+// The assessed claims `options` asks for.
+bool InScope(const ClaimModel& claim, const RestateOptions& options, absl::CivilDay as_of) {
+  if (!claim.assessment) return false;
+  if (!options.claim_id.empty() && claim.claim_id != options.claim_id) return false;
+  if (options.financial_year != 0 && FinancialYearOf(claim.month) != options.financial_year) {
+    return false;
+  }
+  return !options.only_months_to_as_of || claim.month <= as_of;
 }
 
 bool DecidedBySum(v1::LineOutcome outcome) {
@@ -304,17 +346,16 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
   const std::vector<PricingFact> pricing_facts = PricingFacts(stream_events, known_at);
   out.known_at = known_at;
   const CorrectionView view = ResolveCorrections(stream_events, known_at);
-  std::map<std::string, ClaimMoney> money = CollectClaimMoney(view.in_force, as_of);
+  std::set<std::string> in_scope;  // the claims restated below
+  for (const auto& [id, claim] : pcn.claims) {
+    if (InScope(claim, options, as_of)) in_scope.insert(id);
+  }
+  std::map<std::string, ClaimMoney> money = CollectClaimMoney(view.in_force, as_of, &in_scope);
   std::unordered_map<uint64_t, const v1::Event*> by_position;
   bool positions_indexed = false;
 
   for (const auto& [id, claim] : pcn.claims) {
-    if (!claim.assessment) continue;
-    if (!options.claim_id.empty() && id != options.claim_id) continue;
-    if (options.financial_year != 0 && FinancialYearOf(claim.month) != options.financial_year) {
-      continue;
-    }
-    if (options.only_months_to_as_of && claim.month > as_of) continue;
+    if (!in_scope.count(id)) continue;
     ClaimRestatement c;
     c.claim_id = id;
     c.month = claim.month;

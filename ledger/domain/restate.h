@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,8 +105,10 @@ struct PcnRestatement {
 // The money recorded against each claim of the stream, from its events in force at
 // known_at (ResolveCorrections' in_force, slot order), counting those effective on or
 // before as_of.
+// With `only`, just the claims it names (and what is offset onto them).
 std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::Event*>& in_force,
-                                                    absl::CivilDay as_of);
+                                                    absl::CivilDay as_of,
+                                                    const std::set<std::string>* only = nullptr);
 
 // Restates the assessed claims of `pcn`, the model folded from `stream_events` at
 // `known_at` (the caller's fold, so a cached model can be used; its claims must point into
