@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-streams", options.max_concurrent_streams,
                  "Concurrent streams per connection")->capture_default_str();
   app.add_option("--max-subscribers", options.max_subscribers)->capture_default_str();
+  app.add_option("--max-threads", options.max_threads,
+                 "Threads gRPC may run calls on; a call beyond is refused (at least 16)")
+      ->capture_default_str();
   app.add_option("--grace-seconds", grace_seconds, "Drain time on SIGTERM")->capture_default_str();
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str();

@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 
 #include <algorithm>
@@ -73,6 +74,10 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
         "--max-message-bytes must be at least ", kMinMessageBytes,
         " (4 MiB, four times the largest stored event), got ", options.max_message_bytes));
   }
+  if (options.max_threads < kMinThreads) {
+    return absl::InvalidArgumentError(absl::StrCat("--max-threads must be at least ",
+                                                   kMinThreads, ", got ", options.max_threads));
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
 
@@ -91,8 +96,13 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
   // The synchronous server runs each call on a worker thread. By default it keeps at most
   // two idle workers and ends every other one when its call is done, so a steady load of
   // concurrent calls creates and ends a thread per call; keep up to one per stream.
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                              std::max(2, options.max_concurrent_streams));
+  // Pollers count against the thread quota below: keep half of it for calls.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      std::max(2, std::min(options.max_concurrent_streams, options.max_threads / 2)));
+  grpc::ResourceQuota quota("arrsd");
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(server->commands_.get());
   builder.RegisterService(server->queries_.get());
   builder.RegisterService(server->admin_.get());

@@ -42,7 +42,14 @@ struct ServerOptions {
   int max_message_bytes = 16 << 20;
   int max_concurrent_streams = 64;
   int max_subscribers = 32;
+  // Upper bound on the threads gRPC may run calls on (its resource quota): the synchronous
+  // methods (queries, PublishRules, Subscribe, health, reflection) each hold one while
+  // they run, so unauthenticated clients holding streams open cannot grow the server past
+  // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
+  int max_threads = 128;
 };
+
+inline constexpr int kMinThreads = 16;
 
 class ArrsServer {
  public:
