@@ -5,12 +5,15 @@
 #include <fstream>
 #include <sstream>
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/table.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "ledger/util/civil_date.h"
 #include "services/auth.h"
 
 namespace arrs::cli {
@@ -82,6 +85,38 @@ int RunCorrect(Context& ctx, const CorrectOptions& o) {
                                          o.reverse ? " reversed" : " replaced"));
 }
 
+// The arrears report of the year just before and just after a publication: what the new
+// version adds to or takes back from the paid claims (restatement, docs/RESTATEMENT.md).
+// Printed only; a caller who may not read the national report is told so.
+void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published_at) {
+  auto report_at = [&](uint64_t position, v1::ArrearsReport* out) {
+    v1::ArrearsRequest req;
+    req.set_financial_year(financial_year);
+    req.mutable_known_at()->set_position(position);
+    auto call = ctx.NewCall();
+    call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
+    return ctx.queries()->GetArrears(call.get(), req, out);
+  };
+  v1::ArrearsReport before, after;
+  grpc::Status s = report_at(published_at - 1, &before);
+  if (s.ok()) s = report_at(published_at, &after);
+  if (!s.ok()) {
+    std::printf("effect on paid claims not shown: %s\n", s.error_message().c_str());
+    return;
+  }
+  std::printf("effect on paid claims of %s (all PCNs):\n"
+              "  arrears due              %s (before: %s)\n"
+              "  overpayments to recover  %s (before: %s)\n"
+              "  PCNs owed either way     %d (before: %d)\n"
+              "see `arrsctl arrears --year %s` for each claim and its causes\n",
+              FormatFinancialYear(financial_year).c_str(),
+              Money(ctx, after.arrears_due_pence()).c_str(),
+              Money(ctx, before.arrears_due_pence()).c_str(),
+              Money(ctx, after.overpayment_to_recover_pence()).c_str(),
+              Money(ctx, before.overpayment_to_recover_pence()).c_str(), after.pcns_size(),
+              before.pcns_size(), FormatFinancialYear(financial_year).c_str());
+}
+
 struct PublishOptions {
   std::string file;
 };
@@ -96,8 +131,12 @@ int RunPublish(Context& ctx, const PublishOptions& o) {
   auto call = ctx.NewCall();
   grpc::Status s = ctx.commands()->PublishRules(call.get(), req, &result);
   if (!s.ok()) return ReportRpcError(s, "rules publish");
-  return PrintCommandResult(ctx, result,
-                            absl::StrCat("rules ", req.rules().version(), " published"));
+  const int printed = PrintCommandResult(
+      ctx, result, absl::StrCat("rules ", req.rules().version(), " published"));
+  if (printed == kExitOk && !result.deduplicated() && ctx.format() == OutputFormat::kTable) {
+    PrintPublicationEffect(ctx, req.rules().financial_year(), result.first_position());
+  }
+  return printed;
 }
 
 struct SubscribeOptions {
