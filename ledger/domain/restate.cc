@@ -152,7 +152,9 @@ std::map<int32_t, int64_t> Share(int64_t amount, const std::vector<int32_t>& lin
 }  // namespace
 
 bool SumLimited(v1::LineOutcome outcome) {
-  return outcome == v1::PARTIALLY_APPROVED || outcome == v1::SUM_EXHAUSTED;
+  // NO_SUM_SET: nothing could be approved without a sum; the sum is not re-judged.
+  return outcome == v1::PARTIALLY_APPROVED || outcome == v1::SUM_EXHAUSTED ||
+         outcome == v1::NO_SUM_SET;
 }
 
 namespace {
@@ -334,7 +336,7 @@ bool InScope(const ClaimModel& claim, const RestateOptions& options, absl::Civil
 }
 
 bool DecidedBySum(v1::LineOutcome outcome) {
-  return SumLimited(outcome) || outcome == v1::NO_SUM_SET;
+  return SumLimited(outcome);
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 //
 //   restated = the line's reimbursable amount as priced again (0 when refused), no more
 //              than a reviewer's reduction of the line, and no more than was approved when
-//              the yearly sum limited the line (PARTIALLY_APPROVED, SUM_EXHAUSTED).
+//              the yearly sum limited the line (PARTIALLY_APPROVED, SUM_EXHAUSTED,
+//              NO_SUM_SET).
 //
 // Per line: difference = restated - (paid + arrears paid - recovered). A claim is
 // *settled* once it is paid by as_of, or assessed with nothing approved (nothing to pay).
@@ -128,7 +129,8 @@ PcnRestatement RestatePcn(const std::vector<const v1::Event*>& stream_events,
                           const rules::RuleBook& book, uint64_t known_at, absl::CivilDay as_of,
                           const RestateOptions& options = {});
 
-// True when a line's decided outcome means the yearly sum limited it.
+// True when a line's decided outcome means the yearly sum limited it (PARTIALLY_APPROVED,
+// SUM_EXHAUSTED, or NO_SUM_SET: no sum was set).
 bool SumLimited(v1::LineOutcome outcome);
 
 }  // namespace arrs::domain

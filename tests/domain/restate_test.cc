@@ -241,6 +241,22 @@ TEST_F(RestateTest, PaymentCountsOnlyFromItsDate) {
   EXPECT_FALSE(ClaimOf(early, "2024-05").settled);
 }
 
+// A line refused because no yearly sum was set is not owed anything on restatement: the
+// sum is not re-judged (the claim is assessed again once a sum is set).
+TEST_F(RestateTest, NoSumSetLineIsNotOwedArrears) {
+  DomainLog log("U49999");
+  log.PublishShippedRules();
+  ASSERT_TRUE(log.Register(30000, 0, 2024, 2023).ok());  // no year: no sum set
+  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  ASSERT_TRUE(log.Claim("2024-05", D(2024, 5, 1), {{"cp-1", kClaimed}}).ok());
+  ASSERT_TRUE(log.Assess("2024-05").ok());
+  const ClaimRestatement c = ClaimOf(log.Restate(), "2024-05");
+  ASSERT_EQ(c.lines.size(), 1u);
+  EXPECT_EQ(c.lines[0].decided_outcome(), v1::NO_SUM_SET);
+  EXPECT_EQ(c.restated_pence, 0);
+  EXPECT_EQ(c.arrears_due_pence, 0);
+}
+
 // Random histories: back-dated FTE changes, corrections, rule versions, payments and
 // settlements. At every position, for every line and claim: paid + arrears paid -
 // recovered + difference = restated; what is owed either way is never negative; and no
