@@ -440,5 +440,31 @@ TEST_F(ArrsctlTest, HelpShowsAnExample) {
   }
 }
 
+// Issue 20: the commissioner records a PCN's London zone; the PCN itself may not; a zone
+// name outside inner/outer/none is refused, naming the flag and the value.
+TEST_F(ArrsctlTest, PcnLondonZoneIsTheCommissionersAndChecked) {
+  RunResult recorded = Run({"pcn", "london-zone", "U10001", "--zone", "inner", "--from",
+                            "2026-04-01", "--source", "HCAS zone list"},
+                           kQwe);
+  ASSERT_EQ(recorded.code, 0) << recorded.err;
+  EXPECT_NE(recorded.out.find("London zone of U10001 from 2026-04-01: inner"), std::string::npos)
+      << recorded.out;
+  RunResult denied = Run({"pcn", "london-zone", "U10001", "--zone", "outer", "--from",
+                          "2026-04-01"},
+                         kRiverside);
+  EXPECT_EQ(denied.code, 1);
+  EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos) << denied.err;
+  RunResult bad = Run({"pcn", "london-zone", "U10001", "--zone", "central", "--from",
+                       "2026-04-01"},
+                      kQwe);
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("--zone must be inner, outer or none, got \"central\""),
+            std::string::npos)
+      << bad.err;
+  RunResult audit = Run({"audit", "U10001", "--json"});
+  ASSERT_EQ(audit.code, 0) << audit.err;
+  EXPECT_NE(audit.out.find("INNER_LONDON"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace arrs::cli_test
