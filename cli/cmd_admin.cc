@@ -97,8 +97,8 @@ void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published
     call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
     return ctx.queries()->GetArrears(call.get(), req, out);
   };
-  v1::ArrearsReport before, after;
-  grpc::Status s = report_at(published_at - 1, &before);
+  v1::ArrearsReport before, after;  // nothing before the log's first event
+  grpc::Status s = published_at > 1 ? report_at(published_at - 1, &before) : grpc::Status::OK;
   if (s.ok()) s = report_at(published_at, &after);
   if (!s.ok()) {
     std::printf("effect on paid claims not shown: %s\n", s.error_message().c_str());

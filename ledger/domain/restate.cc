@@ -291,7 +291,8 @@ bool IsClaimOrMoney(const v1::Payload& payload) {
 struct PricingFact {
   uint64_t position;
   v1::Date effective;
-  bool correction;  // a correction may change any date, so it counts whatever its own
+  // A correction or a start date may change earlier dates: it counts whatever its own.
+  bool correction;
   bool list_size;
   // For a correction replacing a claim or money event: that claim, the only one it can
   // change ("" for every other fact).
@@ -303,7 +304,10 @@ std::vector<PricingFact> PricingFacts(const std::vector<const v1::Event*>& strea
   for (const v1::Event* e : stream_events) {
     if (e->position() > known_at) break;
     if (PricesNothing(*e)) continue;
-    out.push_back(PricingFact{e->position(), e->effective_date(), e->corrects() != 0,
+    // A start date moves the member's first day in post, possibly after months already
+    // claimed from the hire date: it counts whatever its date, as a correction does.
+    const bool any_date = e->corrects() != 0 || e->payload().has_staff_started();
+    out.push_back(PricingFact{e->position(), e->effective_date(), any_date,
                               e->payload().has_list_size_recorded(),
                               IsClaimOrMoney(e->payload()) ? *ClaimIdIn(e->payload()) : ""});
   }

@@ -116,7 +116,8 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
 // those events). `book` answers as at known_at.
 //
 // A claim with no event recorded after its assessment that could change its price (a
-// fact effective by the claim's month end, any correction; never claim or money events)
+// fact effective by the claim's month end, any correction or start date; never claim or
+// money events)
 // and whose year's rule version at known_at is the one it was assessed under is *quiet*: its lines are priced as
 // decided without running the calculator, except lines the yearly sum decided
 // (PARTIALLY_APPROVED, SUM_EXHAUSTED, NO_SUM_SET), which are always priced again.

@@ -137,6 +137,15 @@ class DomainLog {
     r.mutable_leave()->set_paid_share_bp(paid_share_bp);
     return Append(DecideChangeStaff(Model(), r));
   }
+  absl::StatusOr<uint64_t> Start(const std::string& staff, v1::Date on) {
+    v1::StaffChangeRequest r;
+    *r.mutable_header() = Header();
+    r.set_pcn_code(pcn_code_);
+    r.set_staff_id(staff);
+    *r.mutable_effective_date() = on;
+    r.mutable_started();
+    return Append(DecideChangeStaff(Model(), r));
+  }
   absl::StatusOr<uint64_t> ChangeFte(const std::string& staff, v1::Date from, int32_t wte_bp) {
     v1::StaffChangeRequest r;
     *r.mutable_header() = Header();

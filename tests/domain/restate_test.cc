@@ -257,6 +257,16 @@ TEST_F(RestateTest, NoSumSetLineIsNotOwedArrears) {
   EXPECT_EQ(c.arrears_due_pence, 0);
 }
 
+// A start date recorded after months were claimed from the hire date: those months are
+// restated to nothing (the member was not yet in post), an overpayment.
+TEST_F(RestateTest, LateStartDateMakesEarlierPaidMonthsOverpaid) {
+  ClaimAndPay("2024-05", D(2024, 5, 1), D(2024, 6, 20));
+  ASSERT_TRUE(log_.Start("cp-1", D(2024, 7, 15)).ok());
+  const ClaimRestatement c = ClaimOf(log_.Restate(), "2024-05");
+  EXPECT_EQ(c.restated_pence, 0);
+  EXPECT_EQ(c.overpayment_to_recover_pence, kFullMonth);
+}
+
 // Random histories: back-dated FTE changes, corrections, rule versions, payments and
 // settlements. At every position, for every line and claim: paid + arrears paid -
 // recovered + difference = restated; what is owed either way is never negative; and no
@@ -274,7 +284,7 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
     std::vector<uint64_t> facts;  // positions of staff facts that may be corrected
     int claims = 0, rule_versions = 0;
     for (int step = 0; step < 60; ++step) {
-      const int action = pick(12);
+      const int action = pick(13);
       absl::StatusOr<uint64_t> done = absl::UnknownError("nothing done");
       if (action == 0 || staff.empty()) {
         const std::string id = absl::StrCat("s", staff.size());
@@ -343,6 +353,9 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
                          ToProtoDate(absl::CivilDay(from + 2) - 1), 2500 * pick(5));
         // Refused only for a member whose hire was reversed.
         if (!done.ok()) EXPECT_EQ(done.status().code(), absl::StatusCode::kNotFound) << done.status();
+        if (done.ok()) facts.push_back(*done);
+      } else if (action == 12) {  // a start date recorded late, maybe after months claimed
+        done = log.Start(staff[pick(staff.size())], D(2023, 4 + pick(9), 1 + pick(28)));
         if (done.ok()) facts.push_back(*done);
       } else if (action >= 8) {  // settle what a claim owes either way
         const PcnRestatement r = log.Restate();
