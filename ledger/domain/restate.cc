@@ -172,13 +172,6 @@ const std::string* ClaimIdIn(const v1::Payload& p) {
   }
 }
 
-// d <= day, compared field by field (no civil-time normalisation: stored dates are valid).
-bool DateOnOrBefore(const v1::Date& d, absl::CivilDay day) {
-  if (d.year() != day.year()) return d.year() < day.year();
-  if (d.month() != day.month()) return d.month() < day.month();
-  return d.day() <= day.day();
-}
-
 }  // namespace
 
 std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::Event*>& in_force,
@@ -206,7 +199,7 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
                                       only->count(p.overpayment_recovered().offset_claim_id());
       if (!only->count(*id) && !offset_onto_wanted) continue;
     }
-    const bool counts = DateOnOrBefore(e->effective_date(), as_of);
+    const bool counts = CompareDate(e->effective_date(), as_of) <= 0;
     switch (p.kind_case()) {
       case v1::Payload::kClaimSubmitted:
         // A (re)submission starts the claim afresh, as PcnModel::Apply does.
@@ -263,7 +256,7 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
 
 namespace {
 
-bool IsClaimOrMoney(const v1::Payload& payload);
+bool IsClaimOrMoney(const v1::Payload& payload) { return ClaimIdIn(payload) != nullptr; }
 
 // True for events that record a claim's decisions or money, which no price depends on.
 // A correction whose replacement is one of those counts as a fact of its claim only (see
@@ -271,20 +264,6 @@ bool IsClaimOrMoney(const v1::Payload& payload);
 bool PricesNothing(const v1::Event& e) {
   if (e.corrects() != 0) return false;
   return IsClaimOrMoney(e.payload());
-}
-
-bool IsClaimOrMoney(const v1::Payload& payload) {
-  switch (payload.kind_case()) {
-    case v1::Payload::kClaimSubmitted:
-    case v1::Payload::kClaimAssessed:
-    case v1::Payload::kClaimLineReduced:
-    case v1::Payload::kClaimPaid:
-    case v1::Payload::kArrearsPaid:
-    case v1::Payload::kOverpaymentRecovered:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // An event up to known_at that could change a price (PricesNothing is false).
@@ -309,7 +288,7 @@ std::vector<PricingFact> PricingFacts(const std::vector<const v1::Event*>& strea
     const bool any_date = e->corrects() != 0 || e->payload().has_staff_started();
     out.push_back(PricingFact{e->position(), e->effective_date(), any_date,
                               e->payload().has_list_size_recorded(),
-                              IsClaimOrMoney(e->payload()) ? *ClaimIdIn(e->payload()) : ""});
+                              ClaimIdOf(e->payload())});
   }
   return out;
 }
@@ -323,7 +302,7 @@ bool PricingFactSince(const std::vector<PricingFact>& facts, const std::string& 
                       bool list_size_by_month) {
   for (auto it = facts.rbegin(); it != facts.rend() && it->position > assessed_position; ++it) {
     if (!it->claim_id.empty() && it->claim_id != claim_id) continue;
-    if (it->correction || DateOnOrBefore(it->effective, month_end)) return true;
+    if (it->correction || CompareDate(it->effective, month_end) <= 0) return true;
     if (it->list_size && !list_size_by_month) return true;
   }
   return false;
