@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libspdlog-dev
+  libcli11-dev libspdlog-dev libcpp-httplib-dev
   python3-grpcio python3-protobuf grpc-proto
   clang-14 libclang-rt-14-dev openssl  # fuzzing (scripts/fuzz.sh), TLS test certificates
 )

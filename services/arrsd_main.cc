@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   std::string rules_dir;
   std::string log_level = "info";
   std::string port_file;
+  std::string http_port_file;
   int grace_seconds = 10;
   services::ServerOptions options;
   engine::LedgerOptions ledger_options;
@@ -63,6 +64,15 @@ int main(int argc, char** argv) {
   app.add_option("--max-threads", options.max_threads,
                  "Threads gRPC may run calls on; a call beyond is refused (at least 16)")
       ->capture_default_str();
+  app.add_option("--http", options.http_listen_address,
+                 "host:port for the JSON API, /healthz, /readyz, /metrics and the web console "
+                 "(port 0: any; off when not given)");
+  app.add_option("--http-port-file", http_port_file,
+                 "Write the bound HTTP port to this file once serving");
+  app.add_option("--web-root", options.web_root,
+                 "The console's folder (web/ of the source tree, after scripts/web-deps.sh)");
+  app.add_flag("--metrics-require-token", options.metrics_require_token,
+               "/metrics answers only an admin's or auditor's bearer token");
   app.add_option("--grace-seconds", grace_seconds, "Drain time on SIGTERM")->capture_default_str();
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str();
@@ -134,7 +144,13 @@ int main(int argc, char** argv) {
   services::Log(services::LogLevel::kInfo,
                 absl::StrCat("serving port=", (*server)->port(), " data=", data_dir,
                              " head_position=", head.position, " principals=", tokens->size(),
-                             " tls=", options.tls_cert_file.empty() ? "off" : "on"));
+                             " tls=", options.tls_cert_file.empty() ? "off" : "on",
+                             (*server)->http_port() > 0
+                                 ? absl::StrCat(" http_port=", (*server)->http_port())
+                                 : ""));
+  if (!http_port_file.empty() && (*server)->http_port() > 0) {
+    std::ofstream(http_port_file) << (*server)->http_port() << "\n";
+  }
   if (!port_file.empty()) {
     std::ofstream(port_file) << (*server)->port() << "\n";
   }

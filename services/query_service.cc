@@ -116,4 +116,18 @@ grpc::Status QueryServiceImpl::ListPcns(grpc::ServerContext* context,
   });
 }
 
+grpc::Status QueryServiceImpl::WhoAmI(grpc::ServerContext* context,
+                                      const v1::WhoAmIRequest* request,
+                                      v1::WhoAmIResponse* response) {
+  RpcCall call(context, *tokens_, "WhoAmI", request);
+  return call.Run(Access::kAnyAuthenticated, "", "", [&](const Principal& who) {
+    response->set_name(who.name);
+    response->set_role(RoleName(who.role));
+    response->set_all_scope(who.all_scope);
+    for (const std::string& code : who.scope) response->add_scope(code);
+    response->set_actor(who.ActorName());
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace arrs::services

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/log.h"
 #include "services/request_checks.h"
@@ -9,11 +10,23 @@
 namespace arrs::services {
 namespace {
 
-std::string AuthorizationHeader(grpc::ServerContextBase* context) {
+std::string Metadata(grpc::ServerContextBase* context, const char* key) {
   const auto& metadata = context->client_metadata();
-  auto it = metadata.find("authorization");
+  auto it = metadata.find(key);
   if (it == metadata.end()) return "";
   return std::string(it->second.data(), it->second.size());
+}
+
+// The HTTP bridge (services/http) calls over the server's in-process channel, whose peer
+// gRPC does not know; it sends the HTTP client's address instead. Only an in-process
+// caller is believed: a network client cannot set its own peer this way.
+std::string PeerForLog(grpc::ServerContextBase* context) {
+  std::string peer = context->peer();
+  if (peer == "unknown" || absl::StartsWith(peer, "inproc")) {
+    std::string http_peer = Metadata(context, "x-arrs-http-peer");
+    if (!http_peer.empty()) return absl::StrCat("http:", http_peer);
+  }
+  return peer;
 }
 
 }  // namespace
@@ -30,7 +43,7 @@ RpcCall::RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens,
       method_(method),
       request_(request),
       start_(absl::Now()),
-      principal_(tokens.Authenticate(AuthorizationHeader(context))) {}
+      principal_(tokens.Authenticate(Metadata(context, "authorization"))) {}
 
 RpcCall::~RpcCall() {
   const LogLevel level = result_.ok() ? LogLevel::kInfo : LogLevel::kWarn;
@@ -38,7 +51,7 @@ RpcCall::~RpcCall() {
   const int64_t micros = absl::ToInt64Microseconds(absl::Now() - start_);
   Log(level,
       absl::StrCat("rpc=", method_, " principal=",
-                   principal_.ok() ? principal_->ActorName() : "-", " peer=", context_->peer(),
+                   principal_.ok() ? principal_->ActorName() : "-", " peer=", PeerForLog(context_),
                    " status=", absl::StatusCodeToString(result_.code()),
                    " latency_us=", micros));
 }

@@ -13,8 +13,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "arrs/v1/service.pb.h"
+#include "ledger/engine/ledger.h"
 #include "services/admin_service.h"
 #include "services/command_service.h"
+#include "services/http/http_server.h"
+#include "services/http/json_bridge.h"
 #include "services/query_service.h"
 
 namespace arrs::services {
@@ -28,11 +32,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) 
   return text.str();
 }
 
-bool IsLoopback(const std::string& address) {
-  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
-         absl::StartsWith(address, "[::1]:");
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("TLS needs both --tls-cert and --tls-key");
@@ -41,7 +40,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
     if (!o.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
     }
-    if (!IsLoopback(o.listen_address) && !o.allow_insecure_non_loopback) {
+    if (!IsLoopbackAddress(o.listen_address) && !o.allow_insecure_non_loopback) {
       return absl::InvalidArgumentError(absl::StrCat(
           "refusing to listen on ", o.listen_address,
           " without TLS; give --tls-cert/--tls-key or --allow-insecure-non-loopback"));
@@ -65,6 +64,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
 }
 
 }  // namespace
+
+bool IsLoopbackAddress(absl::string_view address) {
+  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
+         absl::StartsWith(address, "[::1]:");
+}
 
 absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* ledger,
                                                              const TokenStore* tokens,
@@ -113,14 +117,56 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
   }
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
   if (health != nullptr) health->SetServingStatus(true);
+  if (!options.http_listen_address.empty()) {
+    if (absl::Status http = server->StartHttp(ledger, tokens, options); !http.ok()) {
+      return http;
+    }
+  }
   return server;
 }
+
+absl::Status ArrsServer::StartHttp(engine::Ledger* ledger, const TokenStore* tokens,
+                                   const ServerOptions& options) {
+  // service.pb.cc holds nothing but the services' descriptors, so nothing refers to it
+  // and a static link drops it; refer to it, so that the bridge finds the services.
+  const void* volatile keep_service_descriptors = &descriptor_table_arrs_2fv1_2fservice_2eproto;
+  (void)keep_service_descriptors;
+  grpc::ChannelArguments in_process;
+  in_process.SetMaxReceiveMessageSize(options.max_message_bytes);
+  in_process.SetMaxSendMessageSize(options.max_message_bytes);
+  auto bridge = std::make_unique<http::JsonBridge>(
+      server_->InProcessChannel(in_process),
+      std::vector<std::string>{"arrs.v1.QueryService", "arrs.v1.CommandService"},
+      absl::Seconds(30));
+  http::HttpOptions http_options;
+  http_options.listen_address = options.http_listen_address;
+  http_options.allow_insecure_non_loopback = options.allow_insecure_non_loopback;
+  http_options.tls_cert_file = options.tls_cert_file;
+  http_options.tls_key_file = options.tls_key_file;
+  http_options.tls_client_ca_file = options.tls_client_ca_file;
+  http_options.web_root = options.web_root;
+  http_options.max_request_bytes = static_cast<size_t>(options.max_message_bytes);
+  http_options.metrics_require_token = options.metrics_require_token;
+  http::HttpHooks hooks;
+  // Ready once every restored stream's events are read, until shutdown begins.
+  hooks.ready = [this, ledger] { return !stopping_.load() && ledger->ColdStreams() == 0; };
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> started =
+      http::HttpServer::Start(http_options, std::move(bridge), std::move(hooks), tokens);
+  if (!started.ok()) return started.status();
+  http_ = *std::move(started);
+  return absl::OkStatus();
+}
+
+int ArrsServer::http_port() const { return http_ ? http_->port() : 0; }
 
 ArrsServer::~ArrsServer() { Shutdown(absl::Seconds(5)); }
 
 void ArrsServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
+  stopping_ = true;
+  // HTTP first: its calls go through the gRPC server's in-process channel.
+  if (http_) http_->Stop();
   if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
     health->SetServingStatus(false);
   }

@@ -1,13 +1,16 @@
 // ArrsServer: wires the ledger, the token store and the three services into a gRPC
-// server with health checking and reflection. arrsd's main and the integration tests
+// server with health checking and reflection, and optionally an HTTP listener for the
+// JSON API and the console. arrsd's main and the integration tests
 // both use it.
 #ifndef ARRS_SERVICES_SERVER_H_
 #define ARRS_SERVICES_SERVER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace grpc {
@@ -19,6 +22,9 @@ class Ledger;
 }
 
 namespace arrs::services {
+namespace http {
+class HttpServer;
+}
 
 class TokenStore;
 class CommandServiceImpl;
@@ -47,7 +53,17 @@ struct ServerOptions {
   // they run, so unauthenticated clients holding streams open cannot grow the server past
   // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
   int max_threads = 128;
+
+  // HTTP (services/http/http_server.h): the JSON API, /healthz, /readyz, /metrics and the
+  // console, on `http_listen_address` ("" = no HTTP listener). It takes the TLS files and
+  // the loopback rule above.
+  std::string http_listen_address;
+  std::string web_root;  // the console's folder; "" serves the API without the console
+  bool metrics_require_token = false;
 };
+
+// True for 127.x.x.x:port, localhost:port and [::1]:port.
+bool IsLoopbackAddress(absl::string_view address);
 
 inline constexpr int kMinThreads = 16;
 
@@ -60,6 +76,8 @@ class ArrsServer {
   ~ArrsServer();
 
   int port() const { return port_; }
+  // The HTTP listener's port; 0 when there is none.
+  int http_port() const;
   // Stops accepting calls, lets in-flight calls finish within `grace`, then cancels the
   // rest. Idempotent.
   void Shutdown(absl::Duration grace);
@@ -67,11 +85,15 @@ class ArrsServer {
 
  private:
   ArrsServer() = default;
+  absl::Status StartHttp(engine::Ledger* ledger, const TokenStore* tokens,
+                         const ServerOptions& options);
 
   std::unique_ptr<CommandServiceImpl> commands_;
   std::unique_ptr<QueryServiceImpl> queries_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::atomic<bool> stopping_{false};
   int port_ = 0;
   bool shut_down_ = false;
 };

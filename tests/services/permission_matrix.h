@@ -216,6 +216,10 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::RulesCoverageResponse out;
       return queries_->GetRulesCoverage(c, r, &out);
     });
+    add("WhoAmI", everyone, [this](grpc::ClientContext* c) {
+      v1::WhoAmIResponse out;
+      return queries_->WhoAmI(c, v1::WhoAmIRequest(), &out);
+    });
     add("ListPcns", everyone, [this](grpc::ClientContext* c) {
       v1::ListPcnsResponse out;
       return queries_->ListPcns(c, v1::ListPcnsRequest(), &out);
@@ -276,7 +280,7 @@ class PermissionMatrixFixture : public ServerFixture {
         ++checked;
       }
     }
-    EXPECT_EQ(checked, 31 * 8);  // 31 RPC cases (Region and Arrears twice) x 8 callers
+    EXPECT_EQ(checked, 32 * 8);  // 32 RPC cases (Region and Arrears twice) x 8 callers
   }
 
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.
