@@ -11,7 +11,13 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libcpp-httplib-dev
   python3-grpcio python3-protobuf grpc-proto
   clang-14 libclang-rt-14-dev openssl  # fuzzing (scripts/fuzz.sh), TLS test certificates
+  curl prometheus                      # tests/web: /metrics scraped by a real Prometheus
+  chromium chromium-driver python3-selenium  # the web console's browser test
 )
+
+# The console's npm packages need node and npm: Debian's, unless the machine already has
+# them (a NodeSource nodejs, which bundles npm, conflicts with Debian's npm package).
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -36,6 +36,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
   // Ends every subscription promptly (before server shutdown).
   void StopSubscriptions();
+  // Subscriptions being served now.
+  int subscribers() const { return subscribers_.load(); }
 
  private:
   engine::Ledger* ledger_;

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/log.h"
+#include "services/metrics.h"
 #include "services/request_checks.h"
 
 namespace arrs::services {
@@ -46,9 +47,11 @@ RpcCall::RpcCall(grpc::ServerContextBase* context, const TokenStore& tokens,
       principal_(tokens.Authenticate(Metadata(context, "authorization"))) {}
 
 RpcCall::~RpcCall() {
+  const absl::Duration latency = absl::Now() - start_;
+  RecordRpc(method_, result_.code(), latency);
   const LogLevel level = result_.ok() ? LogLevel::kInfo : LogLevel::kWarn;
   if (!LogEnabled(level)) return;
-  const int64_t micros = absl::ToInt64Microseconds(absl::Now() - start_);
+  const int64_t micros = absl::ToInt64Microseconds(latency);
   Log(level,
       absl::StrCat("rpc=", method_, " principal=",
                    principal_.ok() ? principal_->ActorName() : "-", " peer=", PeerForLog(context_),

@@ -19,6 +19,7 @@
 #include "services/command_service.h"
 #include "services/http/http_server.h"
 #include "services/http/json_bridge.h"
+#include "services/metrics.h"
 #include "services/query_service.h"
 
 namespace arrs::services {
@@ -150,6 +151,9 @@ absl::Status ArrsServer::StartHttp(engine::Ledger* ledger, const TokenStore* tok
   http::HttpHooks hooks;
   // Ready once every restored stream's events are read, until shutdown begins.
   hooks.ready = [this, ledger] { return !stopping_.load() && ledger->ColdStreams() == 0; };
+  hooks.metrics_text = [this, ledger] {
+    return RenderMetrics(*ledger, ServerGauges{.subscribers = admin_->subscribers()});
+  };
   absl::StatusOr<std::unique_ptr<http::HttpServer>> started =
       http::HttpServer::Start(http_options, std::move(bridge), std::move(hooks), tokens);
   if (!started.ok()) return started.status();

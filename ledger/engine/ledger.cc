@@ -65,6 +65,7 @@ absl::StatusOr<uint64_t> Ledger::WriteSnapshot() {
     return put;
   }
   last_snapshot_ = position;
+  NoteSnapshot(position);
   if (absl::Status pruned = log_->DeleteSnapshotsBefore(kLedgerSnapshot, position);
       !pruned.ok()) {
     return pruned;
@@ -202,6 +203,19 @@ void Ledger::RestoreLatestSnapshot() {
   startup_.snapshot_position = *restored;
   absl::MutexLock lock(&snapshot_mu_);
   last_snapshot_ = *restored;
+  NoteSnapshot(*restored);
+}
+
+void Ledger::NoteSnapshot(uint64_t position) {
+  snapshot_taken_micros_.store(absl::ToUnixMicros(absl::Now()));
+  snapshot_position_.store(position);
+}
+
+Ledger::SnapshotStatus Ledger::LatestSnapshot() const {
+  SnapshotStatus status;
+  status.position = snapshot_position_.load();
+  if (status.position > 0) status.taken = absl::FromUnixMicros(snapshot_taken_micros_.load());
+  return status;
 }
 
 }  // namespace arrs::engine

@@ -96,6 +96,8 @@ class Ledger {
   // The head, the live data size, and each registered PCN's and the rule book's event
   // count. Errors: a state that stopped following the log (DATA_LOSS).
   absl::StatusOr<v1::StatsResponse> Stats() const;
+  // The log's counters (appends, fsyncs, append latency, queue depth), for monitoring.
+  store::LogStats LogCounters() const;
   // Up to `max_events` committed events from `from_position` (>= 1) on, in position
   // order (none when from_position is beyond the head).
   absl::StatusOr<std::vector<v1::Event>> ReadEvents(uint64_t from_position,
@@ -113,6 +115,13 @@ class Ledger {
   // the head). FAILED_PRECONDITION, after deleting every snapshot, once a restored
   // stream's events disagreed with its snapshot.
   absl::StatusOr<uint64_t> WriteSnapshot();
+  // The latest snapshot this process wrote or restored (position 0 when none), and when:
+  // for monitoring (arrsd's /metrics), read without waiting for a snapshot being written.
+  struct SnapshotStatus {
+    uint64_t position = 0;
+    absl::Time taken = absl::InfinitePast();
+  };
+  SnapshotStatus LatestSnapshot() const;
   // Blocks until the background read of restored streams (warm_after_restore) is done;
   // returns at once when there is none or it is over.
   void WaitForWarmUp();
@@ -226,6 +235,8 @@ class Ledger {
   // stream-name order, each under its own hold of the state's reader lock.
   absl::Status ForEachPcnWithEvents(uint64_t known_at,
                                     absl::FunctionRef<void(const StreamRead&)> visit) const;
+  // Records a snapshot written or restored, for LatestSnapshot.
+  void NoteSnapshot(uint64_t position);
   // The background thread of snapshot_every_events, until stop_snapshots_.
   void SnapshotPeriodically();
 
@@ -237,6 +248,9 @@ class Ledger {
   StartupReport startup_;
   absl::Mutex snapshot_mu_;  // serialises WriteSnapshot
   uint64_t last_snapshot_ ABSL_GUARDED_BY(snapshot_mu_) = 0;  // latest snapshot known to exist
+  // What LatestSnapshot reports, set with last_snapshot_.
+  std::atomic<uint64_t> snapshot_position_{0};
+  std::atomic<int64_t> snapshot_taken_micros_{0};
   bool opened_ = false;  // Open completed (threads started, state complete)
   std::atomic<bool> stopping_{false};
   absl::Mutex warmer_mu_;  // joining warmer_

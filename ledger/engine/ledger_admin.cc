@@ -34,6 +34,8 @@ absl::StatusOr<v1::BackupResponse> Ledger::Backup(const std::string& target_dir)
   return out;
 }
 
+store::LogStats Ledger::LogCounters() const { return log_->Stats(); }
+
 absl::StatusOr<v1::StatsResponse> Ledger::Stats() const {
   const store::LogStats stats = log_->Stats();
   v1::StatsResponse out;

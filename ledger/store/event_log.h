@@ -34,6 +34,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "ledger/util/latency_histogram.h"
 #include "arrs/v1/events.pb.h"
 
 namespace rocksdb {
@@ -152,6 +153,8 @@ struct LogStats {
   uint64_t syncs = 0;            // fsyncs that published them (one may cover several)
   uint64_t appended_requests = 0;
   uint64_t queued_appends = 0;   // waiting in the committer's queue now (not yet in a group)
+  // From Append/AppendAsync to its result (durable, deduplicated or refused), since Open.
+  LatencyHistogram::Snapshot append_latency;
 };
 
 // Called after each synced batch, on the thread that committed or synced it, one batch at

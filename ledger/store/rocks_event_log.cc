@@ -75,8 +75,11 @@ RocksEventLog::~RocksEventLog() {
 }
 
 absl::StatusOr<AppendResult> RocksEventLog::Append(AppendRequest request) {
+  const absl::Time start = absl::Now();
   if (absl::Status s = Prepare(request); !s.ok()) return s;
-  return committer_->Submit(std::move(request));
+  absl::StatusOr<AppendResult> result = committer_->Submit(std::move(request));
+  append_latency_.Record(absl::Now() - start);
+  return result;
 }
 
 void RocksEventLog::AppendAsync(AppendRequest request, AppendCallback done) {
@@ -84,7 +87,13 @@ void RocksEventLog::AppendAsync(AppendRequest request, AppendCallback done) {
     done(std::move(s));
     return;
   }
-  committer_->SubmitAsync(std::move(request), std::move(done));
+  committer_->SubmitAsync(
+      std::move(request),
+      [this, start = absl::Now(), done = std::move(done)](
+          absl::StatusOr<AppendResult> result) mutable {
+        append_latency_.Record(absl::Now() - start);
+        done(std::move(result));
+      });
 }
 
 absl::StatusOr<std::vector<v1::Event>> RocksEventLog::ReadFrom(uint64_t from_position,
@@ -319,6 +328,7 @@ LogStats RocksEventLog::Stats() const {
   }
   stats.written_position = written_position_.load(std::memory_order_relaxed);
   stats.queued_appends = committer_->queued();
+  stats.append_latency = append_latency_.Read();
   // Distinct streams: one seek per stream, jumping past each stream's keys.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_.streams));
   for (it->SeekToFirst(); it->Valid();) {

@@ -279,6 +279,7 @@ class RocksEventLog final : public EventLog {
   mutable std::unordered_map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(state_mu_);
   uint64_t group_commits_ ABSL_GUARDED_BY(state_mu_) = 0;
   uint64_t syncs_ ABSL_GUARDED_BY(state_mu_) = 0;
+  LatencyHistogram append_latency_;  // lock-free
   uint64_t appended_requests_ ABSL_GUARDED_BY(state_mu_) = 0;
 
   // write_mu_: what the writer stages on, the last batch written, synced or not; held by
