@@ -8,8 +8,6 @@
 #include <grpcpp/server_builder.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -20,18 +18,12 @@
 #include "services/http/http_server.h"
 #include "services/http/json_bridge.h"
 #include "services/metrics.h"
+#include "services/log.h"
 #include "services/query_service.h"
+#include "services/tls_files.h"
 
 namespace arrs::services {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
@@ -48,16 +40,18 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
     }
     return grpc::InsecureServerCredentials();
   }
+  absl::StatusOr<ServerTlsFiles> files =
+      LoadServerTlsFiles(o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file);
+  if (!files.ok()) return files.status();
+  if (std::string warning = CertificateValidityWarning(*files, o.tls_cert_file, absl::Now(),
+                                                       absl::Hours(24 * 30));
+      !warning.empty()) {
+    Log(LogLevel::kWarn, warning);
+  }
   grpc::SslServerCredentialsOptions ssl;
-  absl::StatusOr<std::string> cert = ReadFile(o.tls_cert_file, "TLS certificate");
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(o.tls_key_file, "TLS key");
-  if (!key.ok()) return key.status();
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
-  if (!o.tls_client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadFile(o.tls_client_ca_file, "client CA");
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
+  ssl.pem_key_cert_pairs.push_back({files->key_pem, files->cert_pem});
+  if (!files->client_ca_pem.empty()) {
+    ssl.pem_root_certs = files->client_ca_pem;
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }

@@ -1,0 +1,163 @@
+// The HTTP listener takes arrsd's TLS files: with --tls-cert/--tls-key it speaks HTTPS only
+// (a plaintext request gets no answer), sends Strict-Transport-Security, and a bad
+// certificate path is refused at start, naming the file.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/tls_files.h"
+#include "tests/services/server_fixture.h"
+
+namespace arrs::testing_support {
+namespace {
+
+class HttpsTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    pki_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-https-", getpid());
+    std::filesystem::create_directories(pki_);
+    const std::string command = absl::StrCat(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout ", (pki_ / "key.pem").string(),
+        " -out ", (pki_ / "cert.pem").string(), " >/dev/null 2>&1");
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    server_options_.tls_cert_file = (pki_ / "cert.pem").string();
+    server_options_.tls_key_file = (pki_ / "key.pem").string();
+    server_options_.http_listen_address = "127.0.0.1:0";
+    client_credentials_ = grpc::SslCredentials(
+        grpc::SslCredentialsOptions{.pem_root_certs = Slurp(server_options_.tls_cert_file)});
+    ServerFixture::SetUp();
+  }
+  void TearDown() override {
+    ServerFixture::TearDown();
+    std::filesystem::remove_all(pki_);
+  }
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::filesystem::path pki_;
+};
+
+TEST_F(HttpsTest, TheApiAnswersOverTlsOnlyWithHsts) {
+  httplib::SSLClient tls("127.0.0.1", server_->http_port());
+  tls.set_ca_cert_path(server_options_.tls_cert_file.c_str());
+  tls.enable_server_certificate_verification(true);
+  httplib::Result got = tls.Post("/api/v1/QueryService/WhoAmI",
+                                 {{"Authorization", absl::StrCat("Bearer ", kAuditor)}}, "{}",
+                                 "application/json");
+  ASSERT_TRUE(got) << httplib::to_string(got.error());
+  EXPECT_EQ(got->status, 200) << got->body;
+  EXPECT_TRUE(absl::StrContains(got->body, "\"role\":\"auditor\"")) << got->body;
+  EXPECT_TRUE(absl::StartsWith(got->get_header_value("Strict-Transport-Security"), "max-age="));
+
+  httplib::Client plain("127.0.0.1", server_->http_port());
+  plain.set_read_timeout(3, 0);
+  httplib::Result refused = plain.Get("/healthz");
+  EXPECT_FALSE(refused && refused->status == 200);
+}
+
+TEST(HttpsOptions, AnUnreadableCertificateIsRefusedAtStart) {
+  services::SetLogLevel(services::LogLevel::kOff);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("arrs-https-opt-", getpid());
+  std::filesystem::remove_all(dir);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir.string(), {});
+  ASSERT_TRUE(ledger.ok());
+  absl::StatusOr<services::TokenStore> tokens =
+      services::TokenStore::Parse(absl::StrCat(services::TokenHash(kAdmin), " admin * a\n"));
+  ASSERT_TRUE(tokens.ok());
+  std::ofstream(dir / "cert.pem") << "not a certificate\n";
+  std::ofstream(dir / "key.pem") << "not a key\n";
+  services::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.http_listen_address = "127.0.0.1:0";
+  options.tls_cert_file = (dir / "cert.pem").string();
+  options.tls_key_file = (dir / "key.pem").string();
+  absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
+      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+  ASSERT_FALSE(server.ok());
+  EXPECT_TRUE(absl::StrContains(server.status().message(), "cert.pem")) << server.status();
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
+
+namespace arrs::testing_support {
+namespace {
+
+// A self-signed certificate valid for two days, its key, and another key.
+class TlsFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-tlsfiles-", getpid());
+    std::filesystem::create_directories(dir_);
+    const std::string d = dir_.string();
+    const std::string command = absl::StrCat(
+        "cd ", d, " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+        "-keyout key.pem -out cert.pem >/dev/null 2>&1 && "
+        "openssl genrsa -out other.pem 2048 >/dev/null 2>&1");
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    std::ofstream(dir_ / "garbage.pem") << "-----BEGIN CERTIFICATE-----\nnot base64!\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const char* name) { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(TlsFilesTest, GarbageMismatchedAndMissingFilesAreNamed) {
+  absl::StatusOr<services::ServerTlsFiles> garbage =
+      services::LoadServerTlsFiles(Path("garbage.pem"), Path("key.pem"), "");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_TRUE(absl::StrContains(garbage.status().message(), "garbage.pem is not a PEM certificate"))
+      << garbage.status();
+  absl::StatusOr<services::ServerTlsFiles> mismatched =
+      services::LoadServerTlsFiles(Path("cert.pem"), Path("other.pem"), "");
+  ASSERT_FALSE(mismatched.ok());
+  EXPECT_TRUE(absl::StrContains(mismatched.status().message(),
+                                "other.pem is not the key of the certificate"))
+      << mismatched.status();
+  absl::StatusOr<services::ServerTlsFiles> not_a_key =
+      services::LoadServerTlsFiles(Path("cert.pem"), Path("garbage.pem"), "");
+  ASSERT_FALSE(not_a_key.ok());
+  EXPECT_TRUE(absl::StrContains(not_a_key.status().message(), "garbage.pem is not an unencrypted"))
+      << not_a_key.status();
+  absl::StatusOr<services::ServerTlsFiles> bad_ca =
+      services::LoadServerTlsFiles(Path("cert.pem"), Path("key.pem"), Path("garbage.pem"));
+  ASSERT_FALSE(bad_ca.ok());
+  EXPECT_TRUE(absl::StrContains(bad_ca.status().message(), "client CA bundle")) << bad_ca.status();
+  absl::StatusOr<services::ServerTlsFiles> missing =
+      services::LoadServerTlsFiles(Path("nowhere.pem"), Path("key.pem"), "");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(absl::StrContains(missing.status().message(), "nowhere.pem")) << missing.status();
+  EXPECT_TRUE(services::LoadServerTlsFiles(Path("cert.pem"), Path("key.pem"), Path("cert.pem")).ok());
+}
+
+TEST_F(TlsFilesTest, ExpiryIsWarnedBeforeAndAfter) {
+  absl::StatusOr<services::ServerTlsFiles> files =
+      services::LoadServerTlsFiles(Path("cert.pem"), Path("key.pem"), "");
+  ASSERT_TRUE(files.ok()) << files.status();
+  const absl::Time now = absl::Now();
+  EXPECT_EQ(services::CertificateValidityWarning(*files, "c.pem", now, absl::Hours(1)), "");
+  EXPECT_TRUE(absl::StrContains(
+      services::CertificateValidityWarning(*files, "c.pem", now, absl::Hours(24 * 30)),
+      "c.pem expires on"));
+  EXPECT_TRUE(absl::StrContains(
+      services::CertificateValidityWarning(*files, "c.pem", now + absl::Hours(24 * 3),
+                                           absl::Hours(1)),
+      "c.pem expired on"));
+  EXPECT_TRUE(absl::StrContains(
+      services::CertificateValidityWarning(*files, "c.pem", now - absl::Hours(24 * 3),
+                                           absl::Hours(1)),
+      "is not valid until"));
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
