@@ -116,6 +116,18 @@ grpc::Status QueryServiceImpl::ListPcns(grpc::ServerContext* context,
   });
 }
 
+grpc::Status QueryServiceImpl::ListClaims(grpc::ServerContext* context,
+                                          const v1::ListClaimsRequest* request,
+                                          v1::ClaimList* response) {
+  RpcCall call(context, *tokens_, "ListClaims", request);
+  // As GetRegionSummary: every ICB for admins and auditors; one ICB also for its
+  // commissioners.
+  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
+  return call.Run(access, "", request->icb_code(), [&](const Principal&) {
+    return Assign(ledger_->ListClaims(*request), response);
+  });
+}
+
 grpc::Status QueryServiceImpl::WhoAmI(grpc::ServerContext* context,
                                       const v1::WhoAmIRequest* request,
                                       v1::WhoAmIResponse* response) {

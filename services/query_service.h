@@ -37,6 +37,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                                 v1::RulesCoverageResponse*) override;
   grpc::Status ListPcns(grpc::ServerContext*, const v1::ListPcnsRequest*,
                         v1::ListPcnsResponse*) override;
+  grpc::Status ListClaims(grpc::ServerContext*, const v1::ListClaimsRequest*,
+                          v1::ClaimList*) override;
   grpc::Status WhoAmI(grpc::ServerContext*, const v1::WhoAmIRequest*,
                       v1::WhoAmIResponse*) override;
 

@@ -211,6 +211,9 @@ class Ledger {
   // Per PCN (one ICB or all), the paid claims whose restatement at known_at owes arrears
   // or an overpayment, with causes. Reads every PCN's events.
   absl::StatusOr<v1::ArrearsReport> GetArrears(const v1::ArrearsRequest& r) const;
+  // Claims of every registered PCN (of r.icb_code when given) as known at r.known_at, by
+  // status and year; each PCN read under its own hold of the state's reader lock.
+  absl::StatusOr<v1::ClaimList> ListClaims(const v1::ListClaimsRequest& r) const;
 
   // The ICB a registered PCN belongs to ("" when the PCN is not registered).
   std::string IcbOf(const std::string& pcn_code) const;

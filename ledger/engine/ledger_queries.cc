@@ -1,8 +1,10 @@
 // Ledger's queries: each resolves known_at to a log position, finds the PCN's model as
 // known then (LedgerState::ModelAt) under the state's reader lock, and hands it to a pure
 // projection (ledger/projections/).
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -143,6 +145,78 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
         v.model.icb_code, domain::RestatePcn(v.model, v.events, v.rules, known_at, as_of, options),
         &out);
   }));
+  return out;
+}
+
+absl::StatusOr<v1::ClaimList> Ledger::ListClaims(const v1::ListClaimsRequest& r) const {
+  static constexpr const char* kStatuses[] = {"submitted", "assessed", "paid", "overpaid"};
+  if (!r.icb_code().empty()) RETURN_IF_ERROR(domain::CheckCode("icb_code", r.icb_code()));
+  if (r.statuses_size() > 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("statuses: at most 4 (one of each), got ", r.statuses_size()));
+  }
+  for (const std::string& status : r.statuses()) {
+    if (std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "statuses: '", status, "' is not a claim status (submitted, assessed, paid, overpaid)"));
+    }
+  }
+  if (r.financial_year() != 0 && (r.financial_year() < 2019 || r.financial_year() > 2100)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "financial_year must be 0 (every year) or 2019 or later, got ", r.financial_year()));
+  }
+  if (r.max_claims() > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_claims must be at most 10000, got ", r.max_claims()));
+  }
+  const size_t max_claims = r.max_claims() == 0 ? 1000 : r.max_claims();
+  ASSIGN_OR_RETURN(as_of, AsOfOr(r.as_of(), absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())));
+  ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
+  v1::ClaimList out;
+  out.set_computed_at_position(known_at);
+  std::vector<std::string> pcns;  // in name order, so in PCN code order
+  state_->ForEachStream([&pcns](const std::string& name, const StreamState&) {
+    if (domain::IsPcnStream(name)) pcns.push_back(name);
+  });
+  for (const std::string& name : pcns) {
+    ASSIGN_OR_RETURN(more, state_->ReadPcnAt<bool>(name, known_at, /*with_events=*/false,
+                                                   [&](const StreamRead& v) {
+      const domain::PcnModel& pcn = v.model;
+      if (!v.known || !pcn.registered) return true;
+      if (!r.icb_code().empty() && pcn.icb_code != r.icb_code()) return true;
+      std::vector<v1::ListedClaim> listed;
+      for (const auto& [id, claim] : pcn.claims) {
+        if (r.financial_year() != 0 && FinancialYearOf(claim.month) != r.financial_year()) continue;
+        if (claim.month > as_of) continue;
+        v1::ClaimSummary summary = projections::SummarizeClaim(id, claim, as_of);
+        if (r.statuses_size() > 0 &&
+            std::find(r.statuses().begin(), r.statuses().end(), summary.status()) ==
+                r.statuses().end()) {
+          continue;
+        }
+        v1::ListedClaim& entry = listed.emplace_back();
+        entry.set_pcn_code(pcn.pcn_code);
+        entry.set_pcn_name(pcn.name);
+        entry.set_icb_code(pcn.icb_code);
+        *entry.mutable_claim() = std::move(summary);
+      }
+      std::sort(listed.begin(), listed.end(), [](const v1::ListedClaim& a, const v1::ListedClaim& b) {
+        return std::make_tuple(a.claim().month().year(), a.claim().month().month(),
+                               a.claim().claim_id()) <
+               std::make_tuple(b.claim().month().year(), b.claim().month().month(),
+                               b.claim().claim_id());
+      });
+      for (v1::ListedClaim& entry : listed) {
+        if (static_cast<size_t>(out.claims_size()) == max_claims) {
+          out.set_truncated(true);
+          return false;
+        }
+        *out.add_claims() = std::move(entry);
+      }
+      return true;
+    }));
+    if (!more) break;
+  }
   return out;
 }
 

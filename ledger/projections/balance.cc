@@ -135,6 +135,19 @@ std::optional<FullMonthKey> FullMonthKeyOf(const rules::LineInput& in,
 
 }  // namespace
 
+v1::ClaimSummary SummarizeClaim(const std::string& claim_id, const domain::ClaimModel& claim,
+                                absl::CivilDay as_of) {
+  v1::ClaimSummary summary;
+  summary.set_claim_id(claim_id);
+  *summary.mutable_month() = ToProtoDate(claim.month);
+  summary.set_claimed_pence(claim.ClaimedPence());
+  summary.set_approved_pence(claim.ApprovedPence());
+  const bool paid_by_as_of = claim.paid_on && *claim.paid_on <= as_of;
+  summary.set_paid_pence(paid_by_as_of ? claim.paid_pence : 0);
+  summary.set_status(claim.Status(as_of));
+  return summary;
+}
+
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
                            int financial_year, absl::CivilDay as_of, uint64_t known_at,
                            bool reuse_equal_months) {
@@ -149,13 +162,7 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
   for (const auto& [id, claim] : pcn.claims) {
     if (FinancialYearOf(claim.month) != financial_year || claim.month > as_of) continue;
     v1::ClaimSummary* summary = out.add_claims();
-    summary->set_claim_id(id);
-    *summary->mutable_month() = ToProtoDate(claim.month);
-    summary->set_claimed_pence(claim.ClaimedPence());
-    summary->set_approved_pence(claim.ApprovedPence());
-    const bool paid_by_as_of = claim.paid_on && *claim.paid_on <= as_of;
-    summary->set_paid_pence(paid_by_as_of ? claim.paid_pence : 0);
-    summary->set_status(claim.Status(as_of));
+    *summary = SummarizeClaim(id, claim, as_of);
     out.set_claimed_pence(out.claimed_pence() + summary->claimed_pence());
     out.set_approved_pence(out.approved_pence() + summary->approved_pence());
     out.set_paid_pence(out.paid_pence() + summary->paid_pence());

@@ -26,6 +26,11 @@ namespace arrs::projections {
 // calculator, and a month in which a member is in post every day, at one WTE, cost,
 // maximum, cap and place in the ranking, prices as the month before did.
 // `reuse_equal_months` = false prices every month with the calculator (tests compare).
+// One claim as Balance.claims shows it on `as_of` (claimed, approved, paid by as_of,
+// status), without the restatement fields.
+v1::ClaimSummary SummarizeClaim(const std::string& claim_id, const domain::ClaimModel& claim,
+                                absl::CivilDay as_of);
+
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
                            int financial_year, absl::CivilDay as_of, uint64_t known_at,
                            bool reuse_equal_months = true);

@@ -216,6 +216,16 @@ class PermissionMatrixFixture : public ServerFixture {
       v1::RulesCoverageResponse out;
       return queries_->GetRulesCoverage(c, r, &out);
     });
+    add("ListClaims(national)", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
+      v1::ClaimList out;
+      return queries_->ListClaims(c, v1::ListClaimsRequest(), &out);
+    });
+    add("ListClaims(QAA)", {kAdmin, kAuditor, kCommA}, [this](grpc::ClientContext* c) {
+      v1::ListClaimsRequest r;
+      r.set_icb_code("QAA");
+      v1::ClaimList out;
+      return queries_->ListClaims(c, r, &out);
+    });
     add("WhoAmI", everyone, [this](grpc::ClientContext* c) {
       v1::WhoAmIResponse out;
       return queries_->WhoAmI(c, v1::WhoAmIRequest(), &out);
@@ -280,7 +290,7 @@ class PermissionMatrixFixture : public ServerFixture {
         ++checked;
       }
     }
-    EXPECT_EQ(checked, 32 * 8);  // 32 RPC cases (Region and Arrears twice) x 8 callers
+    EXPECT_EQ(checked, 34 * 8);  // 34 RPC cases (Region, Arrears, ListClaims twice) x 8 callers
   }
 
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.
