@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
                  "The console's folder (web/ of the source tree, after scripts/web-deps.sh)");
   app.add_flag("--metrics-require-token", options.metrics_require_token,
                "/metrics answers only an admin's or auditor's bearer token");
+  app.add_flag("--reflection", options.reflection,
+               "Serve gRPC server reflection to anyone (off: each idle reflection stream "
+               "holds a server thread)");
   app.add_option("--grace-seconds", grace_seconds, "Drain time on SIGTERM")->capture_default_str();
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str();

@@ -1,5 +1,5 @@
 // ArrsServer: wires the ledger, the token store and the three services into a gRPC
-// server with health checking and reflection, and optionally an HTTP listener for the
+// server with health checking (and reflection when asked), and optionally an HTTP listener for the
 // JSON API and the console. arrsd's main and the integration tests
 // both use it.
 #ifndef ARRS_SERVICES_SERVER_H_
@@ -53,6 +53,10 @@ struct ServerOptions {
   // they run, so unauthenticated clients holding streams open cannot grow the server past
   // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
   int max_threads = 128;
+  // gRPC server reflection (the public API's descriptors, to anyone: it takes no token).
+  // Off by default: a reflection stream is a synchronous bidirectional call, so each idle
+  // one holds a server thread, and unauthenticated clients could take the whole quota.
+  bool reflection = false;
 
   // HTTP (services/http/http_server.h): the JSON API, /healthz, /readyz, /metrics and the
   // console, on `http_listen_address` ("" = no HTTP listener). It takes the TLS files and

@@ -9,7 +9,13 @@
 namespace arrs::testing_support {
 namespace {
 
-class PythonClientTest : public ServerFixture {};
+class PythonClientTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    server_options_.reflection = true;  // the client lists the services by reflection
+    ServerFixture::SetUp();
+  }
+};
 
 TEST_F(PythonClientTest, StockPythonGrpcClientCanDiscoverAndCallTheServer) {
   RegisterTwoPcns();

@@ -8,6 +8,9 @@ with arrsctl, then drives headless Chromium through the console:
   * a PCN's year page shows the API's figures for the same as_of and known_at;
   * moving "known at" back before the last events shows the earlier figures;
   * a PCN's token cannot see another PCN (the page says so; the API answers 403);
+  * the worklist lists the open claims with one ListClaims call per ICB of a
+    commissioner's scope (one national call for an admin), and says when the list is
+    truncated;
   * a commissioner assesses and pays a claim from the worklist, and the audit trail then
     shows both events;
   * the pages work at 375 px wide without sideways scrolling of the page;
@@ -70,6 +73,7 @@ TOKENS = {
 WORK_PCN = 'U10001'
 WORK_CLAIM = '2025-06'
 WORK_YEAR = 2025
+OTHER_CLAIM = '2025-07'  # left open (submitted): the worklist has two claims of ICB QWE
 
 BALANCE_FIELDS = [
     'sumPence', 'claimedPence', 'approvedPence', 'paidPence', 'remainingPence',
@@ -203,6 +207,13 @@ def setUpModule():  # noqa: N802 (unittest's name)
         'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'},
                   {'lineNo': 2, 'staffId': 'SPLW-01', 'actualCostPence': '250000'}],
     }, TOKENS['pcn'][0], service='CommandService')
+    # A second open claim of ICB QWE, so that a worklist of one claim is cut short.
+    SERVER.ok('SubmitClaim', {
+        'header': {'requestId': 'console-test:submit-other'},
+        'pcnCode': WORK_PCN, 'claimId': OTHER_CLAIM,
+        'month': {'year': 2025, 'month': 7, 'day': 1},
+        'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'}],
+    }, TOKENS['pcn'][0], service='CommandService')
     USER_DATA = tempfile.mkdtemp(prefix='arrs-console-chromium-')
     try:
         DRIVER = start_browser(USER_DATA)
@@ -309,6 +320,39 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(who.get_attribute('data-name'), name)
         self.assertEqual(who.get_attribute('data-role'), role)
         return token
+
+    def record_api_calls(self, rewrite_list_claims=None):
+        """From now on, records the page's API calls (method and request body) until the
+        next full page load; `rewrite_list_claims` is merged into ListClaims' request
+        bodies (e.g. {'maxClaims': 1})."""
+        self.d.execute_script("""
+            const rewrite = arguments[0];
+            if (!window.arrsTestFetch) window.arrsTestFetch = window.fetch;
+            const original = window.arrsTestFetch;
+            window.arrsTestCalls = [];
+            window.fetch = function (url, init) {
+              const m = /\\/api\\/v1\\/(.+)$/.exec(String(url));
+              if (m && init && typeof init.body === 'string') {
+                let body = JSON.parse(init.body);
+                if (rewrite && m[1] === 'QueryService/ListClaims') {
+                  body = Object.assign(body, rewrite);
+                  init = Object.assign({}, init, { body: JSON.stringify(body) });
+                }
+                window.arrsTestCalls.push({ method: m[1], body });
+              }
+              return original.call(this, url, init);
+            };
+        """, rewrite_list_claims)
+
+    def api_calls(self):
+        return self.d.execute_script('return window.arrsTestCalls || []')
+
+    def stop_recording_api_calls(self):
+        self.d.execute_script('if (window.arrsTestFetch) window.fetch = window.arrsTestFetch;')
+
+    def worklist_rows(self):
+        return [(a.get_attribute('data-pcn'), a.get_attribute('data-claim'))
+                for a in self.d.find_elements(By.CSS_SELECTOR, '#worklist-table a.arrs-review-link')]
 
     def figures(self):
         """{data-field: text} of the page's figures."""
@@ -463,7 +507,37 @@ class ConsoleTest(unittest.TestCase):
 
     def test_05_commissioner_assesses_and_pays_from_the_worklist(self):
         token = self.sign_in('commissioner')
-        self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
+        # A list cut short says so, and how many it shows: ListClaims asked for one claim.
+        list_body = {'icbCode': 'QWE', 'statuses': ['submitted', 'assessed'], 'maxClaims': 1}
+        self.assertTrue(SERVER.ok('ListClaims', list_body, token)['truncated'])
+        self.record_api_calls({'maxClaims': 1})
+        try:
+            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
+            warning = self.d.find_element(By.ID, 'worklist-truncated')
+            self.assertIn('Only the first 1 claim is shown', warning.text)
+            self.assertEqual(warning.find_element(By.CSS_SELECTOR, '[data-shown]').get_attribute('data-shown'), '1')
+            self.assertEqual(len(self.worklist_rows()), 1)
+            self.shot('06-worklist-truncated')
+        finally:
+            self.stop_recording_api_calls()
+        # The whole list: one ListClaims call for the commissioner's one ICB (QWE), none per
+        # PCN or year; its rows are ListClaims' answer, with nothing said about truncation.
+        self.go('#/pcns')
+        self.record_api_calls()
+        try:
+            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
+            calls = self.api_calls()
+        finally:
+            self.stop_recording_api_calls()
+        self.assertEqual([c['method'] for c in calls], ['QueryService/ListClaims'], calls)
+        body = calls[0]['body']
+        self.assertEqual((body['icbCode'], sorted(body['statuses']), body['financialYear']),
+                         ('QWE', ['assessed', 'submitted'], 0))
+        listed = SERVER.ok('ListClaims', body, token)
+        self.assertFalse(listed['truncated'])
+        self.assertEqual(self.worklist_rows(), [(c['pcnCode'], c['claim']['claimId']) for c in listed['claims']])
+        self.assertIn((WORK_PCN, WORK_CLAIM), self.worklist_rows())
+        self.assertEqual(self.d.find_elements(By.ID, 'worklist-truncated'), [])
         link = self.d.find_element(
             By.CSS_SELECTOR, f'a.arrs-review-link[data-pcn="{WORK_PCN}"][data-claim="{WORK_CLAIM}"]')
         self.shot('06-worklist')
@@ -566,6 +640,18 @@ class ConsoleTest(unittest.TestCase):
             self.assertEqual(self.go(route), 'ready', route)
             self.assertEqual(len(self.d.find_elements(By.TAG_NAME, 'h1')), 1, route)
             self.shot(name)
+        # The worklist of an admin: one national ListClaims call (every ICB).
+        self.go('#/pcns')
+        self.record_api_calls()
+        try:
+            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
+            calls = self.api_calls()
+        finally:
+            self.stop_recording_api_calls()
+        self.assertEqual([(c['method'], c['body']['icbCode']) for c in calls], [('QueryService/ListClaims', '')])
+        listed = SERVER.ok('ListClaims', calls[0]['body'], TOKENS['admin'][0])
+        self.assertEqual(self.worklist_rows(), [(c['pcnCode'], c['claim']['claimId']) for c in listed['claims']])
+        self.shot('25-worklist-national')
         # The explanation carries the same text as `arrsctl explain`.
         self.go('#/pcn/U10002/claim/2023-11')
         cli = subprocess.run([ENV['ARRSCTL'], 'explain', 'U10002', '2023-11'], capture_output=True, text=True,

@@ -9,7 +9,7 @@
 //   #/pcn/U10001/caps                 WTE caps (GetCapUsage)
 //   #/pcn/U10001/workforce            workforce against the 2019 baseline (GetWorkforce)
 //   #/pcn/U10001/audit?staff=CP-01    the audit trail (GetAuditTrail)
-//   #/worklist                        claims to assess and pay (commissioners, admins)
+//   #/worklist                        claims to assess and pay (ListClaims; commissioners, admins)
 //   #/worklist/U10001/2025-06         review one: assess, reduce a line, pay
 //   #/region                          region summary (GetRegionSummary)
 //   #/rules?year=2024                 the rule book (GetRules, GetRulesCoverage)

@@ -92,6 +92,15 @@ export function inset(...children) {
     h('span', { class: 'nhsuk-u-visually-hidden' }, 'Information: '), ...children);
 }
 
+// A warning callout (nhsuk-frontend 10: the card's warning variant).
+export function warningCallout(title, { id, level = 2 } = {}, ...body) {
+  return h('div', { class: 'nhsuk-card nhsuk-card--warning', id },
+    h('div', { class: 'nhsuk-card__content' },
+      h(`h${level}`, { class: 'nhsuk-card__heading' },
+        h('span', { role: 'text' }, h('span', { class: 'nhsuk-u-visually-hidden' }, 'Important: '), title)),
+      body.map((b) => (typeof b === 'string' ? h('p', { class: 'nhsuk-body' }, b) : b))));
+}
+
 const TAG_COLOURS = {
   submitted: 'nhsuk-tag--blue',
   assessed: 'nhsuk-tag--orange',

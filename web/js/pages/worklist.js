@@ -1,17 +1,19 @@
 // Commissioners' and admins' worklist: claims of the PCNs in scope not yet paid
 // (submitted, or assessed and unpaid), and a review page per claim to assess it, reduce
 // a line (with a reason) and pay it. Each command carries a fresh request id
-// ("console:" + a random UUID) and the PCN's stream version it was decided on, so a
-// concurrent change is refused (ABORTED) instead of being overwritten.
+// ("console:" + a random UUID) and the PCN's stream version it was decided on (ListPcns),
+// so a concurrent change is refused (ABORTED) instead of being overwritten.
 //
-// The API has no "claims by status" query: the list is made from GetBalance of every PCN
-// in scope and every financial year since 2019/20.
+// The list comes from QueryService/ListClaims (claims across the PCNs of an ICB, or of
+// every ICB, by status): one call for admins (every ICB: icbCode ""), one per ICB of a
+// commissioner's scope. Each answer holds at most MAX_CLAIMS claims and says when more
+// matched (truncated); the page then says how many it shows.
 import { h } from '../dom.js';
 import {
   ApiError, command, pool, query, requestId,
 } from '../api.js';
 import {
-  canDecide, hrefOf, invalidate, listPcns, seg,
+  canDecide, hrefOf, invalidate, listPcns, role, seg,
 } from '../state.js';
 import {
   big, compareDates, count, dateText, enumWords, financialYear, financialYearOf, money, monthName,
@@ -19,19 +21,21 @@ import {
 } from '../format.js';
 import {
   breadcrumbs, button, errorSummary, field, heading, hint, inset, link, notification, para,
-  select, summaryList, table, tag, textInput,
+  select, summaryList, table, tag, textInput, warningCallout,
 } from '../ui.js';
 import { PCN_CODE, forbiddenPcn } from '../pcnframe.js';
-import { yearsToNow } from './overview.js';
 
 const OPEN = new Set(['submitted', 'assessed']);
+const MAX_CLAIMS = 1000; // per ListClaims answer (the server's default; it allows 10000)
 let flash = null; // a success banner for the next render of a review page
 
-// As of today or the year's end, whichever is later: every payment recorded so far counts.
-function asOfFor(year) {
-  const end = { year: year + 1, month: 3, day: 31 };
-  const today = todayUtc();
-  return compareDates(today, end) > 0 ? today : end;
+// Statuses as of the end of the current financial year (or of `year`, if later), not
+// today: a payment recorded with a later date is recorded all the same, and the claim
+// has nothing left to do. The worklist and the review page use the same day, so they
+// agree on a claim's status.
+function asOfFor(year = 0) {
+  const y = Math.max(financialYearOf(todayUtc()), year);
+  return { year: y + 1, month: 3, day: 31 };
 }
 
 function notAllowed(ctx, title) {
@@ -45,69 +49,104 @@ export function reviewHref(pcnCode, claimId, year) {
   return hrefOf(`/worklist/${seg(pcnCode)}/${seg(claimId)}`, { year });
 }
 
+// The ICB codes to ask ListClaims about: "" (every ICB, one call) for admins and
+// auditors, who may list nationally; a commissioner's own ICBs otherwise (the national
+// list is not theirs), those of the PCNs it may see when its scope is every ICB.
+async function worklistIcbs(principal) {
+  if (role() === 'admin' || role() === 'auditor') return [''];
+  if (!principal.allScope) return (principal.scope || []).slice().sort();
+  const list = await listPcns();
+  return [...new Set((list.pcns || []).map((p) => p.icbCode))].sort();
+}
+
+const icbWords = (icbs) => (icbs.length === 1 ? `ICB ${icbs[0]}` : `ICBs ${icbs.join(', ')}`);
+
 export async function worklistPage(ctx) {
   if (!canDecide()) {
     notAllowed(ctx, 'Worklist');
     return;
   }
   ctx.show(heading('Worklist'), h('p', { class: 'nhsuk-body arrs-loading', role: 'status' }, 'Gathering the claims not yet paid\u2026'));
-  invalidate();
-  const list = await listPcns();
-  const pcns = (list.pcns || []).slice().sort((a, b) => a.pcnCode.localeCompare(b.pcnCode));
-  const years = yearsToNow();
-  const jobs = [];
-  for (const p of pcns) {
-    for (const year of years) {
-      jobs.push({ pcn: p, year });
-    }
-  }
-  const results = await pool(jobs.map((j) => () => query('GetBalance', {
-    pcnCode: j.pcn.pcnCode, financialYear: j.year, asOf: asOfFor(j.year),
+  const icbs = await worklistIcbs(ctx.principal);
+  const national = icbs.length === 1 && icbs[0] === '';
+  const asOf = asOfFor();
+  const results = await pool(icbs.map((icbCode) => () => query('ListClaims', {
+    icbCode, statuses: [...OPEN], financialYear: 0, asOf, maxClaims: MAX_CLAIMS,
   })), 4);
   if (!ctx.isCurrent()) return;
   const auth = results.find((r) => !r.ok && r.error instanceof ApiError && r.error.unauthenticated);
   if (auth) throw auth.error;
+
   const open = [];
   const failures = [];
+  const truncated = []; // {icb, last: the last PCN code listed}
+  const positions = [];
   results.forEach((r, i) => {
     if (!r.ok) {
-      failures.push({ job: jobs[i], error: r.error });
+      failures.push({ icb: icbs[i], error: r.error });
       return;
     }
-    for (const c of r.value.claims || []) {
-      if (OPEN.has(c.status)) open.push({ pcn: jobs[i].pcn, year: jobs[i].year, claim: c });
+    const claims = (r.value.claims || []).filter((c) => c.claim && OPEN.has(c.claim.status));
+    open.push(...claims);
+    positions.push(Number(r.value.computedAtPosition || 0));
+    if (r.value.truncated) {
+      truncated.push({ icb: icbs[i], last: claims.length ? claims[claims.length - 1].pcnCode : '' });
     }
   });
-  open.sort((a, b) => (a.pcn.pcnCode.localeCompare(b.pcn.pcnCode)) || compareDates(a.claim.month, b.claim.month));
+  // As ListClaims orders each answer: by PCN code, then month, then claim id.
+  open.sort((a, b) => a.pcnCode.localeCompare(b.pcnCode) || compareDates(a.claim.month, b.claim.month) ||
+    a.claim.claimId.localeCompare(b.claim.claimId));
+  const manyIcbs = national || icbs.length > 1;
+  const pcnCount = new Set(open.map((c) => c.pcnCode)).size;
+  const lo = Math.min(...positions);
+  const hi = Math.max(...positions);
+  const where = national ? 'every ICB' : (icbs.length ? icbWords(icbs) : 'no ICB (your scope is empty)');
+  const shown = count(open.length, 'claim', 'claims');
 
   ctx.show(
     heading('Worklist'),
-    para(`Claims not yet paid, of the ${pcns.length} PCNs you may decide for, ${financialYear(years[0])} to ${financialYear(years[years.length - 1])}, as the ledger stands now (log position ${list.computedAtPosition}).`),
+    para(`Claims submitted, or assessed and not yet paid, of the PCNs of ${where}, every financial year`,
+      positions.length ? `, as the ledger stands now (log ${lo === hi ? `position ${hi}` : `positions ${lo} to ${hi}`}).` : '.'),
     failures.length ? errorSummary(failures[0].error, {
-      title: `${failures.length} of ${jobs.length} balances could not be read (first: ${failures[0].job.pcn.pcnCode} ${financialYear(failures[0].job.year)})`,
+      title: national ? 'The claims could not be listed'
+        : `${failures.length} of ${icbs.length} ICBs' claims could not be listed (first: ICB ${failures[0].icb})`,
+      forbiddenTitle: national ? 'You may not list the claims of every ICB' : `You may not list the claims of ICB ${failures[0].icb}`,
     }) : null,
+    truncated.length ? warningCallout(`Only the first ${shown} ${open.length === 1 ? 'is' : 'are'} shown`, { id: 'worklist-truncated' },
+      h('p', { class: 'nhsuk-body', dataset: { shown: open.length } },
+        `More claims are open than one list holds (${MAX_CLAIMS.toLocaleString('en-GB')} ${national ? '' : 'per ICB '}at most). `,
+        truncated.map((t) => `${t.icb ? `The list of ICB ${t.icb}` : 'The list'} ends at PCN ${t.last || '(none)'}: its later claims, and those of the PCNs after it by code, are not shown. `),
+        'Deal with these, then reload the worklist.')) : null,
     table({
-      caption: `${count(open.length, 'claim', 'claims')} to assess or pay`,
+      caption: truncated.length ? `${shown} to assess or pay shown (more not shown)`
+        : `${shown} to assess or pay${pcnCount > 1 ? `, of ${pcnCount} PCNs` : ''}`,
       id: 'worklist-table',
       columns: [{ title: 'PCN' }, { title: 'Claim' }, { title: 'Month' }, { title: 'Status' },
         { title: 'Claimed', numeric: true }, { title: 'Approved', numeric: true }, { title: 'Action' }],
-      rows: open.map(({ pcn, year, claim }) => ({
+      rows: open.map(({
+        pcnCode, pcnName, icbCode, claim,
+      }) => ({
         className: 'arrs-work-row',
         cells: [
-          { value: h('span', null, pcn.pcnCode, h('br'), h('span', { class: 'arrs-secondary' }, pcn.name)), header: true },
+          {
+            value: h('span', null, pcnCode, h('br'),
+              h('span', { class: 'arrs-secondary' }, pcnName, manyIcbs && icbCode ? `, ICB ${icbCode}` : null)),
+            header: true,
+          },
           claim.claimId, monthName(claim.month), tag(claim.status), money(claim.claimedPence),
           claim.status === 'submitted' ? '\u2014' : money(claim.approvedPence),
-          link(reviewHref(pcn.pcnCode, claim.claimId, year), claim.status === 'submitted' ? 'Assess' : 'Review and pay', {
-            'aria-label': `${claim.status === 'submitted' ? 'Assess' : 'Review and pay'} claim ${claim.claimId} of ${pcn.pcnCode}`,
-            dataset: { pcn: pcn.pcnCode, claim: claim.claimId },
+          link(reviewHref(pcnCode, claim.claimId, financialYearOf(claim.month)), claim.status === 'submitted' ? 'Assess' : 'Review and pay', {
+            'aria-label': `${claim.status === 'submitted' ? 'Assess' : 'Review and pay'} claim ${claim.claimId} of ${pcnCode}`,
+            dataset: { pcn: pcnCode, claim: claim.claimId },
             class: 'nhsuk-link arrs-review-link',
           }),
         ],
       })),
-      empty: 'Nothing to do: every claim of your PCNs is paid.',
+      empty: failures.length ? 'No claims could be listed.' : 'Nothing to do: every claim of your PCNs is paid.',
     }),
+    hint(`Statuses as of ${dateText(asOf)}, the end of this financial year, so a payment recorded with a date after today counts as paid.`),
   );
-  ctx.markStatus('ready');
+  ctx.markStatus(failures.length === results.length && results.length ? 'error' : 'ready');
 }
 
 // ------------------------------------------------------------------------------ review
