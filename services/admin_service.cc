@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "ledger/engine/ledger.h"
+#include "services/backup_target.h"
 #include "services/rpc_call.h"
 
 namespace arrs::services {
@@ -11,8 +12,13 @@ constexpr size_t kSubscribePage = 256;
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tokens,
-                                   int max_subscribers)
-    : ledger_(ledger), tokens_(tokens), max_subscribers_(max_subscribers) {
+                                   int max_subscribers, std::string backup_root,
+                                   std::string data_dir)
+    : ledger_(ledger),
+      tokens_(tokens),
+      max_subscribers_(max_subscribers),
+      backup_root_(std::move(backup_root)),
+      data_dir_(std::move(data_dir)) {
   {
     absl::MutexLock lock(&mu_);
     head_ = ledger_->HeadPosition();
@@ -44,10 +50,10 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
                                       v1::BackupResponse* response) {
   RpcCall call(context, *tokens_, "Backup", request);
   return call.Run(Access::kBackup, "", "", [&](const Principal&) {
-    if (request->target_dir().empty() || request->target_dir().size() > 4096) {
-      return absl::InvalidArgumentError("target_dir must be a folder path on the server");
-    }
-    return Assign(ledger_->Backup(request->target_dir()), response);
+    absl::StatusOr<std::string> target =
+        ResolveBackupTarget(backup_root_, data_dir_, request->target_dir());
+    if (!target.ok()) return target.status();
+    return Assign(ledger_->Backup(*target), response);
   });
 }
 

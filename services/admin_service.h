@@ -22,7 +22,9 @@ class TokenStore;
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tokens, int max_subscribers);
+  // Backups go inside `backup_root` only ("" refuses them), never inside `data_dir`.
+  AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tokens, int max_subscribers,
+                   std::string backup_root = "", std::string data_dir = "");
   ~AdminServiceImpl() override;
 
   grpc::Status Verify(grpc::ServerContext*, const v1::VerifyRequest*,
@@ -43,6 +45,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   engine::Ledger* ledger_;
   const TokenStore* tokens_;
   const int max_subscribers_;
+  const std::string backup_root_;
+  const std::string data_dir_;
   std::atomic<int> subscribers_{0};
   int listener_id_ = -1;
   absl::Mutex mu_;

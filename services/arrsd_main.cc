@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
                  "The console's folder (web/ of the source tree, after scripts/web-deps.sh)");
   app.add_flag("--metrics-require-token", options.metrics_require_token,
                "/metrics answers only an admin's or auditor's bearer token");
+  app.add_option("--backup-root", options.backup_root,
+                 "Folder that Backup RPCs (arrsctl backup) may write inside; without it they "
+                 "are refused. Must exist and not be inside --data");
   app.add_flag("--reflection", options.reflection,
                "Serve gRPC server reflection to anyone (off: each idle reflection stream "
                "holds a server thread)");
@@ -139,6 +142,7 @@ int main(int argc, char** argv) {
     services::Log(services::LogLevel::kInfo,
                   absl::StrCat("rules_published=", *published, " rules_dir=", rules_dir));
   }
+  options.data_dir = data_dir;
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
       services::ArrsServer::Start(ledger->get(), &*tokens, options);
   if (!server.ok()) return Fail(std::string(server.status().message()));

@@ -16,6 +16,7 @@
 #include "arrs/v1/service.pb.h"
 #include "ledger/engine/ledger.h"
 #include "services/admin_service.h"
+#include "services/backup_target.h"
 #include "services/command_service.h"
 #include "services/http/http_server.h"
 #include "services/http/json_bridge.h"
@@ -93,13 +94,17 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
     return absl::InvalidArgumentError(absl::StrCat("--max-threads must be at least ",
                                                    kMinThreads, ", got ", options.max_threads));
   }
+  if (absl::Status root = CheckBackupRoot(options.backup_root, options.data_dir); !root.ok()) {
+    return root;
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
 
   std::unique_ptr<ArrsServer> server(new ArrsServer());
   server->commands_ = std::make_unique<CommandServiceImpl>(ledger, tokens);
   server->queries_ = std::make_unique<QueryServiceImpl>(ledger, tokens);
-  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, tokens, options.max_subscribers);
+  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, tokens, options.max_subscribers,
+                                                      options.backup_root, options.data_dir);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -53,6 +53,10 @@ struct ServerOptions {
   // they run, so unauthenticated clients holding streams open cannot grow the server past
   // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
   int max_threads = 128;
+  // Backups over RPC go only inside this folder ("" = refused); never inside `data_dir`,
+  // the folder the ledger was opened on (services/backup_target.h).
+  std::string backup_root;
+  std::string data_dir;
   // gRPC server reflection (the public API's descriptors, to anyone: it takes no token).
   // Off by default: a reflection stream is a synchronous bidirectional call, so each idle
   // one holds a server thread, and unauthenticated clients could take the whole quota.

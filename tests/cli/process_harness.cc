@@ -62,7 +62,7 @@ bool Server::Start(const std::string& dir, const std::vector<std::string>& extra
     std::vector<std::string> args = {binary, "--data", data, "--listen", "127.0.0.1:0",
                                      "--port-file", port_file, "--tokens", tokens,
                                      "--rules-dir", rules, "--log-level", "warn",
-                                     "--grace-seconds", "1"};
+                                     "--grace-seconds", "1", "--backup-root", dir};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());

@@ -9,7 +9,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class RpcSuccessTest : public ServerFixture {};
+class RpcSuccessTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    // Backups go beside the data folder, in the temporary folder.
+    server_options_.backup_root = std::filesystem::temp_directory_path().string();
+    ServerFixture::SetUp();
+  }
+};
 
 #define ASSERT_RPC_OK(call)                                  \
   do {                                                       \

@@ -61,6 +61,7 @@ class ServerFixture : public ::testing::Test {
     ASSERT_TRUE(ledger_->PublishRulesDir(std::string(ARRS_SOURCE_DIR) + "/rules", "test").ok());
     services::ServerOptions options = server_options_;
     options.listen_address = "127.0.0.1:0";
+    options.data_dir = dir_.string();
     absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
         services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
     ASSERT_TRUE(server.ok()) << server.status();

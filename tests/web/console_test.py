@@ -14,6 +14,9 @@ with arrsctl, then drives headless Chromium through the console:
   * a commissioner assesses and pays a claim from the worklist, and the audit trail then
     shows both events;
   * the pages work at 375 px wide without sideways scrolling of the page;
+  * axe-core (web/node_modules/axe-core, a devDependency pinned by web/package-lock.json)
+    finds no WCAG 2.0/2.1 level A or AA violation on any page, in its states (error
+    summaries, banners, details opened), at desktop width and at 375 px;
   * the browser console has no errors (CSP violations, failed loads, exceptions) beyond
     the 403 answers a test provokes on purpose;
 
@@ -22,7 +25,8 @@ and saves a PNG of each page in SCREENSHOT_DIR.
 Environment: ARRSD, ARRSCTL (binaries), WEB_ROOT (web/, after `npm ci` there), RULES_DIR,
 TOKENS (config/demo-tokens.txt), SCREENSHOT_DIR (created if missing; default: a temporary
 folder). Exits 77 (skipped) when Chromium, chromedriver or Selenium is missing; fails when web/
-has no node_modules (run scripts/web-deps.sh). Run with Debian's python3 (python3-selenium):
+has no node_modules, or no axe-core in it (run scripts/web-deps.sh). Run with Debian's python3
+(python3-selenium):
   /usr/bin/python3 tests/web/console_test.py
 """
 
@@ -74,6 +78,7 @@ WORK_PCN = 'U10001'
 WORK_CLAIM = '2025-06'
 WORK_YEAR = 2025
 OTHER_CLAIM = '2025-07'  # left open (submitted): the worklist has two claims of ICB QWE
+A11Y_CLAIM = '2025-09'  # submitted by the accessibility test, so that its worklist is cut short
 
 BALANCE_FIELDS = [
     'sumPence', 'claimedPence', 'approvedPence', 'paidPence', 'remainingPence',
@@ -83,6 +88,11 @@ RESTATEMENT_FIELDS = [
     'restatedPence', 'arrearsPaidPence', 'recoveredPence', 'arrearsDuePence',
     'overpaymentToRecoverPence', 'netDuePence',
 ]
+
+# axe-core (a devDependency of web/, pinned by web/package-lock.json) checks each page
+# against the WCAG 2.0 and 2.1 A and AA rules it can test automatically.
+AXE_SCRIPT = os.path.join('node_modules', 'axe-core', 'axe.min.js')
+AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 
 def money(pence):
@@ -358,6 +368,43 @@ class ConsoleTest(unittest.TestCase):
         """{data-field: text} of the page's figures."""
         return {e.get_attribute('data-field'): e.text.strip()
                 for e in self.d.find_elements(By.CSS_SELECTOR, '#maincontent [data-field]')}
+
+    def axe_source(self):
+        """The text of axe-core's axe.min.js in WEB_ROOT's node_modules; fails (does not
+        skip) when it is missing, as every other package web/ needs."""
+        path = os.path.join(ENV['WEB_ROOT'], AXE_SCRIPT)
+        if not os.path.isfile(path):
+            self.fail(f'{path} is missing: run scripts/web-deps.sh (axe-core is pinned in '
+                      'web/package-lock.json)')
+        with open(path, encoding='utf-8') as f:
+            return f.read()
+
+    def axe(self, source):
+        """Runs axe-core on the whole document as it is now, with the WCAG 2.x A and AA
+        rules; returns its violations as lines to read (empty when there are none).
+        axe.min.js is run by WebDriver, to which the page's CSP does not apply."""
+        if not self.d.execute_script('return !!(window.axe && window.axe.run)'):
+            self.d.execute_script(source)
+        answer = self.d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            window.axe.run(document, {
+              runOnly: { type: 'tag', values: arguments[0] },
+              resultTypes: ['violations'],
+            }).then((r) => done({ violations: r.violations.map((v) => ({
+              id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+              targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' >> ')),
+              summary: v.nodes.length ? v.nodes[0].failureSummary : '',
+            })) }), (e) => done({ error: String((e && e.stack) || e) }));
+        """, AXE_TAGS)
+        if answer.get('error'):
+            self.fail(f'axe.run failed: {answer["error"]}')
+        lines = []
+        for v in answer['violations']:
+            more = f' and {v["count"] - len(v["targets"])} more' if v['count'] > len(v['targets']) else ''
+            detail = ' '.join((v['summary'] or '').split())[:300]
+            lines.append(f'  {v["id"]} ({v["impact"]}, {v["count"]} element{"s" if v["count"] != 1 else ""}): '
+                         f'{v["help"]}\n    at {"; ".join(v["targets"])}{more}\n    {detail}')
+        return lines
 
     def computed_at(self):
         return int(self.d.find_element(By.ID, 'computed-at').get_attribute('data-position') or 0)
@@ -680,6 +727,113 @@ class ConsoleTest(unittest.TestCase):
             finally:
                 self.d.execute_cdp_cmd('Emulation.clearDeviceMetricsOverride', {})
             self.shot(name, mobile=True)
+
+
+    def test_09_accessibility(self):
+        """axe-core finds no WCAG 2.0/2.1 A or AA violation on any page, in the states a
+        person meets (signed out, a refused token, forms with their error summaries, a
+        success banner, a refused PCN), at desktop width and at 375 px."""
+        source = self.axe_source()
+        self.d.set_script_timeout(60)
+        found = []
+
+        def check(name, mobile=False):
+            # What a person can open is checked open (explanations, sources of figures).
+            self.d.execute_script("document.querySelectorAll('details').forEach((e) => { e.open = true; })")
+            lines = self.axe(source)
+            if lines:
+                found.append(f'{name}{" at 375 px" if mobile else ""} '
+                             f'({self.d.execute_script("return window.location.hash")}):\n' + '\n'.join(lines))
+
+        def page(name, route, mobile=False, status='ready'):
+            if mobile:
+                self.d.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
+                    'width': 375, 'height': 812, 'deviceScaleFactor': 1, 'mobile': True})
+            try:
+                self.assertEqual(self.go(route, timeout=60), status, route)
+                check(name, mobile)
+            finally:
+                if mobile:
+                    self.d.execute_cdp_cmd('Emulation.clearDeviceMetricsOverride', {})
+
+        # Signed out: the sign-in page, then with a token refused.
+        self.navigate('#/signout')
+        self.wait_route('#/signin')
+        check('sign-in')
+        self.d.find_element(By.ID, 'token').send_keys('not-a-token')
+        self.allowed_errors.append('status of 401')
+        self.d.find_element(By.ID, 'signin').click()
+        WebDriverWait(self.d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.nhsuk-error-summary'))
+        check('sign-in, token refused')
+
+        # Every page, as an admin (the PCN list is where signing in lands).
+        self.sign_in('admin')
+        check('PCN list')
+        for name, route in [
+            ('PCN overview', '#/pcn/U10002'),
+            ('year', '#/pcn/U20003/year/2024'),
+            ('claims', '#/pcn/U10002/claims?year=2023'),
+            ('claim explanation', '#/pcn/U10002/claim/2023-11'),
+            ('claim explanation, restated', '#/pcn/U20003/claim/2024-11'),
+            ('caps', '#/pcn/U10001/caps?as_of=2021-02-28'),
+            ('workforce', '#/pcn/U20004/workforce?as_of=2025-03-31'),
+            ('audit trail', '#/pcn/U10001/audit?staff=CP-01'),
+            ('worklist', '#/worklist'),
+            ('region', '#/region?as_of=2025-03-31'),
+            ('rule book', '#/rules?year=2024'),
+        ]:
+            page(name, route)
+        # A worklist cut short, with its warning: two open claims (test_05 paid one), one shown.
+        SERVER.ok('SubmitClaim', {
+            'header': {'requestId': 'console-test:submit-a11y'},
+            'pcnCode': WORK_PCN, 'claimId': A11Y_CLAIM,
+            'month': {'year': 2025, 'month': 9, 'day': 1},
+            'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'}],
+        }, TOKENS['pcn'][0], service='CommandService')
+        self.go('#/pcns')
+        self.record_api_calls({'maxClaims': 1})
+        try:
+            page('worklist, cut short', '#/worklist')
+            self.d.find_element(By.ID, 'worklist-truncated')
+        finally:
+            self.stop_recording_api_calls()
+        # The time-travel form's error summary.
+        self.go('#/pcn/U10001/caps')
+        field = self.d.find_element(By.ID, 'tt-known-at')
+        field.clear()
+        field.send_keys('999999999')
+        self.d.find_element(By.ID, 'tt-apply').click()
+        WebDriverWait(self.d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.arrs-tt .nhsuk-error-summary'))
+        check('caps, time travel refused')
+
+        # A commissioner's review of a claim: submitted, then assessed (with its banner,
+        # and the reduce and pay forms), then a reduction refused in the page.
+        self.sign_in('commissioner')
+        review = f'#/worklist/{WORK_PCN}/{OTHER_CLAIM}?year={WORK_YEAR}'
+        page('review, submitted', review)
+        self.d.find_element(By.ID, 'assess').click()
+        self.wait_banner(f'Claim {OTHER_CLAIM} assessed')
+        check('review, assessed')
+        self.d.find_element(By.ID, 'reduce').click()
+        WebDriverWait(self.d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#review-problems .nhsuk-error-summary'))
+        check('review, reduction refused')
+
+        # At 375 px (the header and tables laid out for a phone).
+        for name, route in [('PCN list', '#/pcns'), ('year', '#/pcn/U10001/year/2024'),
+                            ('claim explanation', f'#/pcn/{WORK_PCN}/claim/{OTHER_CLAIM}'),
+                            ('audit trail', '#/pcn/U10001/audit'), ('worklist', '#/worklist'),
+                            ('review', review)]:
+            page(name, route, mobile=True)
+
+        # A PCN refused another PCN, and the region page it may not use.
+        self.sign_in('pcn')
+        self.allowed_errors.append('status of 403')
+        page('another PCN refused', '#/pcn/U10002/year/2024', status='forbidden')
+        page('region, not for a PCN', '#/region', status='forbidden')
+
+        if found:
+            self.fail(f'axe-core {self.d.execute_script("return axe.version")} found WCAG A/AA violations '
+                      f'on {len(found)} page{"s" if len(found) != 1 else ""}:\n' + '\n'.join(found))
 
 
 def main():

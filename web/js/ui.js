@@ -193,6 +193,15 @@ export function details(summary, ...content) {
     h('div', { class: 'nhsuk-details__text' }, ...content));
 }
 
+// Preformatted text (explanations, command-line output) that keeps its lines and scrolls
+// sideways when wider than the page: focusable, so a keyboard can scroll it, and a named
+// region, so what takes focus is announced (aria-label alone is not allowed on <pre>).
+export function preformatted(text, label, { id, className } = {}) {
+  return h('pre', {
+    class: ['arrs-pre', className || ''], id, tabindex: '0', role: 'region', 'aria-label': label,
+  }, text);
+}
+
 export function loading(text = 'Loading') {
   return h('p', { class: 'nhsuk-body arrs-loading', role: 'status' }, `${text}…`);
 }

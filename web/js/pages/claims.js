@@ -9,7 +9,7 @@ import {
   big, count, dateText, enumWords, financialYear, money, monthName,
 } from '../format.js';
 import {
-  heading, hint, inset, link, linkList, para, table, tag, details,
+  heading, hint, inset, link, linkList, para, preformatted, table, tag, details,
 } from '../ui.js';
 import { FIRST_YEAR, yearsToNow } from './overview.js';
 
@@ -120,7 +120,7 @@ export function explanationBody(code, claimId, e, q) {
       : null,
     lines.length ? heading('How each line was priced', { level: 2 }) : null,
     lines.map((l) => details(`Line ${l.lineNo}, ${l.staffId}: ${enumWords(l.outcome)}, approved ${money(l.approvedPence)} (rule version ${(l.ruleVersions || []).join(', ') || 'none'})`,
-      h('pre', { class: 'arrs-pre' }, l.explanation || ''))),
+      preformatted(l.explanation || '', `How line ${l.lineNo} was priced`))),
     (e.reductions || []).length ? [
       heading('Reductions by the commissioner', { level: 2 }),
       h('ul', { class: 'nhsuk-list nhsuk-list--bullet' }, (e.reductions || []).map((r) => h('li', null, `Line ${r.lineNo} reduced to ${money(r.approvedPence)}`))),
@@ -146,7 +146,7 @@ export function explanationBody(code, claimId, e, q) {
     ] : null,
     heading('As the command line prints it', { level: 2 }),
     para('The same explanation as ', h('code', null, `arrsctl explain ${code} ${claimId}${q.get('known_at') ? ` --known-at ${q.get('known_at')}` : ''}`), ':'),
-    h('pre', { class: 'arrs-pre arrs-cli', id: 'cli-explain', tabindex: '0', 'aria-label': 'Command line output' }, cliExplainText(code, claimId, e)),
+    preformatted(cliExplainText(code, claimId, e), 'Command line output', { id: 'cli-explain', className: 'arrs-cli' }),
     para(link(audit({ claim: claimId }), `Audit trail of claim ${claimId}`)),
   ];
 }
