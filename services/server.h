@@ -70,7 +70,8 @@ struct ServerOptions {
   bool metrics_require_token = false;
 };
 
-// True for 127.x.x.x:port, localhost:port and [::1]:port.
+// True when HOST of "HOST:PORT" (or "[HOST]:PORT") resolves, and only to loopback
+// addresses (127.0.0.0/8, ::1). A name that does not resolve is not loopback.
 bool IsLoopbackAddress(absl::string_view address);
 
 inline constexpr int kMinThreads = 16;

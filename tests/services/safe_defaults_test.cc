@@ -177,3 +177,42 @@ TEST_F(ScopeMessagesTest, AClaimForAMonthYearsAheadIsRefused) {
 
 }  // namespace
 }  // namespace arrs::testing_support
+
+namespace arrs::testing_support {
+namespace {
+
+// Issue 22 finding 13: "loopback" was decided by the address's spelling ("127." or
+// "localhost:" prefixes); now by what the host resolves to.
+TEST(LoopbackTest, DecidedByWhatTheHostResolvesTo) {
+  for (const char* loopback : {"127.0.0.1:50151", "127.0.0.2:0", "localhost:0", "[::1]:0"}) {
+    EXPECT_TRUE(services::IsLoopbackAddress(loopback)) << loopback;
+  }
+  for (const char* other : {"127.attacker.invalid:50151", "0.0.0.0:50151", "[::]:0",
+                            "10.0.0.1:50151", "127.0.0.1", ":50151", "localhost"}) {
+    EXPECT_FALSE(services::IsLoopbackAddress(other)) << other;
+  }
+}
+
+TEST(LoopbackTest, ANameThatOnlyLooksLikeLoopbackNeedsTls) {
+  services::SetLogLevel(services::LogLevel::kOff);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("arrs-loopback-", getpid());
+  std::filesystem::remove_all(dir);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir.string(), {});
+  ASSERT_TRUE(ledger.ok());
+  absl::StatusOr<services::TokenStore> tokens =
+      services::TokenStore::Parse(absl::StrCat(services::TokenHash(kAdmin), " admin * a\n"));
+  ASSERT_TRUE(tokens.ok());
+  services::ServerOptions options;
+  options.listen_address = "127.attacker.invalid:0";
+  absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
+      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(server.status().message().find("without TLS"), std::string::npos) << server.status();
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace arrs::testing_support
