@@ -337,16 +337,22 @@ std::string StaffIdOf(const v1::Payload& p) {
   }
 }
 
-std::string ClaimIdOf(const v1::Payload& p) {
+const std::string* ClaimIdIn(const v1::Payload& p) {
   switch (p.kind_case()) {
-    case v1::Payload::kClaimSubmitted: return p.claim_submitted().claim_id();
-    case v1::Payload::kClaimAssessed: return p.claim_assessed().claim_id();
-    case v1::Payload::kClaimLineReduced: return p.claim_line_reduced().claim_id();
-    case v1::Payload::kClaimPaid: return p.claim_paid().claim_id();
-    case v1::Payload::kArrearsPaid: return p.arrears_paid().claim_id();
-    case v1::Payload::kOverpaymentRecovered: return p.overpayment_recovered().claim_id();
-    default: return "";
+    case v1::Payload::kClaimSubmitted: return &p.claim_submitted().claim_id();
+    case v1::Payload::kClaimAssessed: return &p.claim_assessed().claim_id();
+    case v1::Payload::kClaimLineReduced: return &p.claim_line_reduced().claim_id();
+    case v1::Payload::kClaimPaid: return &p.claim_paid().claim_id();
+    case v1::Payload::kArrearsPaid: return &p.arrears_paid().claim_id();
+    case v1::Payload::kOverpaymentRecovered: return &p.overpayment_recovered().claim_id();
+    default: return nullptr;
   }
+}
+
+const std::string& ClaimIdOf(const v1::Payload& p) {
+  static const std::string* const kNone = new std::string();
+  const std::string* id = ClaimIdIn(p);
+  return id != nullptr ? *id : *kNone;
 }
 
 }  // namespace arrs::domain

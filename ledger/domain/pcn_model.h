@@ -179,9 +179,13 @@ CorrectionView ResolveCorrections(const std::vector<const v1::Event*>& events,
 // The model of one PCN stream (events in position order) as known at `known_at`.
 PcnModel FoldPcn(const std::vector<const v1::Event*>& events, uint64_t known_at);
 
-// The staff id or claim id an event is about ("" when none).
+// The staff id an event is about ("" when none).
 std::string StaffIdOf(const v1::Payload& payload);
-std::string ClaimIdOf(const v1::Payload& payload);
+// The claim id of a claim or money event's payload (submitted, assessed, line reduced,
+// paid, arrears paid, overpayment recovered); nullptr for any other kind. No copy.
+const std::string* ClaimIdIn(const v1::Payload& payload);
+// As ClaimIdIn, with "" for any other kind.
+const std::string& ClaimIdOf(const v1::Payload& payload);
 
 }  // namespace arrs::domain
 

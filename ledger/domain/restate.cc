@@ -157,23 +157,6 @@ bool SumLimited(v1::LineOutcome outcome) {
          outcome == v1::NO_SUM_SET;
 }
 
-namespace {
-
-// The claim id of a claim or money event's payload (nullptr for any other), without a copy.
-const std::string* ClaimIdIn(const v1::Payload& p) {
-  switch (p.kind_case()) {
-    case v1::Payload::kClaimSubmitted: return &p.claim_submitted().claim_id();
-    case v1::Payload::kClaimAssessed: return &p.claim_assessed().claim_id();
-    case v1::Payload::kClaimLineReduced: return &p.claim_line_reduced().claim_id();
-    case v1::Payload::kClaimPaid: return &p.claim_paid().claim_id();
-    case v1::Payload::kArrearsPaid: return &p.arrears_paid().claim_id();
-    case v1::Payload::kOverpaymentRecovered: return &p.overpayment_recovered().claim_id();
-    default: return nullptr;
-  }
-}
-
-}  // namespace
-
 std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::Event*>& in_force,
                                                     absl::CivilDay as_of,
                                                     const std::set<std::string>* only) {
