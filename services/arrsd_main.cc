@@ -86,6 +86,16 @@ int main(int argc, char** argv) {
   app.add_option("--snapshot-every-events", ledger_options.snapshot_every_events,
                  "Write a state snapshot after this many events (0: only when stopping)")
       ->capture_default_str();
+  app.add_option("--max-queued-per-stream", ledger_options.max_queued_per_stream,
+                 "Commands that may wait behind the one running on a PCN; one more is refused "
+                 "with RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--max-queued-appends", ledger_options.log.max_queued_appends,
+                 "Appends queued or committing in the log at once; one more is refused with "
+                 "RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
   app.add_flag("!--no-snapshot-restore", ledger_options.restore_snapshot,
                "Start by folding the whole log, ignoring any snapshot");
   CLI11_PARSE(app, argc, argv);

@@ -80,6 +80,23 @@ TEST(ArrsdDefaultsTest, RefusesAMessageLimitBelowFourMebibytes) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ArrsdDefaultsTest, QueueLimitsAreFlagsAndZeroOrNegativeIsRefused) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / absl::StrCat("arrs-queues-", getpid())).string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/tokens") << services::TokenHash("queue-admin-token") << " admin * a\n";
+  for (const char* flag : {"--max-queued-per-stream", "--max-queued-appends"}) {
+    for (const char* value : {"0", "-5"}) {
+      auto [code, output] = Shell(absl::StrCat(
+          "timeout 20 ", ARRS_BINARY_DIR, "/services/arrsd --data ", dir, "/data --tokens ",
+          dir, "/tokens --listen 127.0.0.1:0 --log-level warn ", flag, " ", value));
+      EXPECT_NE(code, 0) << flag << " " << value << ": " << output;
+      EXPECT_THAT(output, HasSubstr(flag)) << value;
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ArrsdDefaultsTest, DataFolderAndFilesAreOwnerOnly) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / absl::StrCat("arrs-perms-", getpid());
