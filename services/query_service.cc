@@ -20,6 +20,20 @@ grpc::Status PcnQuery(grpc::ServerContext* context, const TokenStore& tokens,
                   [&](const Principal&) { return Assign((ledger.*query)(*request), response); });
 }
 
+// A query over the PCNs of one ICB (request->icb_code()) or of every ICB (""): national
+// figures for admins and auditors; one ICB's also for that ICB's commissioners.
+template <typename Request, typename Response>
+grpc::Status IcbOrNationalQuery(grpc::ServerContext* context, const TokenStore& tokens,
+                                const engine::Ledger& ledger, const char* method,
+                                absl::StatusOr<Response> (engine::Ledger::*query)(const Request&)
+                                    const,
+                                const Request* request, Response* response) {
+  RpcCall call(context, tokens, method, request);
+  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
+  return call.Run(access, "", request->icb_code(),
+                  [&](const Principal&) { return Assign((ledger.*query)(*request), response); });
+}
+
 }  // namespace
 
 grpc::Status QueryServiceImpl::GetBalance(grpc::ServerContext* context,
@@ -60,24 +74,15 @@ grpc::Status QueryServiceImpl::ExplainClaim(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetRegionSummary(grpc::ServerContext* context,
                                                 const v1::RegionRequest* request,
                                                 v1::RegionSummary* response) {
-  RpcCall call(context, *tokens_, "GetRegionSummary", request);
-  // National figures: admins and auditors; one ICB: also that ICB's commissioners.
-  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
-  return call.Run(access, "", request->icb_code(), [&](const Principal&) {
-    return Assign(ledger_->GetRegionSummary(*request), response);
-  });
+  return IcbOrNationalQuery(context, *tokens_, *ledger_, "GetRegionSummary",
+                            &engine::Ledger::GetRegionSummary, request, response);
 }
 
 grpc::Status QueryServiceImpl::GetArrears(grpc::ServerContext* context,
                                           const v1::ArrearsRequest* request,
                                           v1::ArrearsReport* response) {
-  RpcCall call(context, *tokens_, "GetArrears", request);
-  // As GetRegionSummary: every ICB for admins and auditors; one ICB also for its
-  // commissioners.
-  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
-  return call.Run(access, "", request->icb_code(), [&](const Principal&) {
-    return Assign(ledger_->GetArrears(*request), response);
-  });
+  return IcbOrNationalQuery(context, *tokens_, *ledger_, "GetArrears", &engine::Ledger::GetArrears,
+                            request, response);
 }
 
 grpc::Status QueryServiceImpl::GetRules(grpc::ServerContext* context,
@@ -119,13 +124,8 @@ grpc::Status QueryServiceImpl::ListPcns(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::ListClaims(grpc::ServerContext* context,
                                           const v1::ListClaimsRequest* request,
                                           v1::ClaimList* response) {
-  RpcCall call(context, *tokens_, "ListClaims", request);
-  // As GetRegionSummary: every ICB for admins and auditors; one ICB also for its
-  // commissioners.
-  const Access access = request->icb_code().empty() ? Access::kLogRead : Access::kPcnRead;
-  return call.Run(access, "", request->icb_code(), [&](const Principal&) {
-    return Assign(ledger_->ListClaims(*request), response);
-  });
+  return IcbOrNationalQuery(context, *tokens_, *ledger_, "ListClaims", &engine::Ledger::ListClaims,
+                            request, response);
 }
 
 grpc::Status QueryServiceImpl::WhoAmI(grpc::ServerContext* context,
