@@ -328,37 +328,27 @@ TEST_F(HttpApiTest, ReadinessTurnsOffWhenShuttingDown) {
   EXPECT_FALSE(after && after->status == 200);
 }
 
-TEST(HttpServerOptions, PlaintextHttpOnANonLoopbackAddressIsRefused) {
-  services::SetLogLevel(services::LogLevel::kOff);
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-http-opt-", getpid());
-  std::filesystem::remove_all(dir);
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir.string(), {});
-  ASSERT_TRUE(ledger.ok());
-  absl::StatusOr<services::TokenStore> tokens =
-      services::TokenStore::Parse(absl::StrCat(services::TokenHash(kAdmin), " admin * a\n"));
-  ASSERT_TRUE(tokens.ok());
+// Start options refused, tried on the fixture's ledger and tokens.
+TEST_F(HttpApiTest, PlaintextHttpOnANonLoopbackAddressIsRefused) {
   services::ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.http_listen_address = "0.0.0.0:0";
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
-      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+      services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(server.status().message(), "0.0.0.0:0")) << server.status();
 
   options.http_listen_address = "127.0.0.1";  // no port
-  server = services::ArrsServer::Start(ledger->get(), &*tokens, options);
+  server = services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_TRUE(absl::StrContains(server.status().message(), "HOST:PORT")) << server.status();
 
   options.http_listen_address = "127.0.0.1:0";
-  options.web_root = (dir / "no-console-here").string();
-  server = services::ArrsServer::Start(ledger->get(), &*tokens, options);
+  options.web_root = (dir_ / "no-console-here").string();
+  server = services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_TRUE(absl::StrContains(server.status().message(), "index.html")) << server.status();
-  ledger->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

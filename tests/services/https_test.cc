@@ -62,16 +62,12 @@ TEST_F(HttpsTest, TheApiAnswersOverTlsOnlyWithHsts) {
   EXPECT_FALSE(refused && refused->status == 200);
 }
 
-TEST(HttpsOptions, AnUnreadableCertificateIsRefusedAtStart) {
-  services::SetLogLevel(services::LogLevel::kOff);
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-https-opt-", getpid());
-  std::filesystem::remove_all(dir);
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir.string(), {});
-  ASSERT_TRUE(ledger.ok());
-  absl::StatusOr<services::TokenStore> tokens =
-      services::TokenStore::Parse(absl::StrCat(services::TokenHash(kAdmin), " admin * a\n"));
-  ASSERT_TRUE(tokens.ok());
+// Tried on a plain fixture's ledger and tokens.
+class HttpsOptionsTest : public ServerFixture {};
+
+TEST_F(HttpsOptionsTest, AnUnreadableCertificateIsRefusedAtStart) {
+  const std::filesystem::path dir = dir_.string() + "-pem";
+  std::filesystem::create_directories(dir);
   std::ofstream(dir / "cert.pem") << "not a certificate\n";
   std::ofstream(dir / "key.pem") << "not a key\n";
   services::ServerOptions options;
@@ -80,10 +76,9 @@ TEST(HttpsOptions, AnUnreadableCertificateIsRefusedAtStart) {
   options.tls_cert_file = (dir / "cert.pem").string();
   options.tls_key_file = (dir / "key.pem").string();
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
-      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+      services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_TRUE(absl::StrContains(server.status().message(), "cert.pem")) << server.status();
-  ledger->reset();
   std::filesystem::remove_all(dir);
 }
 

@@ -210,25 +210,17 @@ TEST(LoopbackTest, DecidedByWhatTheHostResolvesTo) {
   }
 }
 
-TEST(LoopbackTest, ANameThatOnlyLooksLikeLoopbackNeedsTls) {
-  services::SetLogLevel(services::LogLevel::kOff);
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-loopback-", getpid());
-  std::filesystem::remove_all(dir);
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(dir.string(), {});
-  ASSERT_TRUE(ledger.ok());
-  absl::StatusOr<services::TokenStore> tokens =
-      services::TokenStore::Parse(absl::StrCat(services::TokenHash(kAdmin), " admin * a\n"));
-  ASSERT_TRUE(tokens.ok());
+// Tried on a plain fixture's ledger and tokens.
+class LoopbackServerTest : public ServerFixture {};
+
+TEST_F(LoopbackServerTest, ANameThatOnlyLooksLikeLoopbackNeedsTls) {
   services::ServerOptions options;
   options.listen_address = "127.attacker.invalid:0";
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
-      services::ArrsServer::Start(ledger->get(), &*tokens, options);
+      services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(server.status().message().find("without TLS"), std::string::npos) << server.status();
-  ledger->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
