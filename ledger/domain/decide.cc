@@ -446,38 +446,4 @@ absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& targe
   return OneEvent(std::move(event));
 }
 
-absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book) {
-  for (const auto& [id, claim] : corrected.claims) {
-    if (claim.paid_pence <= 0) continue;
-    for (const v1::ClaimLine& line : claim.lines()) {
-      const int64_t approved = claim.ApprovedLinePence(line.line_no());
-      if (approved <= 0) continue;
-      auto staff = corrected.staff.find(line.staff_id());
-      if (staff == corrected.staff.end()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the correction would leave paid claim ", id, " line ", line.line_no(),
-            " for staff member ", line.staff_id(), " who would no longer be on record"));
-      }
-      rules::LineInput in = BuildLineInput(corrected, book, staff->second, claim.month,
-                                           line.actual_cost_pence(), UINT64_MAX);
-      in.context.sum_remaining_pence = kMaxPence;  // the yearly sum is not re-judged here
-      in.explain = false;  // every paid line of the PCN's history: figures first
-      rules::LinePrice price = rules::PriceLine(book, in);
-      if (approved > price.reimbursable_pence ||
-          (price.outcome != v1::APPROVED && price.outcome != v1::PARTIALLY_APPROVED &&
-           price.outcome != v1::PARTIALLY_WITHIN_CAP)) {
-        in.explain = true;  // the refusal says why
-        price = rules::PriceLine(book, in);
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the correction would make paid claim ", id, " line ", line.line_no(), " (",
-            FormatPounds(approved), " approved for ", line.staff_id(),
-            ") exceed what the rules allow: ", v1::LineOutcome_Name(price.outcome), ", ",
-            FormatPounds(price.reimbursable_pence), " reimbursable. ",
-            price.explanation.substr(0, 400)));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace arrs::domain

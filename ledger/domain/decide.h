@@ -52,11 +52,6 @@ absl::StatusOr<Events> DecidePublishRules(const rules::RuleBook& book,
 absl::StatusOr<Events> DecideCorrect(const PcnModel& pcn, const v1::Event& target,
                                      uint64_t superseded_by, const v1::CorrectRequest& r);
 
-// Whether every paid claim line is still within what the rules allow for `corrected`'s
-// facts (FAILED_PRECONDITION names the first that is not). No command refuses on it: a
-// paid line the rules no longer allow is an overpayment (domain/restate.h). The fuzz
-// targets exercise it.
-absl::Status CheckPaidClaimsStillHold(const PcnModel& corrected, const rules::RuleBook& book);
 
 }  // namespace arrs::domain
 

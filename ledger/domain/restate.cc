@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/assess.h"
 #include "ledger/domain/field_checks.h"
+#include "ledger/domain/restate_causes.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
 
@@ -15,129 +16,10 @@ namespace {
 
 absl::CivilDay DayOf(const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 
-std::string FormatWte(int32_t bp) {
-  std::string out = absl::StrCat(bp / 10000);
-  int32_t frac = bp % 10000;
-  if (frac == 0) return out;
-  std::string digits = absl::StrCat(10000 + frac).substr(1);
-  while (!digits.empty() && digits.back() == '0') digits.pop_back();
-  return absl::StrCat(out, ".", digits);
-}
-
-// What one event is, in a few words, for a restatement's causes.
-std::string Describe(const v1::Event& e, const v1::Event* target) {
-  const v1::Payload& p = e.payload();
-  const std::string from = FormatCivilDay(DayOf(e.effective_date()));
-  switch (p.kind_case()) {
-    case v1::Payload::kFteChanged:
-      return absl::StrCat("FTE of ", p.fte_changed().staff_id(), " from ", from, ": ",
-                          FormatWte(p.fte_changed().wte_bp()), " WTE");
-    case v1::Payload::kPayChanged:
-      return absl::StrCat("pay of ", p.pay_changed().staff_id(), " from ", from);
-    case v1::Payload::kLeaveRecorded:
-      return absl::StrCat("leave of ", p.leave_recorded().staff_id(), " from ", from, " to ",
-                          FormatCivilDay(DayOf(p.leave_recorded().end_date())), " at ",
-                          p.leave_recorded().paid_share_bp() / 100, "% pay");
-    case v1::Payload::kStaffLeft:
-      return absl::StrCat(p.staff_left().staff_id(), " left on ", from);
-    case v1::Payload::kStaffStarted:
-      return absl::StrCat(p.staff_started().staff_id(), " started on ", from);
-    case v1::Payload::kStaffHired:
-      return absl::StrCat(p.staff_hired().staff_id(), " hired on ", from, " at ",
-                          FormatWte(p.staff_hired().wte_bp()), " WTE");
-    case v1::Payload::kListSizeRecorded:
-      return absl::StrCat("list size from ", from, ": ",
-                          p.list_size_recorded().registered_list_size(), " patients");
-    case v1::Payload::kBaselineRecorded:
-      return "the 31 March 2019 baseline";
-    case v1::Payload::kEventReversed:
-      return target ? absl::StrCat("reversal of position ", target->position(), " (",
-                                   Describe(*target, nullptr), ")")
-                    : absl::StrCat("reversal of position ", e.corrects());
-    default:
-      return std::string(p.GetDescriptor()->FindFieldByNumber(p.kind_case())
-                             ? p.GetDescriptor()->FindFieldByNumber(p.kind_case())->name()
-                             : "event");
-  }
-}
-
-// The payload an event acts on: its own, or for a reversal its target's.
-const v1::Payload& ActsOn(const v1::Event& e, const v1::Event* target) {
-  return e.payload().has_event_reversed() && target ? target->payload() : e.payload();
-}
-
-// The events known after `after` (up to known_at) that bear on a line for `staff` (of
-// `role`) in the month ending `month_end`: the member's own facts from on or before the
-// month's end, list sizes and the baseline, and hires of others in the same role.
-void AddFactCauses(const std::vector<const v1::Event*>& events,
-                   const std::unordered_map<uint64_t, const v1::Event*>& by_position,
-                   uint64_t after, uint64_t known_at, const std::string& staff_id,
-                   v1::Role role, absl::CivilDay month_end, v1::LineRestatement* line) {
-  for (const v1::Event* e : events) {
-    if (e->position() > known_at) break;
-    if (e->position() <= after) continue;
-    const v1::Event* target = nullptr;
-    if (e->corrects() != 0) {
-      auto it = by_position.find(e->corrects());
-      if (it != by_position.end()) target = it->second;
-    }
-    const v1::Payload& p = ActsOn(*e, target);
-    bool bears = false;
-    const absl::CivilDay effective = DayOf(e->effective_date());
-    switch (p.kind_case()) {
-      case v1::Payload::kStaffHired:
-        bears = p.staff_hired().staff_id() == staff_id ||
-                (p.staff_hired().role() == role && effective <= month_end);
-        break;
-      case v1::Payload::kStaffStarted:
-      case v1::Payload::kFteChanged:
-      case v1::Payload::kLeaveRecorded:
-      case v1::Payload::kStaffLeft:
-        bears = StaffIdOf(p) == staff_id && effective <= month_end;
-        break;
-      case v1::Payload::kListSizeRecorded:
-      case v1::Payload::kBaselineRecorded:
-        bears = true;
-        break;
-      default:
-        break;
-    }
-    if (!bears) continue;
-    v1::RestatementCause* cause = line->add_causes();
-    cause->set_position(e->position());
-    cause->set_what(e->corrects() != 0 && !e->payload().has_event_reversed()
-                        ? absl::StrCat("correction of position ", e->corrects(), ": ",
-                                       Describe(*e, target))
-                        : Describe(*e, target));
-  }
-}
-
-// A rule version for the claim's year published after the one the assessment priced
-// with.
-void AddRuleCause(const rules::RuleBook& book, int financial_year, uint64_t rules_position,
-                  uint64_t known_at, v1::LineRestatement* line) {
-  const rules::RulesInForce now = book.InForce(financial_year, known_at);
-  const rules::RulesInForce then = book.InForce(financial_year, rules_position);
-  if (now.published_at == then.published_at) return;
-  v1::RestatementCause* cause = line->add_causes();
-  cause->set_position(now.published_at);
-  if (!now) {
-    cause->set_what(absl::StrCat("rule version ", then.rules->version(), " for ",
-                                 FormatFinancialYear(financial_year), " withdrawn"));
-  } else {
-    cause->set_what(absl::StrCat("rule version ", now.rules->version(), " for ",
-                                 FormatFinancialYear(financial_year),
-                                 then ? absl::StrCat(" (assessed under ", then.rules->version(),
-                                                     ")")
-                                      : ""));
-  }
-}
-
 // Shares `amount` over lines in order, each taking up to room(line), the rest to the
 // last line.
 template <typename Room>
-std::map<int32_t, int64_t> Share(int64_t amount, const std::vector<int32_t>& line_nos,
-                                 Room room) {
+std::map<int32_t, int64_t> Share(int64_t amount, const std::vector<int32_t>& line_nos, Room room) {
   std::map<int32_t, int64_t> out;
   for (int32_t no : line_nos) {
     if (amount <= 0) break;
@@ -152,7 +34,6 @@ std::map<int32_t, int64_t> Share(int64_t amount, const std::vector<int32_t>& lin
 }  // namespace
 
 bool SumLimited(v1::LineOutcome outcome) {
-  // NO_SUM_SET: nothing could be approved without a sum; the sum is not re-judged.
   return outcome == v1::PARTIALLY_APPROVED || outcome == v1::SUM_EXHAUSTED ||
          outcome == v1::NO_SUM_SET;
 }
@@ -178,8 +59,8 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
     if (only != nullptr) {
       const std::string* id = ClaimIdIn(p);
       if (id == nullptr) continue;  // not a claim's event
-      const bool offset_onto_wanted = p.has_overpayment_recovered() &&
-                                      only->count(p.overpayment_recovered().offset_claim_id());
+      const bool offset_onto_wanted =
+          p.has_overpayment_recovered() && only->count(p.overpayment_recovered().offset_claim_id());
       if (!only->count(*id) && !offset_onto_wanted) continue;
     }
     const bool counts = CompareDate(e->effective_date(), as_of) <= 0;
@@ -219,15 +100,15 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
         break;
       }
       case v1::Payload::kArrearsPaid:
-        if (counts) money[p.arrears_paid().claim_id()].arrears_paid_pence +=
-            p.arrears_paid().amount_pence();
+        if (counts)
+          money[p.arrears_paid().claim_id()].arrears_paid_pence += p.arrears_paid().amount_pence();
         break;
       case v1::Payload::kOverpaymentRecovered: {
         if (!counts) break;
         const v1::OverpaymentRecovered& r = p.overpayment_recovered();
         money[r.claim_id()].recovered_pence += r.amount_pence();
-        if (r.method() == v1::OFFSET) money[r.offset_claim_id()].offset_against_pence +=
-            r.amount_pence();
+        if (r.method() == v1::OFFSET)
+          money[r.offset_claim_id()].offset_against_pence += r.amount_pence();
         break;
       }
       default:
@@ -270,8 +151,7 @@ std::vector<PricingFact> PricingFacts(const std::vector<const v1::Event*>& strea
     // claimed from the hire date: it counts whatever its date, as a correction does.
     const bool any_date = e->corrects() != 0 || e->payload().has_staff_started();
     out.push_back(PricingFact{e->position(), e->effective_date(), any_date,
-                              e->payload().has_list_size_recorded(),
-                              ClaimIdOf(e->payload())});
+                              e->payload().has_list_size_recorded(), ClaimIdOf(e->payload())});
   }
   return out;
 }
@@ -301,8 +181,118 @@ bool InScope(const ClaimModel& claim, const RestateOptions& options, absl::Civil
   return !options.only_months_to_as_of || claim.month <= as_of;
 }
 
-bool DecidedBySum(v1::LineOutcome outcome) {
-  return SumLimited(outcome);
+// True for outcomes the calculator reaches only after pricing the line in full, at its
+// last step, the yearly sum (calculator.h): the line's reimbursable amount is then known
+// whatever the sum.
+bool ReachedSumCheck(v1::LineOutcome outcome) {
+  return outcome == v1::APPROVED || outcome == v1::PARTIALLY_WITHIN_CAP || SumLimited(outcome);
+}
+
+// A financial year's sum as known at known_at, and what is left of it as the year's
+// claims are restated in turn.
+struct YearSum {
+  uint64_t position = 0;  // the event that set it in force; 0: no sum set
+  int64_t sum_pence = 0;
+  int64_t left_pence = -1;  // -1: no sum set (the calculator's NO_SUM_SET)
+};
+
+std::map<int, YearSum> YearSums(const PcnModel& pcn,
+                                const std::vector<const v1::Event*>& in_force) {
+  std::map<int, YearSum> out;
+  for (const auto& [year, set] : pcn.entitlements) {
+    out[year] = YearSum{0, set.sum_pence(), set.sum_pence()};
+  }
+  for (const v1::Event* e : in_force) {
+    if (!e->payload().has_entitlement_set()) continue;
+    auto it = out.find(e->payload().entitlement_set().financial_year());
+    if (it != out.end()) it->second.position = e->position();
+  }
+  return out;
+}
+
+// What restating one line needs besides the line itself.
+struct LineContext {
+  const PcnModel& pcn;
+  const rules::RuleBook& book;
+  const ClaimModel& claim;
+  uint64_t known_at;
+  // Nothing that prices the claim changed since its assessment (RestatePcn).
+  bool quiet;
+  bool explain;
+};
+
+// Restates one decided line against what is left of the year's sum (`sum`, updated):
+// fills the line's restated figures and explanation, and its role.
+void RestateLine(const LineContext& ctx, const v1::AssessedLine& decided, YearSum& sum,
+                 v1::LineRestatement& line, v1::Role& role) {
+  line.set_line_no(decided.line_no());
+  line.set_staff_id(decided.staff_id());
+  line.set_decided_outcome(decided.outcome());
+  line.set_decided_reimbursable_pence(decided.reimbursable_pence());
+  line.set_approved_pence(ctx.claim.ApprovedLinePence(decided.line_no()));
+
+  auto staff = ctx.pcn.staff.find(decided.staff_id());
+  if (staff != ctx.pcn.staff.end()) role = staff->second.role;
+  rules::LinePrice price;
+  // As decided when nothing that prices the line changed and the sum still leaves room
+  // for its reimbursable amount (or the calculator refused it before the sum).
+  const bool as_decided = ctx.quiet && (!ReachedSumCheck(decided.outcome()) ||
+                                        (!SumLimited(decided.outcome()) && sum.left_pence > 0 &&
+                                         sum.left_pence >= decided.reimbursable_pence()));
+  if (as_decided) {
+    price.outcome = decided.outcome();
+    price.maximum_pence = decided.maximum_pence();
+    price.reimbursable_pence = decided.reimbursable_pence();
+    price.approved_pence = decided.approved_pence();
+  } else if (staff == ctx.pcn.staff.end()) {
+    price.outcome = v1::UNKNOWN_STAFF;
+    price.explanation =
+        absl::StrCat("staff member ", decided.staff_id(), " is not on the PCN's records");
+  } else {
+    int64_t claimed = decided.claimed_pence();
+    for (const v1::ClaimLine& submitted : ctx.claim.lines()) {
+      if (submitted.line_no() == decided.line_no()) claimed = submitted.actual_cost_pence();
+    }
+    rules::LineInput in =
+        BuildLineInput(ctx.pcn, ctx.book, staff->second, ctx.claim.month, claimed, ctx.known_at);
+    in.context.sum_remaining_pence = sum.left_pence;
+    in.explain = false;
+    price = rules::PriceLine(ctx.book, in, ctx.known_at);
+    const bool same = price.outcome == decided.outcome() &&
+                      price.reimbursable_pence == decided.reimbursable_pence() &&
+                      price.maximum_pence == decided.maximum_pence();
+    if (ctx.explain && !same) {
+      in.explain = true;
+      price.explanation = rules::PriceLine(ctx.book, in, ctx.known_at).explanation;
+    }
+  }
+  int64_t restated = price.approved_pence;
+  if (auto reduced = ctx.claim.reduced_pence.find(decided.line_no());
+      reduced != ctx.claim.reduced_pence.end()) {
+    restated = std::min(restated, reduced->second);
+  }
+  if (sum.left_pence >= 0) sum.left_pence = std::max<int64_t>(0, sum.left_pence - restated);
+  line.set_restated_outcome(price.outcome);
+  line.set_restated_maximum_pence(price.maximum_pence);
+  line.set_restated_reimbursable_pence(price.reimbursable_pence);
+  line.set_restated_pence(restated);
+  line.set_explanation(std::move(price.explanation));
+}
+
+// The year's assessed claims in the order their assessments in force were recorded: the
+// order in which they take their share of the year's sum, as AssessClaim shares it (each
+// assessment after every other claim's approved amount).
+std::vector<const ClaimModel*> InSumOrder(const PcnModel& pcn, const std::set<int>& years) {
+  std::vector<const ClaimModel*> out;
+  for (const auto& [id, claim] : pcn.claims) {
+    if (claim.assessment != nullptr && years.count(FinancialYearOf(claim.month))) {
+      out.push_back(&claim);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const ClaimModel* a, const ClaimModel* b) {
+    return a->assessed_position < b->assessed_position;
+  });
+  return out;
 }
 
 }  // namespace
@@ -315,101 +305,76 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
   out.known_at = known_at;
   const CorrectionView view = ResolveCorrections(stream_events, known_at);
   std::set<std::string> in_scope;  // the claims restated below
+  std::set<int> years;             // their years: each year's claims share its sum
   for (const auto& [id, claim] : pcn.claims) {
-    if (InScope(claim, options, as_of)) in_scope.insert(id);
+    if (!InScope(claim, options, as_of)) continue;
+    in_scope.insert(id);
+    years.insert(FinancialYearOf(claim.month));
   }
   std::map<std::string, ClaimMoney> money = CollectClaimMoney(view.in_force, as_of, &in_scope);
+  std::map<int, YearSum> sums = YearSums(pcn, view.in_force);
   std::unordered_map<uint64_t, const v1::Event*> by_position;
   bool positions_indexed = false;
 
-  for (const auto& [id, claim] : pcn.claims) {
-    if (!in_scope.count(id)) continue;
+  // Every assessed claim of those years is restated, in the order it takes its share of
+  // the sum; only those in scope are kept.
+  for (const ClaimModel* claim_ptr : InSumOrder(pcn, years)) {
+    const ClaimModel& claim = *claim_ptr;
+    const std::string& id = claim.claim_id;
+    const bool wanted = in_scope.count(id) > 0;
     ClaimRestatement c;
     c.claim_id = id;
     c.month = claim.month;
     c.assessed_position = claim.assessed_position;
     if (auto m = money.find(id); m != money.end()) c.money = m->second;
     const int year = FinancialYearOf(claim.month);
+    YearSum& sum = sums[year];
     const absl::CivilDay month_end = LastDayOfMonth(claim.month);
     const bool list_size_by_month =
         !pcn.list_sizes.empty() && pcn.list_sizes.begin()->first <= month_end;
-    const bool quiet =
-        !options.always_price &&
-        !PricingFactSince(pricing_facts, id, claim.assessed_position, month_end,
-                          list_size_by_month) &&
-        book.InForce(year, known_at).published_at ==
-            book.InForce(year, claim.assessment->rules_position()).published_at;
+    const LineContext ctx{
+        pcn,
+        book,
+        claim,
+        known_at,
+        /*quiet=*/!options.always_price &&
+            !PricingFactSince(pricing_facts, id, claim.assessed_position, month_end,
+                              list_size_by_month) &&
+            book.InForce(year, known_at).published_at ==
+                book.InForce(year, claim.assessment->rules_position()).published_at,
+        /*explain=*/wanted && options.explain};
 
     std::vector<int32_t> line_nos;
     for (const v1::AssessedLine& decided : claim.assessment->lines()) {
       v1::LineRestatement& line = c.lines.emplace_back();
       line_nos.push_back(decided.line_no());
-      line.set_line_no(decided.line_no());
-      line.set_staff_id(decided.staff_id());
-      line.set_decided_outcome(decided.outcome());
-      line.set_decided_reimbursable_pence(decided.reimbursable_pence());
-      line.set_approved_pence(claim.ApprovedLinePence(decided.line_no()));
+      const int64_t left_before = sum.left_pence;
+      v1::Role role = v1::ROLE_UNSPECIFIED;
+      RestateLine(ctx, decided, sum, line, role);
       auto paid = c.money.paid_by_line.find(decided.line_no());
       line.set_paid_pence(paid == c.money.paid_by_line.end() ? 0 : paid->second);
-
-      int64_t claimed = decided.claimed_pence();
-      for (const v1::ClaimLine& submitted : claim.lines()) {
-        if (submitted.line_no() == decided.line_no()) claimed = submitted.actual_cost_pence();
-      }
-      auto staff = pcn.staff.find(decided.staff_id());
-      rules::LinePrice price;
-      v1::Role role = v1::ROLE_UNSPECIFIED;
-      if (quiet && !DecidedBySum(decided.outcome())) {
-        // Nothing that prices the line changed since it was assessed: as decided.
-        price.outcome = decided.outcome();
-        price.maximum_pence = decided.maximum_pence();
-        price.reimbursable_pence = decided.reimbursable_pence();
-        price.approved_pence = decided.approved_pence();
-        if (staff != pcn.staff.end()) role = staff->second.role;
-      } else if (staff == pcn.staff.end()) {
-        price.outcome = v1::UNKNOWN_STAFF;
-        price.explanation = absl::StrCat("staff member ", decided.staff_id(),
-                                         " is not on the PCN's records");
-      } else {
-        role = staff->second.role;
-        rules::LineInput in =
-            BuildLineInput(pcn, book, staff->second, claim.month, claimed, known_at);
-        in.context.sum_remaining_pence = kMaxPence;  // the yearly sum is not re-judged
-        in.explain = false;
-        price = rules::PriceLine(book, in, known_at);
-        const bool same = price.outcome == decided.outcome() &&
-                          price.reimbursable_pence == decided.reimbursable_pence() &&
-                          price.maximum_pence == decided.maximum_pence();
-        if (options.explain && !same) {
-          in.explain = true;
-          price.explanation = rules::PriceLine(book, in, known_at).explanation;
-        }
-      }
-      int64_t restated = price.approved_pence;
-      if (claim.reduced_pence.count(decided.line_no())) {
-        restated = std::min(restated, claim.reduced_pence.at(decided.line_no()));
-      }
-      if (SumLimited(decided.outcome())) restated = std::min(restated, line.approved_pence());
-      line.set_restated_outcome(price.outcome);
-      line.set_restated_maximum_pence(price.maximum_pence);
-      line.set_restated_reimbursable_pence(price.reimbursable_pence);
-      line.set_restated_pence(restated);
-      line.set_explanation(price.explanation);
-      if (restated != line.approved_pence() || price.outcome != decided.outcome()) {
-        if (!positions_indexed) {
-          for (const v1::Event* e : stream_events) {
-            if (e->position() > known_at) break;
-            by_position[e->position()] = e;
-          }
-          positions_indexed = true;
-        }
-        AddFactCauses(stream_events, by_position, claim.assessed_position, known_at,
-                      decided.staff_id(), role, month_end, &line);
-        AddRuleCause(book, year, claim.assessment->rules_position(), known_at, &line);
-      }
       c.approved_pence += line.approved_pence();
-      c.restated_pence += restated;
+      c.restated_pence += line.restated_pence();
+      if (!wanted) continue;
+      if (line.restated_pence() == line.approved_pence() &&
+          line.restated_outcome() == decided.outcome()) {
+        continue;
+      }
+      if (!positions_indexed) {
+        for (const v1::Event* e : stream_events) {
+          if (e->position() > known_at) break;
+          by_position[e->position()] = e;
+        }
+        positions_indexed = true;
+      }
+      AddFactCauses(stream_events, by_position, claim.assessed_position, known_at,
+                    decided.staff_id(), role, month_end, &line);
+      AddRuleCause(book, year, claim.assessment->rules_position(), known_at, &line);
+      if (SumLimited(decided.outcome()) || SumLimited(line.restated_outcome())) {
+        AddSumCause(year, sum.position, sum.sum_pence, left_before, &line);
+      }
     }
+    if (!wanted) continue;
 
     // Settlements over the lines: arrears to lines owed money, recoveries to lines
     // overpaid.
@@ -419,8 +384,7 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
       }
       return int64_t{0};
     };
-    const std::map<int32_t, int64_t> arrears =
-        Share(c.money.arrears_paid_pence, line_nos, gross);
+    const std::map<int32_t, int64_t> arrears = Share(c.money.arrears_paid_pence, line_nos, gross);
     const std::map<int32_t, int64_t> recovered =
         Share(c.money.recovered_pence, line_nos, [&](int32_t no) {
           auto a = arrears.find(no);

@@ -5,12 +5,16 @@
 // reductions, the payments, arrears paid, overpayments recovered) is read from the log as
 // it stands at known_at and never recomputed. What is due is the line priced again by the
 // calculator against the PCN's facts folded at known_at and the rule book at known_at,
-// with the yearly sum not re-judged:
+// with the yearly sum judged again:
 //
-//   restated = the line's reimbursable amount as priced again (0 when refused), no more
-//              than a reviewer's reduction of the line, and no more than was approved when
-//              the yearly sum limited the line (PARTIALLY_APPROVED, SUM_EXHAUSTED,
-//              NO_SUM_SET).
+//   restated = the line's approved amount as priced again (0 when refused), against what
+//              is left of the year's sum as known at known_at after the claims ranked
+//              ahead, and no more than a reviewer's reduction of the line.
+//
+// A year's assessed claims take their share of its sum in the order their assessments in
+// force were recorded (as AssessClaim shares it: after every other claim's approved
+// amount), each line in line order; the restated lines of a year never add up to more
+// than its sum, and a line refused for want of a sum (NO_SUM_SET) is owed once one is set.
 //
 // Per line: difference = restated - (paid + arrears paid - recovered). A claim is
 // *settled* once it is paid by as_of, or assessed with nothing approved (nothing to pay).
@@ -117,10 +121,12 @@ std::map<std::string, ClaimMoney> CollectClaimMoney(const std::vector<const v1::
 //
 // A claim with no event recorded after its assessment that could change its price (a
 // fact effective by the claim's month end, any correction or start date; never claim or
-// money events)
-// and whose year's rule version at known_at is the one it was assessed under is *quiet*: its lines are priced as
-// decided without running the calculator, except lines the yearly sum decided
-// (PARTIALLY_APPROVED, SUM_EXHAUSTED, NO_SUM_SET), which are always priced again.
+// money events), and whose year's rule version at known_at is the one it was assessed
+// under, is *quiet*: its lines keep their decided prices without running the calculator,
+// unless the sum decided them (PARTIALLY_APPROVED, SUM_EXHAUSTED, NO_SUM_SET) or what is
+// left of it no longer covers them; those are priced again. Every assessed claim of the
+// years asked for is restated (their order decides the sum's shares); `options` chooses
+// which are returned.
 PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event*>& stream_events,
                           const rules::RuleBook& book, uint64_t known_at, absl::CivilDay as_of,
                           const RestateOptions& options = {});
@@ -130,7 +136,7 @@ PcnRestatement RestatePcn(const std::vector<const v1::Event*>& stream_events,
                           const rules::RuleBook& book, uint64_t known_at, absl::CivilDay as_of,
                           const RestateOptions& options = {});
 
-// True when a line's decided outcome means the yearly sum limited it (PARTIALLY_APPROVED,
+// True when a line's outcome means the yearly sum limited it (PARTIALLY_APPROVED,
 // SUM_EXHAUSTED, or NO_SUM_SET: no sum was set).
 bool SumLimited(v1::LineOutcome outcome);
 

@@ -101,6 +101,15 @@ class DomainLog {
     }
     return first;
   }
+  // Sets (or sets again) the PCN's yearly sum for `financial_year`.
+  absl::StatusOr<uint64_t> SetSum(int financial_year, int64_t sum_pence) {
+    v1::SetEntitlementRequest e;
+    *e.mutable_header() = Header();
+    e.set_pcn_code(pcn_code_);
+    e.set_financial_year(financial_year);
+    e.set_sum_pence(sum_pence);
+    return Append(DecideSetEntitlement(Model(), book_, e));
+  }
   absl::StatusOr<uint64_t> Hire(const std::string& staff, v1::Role role, v1::Date hired,
                                 int32_t wte_bp) {
     v1::HireStaffRequest r;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <map>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/rules/rule_validate.h"
@@ -241,20 +243,113 @@ TEST_F(RestateTest, PaymentCountsOnlyFromItsDate) {
   EXPECT_FALSE(ClaimOf(early, "2024-05").settled);
 }
 
-// A line refused because no yearly sum was set is not owed anything on restatement: the
-// sum is not re-judged (the claim is assessed again once a sum is set).
-TEST_F(RestateTest, NoSumSetLineIsNotOwedArrears) {
+// A line refused because no yearly sum was set is owed once a sum is set: the sum is
+// judged again, so the claim (settled, with nothing approved) shows arrears with the sum
+// as their cause.
+TEST_F(RestateTest, NoSumSetLineIsOwedOnceASumIsSet) {
   DomainLog log("U49999");
   log.PublishShippedRules();
   ASSERT_TRUE(log.Register(30000, 0, 2024, 2023).ok());  // no year: no sum set
   ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
   ASSERT_TRUE(log.Claim("2024-05", D(2024, 5, 1), {{"cp-1", kClaimed}}).ok());
   ASSERT_TRUE(log.Assess("2024-05").ok());
-  const ClaimRestatement c = ClaimOf(log.Restate(), "2024-05");
+  ClaimRestatement c = ClaimOf(log.Restate(), "2024-05");
   ASSERT_EQ(c.lines.size(), 1u);
   EXPECT_EQ(c.lines[0].decided_outcome(), v1::NO_SUM_SET);
+  EXPECT_EQ(c.lines[0].restated_outcome(), v1::NO_SUM_SET);
   EXPECT_EQ(c.restated_pence, 0);
   EXPECT_EQ(c.arrears_due_pence, 0);
+
+  absl::StatusOr<uint64_t> sum = log.SetSum(2024, 20'000'000);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  c = ClaimOf(log.Restate(), "2024-05");
+  EXPECT_EQ(c.lines[0].restated_outcome(), v1::APPROVED);
+  EXPECT_EQ(c.restated_pence, kFullMonth);
+  EXPECT_TRUE(c.settled);
+  EXPECT_EQ(c.arrears_due_pence, kFullMonth);
+  ASSERT_EQ(c.lines[0].causes_size(), 1);
+  EXPECT_EQ(c.lines[0].causes(0).position(), *sum);
+  EXPECT_EQ(c.lines[0].causes(0).what(),
+            "the 2024/25 yearly sum of £200,000.00, shared again over the year's claims in "
+            "the order of their assessments: £200,000.00 left for this line");
+  // As known before the sum was set, nothing was owed.
+  EXPECT_EQ(ClaimOf(RestatePcn(log.events(), log.book(), *sum - 1, kEndOfTime), "2024-05")
+                .arrears_due_pence,
+            0);
+}
+
+// A back-dated FTE change lowers an earlier claim; the sum it no longer needs goes to the
+// later claim the sum had cut short: one claim overpaid, the other owed, net nothing.
+TEST_F(RestateTest, SumFreedByAnEarlierClaimGoesToTheClaimItHadCutShort) {
+  DomainLog log("U49998");
+  log.PublishShippedRules();
+  ASSERT_TRUE(log.Register(30000, kFullMonth + 100000, 2024, 2024).ok());
+  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  for (const auto& [id, month, paid] :
+       {std::tuple{"2024-05", D(2024, 5, 1), D(2024, 6, 20)},
+        std::tuple{"2024-06", D(2024, 6, 1), D(2024, 7, 20)}}) {
+    ASSERT_TRUE(log.Claim(id, month, {{"cp-1", kClaimed}}).ok());
+    ASSERT_TRUE(log.Assess(id).ok());
+    ASSERT_TRUE(log.PayDue(id, paid).ok());
+  }
+  PcnRestatement r = log.Restate();
+  ASSERT_EQ(ClaimOf(r, "2024-06").lines[0].decided_outcome(), v1::PARTIALLY_APPROVED);
+  EXPECT_EQ(ClaimOf(r, "2024-06").restated_pence, 100000);
+  EXPECT_EQ(r.arrears_due_pence + r.overpayment_to_recover_pence, 0);
+
+  // Half time in May only, reported in September.
+  ASSERT_TRUE(log.ChangeFte("cp-1", D(2024, 5, 1), 5000).ok());
+  ASSERT_TRUE(log.ChangeFte("cp-1", D(2024, 6, 1), 10000).ok());
+  r = log.Restate();
+  const ClaimRestatement& may = ClaimOf(r, "2024-05");
+  const ClaimRestatement& june = ClaimOf(r, "2024-06");
+  EXPECT_EQ(may.restated_pence, kHalfMonth);
+  EXPECT_EQ(may.overpayment_to_recover_pence, kFullMonth - kHalfMonth);
+  EXPECT_EQ(june.lines[0].restated_outcome(), v1::PARTIALLY_APPROVED);
+  EXPECT_EQ(june.restated_pence, 100000 + kFullMonth - kHalfMonth);
+  EXPECT_EQ(june.arrears_due_pence, kFullMonth - kHalfMonth);
+  // The member's FTE changes (dated on or before June's end), then the sum.
+  ASSERT_EQ(june.lines[0].causes_size(), 3);
+  EXPECT_THAT(june.lines[0].causes(2).what(),
+              HasSubstr("yearly sum of £6,195.00, shared again over the year's claims in the "
+                        "order of their assessments: £3,597.50 left for this line"));
+}
+
+// A back-dated uplift raises every line, but the year's restated lines never add up to
+// more than its sum: the last claim assessed gives back what the earlier ones now take.
+TEST_F(RestateTest, RestatedLinesNeverAddUpToMoreThanTheYearsSum) {
+  DomainLog log("U49997");
+  log.PublishShippedRules();
+  ASSERT_TRUE(log.Register(30000, 2 * kFullMonth, 2024, 2024).ok());
+  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  for (const auto& [id, month, paid] :
+       {std::tuple{"2024-05", D(2024, 5, 1), D(2024, 6, 20)},
+        std::tuple{"2024-06", D(2024, 6, 1), D(2024, 7, 20)}}) {
+    ASSERT_TRUE(log.Claim(id, month, {{"cp-1", kClaimed}}).ok());
+    ASSERT_TRUE(log.Assess(id).ok());
+    ASSERT_TRUE(log.PayDue(id, paid).ok());
+  }
+  v1::FinancialYearRules r2 = *log.book().ForYear(2024);
+  r2.set_version("2024/25 test r9 (made-up figures)");
+  for (v1::RoleRule& role : *r2.mutable_roles()) {
+    if (role.role() != v1::CLINICAL_PHARMACIST) continue;
+    role.clear_max_amounts();
+    v1::MaxAmount* own = role.add_max_amounts();
+    *own->mutable_effective_from() = D(2024, 4, 1);
+    *own->mutable_effective_to() = D(2025, 3, 31);
+    own->set_annual_max_pence(6500000);  // £5,416.66 a month
+    own->set_source("https://example.org/test-only-figure");
+  }
+  ASSERT_TRUE(rules::ValidateRules(r2).ok()) << rules::ValidateRules(r2);
+  log.Publish(r2);
+  const PcnRestatement r = log.Restate();
+  EXPECT_EQ(ClaimOf(r, "2024-05").restated_pence, 541666);
+  EXPECT_EQ(ClaimOf(r, "2024-06").lines[0].restated_outcome(), v1::PARTIALLY_APPROVED);
+  EXPECT_EQ(ClaimOf(r, "2024-06").restated_pence, 2 * kFullMonth - 541666);
+  EXPECT_EQ(r.restated_pence, 2 * kFullMonth);
+  // The uplift of May is paid for by June's share of the sum: owed both ways, net nothing.
+  EXPECT_EQ(ClaimOf(r, "2024-05").arrears_due_pence, 541666 - kFullMonth);
+  EXPECT_EQ(ClaimOf(r, "2024-06").overpayment_to_recover_pence, 541666 - kFullMonth);
 }
 
 // A start date recorded after months were claimed from the hire date: those months are
@@ -272,19 +367,20 @@ TEST_F(RestateTest, LateStartDateMakesEarlierPaidMonthsOverpaid) {
 // recovered + difference = restated; what is owed either way is never negative; and no
 // command is refused because of an earlier paid line.
 TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
-  int arrears_paid = 0, recovered = 0, owed_either_way = 0;
+  int arrears_paid = 0, recovered = 0, owed_either_way = 0, sum_binding = 0;
   for (uint32_t seed = 1; seed <= 12; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
     DomainLog log(absl::StrCat("U4", 1000 + seed));
     log.PublishShippedRules();
-    ASSERT_TRUE(log.Register(30000, 30'000'000, 2023, 2025).ok());
+    // Half the histories start with a sum small enough to bind.
+    ASSERT_TRUE(log.Register(30000, seed % 2 ? 30'000'000 : 1'500'000, 2023, 2025).ok());
     std::mt19937 rng(seed);
     auto pick = [&](int n) { return static_cast<int>(rng() % n); };
     std::vector<std::string> staff;
     std::vector<uint64_t> facts;  // positions of staff facts that may be corrected
     int claims = 0, rule_versions = 0;
     for (int step = 0; step < 60; ++step) {
-      const int action = pick(13);
+      const int action = pick(14);
       absl::StatusOr<uint64_t> done = absl::UnknownError("nothing done");
       if (action == 0 || staff.empty()) {
         const std::string id = absl::StrCat("s", staff.size());
@@ -357,6 +453,9 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
       } else if (action == 12) {  // a start date recorded late, maybe after months claimed
         done = log.Start(staff[pick(staff.size())], D(2023, 4 + pick(9), 1 + pick(28)));
         if (done.ok()) facts.push_back(*done);
+      } else if (action == 13) {  // the yearly sum set again, maybe binding
+        done = log.SetSum(2023, 250'000 * (1 + pick(12)));
+        EXPECT_TRUE(done.ok()) << done.status();
       } else if (action >= 8) {  // settle what a claim owes either way
         const PcnRestatement r = log.Restate();
         for (const auto& [id, c] : r.claims) {
@@ -403,6 +502,25 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
           }
           EXPECT_EQ(c.difference_pence, f.difference_pence) << id;
         }
+        // A year's restated lines never add up to more than its sum as known then.
+        const PcnModel known = FoldPcn(log.events(), known_at);
+        std::map<int, int64_t> restated_in_year;
+        for (const auto& [id, c] : r.claims) {
+          restated_in_year[FinancialYearOf(c.month)] += c.restated_pence;
+        }
+        for (const auto& [year, restated] : restated_in_year) {
+          auto sum = known.entitlements.find(year);
+          if (sum == known.entitlements.end()) continue;
+          EXPECT_LE(restated, sum->second.sum_pence()) << year;
+        }
+        bool sum_limits = false;
+        for (const auto& [id, c] : r.claims) {
+          for (const v1::LineRestatement& l : c.lines) {
+            sum_limits |= l.restated_outcome() == v1::PARTIALLY_APPROVED ||
+                          l.restated_outcome() == v1::SUM_EXHAUSTED;
+          }
+        }
+        if (sum_limits) ++sum_binding;
         int64_t due = 0, over = 0;
         for (const auto& [id, c] : r.claims) {
           int64_t line_sum = 0;
@@ -446,8 +564,10 @@ TEST_F(RestateTest, RandomHistoriesKeepTheAccountsSquare) {
   EXPECT_GT(arrears_paid, 3);
   EXPECT_GT(recovered, 3);
   EXPECT_GT(owed_either_way, 50);
+  EXPECT_GT(sum_binding, 10);
   std::cout << "arrears paid " << arrears_paid << ", recoveries " << recovered
-            << ", positions owing either way " << owed_either_way << "\n";
+            << ", positions owing either way " << owed_either_way
+            << ", positions where the sum binds " << sum_binding << "\n";
 }
 
 }  // namespace
