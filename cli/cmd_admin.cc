@@ -85,38 +85,6 @@ int RunCorrect(Context& ctx, const CorrectOptions& o) {
                                          o.reverse ? " reversed" : " replaced"));
 }
 
-// The arrears report of the year just before and just after a publication: what the new
-// version adds to or takes back from the paid claims (restatement, docs/RESTATEMENT.md).
-// Printed only; a caller who may not read the national report is told so.
-void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published_at) {
-  auto report_at = [&](uint64_t position, v1::ArrearsReport* out) {
-    v1::ArrearsRequest req;
-    req.set_financial_year(financial_year);
-    req.mutable_known_at()->set_position(position);
-    auto call = ctx.NewCall();
-    call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
-    return ctx.queries()->GetArrears(call.get(), req, out);
-  };
-  v1::ArrearsReport before, after;  // nothing before the log's first event
-  grpc::Status s = published_at > 1 ? report_at(published_at - 1, &before) : grpc::Status::OK;
-  if (s.ok()) s = report_at(published_at, &after);
-  if (!s.ok()) {
-    std::printf("effect on paid claims not shown: %s\n", s.error_message().c_str());
-    return;
-  }
-  std::printf("effect on paid claims of %s (all PCNs):\n"
-              "  arrears due              %s (before: %s)\n"
-              "  overpayments to recover  %s (before: %s)\n"
-              "  PCNs owed either way     %d (before: %d)\n"
-              "see `arrsctl arrears --year %s` for each claim and its causes\n",
-              FormatFinancialYear(financial_year).c_str(),
-              Money(ctx, after.arrears_due_pence()).c_str(),
-              Money(ctx, before.arrears_due_pence()).c_str(),
-              Money(ctx, after.overpayment_to_recover_pence()).c_str(),
-              Money(ctx, before.overpayment_to_recover_pence()).c_str(), after.pcns_size(),
-              before.pcns_size(), FormatFinancialYear(financial_year).c_str());
-}
-
 struct PublishOptions {
   std::string file;
 };
@@ -240,6 +208,36 @@ int RunTokenHash(Context&, const TokenHashOptions& o) {
 }
 
 }  // namespace
+
+void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published_at) {
+  auto report_at = [&](uint64_t position, v1::ArrearsReport* out) {
+    v1::ArrearsRequest req;
+    req.set_financial_year(financial_year);
+    req.mutable_known_at()->set_position(position);
+    auto call = ctx.NewCall();
+    call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
+    return ctx.queries()->GetArrears(call.get(), req, out);
+  };
+  v1::ArrearsReport before, after;  // nothing before the log's first event
+  grpc::Status s = published_at > 1 ? report_at(published_at - 1, &before) : grpc::Status::OK;
+  if (s.ok()) s = report_at(published_at, &after);
+  if (!s.ok()) {
+    std::printf("effect on paid claims not shown: %s\n", s.error_message().c_str());
+    return;
+  }
+  std::printf("effect on paid claims of %s (all PCNs):\n"
+              "  arrears due              %s (before: %s)\n"
+              "  overpayments to recover  %s (before: %s)\n"
+              "  PCNs owed either way     %d (before: %d)\n"
+              "see `arrsctl arrears --year %s` for each claim and its causes\n",
+              FormatFinancialYear(financial_year).c_str(),
+              Money(ctx, after.arrears_due_pence()).c_str(),
+              Money(ctx, before.arrears_due_pence()).c_str(),
+              Money(ctx, after.overpayment_to_recover_pence()).c_str(),
+              Money(ctx, before.overpayment_to_recover_pence()).c_str(), after.pcns_size(),
+              before.pcns_size(), FormatFinancialYear(financial_year).c_str());
+}
+
 
 void AddAdminCommands(CLI::App& app, Context& ctx) {
   auto co = std::make_shared<CorrectOptions>();

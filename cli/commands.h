@@ -38,6 +38,12 @@ std::string Example(const std::string& lines);
 int PrintCommandResult(const Context& ctx, const v1::CommandResult& result,
                        const std::string& what);
 
+// Prints the arrears report of `financial_year` just before and just after the rule
+// version published at `published_at`: what it adds to or takes back from the paid claims
+// (docs/RESTATEMENT.md). Printed only; a caller who may not read the national report is
+// told so. cmd_admin.cc.
+void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published_at);
+
 // The --known-at and --as-of global options.
 absl::StatusOr<v1::KnownAt> KnownAtOption(const Context& ctx);
 absl::StatusOr<v1::Date> AsOfOption(const Context& ctx);

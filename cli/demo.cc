@@ -1,7 +1,8 @@
 // arrsctl demo: loads the demonstration data set (demo_data.cc) through the server API,
 // with the principal each step belongs to (commissioners register, assess and pay; PCN
 // services hire and claim; the admin corrects). Every request id is "demo:<step>", so a
-// second run writes nothing new.
+// second run writes nothing new. With --rules-dir it publishes the rule book too, one
+// year's later versions after that year's claims (demo_rules.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
 #include "cli/demo_data.h"
+#include "cli/demo_rules.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
 
@@ -32,8 +34,11 @@ std::string Month(CivilDay m) { return FormatCivilDay(m).substr(0, 7); }
 
 class DemoLoader {
  public:
-  explicit DemoLoader(Context& ctx) : ctx_(ctx), commands_(ctx.commands()),
-                                      queries_(ctx.queries()) {}
+  DemoLoader(Context& ctx, std::string rules_dir)
+      : ctx_(ctx),
+        commands_(ctx.commands()),
+        queries_(ctx.queries()),
+        rules_dir_(std::move(rules_dir)) {}
 
   int Run();
 
@@ -78,8 +83,15 @@ class DemoLoader {
   // claims already paid for those months are overpaid, and the commissioner recovers it
   // from the payment of the February 2025 claim.
   bool Restate();
-  // What `claim` was overpaid before any recovery (0 when nothing), from its restatement.
-  bool Overpaid(const DemoPcn& pcn, const std::string& claim, int64_t* pence);
+  // What `claim` was overpaid before any recovery (0 when nothing), from its restatement
+  // as known at `known_at` (the same figure on a re-run, whatever was published since).
+  bool Overpaid(const DemoPcn& pcn, const std::string& claim, uint64_t known_at,
+                int64_t* pence);
+  // Publishes `versions` as the admin, request id "demo:rules:<version>"; a version the
+  // server already has (arrsd --rules-dir publishes the folder at start) is left as it is.
+  // Sets *first_published to the position of the first version published now (0: none).
+  bool PublishRules(const std::vector<v1::FinancialYearRules>& versions,
+                    uint64_t* first_published);
   // The approved total still to pay, from the assessment or (on a re-run) ExplainClaim.
   bool ApprovedTotal(const DemoPcn& pcn, const std::string& claim,
                      const v1::CommandResult& assessed, int64_t* total);
@@ -94,6 +106,7 @@ class DemoLoader {
   std::map<std::string, int> outcomes_;
   std::set<int> roles_;
   std::map<std::string, uint64_t> positions_;  // step -> position of its event
+  std::string rules_dir_;  // "" : the server's rule book as it is
 };
 
 bool DemoLoader::LoadPcn(size_t index, const DemoPcn& pcn) {
@@ -378,10 +391,12 @@ bool DemoLoader::Correct() {
                             "meant for CP-03)");
 }
 
-bool DemoLoader::Overpaid(const DemoPcn& pcn, const std::string& claim, int64_t* pence) {
+bool DemoLoader::Overpaid(const DemoPcn& pcn, const std::string& claim, uint64_t known_at,
+                          int64_t* pence) {
   v1::ExplainRequest req;
   req.set_pcn_code(pcn.code);
   req.set_claim_id(claim);
+  req.mutable_known_at()->set_position(known_at);
   v1::Explanation e;
   auto call = ctx_.NewCall(pcn.icb_token);
   grpc::Status s = queries_->ExplainClaim(call.get(), req, &e);
@@ -403,6 +418,7 @@ bool DemoLoader::Restate() {
   const DemoPcn harbour = demo::Pcns()[2];
   const char* reason =
       "Reported in February 2025: CP-02 worked 4 days a week from August to November 2024";
+  uint64_t reported = 0;  // the position of the late report
   for (const auto& [from, wte] : {std::pair{CivilDay(2024, 8, 1), 8000},
                                   std::pair{CivilDay(2024, 12, 1), 10000}}) {
     v1::StaffChangeRequest fte;
@@ -410,17 +426,19 @@ bool DemoLoader::Restate() {
     fte.set_staff_id("CP-02");
     *fte.mutable_effective_date() = ToProtoDate(from);
     fte.mutable_fte_changed()->set_wte_bp(wte);
+    v1::CommandResult result;
     if (!Send(&v1::CommandService::Stub::ChangeStaff, harbour.pcn_token,
-              absl::StrCat("U20003:late-fte-cp-02:", FormatCivilDay(from)), fte, nullptr,
+              absl::StrCat("U20003:late-fte-cp-02:", FormatCivilDay(from)), fte, &result,
               reason)) {
       return false;
     }
+    reported = result.last_position();
   }
   // The claims for August and November 2024 were paid at 1.0 WTE; the commissioner
   // deducts what was overpaid from the payment of the February 2025 claim.
   for (const char* claim : {"2024-08", "2024-11"}) {
     int64_t overpaid = 0;
-    if (!Overpaid(harbour, claim, &overpaid)) return false;
+    if (!Overpaid(harbour, claim, reported, &overpaid)) return false;
     if (overpaid == 0) continue;
     v1::RecoverOverpaymentRequest rec;
     rec.set_pcn_code(harbour.code);
@@ -441,7 +459,48 @@ bool DemoLoader::Restate() {
   return true;
 }
 
+bool DemoLoader::PublishRules(const std::vector<v1::FinancialYearRules>& versions,
+                              uint64_t* first_published) {
+  *first_published = 0;
+  for (const v1::FinancialYearRules& version : versions) {
+    v1::PublishRulesRequest req;
+    req.mutable_header()->set_request_id("demo:rules:" + version.version());
+    req.mutable_header()->set_reason("shipped rule file, published by the demo");
+    *req.mutable_rules() = version;
+    v1::CommandResult result;
+    auto call = ctx_.NewCall(demo::kAdminToken);
+    grpc::Status s = commands_->PublishRules(call.get(), req, &result);
+    ++requests_;
+    // Published already, by arrsd --rules-dir (a version is published once per year).
+    if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS &&
+        s.error_message().find("rule version") != std::string::npos) {
+      ++deduplicated_;
+      continue;
+    }
+    if (!s.ok()) {
+      ReportRpcError(s, "demo: publishing rule version " + version.version());
+      return false;
+    }
+    head_ = std::max<uint64_t>(head_, result.last_position());
+    if (result.deduplicated()) {
+      ++deduplicated_;
+      continue;
+    }
+    written_ += result.last_position() - result.first_position() + 1;
+    if (*first_published == 0) *first_published = result.first_position();
+  }
+  return true;
+}
+
 int DemoLoader::Run() {
+  demo::RulesPlan rules_plan;
+  if (!rules_dir_.empty()) {
+    absl::StatusOr<demo::RulesPlan> plan = demo::PlanRules(rules_dir_);
+    if (!plan.ok()) return ReportError(plan.status());
+    rules_plan = *std::move(plan);
+    uint64_t first = 0;
+    if (!PublishRules(rules_plan.before_data, &first)) return kExitFailed;
+  }
   v1::RulesRequest rules;
   rules.set_financial_year(2019);
   v1::RulesResponse published;
@@ -449,8 +508,9 @@ int DemoLoader::Run() {
   grpc::Status s = queries_->GetRules(call.get(), rules, &published);
   if (!s.ok()) {
     ReportRpcError(s, "the 2019/20 rules are not available");
-    std::fprintf(stderr, "hint: start the server with the demo tokens and shipped rules:\n"
-                         "  arrsd --data data --tokens config/demo-tokens.txt --rules-dir rules\n");
+    std::fprintf(stderr, "hint: start the server with the demo tokens, and publish the shipped "
+                         "rules:\n  arrsd --data data --tokens config/demo-tokens.txt &\n"
+                         "  arrsctl demo --rules-dir rules\n");
     return kExitFailed;
   }
   const std::vector<DemoPcn> pcns = demo::Pcns();
@@ -465,6 +525,8 @@ int DemoLoader::Run() {
                                 pcns[i].name.c_str());
   }
   if (!Correct() || !Restate()) return kExitFailed;
+  uint64_t late_published = 0;
+  if (!PublishRules(rules_plan.late, &late_published)) return kExitFailed;
 
   std::printf("ARRS demonstration loaded into %s\n\n", ctx_.options.server.c_str());
   std::printf("  PCNs     4 in 2 ICBs: QWE (U10001 Riverside 28,000 patients, U10002 Meadows "
@@ -476,6 +538,11 @@ int DemoLoader::Run() {
   std::printf("  restated U20003's CP-02 at 0.8 WTE Aug-Nov 2024, reported late: %s "
               "overpaid,\n           recovered from the February 2025 payment\n",
               FormatPounds(recovered_pence_).c_str());
+  if (!rules_plan.late.empty()) {
+    std::printf("  rules    %s published after the year's claims were paid%s\n",
+                rules_plan.late.back().version().c_str(),
+                late_published ? " (its effect below)" : " (already published: see `arrsctl arrears`)");
+  }
   std::printf("  outcomes");
   for (const auto& [name, count] : outcomes_) std::printf(" %s=%d", name.c_str(), count);
   std::printf("\n  events   %llu new, %llu of %llu requests already recorded; last demo event at position "
@@ -483,6 +550,10 @@ int DemoLoader::Run() {
               static_cast<unsigned long long>(written_),
               static_cast<unsigned long long>(deduplicated_),
               static_cast<unsigned long long>(requests_), static_cast<unsigned long long>(head_));
+  if (late_published != 0) {
+    PrintPublicationEffect(ctx_, demo::kLateRulesYear, late_published);
+    std::printf("\n");
+  }
   std::printf(
       "Try (as the auditor: export ARRS_TOKEN=demo-auditor-token):\n"
       "  arrsctl pcn list\n"
@@ -500,12 +571,15 @@ int DemoLoader::Run() {
       "  arrsctl explain U20003 2024-11              a paid line priced again after a late FTE change\n"
       "  arrsctl balance U20003 --year 2024/25       paid, recovered and still owed\n"
       "  arrsctl arrears                             what every PCN is owed or owes, with causes\n"
+      "  arrsctl arrears --year 2024/25              lines priced by a rule version published late\n"
       "  arrsctl rules show --year 2024/25\n"
       "  arrsctl verify && arrsctl stats\n");
   return kExitOk;
 }
 
-struct DemoOptions {};
+struct DemoOptions {
+  std::string rules_dir;
+};
 
 }  // namespace
 
@@ -514,9 +588,15 @@ void AddDemoCommand(CLI::App& app, Context& ctx) {
   CLI::App* c = app.add_subcommand(
       "demo", "Load a demonstration: 4 PCNs in 2 ICBs, staff 2019-2025, monthly claims "
               "assessed and paid, a reduction, corrections (idempotent)");
-  c->footer(Example("  arrsd --data /tmp/arrs-demo --tokens config/demo-tokens.txt "
-                    "--rules-dir rules &\n  arrsctl demo"));
-  OnRun(c, ctx, o, [](Context& cx, const DemoOptions&) { return DemoLoader(cx).Run(); });
+  c->footer(Example("  arrsd --data /tmp/arrs-demo --tokens config/demo-tokens.txt &\n"
+                    "  arrsctl demo --rules-dir rules"));
+  c->add_option("--rules-dir", o->rules_dir,
+                 "Publish the rule files of DIR too (arrsd started without --rules-dir): "
+                 "2024/25's later versions after that year's claims are paid, as a rule "
+                 "book published late");
+  OnRun(c, ctx, o, [](Context& cx, const DemoOptions& opts) {
+    return DemoLoader(cx, opts.rules_dir).Run();
+  });
 }
 
 }  // namespace arrs::cli

@@ -46,7 +46,8 @@ void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-bool Server::Start(const std::string& dir, const std::vector<std::string>& extra) {
+bool Server::Start(const std::string& dir, const std::vector<std::string>& extra,
+                   bool shipped_rules) {
   const std::string port_file = dir + "/port";
   const std::string log_file = dir + "/arrsd.log";
   pid_ = fork();
@@ -61,8 +62,9 @@ bool Server::Start(const std::string& dir, const std::vector<std::string>& extra
     const std::string rules = ARRS_SOURCE_DIR "/rules";
     std::vector<std::string> args = {binary, "--data", data, "--listen", "127.0.0.1:0",
                                      "--port-file", port_file, "--tokens", tokens,
-                                     "--rules-dir", rules, "--log-level", "warn",
-                                     "--grace-seconds", "1", "--backup-root", dir};
+                                     "--log-level", "warn", "--grace-seconds", "1",
+                                     "--backup-root", dir};
+    if (shipped_rules) args.insert(args.end(), {"--rules-dir", rules});
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());

@@ -1,5 +1,5 @@
 // Test harness for the arrsctl end-to-end tests: starts the real arrsd on 127.0.0.1 port 0
-// with a temporary data folder, the demo tokens and the shipped rules, and runs the real
+// with a temporary data folder, the demo tokens and (by default) the shipped rules, and runs the real
 // arrsctl binary, capturing exit code, stdout and stderr.
 #ifndef ARRS_TESTS_CLI_PROCESS_HARNESS_H_
 #define ARRS_TESTS_CLI_PROCESS_HARNESS_H_
@@ -20,8 +20,10 @@ struct RunResult {
 class Server {
  public:
   // Starts arrsd in `dir` (data in dir/data); false when it did not report a port.
-  // `extra` arguments are passed on to arrsd (e.g. --tls-cert/--tls-key).
-  bool Start(const std::string& dir, const std::vector<std::string>& extra = {});
+  // `extra` arguments are passed on to arrsd (e.g. --tls-cert/--tls-key). Without
+  // `shipped_rules`, arrsd publishes no rule book (no --rules-dir).
+  bool Start(const std::string& dir, const std::vector<std::string>& extra = {},
+             bool shipped_rules = true);
   void Stop();
   ~Server() { Stop(); }
   int port() const { return port_; }
