@@ -1,6 +1,7 @@
 #include "ledger/domain/restate.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -219,11 +220,28 @@ struct LineContext {
   // Nothing that prices the claim changed since its assessment (RestatePcn).
   bool quiet;
   bool explain;
+  // The members in post on some day of the claim's month, the only ones who can rank
+  // ahead of a line's member (BuildLineInput); listed when a line is first priced.
+  std::optional<std::vector<const StaffModel*>> in_month = std::nullopt;
+
+  const std::vector<const StaffModel*>& InMonth() {
+    if (!in_month) {
+      in_month.emplace();
+      const absl::CivilDay first = FirstDayOfMonth(claim.month);
+      const absl::CivilDay last = LastDayOfMonth(claim.month);
+      for (const auto& [id, member] : pcn.staff) {
+        if (member.FirstDayInPost() <= last && !(member.left && *member.left < first)) {
+          in_month->push_back(&member);
+        }
+      }
+    }
+    return *in_month;
+  }
 };
 
 // Restates one decided line against what is left of the year's sum (`sum`, updated):
 // fills the line's restated figures and explanation, and its role.
-void RestateLine(const LineContext& ctx, const v1::AssessedLine& decided, YearSum& sum,
+void RestateLine(LineContext& ctx, const v1::AssessedLine& decided, YearSum& sum,
                  v1::LineRestatement& line, v1::Role& role) {
   line.set_line_no(decided.line_no());
   line.set_staff_id(decided.staff_id());
@@ -254,7 +272,8 @@ void RestateLine(const LineContext& ctx, const v1::AssessedLine& decided, YearSu
       if (submitted.line_no() == decided.line_no()) claimed = submitted.actual_cost_pence();
     }
     rules::LineInput in =
-        BuildLineInput(ctx.pcn, ctx.book, staff->second, ctx.claim.month, claimed, ctx.known_at);
+        BuildLineInput(ctx.pcn, ctx.book, staff->second, ctx.claim.month, claimed, ctx.known_at,
+                       ctx.InMonth());
     in.context.sum_remaining_pence = sum.left_pence;
     in.explain = false;
     price = rules::PriceLine(ctx.book, in, ctx.known_at);
@@ -332,7 +351,7 @@ PcnRestatement RestatePcn(const PcnModel& pcn, const std::vector<const v1::Event
     const absl::CivilDay month_end = LastDayOfMonth(claim.month);
     const bool list_size_by_month =
         !pcn.list_sizes.empty() && pcn.list_sizes.begin()->first <= month_end;
-    const LineContext ctx{
+    LineContext ctx{
         pcn,
         book,
         claim,

@@ -1,5 +1,7 @@
 #include "ledger/domain/restate_causes.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/domain/pcn_model.h"
@@ -71,9 +73,13 @@ void AddFactCauses(const std::vector<const v1::Event*>& events,
                    const std::unordered_map<uint64_t, const v1::Event*>& by_position,
                    uint64_t after, uint64_t known_at, const std::string& staff_id, v1::Role role,
                    absl::CivilDay month_end, v1::LineRestatement* line) {
-  for (const v1::Event* e : events) {
+  // Events are in position order: start at the first recorded after `after`.
+  auto first = std::upper_bound(
+      events.begin(), events.end(), after,
+      [](uint64_t position, const v1::Event* e) { return position < e->position(); });
+  for (auto it = first; it != events.end(); ++it) {
+    const v1::Event* e = *it;
     if (e->position() > known_at) break;
-    if (e->position() <= after) continue;
     const v1::Event* target = nullptr;
     if (e->corrects() != 0) {
       auto it = by_position.find(e->corrects());

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "ledger/rules/figure.h"
 #include "ledger/rules/fixed_point.h"
+#include "ledger/util/assert.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
 
@@ -250,8 +251,23 @@ class Pricer {
 
   // Index into figures_ of the figure pricing day index `i` (-1 = none known). Equal
   // figures share an index, so the month splits only where the figure changes.
+  // Days are asked in order; a figure looked up holds until a maximum or the zone
+  // changes (FigureHoldsThrough), so a month takes one lookup per span, not per day.
   int FigureOn(int i) {
-    Figure f = FigureFor(*in_force_.rules, *role_, Day(i), ZoneOn(i));
+    if (i <= figure_through_) return figure_held_;
+    const absl::CivilDay day = Day(i);
+    absl::CivilDay through =
+        FigureHoldsThrough(*in_force_.rules, *role_, day, Day(dim_ - 1));
+    for (const ZoneSpan& z : in_.zones) {
+      if (z.from > day) through = std::min(through, z.from - 1);
+      if (z.to >= day) through = std::min(through, z.to);
+    }
+    figure_through_ = IndexOf(through);
+    ARRS_ASSERT(figure_through_ >= i && figure_through_ < dim_, "a figure holds from its own day");
+    figure_held_ = IndexOfFigure(FigureFor(*in_force_.rules, *role_, day, ZoneOn(i)));
+    return figure_held_;
+  }
+  int IndexOfFigure(const Figure& f) {
     if (!f.known()) return -1;
     for (size_t j = 0; j < figures_.size(); ++j) {
       if (figures_[j] == f) return static_cast<int>(j);
@@ -268,6 +284,8 @@ class Pricer {
   }
 
   std::vector<Figure> figures_;
+  int figure_through_ = -1;  // FigureOn: days up to this index take figure_held_
+  int figure_held_ = -1;
 
   void ComputeAmounts();
   std::optional<std::string> CheckCaps();

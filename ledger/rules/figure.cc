@@ -28,6 +28,29 @@ const v1::MaxAmount* AmountCovering(
   return nullptr;
 }
 
+absl::CivilDay FigureHoldsThrough(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
+                                  absl::CivilDay day, absl::CivilDay last) {
+  absl::CivilDay through = last;
+  auto narrow = [&](const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts) {
+    for (const v1::MaxAmount& m : amounts) {
+      // The covering set changes the day after one ends or the day one starts.
+      if (CompareDate(m.effective_from(), day) > 0) {
+        const absl::CivilDay from(m.effective_from().year(), m.effective_from().month(),
+                                  m.effective_from().day());
+        through = std::min(through, from - 1);
+      }
+      if (CompareDate(m.effective_to(), day) >= 0) {
+        const absl::CivilDay to(m.effective_to().year(), m.effective_to().month(),
+                                m.effective_to().day());
+        through = std::min(through, to);
+      }
+    }
+  };
+  narrow(role.max_amounts());
+  if (const v1::BandRow* row = FindBandRow(rules, role.band_row())) narrow(row->amounts());
+  return through;
+}
+
 bool IsKnown(const v1::MaxAmount& amount) {
   return !amount.unverified() && amount.annual_max_pence() > 0;
 }

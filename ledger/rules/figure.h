@@ -57,6 +57,13 @@ bool IsKnown(const v1::MaxAmount& amount);
 Figure FigureFor(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
                  absl::CivilDay day, v1::LondonZone zone = v1::LONDON_ZONE_NONE);
 
+// The last day of [day, last] through which FigureFor(rules, role, d, zone) equals its
+// value on `day` for a fixed zone: no maximum of the role's own or of its band row starts
+// or ends after `day` before it. Lets a caller price a month's days with one lookup per
+// span instead of one per day.
+absl::CivilDay FigureHoldsThrough(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
+                                  absl::CivilDay day, absl::CivilDay last);
+
 // True when some day of [first, last] has a known figure for `role` (own or band row).
 bool AnyKnownFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
                     absl::CivilDay first, absl::CivilDay last);
