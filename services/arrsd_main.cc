@@ -125,8 +125,9 @@ int main(int argc, char** argv) {
         "config/demo-tokens.txt holds published demo tokens and is for the demo only");
   }
   if (jwks_file.empty() != jwt_config_file.empty()) {
-    return Fail("--jwks and --jwt-config go together: the keys, and which issuer, audience "
-                "and claims their tokens must have");
+    return Fail(
+        "--jwks and --jwt-config go together: the keys, and which issuer, audience "
+        "and claims their tokens must have");
   }
   // Debian's abseil is built with mutex deadlock detection on; it records every lock
   // order in a global graph, which costs a few per cent on every request. The ledger's

@@ -135,8 +135,8 @@ absl::StatusOr<Principal> TokenStore::Authenticate(absl::string_view header) con
   }
   token = absl::StripAsciiWhitespace(token);
   if (token.size() > kMaxBearerBytes) {
-    return absl::UnauthenticatedError(absl::StrCat("bearer token refused: longer than ",
-                                                   kMaxBearerBytes, " bytes"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("bearer token refused: longer than ", kMaxBearerBytes, " bytes"));
   }
   if (jwt_ != nullptr && LooksLikeJwt(token)) return jwt_->Verify(token);
   if (absl::Status length = CheckTokenLength(token); !length.ok()) {

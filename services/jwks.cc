@@ -47,12 +47,13 @@ absl::StatusOr<std::string> PublicKeyPem(Ptr<OSSL_PARAM_BLD> build, const char* 
   EVP_PKEY* raw = nullptr;
   if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    return absl::InvalidArgumentError("OpenSSL refused the key's parameters");
+    return absl::InvalidArgumentError(
+        "not a valid public key (OpenSSL refused its parameters: an EC point off the curve?)");
   }
   Ptr<EVP_PKEY> pkey(raw);
   Ptr<EVP_PKEY_CTX> check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (check == nullptr || EVP_PKEY_public_check(check.get()) != 1) {
-    return absl::InvalidArgumentError("not a valid public key (EC point not on the curve?)");
+    return absl::InvalidArgumentError("not a valid public key (an EC point off the curve?)");
   }
   Ptr<BIO> bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) {
@@ -81,7 +82,8 @@ absl::StatusOr<std::string> RsaPem(const Json& key) {
     return absl::InvalidArgumentError("the RSA exponent e is not a usable public exponent");
   }
   Ptr<OSSL_PARAM_BLD> build(OSSL_PARAM_BLD_new());
-  if (build == nullptr || OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+  if (build == nullptr ||
+      OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
     return absl::ResourceExhaustedError("out of memory");
   }
@@ -170,9 +172,11 @@ absl::StatusOr<JwksKeySet> JwksKeySet::Parse(absl::string_view text) {
     if (key.is_object() && key.contains("use") && key["use"] == "enc") continue;
     absl::StatusOr<JwkPublicKey> parsed = ParseKey(key);
     if (!parsed.ok()) {
-      std::string kid = key.is_object() && key.contains("kid") && key["kid"].is_string()
-                            ? absl::StrCat(" (kid \"", absl::CEscape(key["kid"].get<std::string>().substr(0, 64)), "\")")
-                            : "";
+      std::string kid =
+          key.is_object() && key.contains("kid") && key["kid"].is_string()
+              ? absl::StrCat(" (kid \"", absl::CEscape(key["kid"].get<std::string>().substr(0, 64)),
+                             "\")")
+              : "";
       return absl::InvalidArgumentError(
           absl::StrCat("key ", i, kid, ": ", parsed.status().message()));
     }

@@ -97,8 +97,8 @@ absl::Status CheckClaims(const JwtConfig& config, const Json& claims, absl::Time
   }
   if (!NumericDate(claims, "nbf", &present, &nbf)) return Refused("malformed: nbf is not a number");
   if (present && now_s + skew < nbf) {
-    return Refused(absl::StrCat("not yet valid (nbf is ", static_cast<int64_t>(nbf - now_s),
-                                " s ahead)"));
+    return Refused(
+        absl::StrCat("not yet valid (nbf is ", static_cast<int64_t>(nbf - now_s), " s ahead)"));
   }
   return absl::OkStatus();
 }
@@ -130,8 +130,8 @@ absl::StatusOr<Principal> MapPrincipal(const JwtConfig& config, const Json& clai
   const std::string& scope_claim = p.role == Role::kPcn ? config.pcn_claim : config.icb_claim;
   std::vector<std::string> codes;
   if (!StringList(claims, scope_claim, &codes) || codes.empty()) {
-    return Refused(absl::StrCat("a ", RoleName(p.role), " token needs its codes in claim ",
-                                scope_claim));
+    return Refused(
+        absl::StrCat("a ", RoleName(p.role), " token needs its codes in claim ", scope_claim));
   }
   for (const std::string& code : codes) {
     if (!IsCode(code)) {
@@ -193,8 +193,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtConfig confi
                                                                  std::string jwks_path) {
   absl::StatusOr<JwksKeySet> keys = JwksKeySet::Load(jwks_path);
   if (!keys.ok()) return keys.status();
-  return std::make_unique<JwtVerifier>(std::move(config), *std::move(keys),
-                                       std::move(jwks_path));
+  return std::make_unique<JwtVerifier>(std::move(config), *std::move(keys), std::move(jwks_path));
 }
 
 JwtVerifier::JwtVerifier(JwtConfig config, JwksKeySet keys, std::string jwks_path)

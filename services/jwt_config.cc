@@ -1,6 +1,7 @@
 #include "services/jwt_config.h"
 
 #include <fstream>
+#include <map>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -9,6 +10,21 @@
 #include "absl/strings/strip.h"
 
 namespace arrs::services {
+namespace {
+
+bool ParseRole(absl::string_view name, Role* role) {
+  static const std::map<std::string, Role, std::less<>> kRoles = {
+      {"admin", Role::kAdmin},
+      {"commissioner", Role::kCommissioner},
+      {"pcn", Role::kPcn},
+      {"auditor", Role::kAuditor}};
+  auto it = kRoles.find(name);
+  if (it == kRoles.end()) return false;
+  *role = it->second;
+  return true;
+}
+
+}  // namespace
 
 absl::StatusOr<JwtConfig> JwtConfig::Parse(absl::string_view text) {
   JwtConfig config;
@@ -26,12 +42,10 @@ absl::StatusOr<JwtConfig> JwtConfig::Parse(absl::string_view text) {
     if (key == "role") {
       if (f.size() != 3) return bad("expected: role <identity-provider-value> <arrs-role>");
       Role role;
-      if (f[2] == "admin") role = Role::kAdmin;
-      else if (f[2] == "commissioner") role = Role::kCommissioner;
-      else if (f[2] == "pcn") role = Role::kPcn;
-      else if (f[2] == "auditor") role = Role::kAuditor;
-      else return bad(absl::StrCat("unknown arrs role \"", f[2],
-                                   "\" (admin, commissioner, pcn or auditor)"));
+      if (!ParseRole(f[2], &role)) {
+        return bad(
+            absl::StrCat("unknown arrs role \"", f[2], "\" (admin, commissioner, pcn or auditor)"));
+      }
       if (!custom_roles) config.roles.clear();
       custom_roles = true;
       if (!config.roles.emplace(f[1], role).second) {
@@ -41,13 +55,13 @@ absl::StatusOr<JwtConfig> JwtConfig::Parse(absl::string_view text) {
     }
     if (f.size() != 2) return bad(absl::StrCat("expected: ", key, " <value>"));
     const std::string& value = f[1];
-    if (key == "issuer") config.issuer = value;
-    else if (key == "audience") config.audience = value;
-    else if (key == "role_claim") config.role_claim = value;
-    else if (key == "icb_claim") config.icb_claim = value;
-    else if (key == "pcn_claim") config.pcn_claim = value;
-    else if (key == "name_claim") config.name_claim = value;
-    else if (key == "clock_skew_seconds") {
+    const std::map<std::string, std::string*> strings = {
+        {"issuer", &config.issuer},         {"audience", &config.audience},
+        {"role_claim", &config.role_claim}, {"icb_claim", &config.icb_claim},
+        {"pcn_claim", &config.pcn_claim},   {"name_claim", &config.name_claim}};
+    if (auto it = strings.find(key); it != strings.end()) {
+      *it->second = value;
+    } else if (key == "clock_skew_seconds") {
       int seconds = -1;
       if (!absl::SimpleAtoi(value, &seconds) || seconds < 0 || seconds > 300) {
         return bad("clock_skew_seconds must be 0 to 300");
