@@ -134,13 +134,14 @@ int main(int argc, char** argv) {
   // locks are few and taken in a fixed order by design, so turn it off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  // Block the shutdown signals and SIGHUP in every thread; main waits for them with
-  // sigwait, so that a reload runs on main's thread, never in a signal handler.
+  // Block the shutdown signals (and with --jwks SIGHUP) in every thread; main waits for
+  // them with sigwait, so that a reload runs on main's thread, never in a signal handler.
+  // Without --jwks, SIGHUP keeps its default action (it ends the process).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
+  if (!jwks_file.empty()) sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<services::TokenStore> tokens =
@@ -205,11 +206,7 @@ int main(int argc, char** argv) {
   }
 
   int received = 0;
-  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
-    if (jwt == nullptr) {
-      services::Log(services::LogLevel::kInfo, "signal=SIGHUP ignored: no --jwks to re-read");
-      continue;
-    }
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP && jwt != nullptr) {
     absl::StatusOr<size_t> reloaded = jwt->Reload();
     if (reloaded.ok()) {
       services::Log(services::LogLevel::kInfo,

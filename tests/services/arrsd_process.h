@@ -20,18 +20,18 @@ namespace arrs::testing_support {
 
 class ArrsdProcess {
  public:
-  // Starts arrsd on `data_dir` with `tokens_file` and `extra_args`; returns false when it
-  // did not come up within 20 s.
+  // Starts arrsd on `data_dir` with `tokens_file` (none when empty) and `extra_args`;
+  // returns false when it did not come up within 20 s.
   bool Start(const std::string& data_dir, const std::string& tokens_file,
              const std::vector<std::string>& extra_args = {}) {
     port_file_ = data_dir + ".port";
     std::filesystem::remove(port_file_);
     const std::string binary = std::string(ARRS_BINARY_DIR) + "/services/arrsd";
     const std::string rules = std::string(ARRS_SOURCE_DIR) + "/rules";
-    std::vector<std::string> args = {binary,        "--data",          data_dir,    "--listen",
-                                     "127.0.0.1:0", "--tokens",        tokens_file, "--rules-dir",
-                                     rules,         "--port-file",     port_file_,  "--log-level",
-                                     "warn",        "--grace-seconds", "10"};
+    std::vector<std::string> args = {binary, "--data", data_dir, "--listen", "127.0.0.1:0"};
+    if (!tokens_file.empty()) args.insert(args.end(), {"--tokens", tokens_file});
+    args.insert(args.end(), {"--rules-dir", rules, "--port-file", port_file_, "--log-level", "warn",
+                             "--grace-seconds", "10"});
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());

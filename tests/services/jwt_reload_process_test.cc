@@ -89,6 +89,20 @@ TEST_F(JwtProcessTest, SighupRotatesKeysAndKeepsThemWhenTheFileIsBroken) {
   EXPECT_EQ(arrsd.Stop(SIGTERM), 0);
 }
 
+TEST_F(JwtProcessTest, JwtsAloneWithoutATokensFile) {
+  const SigningKey key = NewEcKey("only");
+  WriteFile(jwks_, JwksJson({key}));
+  ArrsdProcess arrsd;
+  ASSERT_TRUE(
+      arrsd.Start((dir_ / "data").string(), "", {"--jwks", jwks_, "--jwt-config", config_}));
+  auto queries = v1::QueryService::NewStub(
+      grpc::CreateChannel(arrsd.address(), grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(ListPcnsWith(queries.get(), Mint(key, Claims("auditor.one", "auditor"))),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(ListPcnsWith(queries.get(), "file-auditor-token"), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(arrsd.Stop(SIGTERM), 0);
+}
+
 TEST_F(JwtProcessTest, BrokenJwksOrMissingConfigRefusesToStart) {
   WriteFile(jwks_, R"({"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]})");
   const std::string binary = std::string(ARRS_BINARY_DIR) + "/services/arrsd";
