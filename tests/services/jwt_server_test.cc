@@ -3,6 +3,7 @@
 // refused token is UNAUTHENTICATED with its reason in the call's log line, never the token.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include "services/jwt_auth.h"
 #include "tests/services/jwt_test_keys.h"
@@ -163,6 +164,43 @@ TEST_F(JwtServerTest, ReloadedKeysApplyToTheNextCall) {
   EXPECT_EQ(Balance(old_token, "U40001").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   tokens_->SetJwtVerifier(verifier_.get());
   std::filesystem::remove(path);
+}
+
+// The same tokens over the HTTP JSON API (its calls go through the gRPC server's
+// in-process channel, so the same checks apply).
+class JwtHttpTest : public JwtServerTest {
+ protected:
+  void SetUp() override {
+    server_options_.http_listen_address = "127.0.0.1:0";
+    JwtServerTest::SetUp();
+    ASSERT_GT(server_->http_port(), 0);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
+    client_->set_read_timeout(30, 0);
+  }
+  void TearDown() override {
+    client_.reset();
+    JwtServerTest::TearDown();
+  }
+
+  int PostBalance(const std::string& token, const std::string& pcn) {
+    httplib::Result got = client_->Post(
+        "/api/v1/QueryService/GetBalance", {{"Authorization", absl::StrCat("Bearer ", token)}},
+        absl::StrCat("{\"pcnCode\":\"", pcn, "\",\"financialYear\":2023}"), "application/json");
+    return got ? got->status : -1;
+  }
+
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(JwtHttpTest, JwtsCarryTheSameRoleAndScopeOverHttp) {
+  const std::string token = Mint(ec_, Claims("u40001-system", "pcn", {"U40001"}));
+  EXPECT_EQ(PostBalance(token, "U40001"), 200);
+  EXPECT_EQ(PostBalance(token, "U40002"), 403);
+  Json expired = Claims("u40001-system", "pcn", {"U40001"});
+  expired["exp"] = absl::ToUnixSeconds(absl::Now()) - 3600;
+  EXPECT_EQ(PostBalance(Mint(ec_, expired), "U40001"), 401);
+  EXPECT_EQ(PostBalance(testing_support::MintNone("idp-ec-2026", Claims("a", "admin")), "U40001"),
+            401);
 }
 
 }  // namespace

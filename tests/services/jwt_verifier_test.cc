@@ -272,6 +272,14 @@ TEST(JwtConfigTest, RefusesWhatItCannotMean) {
   EXPECT_EQ(config->clock_skew, absl::Seconds(60));
 }
 
+TEST(JwtConfigTest, TheShippedExampleParses) {
+  absl::StatusOr<JwtConfig> config =
+      JwtConfig::Load(std::string(ARRS_SOURCE_DIR) + "/config/jwt.example.conf");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->roles.size(), 4u);
+  EXPECT_EQ(config->roles.at("ARRS.PCN"), Role::kPcn);
+}
+
 TEST(JwksTest, RefusesKeysItWillNotVerifyWith) {
   SigningKey rsa = testing_support::NewRsaKey("k1");
   Json good = testing_support::Jwk(rsa);
