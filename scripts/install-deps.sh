@@ -9,6 +9,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libcpp-httplib-dev
+  libcpp-jwt-dev                       # JWT bearer tokens (arrsd --jwks); pulls nlohmann-json3-dev
   python3-grpcio python3-protobuf grpc-proto
   clang-14 libclang-rt-14-dev openssl  # fuzzing (scripts/fuzz.sh), TLS test certificates
   curl prometheus                      # tests/web: /metrics scraped by a real Prometheus

@@ -1,6 +1,6 @@
 // arrsd: the ARRS ledger server. Opens (or creates) the ledger in --data, publishes the
 // shipped rule files not yet in force, serves gRPC until SIGTERM/SIGINT, then drains
-// in-flight calls and closes the database cleanly.
+// in-flight calls and closes the database cleanly. With --jwks, SIGHUP re-reads the JWKS file.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -16,6 +16,8 @@
 #include "absl/time/time.h"
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
+#include "services/jwt_auth.h"
+#include "services/jwt_config.h"
 #include "services/log.h"
 #include "services/server.h"
 
@@ -31,7 +33,9 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   using namespace arrs;
   std::string data_dir = "data";
-  std::string tokens_file;  // required: there is no default principal list
+  std::string tokens_file;  // required without --jwks: there is no default principal list
+  std::string jwks_file;
+  std::string jwt_config_file;
   std::string rules_dir;
   std::string log_level = "info";
   std::string port_file;
@@ -45,8 +49,15 @@ int main(int argc, char** argv) {
   app.add_option("--listen", options.listen_address, "host:port to listen on (port 0: any)")
       ->capture_default_str();
   app.add_option("--tokens", tokens_file,
-                 "Tokens file (sha256 role scope name per line); required, no default "
-                 "(config/demo-tokens.txt is for the demo only)");
+                 "Tokens file (sha256 role scope name per line); required unless --jwks, no "
+                 "default (config/demo-tokens.txt is for the demo only)");
+  app.add_option("--jwks", jwks_file,
+                 "JWKS file of the identity provider's public keys (RSA for RS256, EC P-256 "
+                 "for ES256): JWT bearer tokens signed by them are accepted. Re-read on "
+                 "SIGHUP. Needs --jwt-config");
+  app.add_option("--jwt-config", jwt_config_file,
+                 "JWT claims file: issuer, audience, which claims hold the role and the ICB "
+                 "and PCN codes, clock skew, role value mapping (docs/SECURITY.md)");
   app.add_option("--rules-dir", rules_dir,
                  "Publish the rule files in this folder that are not yet in force");
   app.add_option("--tls-cert", options.tls_cert_file, "PEM server certificate (enables TLS)");
@@ -107,27 +118,49 @@ int main(int argc, char** argv) {
   services::SetLogLevel(level);
   // The data folder, its files and backups hold personal data: owner only (0700/0600).
   umask(077);
-  if (tokens_file.empty()) {
+  if (tokens_file.empty() && jwks_file.empty()) {
     return Fail(
         "--tokens FILE is required (one '<sha256> <role> <scope> <name>' line per principal; "
-        "see docs/SECURITY.md). There is no default: config/demo-tokens.txt holds published "
-        "demo tokens and is for the demo only");
+        "see docs/SECURITY.md), or --jwks FILE with --jwt-config FILE. There is no default: "
+        "config/demo-tokens.txt holds published demo tokens and is for the demo only");
+  }
+  if (jwks_file.empty() != jwt_config_file.empty()) {
+    return Fail(
+        "--jwks and --jwt-config go together: the keys, and which issuer, audience "
+        "and claims their tokens must have");
   }
   // Debian's abseil is built with mutex deadlock detection on; it records every lock
   // order in a global graph, which costs a few per cent on every request. The ledger's
   // locks are few and taken in a fixed order by design, so turn it off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  // Block the shutdown signals in every thread; main waits for them with sigwait.
+  // Block the shutdown signals (and with --jwks SIGHUP) in every thread; main waits for
+  // them with sigwait, so that a reload runs on main's thread, never in a signal handler.
+  // Without --jwks, SIGHUP keeps its default action (it ends the process).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  if (!jwks_file.empty()) sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  absl::StatusOr<services::TokenStore> tokens = services::TokenStore::Load(tokens_file);
+  absl::StatusOr<services::TokenStore> tokens =
+      tokens_file.empty() ? services::TokenStore() : services::TokenStore::Load(tokens_file);
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
-  if (struct stat st; stat(tokens_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+  std::unique_ptr<services::JwtVerifier> jwt;
+  if (!jwks_file.empty()) {
+    absl::StatusOr<services::JwtConfig> jwt_config = services::JwtConfig::Load(jwt_config_file);
+    if (!jwt_config.ok()) return Fail(std::string(jwt_config.status().message()));
+    absl::StatusOr<std::unique_ptr<services::JwtVerifier>> verifier =
+        services::JwtVerifier::Create(*std::move(jwt_config), jwks_file);
+    if (!verifier.ok()) return Fail(std::string(verifier.status().message()));
+    jwt = *std::move(verifier);
+    tokens->SetJwtVerifier(jwt.get());
+    services::Log(services::LogLevel::kInfo,
+                  absl::StrCat("jwks=", jwks_file, " keys=", jwt->key_count()));
+  }
+  if (struct stat st;
+      !tokens_file.empty() && stat(tokens_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     services::Log(services::LogLevel::kWarn,
                   absl::StrCat("tokens_file=", tokens_file, " mode=0",
                                absl::StrFormat("%o", st.st_mode & 0777),
@@ -173,12 +206,23 @@ int main(int argc, char** argv) {
   }
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP && jwt != nullptr) {
+    absl::StatusOr<size_t> reloaded = jwt->Reload();
+    if (reloaded.ok()) {
+      services::Log(services::LogLevel::kInfo,
+                    absl::StrCat("signal=SIGHUP jwks_reloaded=", jwks_file, " keys=", *reloaded));
+    } else {
+      services::Log(services::LogLevel::kError,
+                    absl::StrCat("signal=SIGHUP jwks_reload_failed keeping the previous keys: ",
+                                 reloaded.status().message()));
+    }
+  }
   services::Log(services::LogLevel::kInfo,
                 absl::StrCat("signal=", received, " draining grace_seconds=", grace_seconds));
   (*server)->Shutdown(absl::Seconds(grace_seconds));
   server->reset();
   ledger->reset();  // closes RocksDB after the last call finished
+  jwt.reset();      // after the server: its calls use the verifier
   services::Log(services::LogLevel::kInfo, "stopped cleanly");
   return 0;
 }

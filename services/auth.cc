@@ -53,6 +53,22 @@ absl::Status CheckTokenLength(absl::string_view token) {
   return absl::OkStatus();
 }
 
+bool LooksLikeJwt(absl::string_view token) {
+  int dots = 0;
+  size_t part = 0;  // length of the current part
+  for (char c : token) {
+    if (c == '.') {
+      if (part == 0 || ++dots > 2) return false;
+      part = 0;
+    } else if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') {
+      ++part;
+    } else {
+      return false;
+    }
+  }
+  return dots == 2 && part > 0;
+}
+
 absl::StatusOr<TokenStore> TokenStore::Parse(absl::string_view text) {
   TokenStore store;
   int line_no = 0;
@@ -118,6 +134,11 @@ absl::StatusOr<Principal> TokenStore::Authenticate(absl::string_view header) con
     return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
   }
   token = absl::StripAsciiWhitespace(token);
+  if (token.size() > kMaxBearerBytes) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("bearer token refused: longer than ", kMaxBearerBytes, " bytes"));
+  }
+  if (jwt_ != nullptr && LooksLikeJwt(token)) return jwt_->Verify(token);
   if (absl::Status length = CheckTokenLength(token); !length.ok()) {
     return absl::UnauthenticatedError(absl::StrCat("bearer token refused: ", length.message()));
   }

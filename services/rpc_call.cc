@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/log.h"
@@ -53,10 +54,14 @@ RpcCall::~RpcCall() {
   if (!LogEnabled(level)) return;
   const int64_t micros = absl::ToInt64Microseconds(latency);
   Log(level,
-      absl::StrCat("rpc=", method_, " principal=",
-                   principal_.ok() ? principal_->ActorName() : "-", " peer=", PeerForLog(context_),
-                   " status=", absl::StatusCodeToString(result_.code()),
-                   " latency_us=", micros));
+      absl::StrCat("rpc=", method_, " principal=", principal_.ok() ? principal_->ActorName() : "-",
+                   " peer=", PeerForLog(context_),
+                   " status=", absl::StatusCodeToString(result_.code()), " latency_us=", micros,
+                   // Why the bearer value was refused (never the value itself).
+                   principal_.ok()
+                       ? ""
+                       : absl::StrCat(" auth_refused=\"",
+                                      absl::CEscape(principal_.status().message()), "\"")));
 }
 
 absl::Status RpcCall::Admit(Access access, absl::string_view pcn_code,

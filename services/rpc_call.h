@@ -1,7 +1,8 @@
 // RpcCall: what every arrsd handler does around its work — authenticate the bearer
 // token, authorise the principal, refuse a request carrying unknown fields
 // (request_checks.h), map the absl::Status to a gRPC status once, and log
-// one structured line (method, principal, status, latency; never the token).
+// one structured line (method, principal, status, latency, why authentication failed;
+// never the token).
 #ifndef ARRS_SERVICES_RPC_CALL_H_
 #define ARRS_SERVICES_RPC_CALL_H_
 

@@ -22,6 +22,9 @@ int FuzzCsv(const uint8_t* data, size_t size);
 // A command request (first byte picks the kind, the rest is its protobuf bytes): field
 // validation and decision against a PCN with history, and folding what was decided.
 int FuzzRequest(const uint8_t* data, size_t size);
+// What arrsd reads when it accepts JWTs (first byte picks): a JWKS file, a JWT config
+// file, a bearer token through the TokenStore with a JWT verifier, an authorization header.
+int FuzzJwt(const uint8_t* data, size_t size);
 
 }  // namespace arrs::fuzz
 

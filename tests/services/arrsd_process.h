@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -19,19 +20,25 @@ namespace arrs::testing_support {
 
 class ArrsdProcess {
  public:
-  // Starts arrsd on `data_dir` with `tokens_file`; returns false when it did not come up
-  // within 20 s.
-  bool Start(const std::string& data_dir, const std::string& tokens_file) {
+  // Starts arrsd on `data_dir` with `tokens_file` (none when empty) and `extra_args`;
+  // returns false when it did not come up within 20 s.
+  bool Start(const std::string& data_dir, const std::string& tokens_file,
+             const std::vector<std::string>& extra_args = {}) {
     port_file_ = data_dir + ".port";
     std::filesystem::remove(port_file_);
     const std::string binary = std::string(ARRS_BINARY_DIR) + "/services/arrsd";
     const std::string rules = std::string(ARRS_SOURCE_DIR) + "/rules";
+    std::vector<std::string> args = {binary, "--data", data_dir, "--listen", "127.0.0.1:0"};
+    if (!tokens_file.empty()) args.insert(args.end(), {"--tokens", tokens_file});
+    args.insert(args.end(), {"--rules-dir", rules, "--port-file", port_file_, "--log-level", "warn",
+                             "--grace-seconds", "10"});
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
-      execl(binary.c_str(), binary.c_str(), "--data", data_dir.c_str(), "--listen",
-            "127.0.0.1:0", "--tokens", tokens_file.c_str(), "--rules-dir", rules.c_str(),
-            "--port-file", port_file_.c_str(), "--log-level", "warn", "--grace-seconds", "10",
-            static_cast<char*>(nullptr));
+      execv(binary.c_str(), argv.data());
       _exit(127);
     }
     for (int i = 0; i < 200; ++i) {
@@ -43,6 +50,7 @@ class ArrsdProcess {
   }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   // Sends `signal` and waits; returns the exit status (or 128 + signal if killed).
