@@ -58,14 +58,15 @@ int RunRepair(Context& ctx, const RepairOptions& o) {
   }
   switch (ctx.format()) {
     case OutputFormat::kJson: {
-      std::vector<std::string> lost;
+      std::vector<std::string> lost, whole;
       for (const std::string& name : r->requests_without_digest) lost.push_back(JsonString(name));
+      for (const std::string& family : r->rebuilt_whole) whole.push_back(JsonString(family));
       std::printf(
           "{\"events\": %llu, \"changed\": %s, \"streams\": %s, \"requests\": %s, "
-          "\"requests_without_digest\": [%s]}\n",
+          "\"requests_without_digest\": [%s], \"rebuilt_whole\": [%s]}\n",
           static_cast<unsigned long long>(r->events), r->changed() ? "true" : "false",
           JsonFamily(r->streams).c_str(), JsonFamily(r->requests).c_str(),
-          absl::StrJoin(lost, ", ").c_str());
+          absl::StrJoin(lost, ", ").c_str(), absl::StrJoin(whole, ", ").c_str());
       break;
     }
     case OutputFormat::kCsv: {
@@ -83,6 +84,9 @@ int RunRepair(Context& ctx, const RepairOptions& o) {
       std::printf("%s: %s: hash chain of %llu events verified\n",
                   r->changed() ? "REPAIRED" : "OK, nothing to repair", o.data.c_str(),
                   static_cast<unsigned long long>(r->events));
+      for (const std::string& family : r->rebuilt_whole) {
+        std::printf("rebuilt whole (its files failed their checksums): %s\n", family.c_str());
+      }
       PrintFamily("streams", r->streams);
       PrintFamily("requests", r->requests);
       if (!r->requests_without_digest.empty()) {

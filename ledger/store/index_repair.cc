@@ -226,6 +226,25 @@ class Repairer {
   std::set<std::string> written_requests_;  // request keys pass 1 writes again
 };
 
+// A derived family whose files fail their checksums cannot be read entry by entry: it is
+// dropped and rebuilt whole from the events (every entry then counts as added).
+absl::Status DropUnreadableFamilies(OpenDb& open, Families& cf, RepairReport& report) {
+  for (auto [name, handle] :
+       {std::pair<const char*, rocksdb::ColumnFamilyHandle**>{kStreamsFamily, &cf.streams},
+        {kRequestsFamily, &cf.requests}}) {
+    std::unique_ptr<rocksdb::Iterator> it(open.db->NewIterator(rocksdb::ReadOptions(), *handle));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    }
+    const rocksdb::Status read = it->status();
+    it.reset();
+    if (read.ok()) continue;
+    if (!read.IsCorruption()) return FromRocks(read, absl::StrCat("reading the ", name, " index"));
+    if (absl::Status s = internal::RecreateFamily(&open, name, handle); !s.ok()) return s;
+    report.rebuilt_whole.push_back(absl::StrCat(name, " (", read.ToString(), ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<RepairReport> RepairIndexes(const std::string& dir) {
@@ -245,6 +264,7 @@ absl::StatusOr<RepairReport> RepairIndexes(const std::string& dir) {
   }
   RepairReport report;
   report.events = head.position;
+  if (absl::Status s = DropUnreadableFamilies(open, cf, report); !s.ok()) return s;
   Repairer repairer(open.db, cf, head.position, &report);
   if (absl::Status s = repairer.ScanEvents(); !s.ok()) return s;
   if (absl::Status s = repairer.SweepStreams(); !s.ok()) return s;
@@ -257,11 +277,14 @@ absl::StatusOr<RepairReport> RepairIndexes(const std::string& dir) {
       return s;
     }
   }
-  if (absl::Status s = VerifyIndexes(open.db, IndexFamilies{cf.events, cf.streams, cf.requests},
-                                     nullptr, head.position);
-      !s.ok()) {
+  absl::Status s = VerifyFileChecksums(open.db);
+  if (s.ok()) {
+    s = VerifyIndexes(open.db, IndexFamilies{cf.events, cf.streams, cf.requests}, nullptr,
+                      head.position);
+  }
+  if (!s.ok()) {
     return absl::DataLossError(
-        absl::StrCat("the indexes still do not verify after the repair: ", s.message()));
+        absl::StrCat("the folder still does not verify after the repair: ", s.message()));
   }
   return report;
 }

@@ -10,7 +10,9 @@
 //              from the events without a kind or digest (a retry of that request id is
 //              then answered with its first result, never refused as different), and
 //              reported by key.
-//   Entries that no event accounts for are removed.
+//   Entries that no event accounts for are removed. A family whose files fail their
+//   checksums (it cannot be read entry by entry) is dropped and rebuilt whole: every
+//   entry is then added, and every request record loses its kind and digest.
 //
 // It refuses to touch a folder whose hash chain does not verify (log_verifier.h): only
 // events that verify are trusted to rebuild from. The changes are written in one synced
@@ -44,21 +46,23 @@ struct RepairReport {
   uint64_t events = 0;  // the head: events 1..events verified and indexed
   FamilyRepair streams;
   FamilyRepair requests;
+  // Families dropped and rebuilt whole, each with the read error that condemned it.
+  std::vector<std::string> rebuilt_whole;
   // Request records written again from the events whose kind and digest were lost
   // (stream and request id, escaped), a subset of the requests' changes.
   std::vector<std::string> requests_without_digest;
   bool changed() const {
-    return streams.added + streams.removed + streams.rewritten + requests.added + requests.removed +
-               requests.rewritten >
-           0;
+    const uint64_t entries = streams.added + streams.removed + streams.rewritten + requests.added +
+                             requests.removed + requests.rewritten;
+    return entries > 0 || !rebuilt_whole.empty();
   }
 };
 
 // Repairs the indexes of the event log in `dir`. Errors: FAILED_PRECONDITION when the
 // folder is in use, is not an event log of the current format, or its hash chain does not
-// verify (naming the first bad position; nothing is written); DATA_LOSS when an index
-// cannot be read (RocksDB's checksums) or does not verify after the repair; NOT_FOUND
-// when there is no folder; RocksDB's errors.
+// verify (naming the first bad position; nothing is written); DATA_LOSS when the folder
+// does not verify after the repair (e.g. a damaged snapshots file, which is not an index);
+// NOT_FOUND when there is no folder; RocksDB's errors.
 absl::StatusOr<RepairReport> RepairIndexes(const std::string& dir);
 
 }  // namespace arrs::store

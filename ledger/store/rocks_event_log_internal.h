@@ -122,7 +122,13 @@ struct OpenDb {
 // admin job: index_repair.cc), and reads its head. Errors: FAILED_PRECONDITION when
 // another process (a running arrsd) holds the folder's lock, or the folder is not an
 // event log of the current format; NOT_FOUND when there is no folder; RocksDB's errors.
+// The derived families (streams, requests) may be missing: they are created empty.
 absl::Status OpenForRepair(const std::string& dir, OpenDb* open, Families* families, Head* head);
+// Drops the derived column family `name` (streams or requests) of a folder opened by
+// OpenForRepair, files and all, and creates it again empty with the log's options;
+// `*handle` is its handle, replaced (in `open` too).
+absl::Status RecreateFamily(OpenDb* open, const std::string& name,
+                            rocksdb::ColumnFamilyHandle** handle);
 
 // A batch written without a sync (or a group with nothing to write, queued behind one):
 // the syncer publishes and finishes it after the next successful sync.

@@ -1,10 +1,13 @@
 // Issue 23: a damaged derived index is rebuilt from the events by RepairIndexes (arrsctl
 // repair-index), never silently: missing, wrong and extra streams entries and request
 // records are named and fixed, request records that still name their run keep their kind
-// and digest, a broken chain or a folder in use is refused, and a second run changes
-// nothing.
+// and digest, a family whose files fail their checksums is rebuilt whole, a broken chain
+// or a folder in use is refused, and a second run changes nothing.
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -12,6 +15,7 @@
 #include "ledger/store/event_log.h"
 #include "ledger/store/index_repair.h"
 #include "ledger/store/log_format.h"
+#include "rocksdb/metadata.h"
 #include "tests/store/raw_rocks.h"
 #include "tests/store/store_test_util.h"
 
@@ -47,6 +51,30 @@ class IndexRepairTest : public ::testing::Test {
     auto log = EventLog::Open(dir_.path());
     EXPECT_TRUE(log.ok()) << log.status();
     return (*log)->Verify();
+  }
+
+  // Flushes `family` to an SST file and flips one byte a quarter of the way into it (in
+  // its data blocks), as IndexVerifyTest does.
+  void FlipByteInSstOf(const std::string& family) {
+    std::string file;
+    {
+      RawRocks raw(dir_.path());
+      ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.cf(family)).ok());
+      std::vector<rocksdb::LiveFileMetaData> files;
+      raw.db()->GetLiveFilesMetaData(&files);
+      for (const auto& f : files) {
+        if (f.column_family_name == family) file = dir_.path() + f.name;
+      }
+    }
+    ASSERT_FALSE(file.empty()) << "no SST of " << family;
+    std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
+    const auto at = static_cast<std::streamoff>(std::filesystem::file_size(file) / 4);
+    char byte = 0;
+    sst.seekg(at);
+    sst.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x40);
+    sst.seekp(at);
+    sst.write(&byte, 1);
   }
 
   TempDir dir_;
@@ -156,6 +184,26 @@ TEST_F(IndexRepairTest, RequestRecordsAreRebuiltAndThoseThatLostTheirDigestNamed
   EXPECT_EQ(answered->first_position, 11u);
   log.reset();
 
+  report = RepairIndexes(dir_.path());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->changed());
+}
+
+TEST_F(IndexRepairTest, AFamilyWhoseFilesFailTheirChecksumsIsRebuiltWhole) {
+  for (const char* family : {kStreamsFamily, kRequestsFamily}) {
+    FlipByteInSstOf(family);
+    EXPECT_FALSE(VerifyReopened().ok) << family;
+  }
+  absl::StatusOr<RepairReport> report = RepairIndexes(dir_.path());
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->rebuilt_whole.size(), 2u);
+  EXPECT_THAT(report->rebuilt_whole[0], HasSubstr("streams (Corruption: "));
+  EXPECT_THAT(report->rebuilt_whole[1], HasSubstr("requests (Corruption: "));
+  EXPECT_EQ(report->streams.added, 80u);
+  EXPECT_EQ(report->requests.added, 40u);
+  EXPECT_EQ(report->requests_without_digest.size(), 40u);
+  const VerifyReport verified = VerifyReopened();
+  EXPECT_TRUE(verified.ok) << verified.problem;
   report = RepairIndexes(dir_.path());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->changed());
