@@ -5,8 +5,10 @@
 // differing field.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -144,6 +146,58 @@ TEST_F(SnapshotVerifyTest, StreamsEncodedPastTheSnapshotPositionVerify) {
   absl::StatusOr<uint64_t> checked = VerifyOffline();
   ASSERT_OK(checked);
   EXPECT_EQ(*checked, 1u);
+}
+
+TEST_F(SnapshotVerifyTest, SnapshotsWrittenWhileCommandsCommitVerify) {
+  // Streams encoded a few at a time while a writer commits (some past the position).
+  BuildAndSnapshot();
+  Open();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 8; ++i) {
+      const absl::CivilDay month(2022, 1 + i, 1);
+      const std::string claim = FormatCivilDay(month).substr(0, 7);
+      for (const char* pcn : {"U10001", "U10002"}) {
+        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
+        EXPECT_OK(Assess(pcn, claim));
+      }
+    }
+    done = true;
+  });
+  while (!done) {
+    absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();
+    EXPECT_OK(at);
+    if (!at.ok()) break;
+  }
+  writer.join();
+  const v1::VerifyResponse online = ledger_->Verify();
+  EXPECT_TRUE(online.ok()) << online.problem();
+  ledger_.reset();
+  absl::StatusOr<uint64_t> checked = VerifyOffline();
+  EXPECT_OK(checked);
+}
+
+TEST_F(SnapshotVerifyTest, ASnapshotWrittenAfterARestoreVerifies) {
+  // A restored ledger takes ordinary events into cold streams' head models without
+  // reading their events; the snapshot it writes at close must still be what they fold to.
+  BuildAndSnapshot();
+  engine::LedgerOptions options;
+  options.warm_after_restore = false;
+  Open(options);
+  ASSERT_EQ(ledger_->startup().snapshot_position, head_);
+  ASSERT_OK(Hire("U10002", "pa-1", v1::PHYSICIAN_ASSOCIATE, D(2022, 1, 1), kWholeTimeBp));
+  ASSERT_OK(Claim("U10001", "2022-01", D(2022, 1, 1), {{"cp-1", 450000}}));
+  const uint64_t written = Head();
+  ledger_.reset();  // writes a snapshot at the new head
+  absl::StatusOr<uint64_t> checked = VerifyOffline();
+  ASSERT_OK(checked);
+  EXPECT_EQ(*checked, 1u);
+  store::LogOptions read_only;
+  read_only.read_only = true;
+  EXPECT_EQ((*store::EventLog::Open(dir_.string(), read_only))
+                ->LatestSnapshot(engine::kLedgerSnapshot, written)
+                ->position,
+            written);
 }
 
 TEST_F(SnapshotVerifyTest, AChangedFigureIsNamedByPositionPcnAndField) {
