@@ -16,9 +16,9 @@
 //
 // It refuses to touch a folder whose hash chain does not verify (log_verifier.h): only
 // events that verify are trusted to rebuild from. The changes are written in one synced
-// batch, then the indexes are verified again (index_verifier.h). A second run finds
-// nothing to change. The snapshots column family is not touched (arrsctl verify checks
-// it; a snapshot that disagrees with the log is never used).
+// batch (after the drop of any family rebuilt whole), then the files' checksums and the
+// indexes are verified again (index_verifier.h). A second run finds nothing to change.
+// The snapshots column family is not touched (arrsctl verify checks it).
 //
 // The folder must not be in use: RocksDB's lock file is taken, and a folder held by a
 // running arrsd is refused.
@@ -33,8 +33,9 @@
 
 namespace arrs::store {
 
-// What was changed in one column family, with a line per change, e.g.
-// 'added pcn/U1 version 4 -> position 12', 'removed pcn/U1 version 9 (no such event)'.
+// What was changed in one column family: exact counts, and a line per change (the first
+// 1000), e.g. 'added pcn/U1 version 4 -> position 12', 'removed pcn/U1 version 21 (the
+// stream has 20 events)'.
 struct FamilyRepair {
   uint64_t added = 0;
   uint64_t removed = 0;

@@ -1,5 +1,6 @@
 // Issue 23: verify checks every stored snapshot against the log. A snapshot as the ledger
-// writes it verifies (also one whose streams run past its position); one altered through
+// writes it verifies (also one whose streams run past its position, one written while
+// commands commit, one written after a restore); one altered through
 // RocksDB, re-encoded so that every checksum holds, fails Verify (online, and offline on
 // the folder opened read-only), naming the snapshot's position, the PCN and the first
 // differing field.
