@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   AddAuditCommands(app, ctx);
   AddAdminCommands(app, ctx);
   AddOfflineCommands(app, ctx);
+  AddRepairCommand(app, ctx);
   AddImportCommands(app, ctx);
   AddDemoCommand(app, ctx);
 

@@ -1,4 +1,5 @@
-// arrsctl verify [--data DIR] | restore | replay: audit a data folder with no server.
+// arrsctl verify [--data DIR] | restore | replay: audit a data folder with no server
+// (verify --data checks the chain, the files, the indexes and the snapshots).
 // Offline commands open the folder themselves, read-only (RocksDB's read-only mode: no file
 // is created, changed or removed), so it must not be in use by a running arrsd: work on a
 // backup or a copy.
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "ledger/engine/ledger.h"
+#include "ledger/engine/snapshot_verifier.h"
 #include "ledger/store/event_log.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
@@ -63,6 +65,14 @@ absl::StatusOr<v1::VerifyResponse> VerifyFolder(const std::string& dir) {
   r.set_problem(report.problem);
   r.set_head_position(report.head.position);
   r.set_head_hash(report.head.hash);
+  if (report.ok) {
+    // The snapshots arrsd would restore from, checked against the chain just verified.
+    absl::StatusOr<uint64_t> snapshots = engine::VerifySnapshots(**log);
+    if (!snapshots.ok()) {
+      r.set_ok(false);
+      r.set_problem(std::string(snapshots.status().message()));
+    }
+  }
   return r;
 }
 

@@ -22,6 +22,7 @@ void AddSettleCommands(CLI::App& app, Context& ctx);   // cmd_settle.cc
 void AddAuditCommands(CLI::App& app, Context& ctx);    // cmd_audit.cc
 void AddAdminCommands(CLI::App& app, Context& ctx);    // cmd_admin.cc
 void AddOfflineCommands(CLI::App& app, Context& ctx);  // cmd_offline.cc
+void AddRepairCommand(CLI::App& app, Context& ctx);    // cmd_repair.cc
 void AddImportCommands(CLI::App& app, Context& ctx);   // cmd_import.cc
 void AddDemoCommand(CLI::App& app, Context& ctx);      // demo.cc
 

@@ -87,8 +87,10 @@ class Ledger {
   // The log's administration (ledger_admin.cc).
   // The position of the last event committed (0 for an empty log).
   uint64_t HeadPosition() const;
-  // Recomputes the whole hash chain from position 1 and reports (never fails: a broken
-  // chain is reported with its first bad position).
+  // Recomputes the whole hash chain from position 1, checks the files and the indexes
+  // (EventLog::Verify), then every stored snapshot against the log (snapshot_verifier.h),
+  // and reports (never fails: a broken chain is reported with its first bad position, a
+  // bad index or snapshot with position 0 and a problem naming it).
   v1::VerifyResponse Verify() const;
   // A consistent, openable copy of the whole data folder in `target_dir` (which must not
   // exist), with the head it holds at least. Errors: the store's (e.g. the folder exists).

@@ -1,11 +1,13 @@
 // Ledger's administration of its log, for services/ (AdminService): verifying the chain,
-// backups, statistics, and reading and following the committed events.
+// the indexes and the snapshots, backups, statistics, and reading and following the
+// committed events.
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/ledger.h"
+#include "ledger/engine/snapshot_verifier.h"
 #include "ledger/util/status_macros.h"
 
 namespace arrs::engine {
@@ -21,6 +23,14 @@ v1::VerifyResponse Ledger::Verify() const {
   out.set_problem(report.problem);
   out.set_head_position(report.head.position);
   out.set_head_hash(report.head.hash);
+  if (report.ok) {
+    // The snapshots a restart would trust, checked against the chain just verified.
+    absl::StatusOr<uint64_t> snapshots = VerifySnapshots(*log_);
+    if (!snapshots.ok()) {
+      out.set_ok(false);
+      out.set_problem(std::string(snapshots.status().message()));
+    }
+  }
   return out;
 }
 

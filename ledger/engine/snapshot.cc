@@ -367,11 +367,8 @@ absl::StatusOr<EncodedSnapshot> EncodeSnapshot(LedgerState& state, const store::
   return out;
 }
 
-namespace {
-
-// Checks the snapshot's header (every field but the streams) against the log: its format,
-// its positions and their hashes, and its recorded times.
-absl::Status CheckAgainstLog(const v1::LedgerSnapshot& snapshot, const store::EventLog& log) {
+absl::Status CheckSnapshotHeader(const v1::LedgerSnapshot& snapshot,
+                                 const store::EventLog& log) {
   if (snapshot.format() != kSnapshotFormat) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot format ", snapshot.format(),
                                                    " is not the format read here (",
@@ -407,8 +404,6 @@ absl::Status CheckAgainstLog(const v1::LedgerSnapshot& snapshot, const store::Ev
   return absl::OkStatus();
 }
 
-}  // namespace
-
 absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::EventLog& log,
                                          LedgerState& state) {
   std::string rest;
@@ -417,7 +412,7 @@ absl::StatusOr<uint64_t> RestoreSnapshot(const std::string& bytes, const store::
   if (!SplitStreams(bytes, &rest, &spans) || !snapshot.ParseFromString(rest)) {
     return absl::InvalidArgumentError("the snapshot does not parse as arrs.v1.LedgerSnapshot");
   }
-  if (absl::Status checked = CheckAgainstLog(snapshot, log); !checked.ok()) return checked;
+  if (absl::Status checked = CheckSnapshotHeader(snapshot, log); !checked.ok()) return checked;
   const uint64_t position = snapshot.position();
   const uint64_t through = snapshot.through_position();
   std::vector<DecodedStream> streams = DecodeStreams(spans);

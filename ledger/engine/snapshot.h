@@ -28,6 +28,9 @@ class EventLog;
 namespace arrs::domain {
 class PcnModel;
 }
+namespace arrs::v1 {
+class LedgerSnapshot;
+}
 
 namespace arrs::engine {
 
@@ -55,6 +58,11 @@ std::string EncodePcnModel(const domain::PcnModel& model);
 // The model EncodePcnModel encoded (its claims' event pointers null: a snapshot holds no
 // events). INVALID_ARGUMENT when the bytes do not parse or are inconsistent.
 absl::StatusOr<domain::PcnModel> DecodePcnModel(const std::string& bytes);
+
+// Checks a parsed snapshot's header (every field but the streams) against `log`: its
+// format, its position and through_position and their hashes, and its recorded times (as
+// many as its position, never going back). Errors as RestoreSnapshot's.
+absl::Status CheckSnapshotHeader(const v1::LedgerSnapshot& snapshot, const store::EventLog& log);
 
 // Restores `bytes` into `state`, which must be empty, reading the rule book's stream from
 // `log` and making `log` the source of the PCN streams' events. Returns the snapshot's

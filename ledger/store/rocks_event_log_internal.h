@@ -5,6 +5,8 @@
 //                        and the migration of a format-1 folder
 //   rocks_commit.cc      CommitGroup: staging a group of requests, writing it, publishing
 //   rocks_syncer.cc      the syncer thread, the undo after a failed sync, WhenSettled
+// and, with no RocksEventLog around it, index_repair.cc (arrsctl repair-index) opens the
+// folder through OpenForRepair.
 //
 // Writers. Appends are group-committed by their callers or, for asynchronous appends, by
 // the committer's thread (GroupCommitter). CommitGroup, run by one leading thread at a time
@@ -114,6 +116,19 @@ struct OpenDb {
 
   void Close();
 };
+
+// Opens `dir`, which must hold an event log of the current format with all its column
+// families, read-write with the log's options but no EventLog around it (for an offline
+// admin job: index_repair.cc), and reads its head. Errors: FAILED_PRECONDITION when
+// another process (a running arrsd) holds the folder's lock, or the folder is not an
+// event log of the current format; NOT_FOUND when there is no folder; RocksDB's errors.
+// The derived families (streams, requests) may be missing: they are created empty.
+absl::Status OpenForRepair(const std::string& dir, OpenDb* open, Families* families, Head* head);
+// Drops the derived column family `name` (streams or requests) of a folder opened by
+// OpenForRepair, files and all, and creates it again empty with the log's options;
+// `*handle` is its handle, replaced (in `open` too).
+absl::Status RecreateFamily(OpenDb* open, const std::string& name,
+                            rocksdb::ColumnFamilyHandle** handle);
 
 // A batch written without a sync (or a group with nothing to write, queued behind one):
 // the syncer publishes and finishes it after the next successful sync.

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/store/event_hash.h"
 #include "ledger/store/log_format.h"
@@ -263,6 +266,72 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenRocksEventLog(const std::string& d
   }
   return std::unique_ptr<EventLog>(new internal::RocksEventLog(
       dir, std::move(options), std::move(open), families, std::move(head)));
+}
+
+absl::Status internal::OpenForRepair(const std::string& dir, OpenDb* open, Families* families,
+                                     Head* head) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("no data folder at ", dir));
+  }
+  LogOptions options;
+  options.create_if_missing = false;
+  const rocksdb::DBOptions db_options = DbOptions(options, nullptr);
+  std::vector<std::string> existing;
+  rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).PermitUncheckedError();
+  for (const char* name : {kEventsFamily, kSnapshotsFamily, kMetaFamily}) {
+    if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " is not an event log folder of this format: it has no column family ", name));
+    }
+  }
+  if (absl::Status s = OpenFamilies(db_options, dir, /*read_only=*/false, open, families);
+      !s.ok()) {
+    if (absl::AsciiStrToLower(s.message()).find("lock") != std::string::npos) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir,
+          " is in use: another process (a running arrsd?) holds its lock; stop it first, "
+          "or work on a copy (",
+          s.message(), ")"));
+    }
+    return s;
+  }
+  std::string format;
+  rocksdb::Status s =
+      open->db->Get(rocksdb::ReadOptions(), families->meta, kMetaFormatVersion, &format);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading format_version");
+  if (format != kFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event log in ", dir, " has format_version \"", format,
+                     "\" but this build repairs format_version \"", kFormatVersion,
+                     "\" (open it once with arrsd, on a copy, to migrate it)"));
+  }
+  return ReadHead(open->db, *families, head);
+}
+
+absl::Status internal::RecreateFamily(OpenDb* open, const std::string& name,
+                                      rocksdb::ColumnFamilyHandle** handle) {
+  auto slot = std::find(open->handles.begin(), open->handles.end(), *handle);
+  if (slot == open->handles.end() || (name != kStreamsFamily && name != kRequestsFamily)) {
+    return absl::InvalidArgumentError(absl::StrCat("not a derived column family: ", name));
+  }
+  if (absl::Status s = FromRocks(open->db->DropColumnFamily(*handle),
+                                 absl::StrCat("dropping column family ", name));
+      !s.ok()) {
+    return s;
+  }
+  open->handles.erase(slot);
+  open->db->DestroyColumnFamilyHandle(*handle).PermitUncheckedError();
+  *handle = nullptr;
+  rocksdb::ColumnFamilyHandle* fresh = nullptr;
+  if (absl::Status s = FromRocks(open->db->CreateColumnFamily(FamilyOptions(name), name, &fresh),
+                                 absl::StrCat("creating column family ", name));
+      !s.ok()) {
+    return s;
+  }
+  open->handles.push_back(fresh);
+  *handle = fresh;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,

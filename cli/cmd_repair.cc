@@ -1,0 +1,121 @@
+// arrsctl repair-index --data DIR: rebuilds a stopped data folder's derived indexes (the
+// streams index and the request records) from its events, after verifying the hash chain,
+// and prints every change (ledger/store/index_repair.h). An admin's offline command: it
+// writes the folder, so it refuses one a running arrsd holds.
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "ledger/store/index_repair.h"
+
+namespace arrs::cli {
+namespace {
+
+struct RepairOptions {
+  std::string data;
+};
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;  // stream names and escaped request ids are printable ASCII
+  }
+  return out + "\"";
+}
+
+std::string JsonFamily(const store::FamilyRepair& f) {
+  std::vector<std::string> changes;
+  for (const std::string& line : f.changes) changes.push_back(JsonString(line));
+  return absl::StrCat("{\"added\": ", f.added, ", \"removed\": ", f.removed,
+                      ", \"rewritten\": ", f.rewritten, ", \"changes\": [",
+                      absl::StrJoin(changes, ", "), "]}");
+}
+
+void PrintFamily(const char* name, const store::FamilyRepair& f) {
+  std::printf("%-9s %llu added, %llu removed, %llu rewritten\n", name,
+              static_cast<unsigned long long>(f.added), static_cast<unsigned long long>(f.removed),
+              static_cast<unsigned long long>(f.rewritten));
+  for (const std::string& line : f.changes) std::printf("  %s: %s\n", name, line.c_str());
+  const uint64_t total = f.added + f.removed + f.rewritten;
+  if (total > f.changes.size()) {
+    std::printf("  %s: ... and %llu more\n", name,
+                static_cast<unsigned long long>(total - f.changes.size()));
+  }
+}
+
+int RunRepair(Context& ctx, const RepairOptions& o) {
+  absl::StatusOr<store::RepairReport> r = store::RepairIndexes(o.data);
+  if (!r.ok()) {
+    std::fprintf(stderr, "error: repair-index %s: %s\n", o.data.c_str(),
+                 std::string(r.status().message()).c_str());
+    return kExitFailed;
+  }
+  switch (ctx.format()) {
+    case OutputFormat::kJson: {
+      std::vector<std::string> lost, whole;
+      for (const std::string& name : r->requests_without_digest) lost.push_back(JsonString(name));
+      for (const std::string& family : r->rebuilt_whole) whole.push_back(JsonString(family));
+      std::printf(
+          "{\"events\": %llu, \"changed\": %s, \"streams\": %s, \"requests\": %s, "
+          "\"requests_without_digest\": [%s], \"rebuilt_whole\": [%s]}\n",
+          static_cast<unsigned long long>(r->events), r->changed() ? "true" : "false",
+          JsonFamily(r->streams).c_str(), JsonFamily(r->requests).c_str(),
+          absl::StrJoin(lost, ", ").c_str(), absl::StrJoin(whole, ", ").c_str());
+      break;
+    }
+    case OutputFormat::kCsv: {
+      Table table({"family", "added", "removed", "rewritten"});
+      for (const auto& [name, f] :
+           {std::pair<const char*, const store::FamilyRepair&>{"streams", r->streams},
+            {"requests", r->requests}}) {
+        table.AddRow(
+            {name, absl::StrCat(f.added), absl::StrCat(f.removed), absl::StrCat(f.rewritten)});
+      }
+      std::fputs(table.Csv().c_str(), stdout);
+      break;
+    }
+    case OutputFormat::kTable:
+      std::printf("%s: %s: hash chain of %llu events verified\n",
+                  r->changed() ? "REPAIRED" : "OK, nothing to repair", o.data.c_str(),
+                  static_cast<unsigned long long>(r->events));
+      for (const std::string& family : r->rebuilt_whole) {
+        std::printf("rebuilt whole (its files failed their checksums): %s\n", family.c_str());
+      }
+      PrintFamily("streams", r->streams);
+      PrintFamily("requests", r->requests);
+      if (!r->requests_without_digest.empty()) {
+        std::printf(
+            "request records rebuilt without their kind and digest (a retry of these "
+            "request ids gets the first result, and a different request reusing one "
+            "is not refused):\n");
+        for (const std::string& name : r->requests_without_digest) {
+          std::printf("  %s\n", name.c_str());
+        }
+      }
+      break;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddRepairCommand(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<RepairOptions>();
+  CLI::App* c =
+      app.add_subcommand("repair-index",
+                         "Rebuild a stopped data folder's streams index and request records from "
+                         "its events (admin, offline; writes the folder)");
+  c->add_option("--data", o->data, "Data folder (arrsd must not be running on it)")->required();
+  c->footer(
+      Example("  arrsctl repair-index --data /srv/arrs/data\n"
+              "  arrsctl verify --data /srv/arrs/data"));
+  OnRun(c, ctx, o, RunRepair);
+}
+
+}  // namespace arrs::cli

@@ -1,0 +1,138 @@
+// Issue 23, the end-to-end side: `arrsctl verify --data` names a snapshot that lies about
+// a PCN; `arrsctl repair-index --data` refuses a folder arrsd is running on, rebuilds a
+// damaged streams index from the events (printing each change), is idempotent, and
+// afterwards verify passes and arrsd serves the PCNs again.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "arrs/v1/snapshot.pb.h"
+#include "ledger/store/log_format.h"
+#include "rocksdb/db.h"
+#include "tests/cli/process_harness.h"
+#include "tests/store/raw_rocks.h"
+
+namespace arrs::cli_test {
+namespace {
+
+using store::testing_util::RawRocks;
+
+constexpr char kAdmin[] = "demo-admin-token";
+constexpr char kAuditor[] = "demo-auditor-token";
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class RepairAndSnapshotVerifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    data_ = dir_ + "/data";
+    Server server;
+    ASSERT_TRUE(server.Start(dir_)) << "arrsd did not start";
+    RunResult demo = RunArrsctl({"demo"}, server.address(), kAdmin);
+    ASSERT_EQ(demo.code, 0) << demo.err;
+  }  // stopped: arrsd writes a snapshot at the head as it stops
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Starts arrsd on the folder again (the port file of the previous run removed first, so
+  // that Start waits for the new one).
+  bool Restart(Server& server) {
+    std::filesystem::remove(dir_ + "/port");
+    return server.Start(dir_);
+  }
+
+  RunResult VerifyData() { return RunArrsctl({"verify", "--data", data_}, "", ""); }
+
+  std::string dir_, data_;
+};
+
+TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
+  ASSERT_EQ(VerifyData().code, 0) << VerifyData().out;
+  std::string key, original;
+  {
+    RawRocks raw(data_);
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(store::kSnapshotsFamily)));
+    it->SeekToLast();
+    ASSERT_TRUE(it->Valid()) << "arrsd wrote no snapshot";
+    key = it->key().ToString();
+    original = it->value().ToString();
+    v1::LedgerSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(original));
+    bool changed = false;
+    for (v1::StreamSnapshot& s : *snapshot.mutable_streams()) {
+      if (s.stream() != "pcn/U10001" || s.head().claims_size() == 0) continue;
+      v1::ClaimSnapshot* claim = s.mutable_head()->mutable_claims(0);
+      claim->set_claimed_total_pence(claim->claimed_total_pence() + 100);
+      changed = true;
+    }
+    ASSERT_TRUE(changed) << "no claim of U10001 in the snapshot";
+    raw.Put(store::kSnapshotsFamily, key, snapshot.SerializeAsString());
+  }
+  RunResult verify = VerifyData();
+  EXPECT_EQ(verify.code, 1) << verify.out;
+  EXPECT_TRUE(Has(verify.out, "BROKEN")) << verify.out;
+  EXPECT_TRUE(Has(verify.out, "snapshot at position ")) << verify.out;
+  EXPECT_TRUE(Has(verify.out, "PCN U10001 (pcn/U10001): claims[")) << verify.out;
+  EXPECT_TRUE(Has(verify.out, "].claimed_total_pence: the snapshot says ")) << verify.out;
+  {
+    RawRocks raw(data_);
+    raw.Put(store::kSnapshotsFamily, key, original);
+  }
+  verify = VerifyData();
+  EXPECT_EQ(verify.code, 0) << verify.out;
+}
+
+TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRebuildsADamagedStreamsIndex) {
+  {
+    // Refused while arrsd holds the folder, and nothing is written.
+    Server server;
+    ASSERT_TRUE(Restart(server)) << "arrsd did not start";
+    RunResult refused = RunArrsctl({"repair-index", "--data", data_}, "", "");
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_TRUE(Has(refused.err, "is in use")) << refused.err;
+  }
+  {
+    RawRocks raw(data_);
+    raw.Delete(store::kStreamsFamily, store::StreamKey("pcn/U10001", 2));
+    raw.Delete(store::kStreamsFamily, store::StreamKey("pcn/U10001", 3));
+    raw.Put(store::kStreamsFamily, store::StreamKey("pcn/U10002", 1), store::EncodeU64(1));
+    raw.Put(store::kStreamsFamily, store::StreamKey("pcn/U99999", 1), store::EncodeU64(2));
+  }
+  RunResult broken = VerifyData();
+  EXPECT_EQ(broken.code, 1);
+  EXPECT_TRUE(Has(broken.out, "streams index")) << broken.out;
+
+  RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
+  ASSERT_EQ(repaired.code, 0) << repaired.err;
+  EXPECT_TRUE(Has(repaired.out, "REPAIRED")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "streams   2 added, 1 removed, 1 rewritten")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "streams: added pcn/U10001 version 2 -> position "))
+      << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "streams: removed pcn/U99999 version 1")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "requests  0 added, 0 removed, 0 rewritten")) << repaired.out;
+
+  RunResult verify = VerifyData();
+  EXPECT_EQ(verify.code, 0) << verify.out;
+  EXPECT_TRUE(Has(verify.out, "OK")) << verify.out;
+  RunResult again = RunArrsctl({"repair-index", "--data", data_}, "", "");
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(Has(again.out, "OK, nothing to repair")) << again.out;
+
+  // arrsd serves the PCNs from the repaired folder (the audit trail reads each stream's
+  // events through the index).
+  Server server;
+  ASSERT_TRUE(Restart(server)) << "arrsd did not start";
+  for (const char* pcn : {"U10001", "U10002"}) {
+    RunResult audit = RunArrsctl({"audit", pcn, "--json"}, server.address(), kAuditor);
+    EXPECT_EQ(audit.code, 0) << pcn << ": " << audit.err;
+    EXPECT_TRUE(Has(audit.out, "\"staff_hired\"")) << audit.out.substr(0, 400);
+  }
+}
+
+}  // namespace
+}  // namespace arrs::cli_test
