@@ -278,12 +278,11 @@ TEST_F(RestateTest, NoSumSetLineIsOwedOnceASumIsSet) {
             0);
 }
 
-// A back-dated FTE change lowers an earlier claim; the sum it no longer needs goes to the
-// later claim the sum had cut short: one claim overpaid, the other owed, net nothing.
-TEST_F(RestateTest, SumFreedByAnEarlierClaimGoesToTheClaimItHadCutShort) {
-  DomainLog log("U49998");
+// A PCN with a yearly 2024/25 sum of `sum_pence` and one full-time clinical pharmacist,
+// whose May and June 2024 claims are assessed and paid.
+void ClaimAndPayMayAndJune(DomainLog& log, int64_t sum_pence) {
   log.PublishShippedRules();
-  ASSERT_TRUE(log.Register(30000, kFullMonth + 100000, 2024, 2024).ok());
+  ASSERT_TRUE(log.Register(30000, sum_pence, 2024, 2024).ok());
   ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
   for (const auto& [id, month, paid] :
        {std::tuple{"2024-05", D(2024, 5, 1), D(2024, 6, 20)},
@@ -292,6 +291,13 @@ TEST_F(RestateTest, SumFreedByAnEarlierClaimGoesToTheClaimItHadCutShort) {
     ASSERT_TRUE(log.Assess(id).ok());
     ASSERT_TRUE(log.PayDue(id, paid).ok());
   }
+}
+
+// A back-dated FTE change lowers an earlier claim; the sum it no longer needs goes to the
+// later claim the sum had cut short: one claim overpaid, the other owed, net nothing.
+TEST_F(RestateTest, SumFreedByAnEarlierClaimGoesToTheClaimItHadCutShort) {
+  DomainLog log("U49998");
+  ClaimAndPayMayAndJune(log, kFullMonth + 100000);
   PcnRestatement r = log.Restate();
   ASSERT_EQ(ClaimOf(r, "2024-06").lines[0].decided_outcome(), v1::PARTIALLY_APPROVED);
   EXPECT_EQ(ClaimOf(r, "2024-06").restated_pence, 100000);
@@ -319,16 +325,7 @@ TEST_F(RestateTest, SumFreedByAnEarlierClaimGoesToTheClaimItHadCutShort) {
 // more than its sum: the last claim assessed gives back what the earlier ones now take.
 TEST_F(RestateTest, RestatedLinesNeverAddUpToMoreThanTheYearsSum) {
   DomainLog log("U49997");
-  log.PublishShippedRules();
-  ASSERT_TRUE(log.Register(30000, 2 * kFullMonth, 2024, 2024).ok());
-  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
-  for (const auto& [id, month, paid] :
-       {std::tuple{"2024-05", D(2024, 5, 1), D(2024, 6, 20)},
-        std::tuple{"2024-06", D(2024, 6, 1), D(2024, 7, 20)}}) {
-    ASSERT_TRUE(log.Claim(id, month, {{"cp-1", kClaimed}}).ok());
-    ASSERT_TRUE(log.Assess(id).ok());
-    ASSERT_TRUE(log.PayDue(id, paid).ok());
-  }
+  ClaimAndPayMayAndJune(log, 2 * kFullMonth);
   v1::FinancialYearRules r2 = *log.book().ForYear(2024);
   r2.set_version("2024/25 test r9 (made-up figures)");
   for (v1::RoleRule& role : *r2.mutable_roles()) {

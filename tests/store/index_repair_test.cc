@@ -53,28 +53,8 @@ class IndexRepairTest : public ::testing::Test {
     return (*log)->Verify();
   }
 
-  // Flushes `family` to an SST file and flips one byte a quarter of the way into it (in
-  // its data blocks), as IndexVerifyTest does.
   void FlipByteInSstOf(const std::string& family) {
-    std::string file;
-    {
-      RawRocks raw(dir_.path());
-      ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.cf(family)).ok());
-      std::vector<rocksdb::LiveFileMetaData> files;
-      raw.db()->GetLiveFilesMetaData(&files);
-      for (const auto& f : files) {
-        if (f.column_family_name == family) file = dir_.path() + f.name;
-      }
-    }
-    ASSERT_FALSE(file.empty()) << "no SST of " << family;
-    std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
-    const auto at = static_cast<std::streamoff>(std::filesystem::file_size(file) / 4);
-    char byte = 0;
-    sst.seekg(at);
-    sst.read(&byte, 1);
-    byte = static_cast<char>(byte ^ 0x40);
-    sst.seekp(at);
-    sst.write(&byte, 1);
+    testing_util::FlipByteInSstOf(dir_.path(), family);
   }
 
   TempDir dir_;

@@ -44,32 +44,8 @@ class IndexVerifyTest : public ::testing::Test {
     return (*log)->Verify();
   }
 
-  // Flushes every column family to SST files and flips one byte in the middle of the
-  // largest SST of `family`.
   void FlipByteInSstOf(const std::string& family) {
-    std::string file;
-    {
-      RawRocks raw(dir_.path());
-      ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.cf(family)).ok());
-      std::vector<rocksdb::LiveFileMetaData> files;
-      raw.db()->GetLiveFilesMetaData(&files);
-      uint64_t largest = 0;
-      for (const auto& f : files) {
-        if (f.column_family_name == family && f.size > largest) {
-          largest = f.size;
-          file = dir_.path() + f.name;
-        }
-      }
-    }
-    ASSERT_FALSE(file.empty()) << "no SST of " << family;
-    std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
-    const auto size = std::filesystem::file_size(file);
-    sst.seekp(static_cast<std::streamoff>(size / 4));
-    char byte = 0;
-    sst.read(&byte, 1);
-    sst.seekp(static_cast<std::streamoff>(size / 4));
-    byte = static_cast<char>(byte ^ 0x40);
-    sst.write(&byte, 1);
+    testing_util::FlipByteInSstOf(dir_.path(), family);
   }
 
   TempDir dir_;

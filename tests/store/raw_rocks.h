@@ -4,6 +4,8 @@
 #define ARRS_TESTS_STORE_RAW_ROCKS_H_
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -65,6 +67,34 @@ class RawRocks {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
 };
+
+// Flushes `family` of the event log in `dir` (closed) to an SST file and flips one byte a
+// quarter of the way into its largest SST (in its data blocks), as a damaged disk would.
+inline void FlipByteInSstOf(const std::string& dir, const std::string& family) {
+  std::string file;
+  {
+    RawRocks raw(dir);
+    ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.cf(family)).ok());
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db()->GetLiveFilesMetaData(&files);
+    uint64_t largest = 0;
+    for (const auto& f : files) {
+      if (f.column_family_name == family && f.size > largest) {
+        largest = f.size;
+        file = dir + f.name;
+      }
+    }
+  }
+  ASSERT_FALSE(file.empty()) << "no SST of " << family;
+  std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
+  const auto at = static_cast<std::streamoff>(std::filesystem::file_size(file) / 4);
+  char byte = 0;
+  sst.seekg(at);
+  sst.read(&byte, 1);
+  byte = static_cast<char>(byte ^ 0x40);
+  sst.seekp(at);
+  sst.write(&byte, 1);
+}
 
 }  // namespace arrs::store::testing_util
 
