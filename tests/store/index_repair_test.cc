@@ -17,6 +17,7 @@
 #include "ledger/store/log_format.h"
 #include "rocksdb/metadata.h"
 #include "tests/store/raw_rocks.h"
+#include "tests/store/small_log_fixture.h"
 #include "tests/store/store_test_util.h"
 
 namespace arrs::store {
@@ -31,34 +32,7 @@ using testing_util::MakeRequest;
 using testing_util::RawRocks;
 using testing_util::TempDir;
 
-class IndexRepairTest : public ::testing::Test {
- protected:
-  // 40 requests of two events each on four streams (pcn/U0..U3, 20 events each), each
-  // recorded with a kind and a digest.
-  void SetUp() override {
-    auto log = *EventLog::Open(dir_.path());
-    for (int i = 0; i < 40; ++i) {
-      AppendRequest request = MakeRequest(absl::StrCat("pcn/U", i % 4), absl::StrCat("r", i), 1);
-      request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
-      request.request_kind = "HireStaff";
-      request.request_digest = absl::StrCat("digest-", i);
-      ASSERT_TRUE(log->Append(request).ok());
-    }
-    ASSERT_EQ(log->head().position, 80u);
-  }
-
-  VerifyReport VerifyReopened() {
-    auto log = EventLog::Open(dir_.path());
-    EXPECT_TRUE(log.ok()) << log.status();
-    return (*log)->Verify();
-  }
-
-  void FlipByteInSstOf(const std::string& family) {
-    testing_util::FlipByteInSstOf(dir_.path(), family);
-  }
-
-  TempDir dir_;
-};
+class IndexRepairTest : public testing_util::SmallLogTest {};
 
 TEST_F(IndexRepairTest, AnIntactFolderIsLeftAsItIs) {
   absl::StatusOr<RepairReport> report = RepairIndexes(dir_.path());

@@ -14,6 +14,7 @@
 #include "ledger/store/log_format.h"
 #include "rocksdb/metadata.h"
 #include "tests/store/raw_rocks.h"
+#include "tests/store/small_log_fixture.h"
 #include "tests/store/store_test_util.h"
 
 namespace arrs::store {
@@ -25,31 +26,7 @@ using testing_util::MakeRequest;
 using testing_util::RawRocks;
 using testing_util::TempDir;
 
-class IndexVerifyTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto log = *EventLog::Open(dir_.path());
-    for (int i = 0; i < 40; ++i) {
-      AppendRequest request = MakeRequest(absl::StrCat("pcn/U", i % 4), absl::StrCat("r", i), 1);
-      request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
-      ASSERT_TRUE(log->Append(request).ok());
-    }
-    ASSERT_EQ(log->head().position, 80u);
-    ASSERT_TRUE(log->Verify().ok) << log->Verify().problem;
-  }
-
-  VerifyReport VerifyReopened() {
-    auto log = EventLog::Open(dir_.path());
-    EXPECT_TRUE(log.ok()) << log.status();
-    return (*log)->Verify();
-  }
-
-  void FlipByteInSstOf(const std::string& family) {
-    testing_util::FlipByteInSstOf(dir_.path(), family);
-  }
-
-  TempDir dir_;
-};
+class IndexVerifyTest : public testing_util::SmallLogTest {};
 
 TEST_F(IndexVerifyTest, ByteFlippedInTheStreamsSstFails) {
   FlipByteInSstOf(kStreamsFamily);
