@@ -81,37 +81,6 @@ class WithoutReflection : public grpc::ServerBuilderOption {
 
 }  // namespace
 
-bool IsLoopbackAddress(absl::string_view address) {
-  // host:port, or [v6 host]:port.
-  const size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos || colon == 0) return false;
-  std::string host(address.substr(0, colon));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  // What the name resolves to, not how it is spelt ("127.example.com" is not loopback,
-  // and /etc/hosts decides what "localhost" is): every address must be a loopback one.
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
-  bool all_loopback = true;
-  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    if (a->ai_family == AF_INET) {
-      const auto* v4 = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
-      all_loopback &= (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-    } else if (a->ai_family == AF_INET6) {
-      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
-      all_loopback &= IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) != 0;
-    } else {
-      all_loopback = false;
-    }
-  }
-  freeaddrinfo(found);
-  return all_loopback;
-}
-
 absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* ledger,
                                                              const TokenStore* tokens,
                                                              const ServerOptions& options) {

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/listen_address.h"
 
 namespace grpc {
 class Server;
@@ -69,10 +70,6 @@ struct ServerOptions {
   std::string web_root;  // the console's folder; "" serves the API without the console
   bool metrics_require_token = false;
 };
-
-// True when HOST of "HOST:PORT" (or "[HOST]:PORT") resolves, and only to loopback
-// addresses (127.0.0.0/8, ::1). A name that does not resolve is not loopback.
-bool IsLoopbackAddress(absl::string_view address);
 
 inline constexpr int kMinThreads = 16;
 

@@ -14,6 +14,7 @@
 #include "services/http/bounded_task_queue.h"
 #include "services/http/http_status.h"
 #include "services/http/json_bridge.h"
+#include "services/listen_address.h"
 #include "services/log.h"
 #include "services/server.h"
 
@@ -32,21 +33,6 @@ void SendError(httplib::Response& res, const absl::Status& status) {
   res.set_content(ErrorJson(status), "application/json");
 }
 
-absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--http must be HOST:PORT (port 0 picks one), got '", address, "'"));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return std::make_pair(host, port);
-}
-
 std::string Peer(const httplib::Request& req) {
   return absl::StrCat(req.remote_addr, ":", req.remote_port);
 }
@@ -57,7 +43,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions&
                                                              std::unique_ptr<JsonBridge> bridge,
                                                              HttpHooks hooks,
                                                              const TokenStore* tokens) {
-  absl::StatusOr<std::pair<std::string, int>> host_port = SplitHostPort(options.listen_address);
+  absl::StatusOr<ListenAddress> host_port = ParseListenAddress(options.listen_address, "--http");
   if (!host_port.ok()) return host_port.status();
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return absl::InvalidArgumentError("HTTPS needs both --tls-cert and --tls-key");
