@@ -303,6 +303,7 @@ class Pricer {
   int figure_held_ = -1;
 
   void ComputeAmounts();
+  i128 ReimburseShare(i128 claimed, i128 den);
   std::optional<std::string> FindArrangement();
   std::optional<std::string> CheckPerHire();
   std::optional<std::string> CheckCaps();
@@ -401,13 +402,11 @@ void Pricer::ComputeAmounts() {
     ARRS_SAY("  (maximum within the cap reported rounded down: ",
              FormatPounds(out_.maximum_pence), ").");
   }
-  const int32_t pct =
-      arrangement_ != nullptr ? arrangement_->reimbursed_bp() : role_->reimbursed_bp();
-  const bool after_percentage = arrangement_ != nullptr
-                                    ? arrangement_->maximum_basis() == v1::MAXIMUM_OF_SHARE
-                                    : role_->maximum_after_percentage();
+  const int32_t pct = role_->reimbursed_bp();
   i128 reimb = 0;
-  if (after_percentage) {
+  if (arrangement_ != nullptr) {
+    reimb = ReimburseShare(claimed, den);
+  } else if (role_->maximum_after_percentage()) {
     // claimed / claimed_den_ x pct against the maximum numerator_ / den, on one scale.
     const i128 share = claimed * pct * den;  // scaled by den x 10000 x claimed_den_
     const i128 cap = numerator_ * kHundredPercentBp * claimed_den_;
@@ -435,6 +434,32 @@ void Pricer::ComputeAmounts() {
   out_.reimbursable_pence = static_cast<int64_t>(reimb);
   ARRS_SAY("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
                    FormatPounds(out_.reimbursable_pence), ".");
+}
+
+// Mental health practitioners: the claimed amount is what the PCN pays for the post (its
+// share under MHP_SHARED_50); it is reimbursed in full up to the PCN's maximum, which is the
+// DES maximum x the share when the maximum is of the whole post's cost, or the DES maximum
+// itself when it is already of the share. claimed / claimed_den_ and numerator_ / den are
+// put on one scale, den x 10000 x claimed_den_.
+::arrs::rules::internal::i128 Pricer::ReimburseShare(i128 claimed, i128 den) {
+  const int32_t share = arrangement_->reimbursed_bp();
+  const bool of_whole = arrangement_->maximum_basis() == v1::MAXIMUM_OF_WHOLE_COST;
+  const i128 scale = den * kHundredPercentBp * claimed_den_;
+  const i128 pcn_max = numerator_ * (of_whole ? share : kHundredPercentBp) * claimed_den_;
+  const i128 claim = claimed * den * kHundredPercentBp;
+  if (of_whole) {
+    ARRS_SAY("The PCN's maximum = maximum ", ExactPence(numerator_, den), " x ",
+             FormatPercentBp(share), " = ", ExactPence(pcn_max, scale), ".");
+  } else {
+    ARRS_SAY("The PCN's maximum = maximum ", ExactPence(numerator_, den),
+             " (the DES maximum is already of the ", FormatPercentBp(share), " share).");
+  }
+  ARRS_SAY("Reimbursable = min(claimed ",
+           claimed_den_ == 1 ? absl::StrCat(I128ToString(claimed), " p")
+                             : ExactPence(claimed, claimed_den_),
+           " (what the PCN pays), the PCN's maximum ", ExactPence(pcn_max, scale), ") = ",
+           ExactPence(std::min(claim, pcn_max), scale));
+  return std::min(claim, pcn_max) / scale;
 }
 
 // The funding sentence of an arrangement, e.g. "MHP_SHARED_50: the PCN claims its 50% share
@@ -517,9 +542,10 @@ std::optional<std::string> Pricer::CheckPerHire() {
   }
   ARRS_SAY("MHP funding: ", ArrangementText(a), " (", source, "); ",
            a.maximum_basis() == v1::MAXIMUM_OF_SHARE
-               ? "the maximum is of the share: it caps the reimbursement itself"
-               : "the maximum is of the whole post's cost: the share is taken of the capped "
-                 "cost",
+               ? "the DES maximum is already of the share"
+               : absl::StrCat("the DES maximum is of the whole post's cost, so the PCN's "
+                              "maximum is ",
+                              FormatPercentBp(a.reimbursed_bp()), " of it"),
            a.note().empty() ? "" : absl::StrCat(" (", a.note(), ")"), ".");
   return std::nullopt;
 }

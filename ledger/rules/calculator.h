@@ -8,11 +8,13 @@
 //   reimbursable = min(claimed, maximum) x reimbursed percentage
 //                  (roles with maximum_after_percentage, e.g. 2019/20 clinical pharmacists:
 //                   min(claimed x percentage, maximum))
-//   Mental health practitioners (RoleRule.mhp_arrangements set): the percentage and how the
-//   maximum applies are those of the hire's funding arrangement (MhpArrangement:
-//   reimbursed_bp; MAXIMUM_OF_WHOLE_COST = the first form, MAXIMUM_OF_SHARE = the second),
-//   and the band row is the one named by the hire band (RoleRule.hire_bands). The claimed
-//   cost is what the PCN pays for the post; the explanation states the share.
+//   Mental health practitioners (RoleRule.mhp_arrangements set): the claimed amount is what
+//   the PCN pays for the post (its share under MHP_SHARED_50), reimbursed in full up to the
+//   PCN's maximum under the hire's arrangement:
+//                  reimbursable = min(claimed, maximum x share)   (MAXIMUM_OF_WHOLE_COST)
+//                  reimbursable = min(claimed, maximum)           (MAXIMUM_OF_SHARE)
+//   and the band row is the one named by the hire band (RoleRule.hire_bands). The
+//   explanation states the arrangement, its share and its source.
 //
 // annual_max(d) is the figure in force on day d (figure.h: the role's own figure, else its
 // band row's; the PCN's London zone figure where the rule book has one), so the month is

@@ -50,16 +50,17 @@ class MhpBook : public ::testing::Test {
   RuleBook book_;
 };
 
-// Adult MHP, band 6, the PCN's 50% share, May 2024, 1.0 WTE, claimed £5,000.00.
-// Maximum: £50,000 (made up) x 1.0 x 31/31 / 12 = 416,666.6666 p; capped cost
-// min(500,000, 416,666.6666) = 416,666.6666 p; 50% = 208,333.3333 -> 208,333 p.
+// Adult MHP, band 6, the PCN's 50% share, May 2024, 1.0 WTE; the PCN pays (and claims)
+// £2,500.00, its share. Maximum: £50,000 (made up) x 1.0 x 31/31 / 12 = 416,666.6666 p; the
+// PCN's maximum is its 50% share of it, 208,333.3333 p; min(250,000, 208,333.3333) ->
+// 208,333 p.
 TEST_F(MhpBook, AdultBand6SharedFiftyWordForWord) {
-  const LinePrice p = Price(absl::CivilDay(2024, 5, 1), "6", v1::MHP_SHARED_50, 10000, 500000);
+  const LinePrice p = Price(absl::CivilDay(2024, 5, 1), "6", v1::MHP_SHARED_50, 10000, 250000);
   EXPECT_EQ(p.outcome, v1::APPROVED);
   EXPECT_EQ(p.maximum_pence, 416666);
   EXPECT_EQ(p.reimbursable_pence, 208333);
   EXPECT_EQ(p.explanation,
-            "Claim line: MENTAL_HEALTH_PRACTITIONER, month 2024-05 (31 days), claimed £5,000.00.\n"
+            "Claim line: MENTAL_HEALTH_PRACTITIONER, month 2024-05 (31 days), claimed £2,500.00.\n"
             "Rules: version \"2024/25 test (made-up figures)\" for 2024/25, published at log "
             "position 2 (as known at log position 2).\n"
             "Role rule: MENTAL_HEALTH_PRACTITIONER reimbursable 2024-04-01..2025-03-31, the "
@@ -70,8 +71,8 @@ TEST_F(MhpBook, AdultBand6SharedFiftyWordForWord) {
             "Check additionality: MENTAL_HEALTH_PRACTITIONER is not a baseline role in this "
             "rule version: not tested.\n"
             "MHP funding: MHP_SHARED_50: the PCN claims its 50% share under the agreement with "
-            "the mental health trust (https://example.org/test-only-figure); the maximum is of "
-            "the whole post's cost: the share is taken of the capped cost.\n"
+            "the mental health trust (https://example.org/test-only-figure); the DES maximum is "
+            "of the whole post's cost, so the PCN's maximum is 50% of it.\n"
             "Days in post, split where the WTE, the maximum or eligibility changes:\n"
             "  2024-05-01..2024-05-31: 31 days x 1.0 WTE x £50,000.00 a year (maximum in force "
             "2024-04-01..2025-03-31) = 5,000,000 p x 10000 bp x 31 d = 1,550,000,000,000\n"
@@ -82,16 +83,17 @@ TEST_F(MhpBook, AdultBand6SharedFiftyWordForWord) {
             "(https://example.org/test-only-figure); published.\n"
             "Maximum = 1,550,000,000,000 / (12 months x 10,000 bp x 31 days = 3,720,000) = "
             "416,666.6666 pence (reported rounded down: £4,166.66).\n"
-            "Capped cost = min(claimed 500,000 p, maximum 416,666.6666 pence) = 416,666.6666 "
-            "pence.\n"
-            "Reimbursable = 416,666.6666 pence x 50% = 208,333.3333 pence\n"
+            "The PCN's maximum = maximum 416,666.6666 pence x 50% = 208,333.3333 pence.\n"
+            "Reimbursable = min(claimed 250,000 p (what the PCN pays), the PCN's maximum "
+            "208,333.3333 pence) = 208,333.3333 pence\n"
             "  rounded once, down to whole pence = 208333 p = £2,083.33.\n"
             "Check sum: £1,000,000.00 remains of the PCN's sum: enough.\n"
             "Outcome: APPROVED, approved £2,083.33.");
 }
 
 // CYP MHP, band 7, 100% under a written agreement, June 2024, 0.8 WTE, claimed £4,500.00.
-// Maximum: £60,000 (made up) x 0.8 / 12 = 400,000 p; min(450,000, 400,000) x 100% = 400,000.
+// Maximum: £60,000 (made up) x 0.8 / 12 = 400,000 p; the PCN's maximum is 100% of it;
+// min(450,000, 400,000) = 400,000.
 TEST_F(MhpBook, CypBand7FullHundredFrom2024) {
   const LinePrice p = Price(absl::CivilDay(2024, 6, 1), "7", v1::MHP_FULL_100, 8000, 450000);
   EXPECT_EQ(p.outcome, v1::APPROVED) << p.explanation;
@@ -101,6 +103,36 @@ TEST_F(MhpBook, CypBand7FullHundredFrom2024) {
               HasSubstr("MHP funding: MHP_FULL_100: 100% of the post reimbursed under a written "
                         "agreement with the mental health trust"));
   EXPECT_THAT(p.explanation, HasSubstr("£60,000.00 a year from 2024-04-01: band 7 row"));
+  EXPECT_THAT(p.explanation, HasSubstr("Reimbursable = min(claimed 450,000 p (what the PCN "
+                                       "pays), the PCN's maximum 400,000.0000 pence) = 400,000.0000 pence"));
+}
+
+// Were the DES maximum already of the PCN's share (MAXIMUM_OF_SHARE, not established for any
+// year), the claim would be capped by the maximum itself: band 6, May 2024, claimed
+// £5,000.00: min(500,000, 416,666.6666) -> 416,666 p.
+TEST(MhpShareBasis, AMaximumAlreadyOfTheShareCapsTheClaimItself) {
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(TestRulesDir());
+  ASSERT_TRUE(all.ok() && all->size() == 2) << all.status();
+  v1::FinancialYearRules y = (*all)[1];
+  y.mutable_roles(0)->mutable_mhp_arrangements(0)->set_maximum_basis(v1::MAXIMUM_OF_SHARE);
+  RuleBook book;
+  book.Apply(testing::PublishEvent(1, y));
+  ASSERT_TRUE(book.rejected().empty());
+  LineInput in;
+  in.role = v1::MENTAL_HEALTH_PRACTITIONER;
+  in.month = absl::CivilDay(2024, 5, 1);
+  in.in_post = {{absl::CivilDay(2024, 5, 1), absl::CivilDay(2024, 5, 31), 10000}};
+  in.claimed_pence = 500000;
+  in.band = "6";
+  in.mhp_funding = v1::MHP_SHARED_50;
+  in.context.sum_remaining_pence = 100'000'000;
+  const LinePrice p = PriceLine(book, in);
+  EXPECT_EQ(p.outcome, v1::APPROVED) << p.explanation;
+  EXPECT_EQ(p.reimbursable_pence, 416666);
+  EXPECT_THAT(p.explanation, HasSubstr("the DES maximum is already of the share."));
+  EXPECT_THAT(p.explanation,
+              HasSubstr("The PCN's maximum = maximum 416,666.6666 pence (the DES maximum is "
+                        "already of the 50% share)."));
 }
 
 // The same member on band 8a is priced from the 8a row: the row follows the hire band.
