@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "arrs/v1/common.pb.h"
+#include "arrs/v1/rules.pb.h"
 
 namespace arrs::cli::demo {
 
