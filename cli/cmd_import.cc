@@ -110,6 +110,11 @@ absl::StatusOr<v1::HireStaffRequest> StaffRow(const CsvFile& f, const CsvRow& ro
     req.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
   }
   req.set_employer_name(Cell(f, row, "employer_name"));
+  if (const std::string funding = Cell(f, row, "mhp_funding"); !funding.empty()) {
+    absl::StatusOr<v1::MhpFunding> parsed = ParseMhpFundingArg(funding);
+    if (!parsed.ok()) return parsed.status();
+    req.set_mhp_funding(*parsed);
+  }
   absl::StatusOr<v1::Date> hired = ParseDateArg(Cell(f, row, "hire_date"), "hire_date");
   if (!hired.ok()) return hired.status();
   if ((hired->year() == 0)) return absl::InvalidArgumentError("hire_date must not be empty");

@@ -8,7 +8,7 @@ namespace {
 
 struct HireOptions {
   std::string pcn, staff, role, band, employment = "member-practices-jointly", employer, date,
-      wte = "1.0", salary, on_costs = "0", name;
+      wte = "1.0", salary, on_costs = "0", name, mhp_funding;
 };
 
 int RunHire(Context& ctx, const HireOptions& o) {
@@ -31,6 +31,10 @@ int RunHire(Context& ctx, const HireOptions& o) {
   req.set_annual_salary_pence(salary);
   req.set_annual_on_costs_pence(on_costs);
   req.set_display_name(o.name);
+  if (!o.mhp_funding.empty()) {
+    ARG_OR_RETURN(funding, ParseMhpFundingArg(o.mhp_funding));
+    req.set_mhp_funding(funding);
+  }
   v1::CommandResult result;
   auto call = ctx.NewCall();
   grpc::Status s = ctx.commands()->HireStaff(call.get(), req, &result);
@@ -130,6 +134,10 @@ void AddStaffCommands(CLI::App& app, Context& ctx) {
   c->add_option("--on-costs", h->on_costs, "Annual employer on-costs, pounds")
       ->capture_default_str();
   c->add_option("--name", h->name, "Display name (personal data)");
+  c->add_option("--mhp-funding", h->mhp_funding,
+                "Mental health practitioners only (required for them): shared-50 (the PCN "
+                "claims its 50% share under the agreement with the trust) | full-100 (written "
+                "agreement, 2024/25 on)");
   c->footer(Example("  arrsctl staff hire U10001 CP-007 --role cp --band 7 --date 2024-05-01 \\\n"
                     "    --wte 0.8 --salary 38000 --on-costs 9500 --name \"A. Patel\""));
   OnRun(c, ctx, h, RunHire);

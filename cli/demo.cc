@@ -197,6 +197,7 @@ bool DemoLoader::LoadStaff(const DemoPcn& pcn, const std::vector<DemoStaff>& sta
     h.set_annual_salary_pence(s.salary_pence);
     h.set_annual_on_costs_pence(demo::OnCosts(s.salary_pence));
     h.set_display_name(s.name);
+    h.set_mhp_funding(s.mhp_funding);
     if (!Send(&v1::CommandService::Stub::HireStaff, pcn.pcn_token,
               absl::StrCat(pcn.code, ":hire:", s.id), h)) {
       return false;

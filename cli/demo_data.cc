@@ -68,7 +68,7 @@ std::vector<DemoStaff> StaffOf(size_t pcn) {
   if (pcn >= 1) {
     staff.push_back({"MHP-01", v1::MENTAL_HEALTH_PRACTITIONER, "7", kThird,
                      "Northshire Mental Health NHS Trust", CivilDay(2021, 7, 1), 5000,
-                     Pounds(21900), "Ruth Adeyemi"});
+                     Pounds(21900), "Ruth Adeyemi", v1::MHP_SHARED_50});
     staff.push_back({"HWC-01", v1::HEALTH_AND_WELLBEING_COACH, "4", kJoint, "",
                      CivilDay(2021, 4, 1), 8000, Pounds(18400), "Ben Kowalski"});
     staff.push_back({"DTL-01", v1::DIGITAL_AND_TRANSFORMATION_LEAD, "8a", kLead, "B83001",

@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "arrs/v1/common.pb.h"
+#include "arrs/v1/rules.pb.h"
 
 namespace arrs::cli::demo {
 
@@ -35,6 +36,8 @@ struct DemoStaff {
   int32_t wte_bp;
   int64_t salary_pence;  // annual, at this WTE
   std::string name;
+  // Mental health practitioners only: the funding arrangement (StaffHired.mhp_funding).
+  v1::MhpFunding mhp_funding = v1::MHP_FUNDING_UNSPECIFIED;
 };
 
 // A change to one member of staff after hiring.

@@ -129,6 +129,17 @@ absl::StatusOr<v1::EmploymentModel> ParseEmploymentArg(const std::string& text) 
              "one of member-practices-jointly (joint), lead-practice (lead), third-party");
 }
 
+absl::StatusOr<v1::MhpFunding> ParseMhpFundingArg(const std::string& text) {
+  const std::string key = Normalise(text);
+  if (key == "SHARED_50") return v1::MHP_SHARED_50;
+  if (key == "FULL_100") return v1::MHP_FULL_100;
+  v1::MhpFunding funding;
+  if (v1::MhpFunding_Parse(key, &funding) && funding != v1::MHP_FUNDING_UNSPECIFIED) {
+    return funding;
+  }
+  return Bad("MHP funding", text, "one of shared-50, full-100");
+}
+
 absl::StatusOr<v1::LeaveKind> ParseLeaveKindArg(const std::string& text) {
   v1::LeaveKind kind;
   if (v1::LeaveKind_Parse(Normalise(text), &kind) && kind != v1::LEAVE_KIND_UNSPECIFIED) {

@@ -32,6 +32,8 @@ absl::StatusOr<int64_t> ParseMilliArg(const std::string& text, const std::string
 absl::StatusOr<v1::Role> ParseRoleArg(const std::string& text);
 absl::StatusOr<v1::EmploymentModel> ParseEmploymentArg(const std::string& text);
 absl::StatusOr<v1::LeaveKind> ParseLeaveKindArg(const std::string& text);
+// "shared-50" (MHP_SHARED_50) or "full-100" (MHP_FULL_100); the enum names too.
+absl::StatusOr<v1::MhpFunding> ParseMhpFundingArg(const std::string& text);
 
 // Output names.
 std::string RoleName(v1::Role role);  // "clinical pharmacist"

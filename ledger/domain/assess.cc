@@ -25,6 +25,8 @@ rules::LineInput BuildLineInputOver(const PcnModel& pcn, const rules::RuleBook& 
                                     const ForEachOther& for_each_other) {
   rules::LineInput in;
   in.role = staff.role;
+  in.band = staff.band;
+  in.mhp_funding = staff.mhp_funding;
   in.month = FirstDayOfMonth(month);
   in.claimed_pence = claimed_pence;
   in.in_post = staff.Segments(FirstDayOfMonth(month), LastDayOfMonth(month));

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/assess.h"
 #include "ledger/domain/field_checks.h"
+#include "ledger/domain/mhp_hire.h"
 #include "ledger/domain/validate.h"
 #include "ledger/rules/calculator.h"
 #include "ledger/rules/entitlement.h"
@@ -170,7 +171,8 @@ absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::Ru
       MakeEvent(FinancialYearStart(r.financial_year()), r.header(), std::move(payload)));
 }
 
-absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffRequest& r) {
+absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const rules::RuleBook& book,
+                                       const v1::HireStaffRequest& r) {
   RETURN_IF_ERROR(CheckHeader(r.header(), false));
   RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
   v1::Payload payload;
@@ -184,8 +186,10 @@ absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffR
   h->set_annual_salary_pence(r.annual_salary_pence());
   h->set_annual_on_costs_pence(r.annual_on_costs_pence());
   h->set_display_name(r.display_name());
+  h->set_mhp_funding(r.mhp_funding());
   RETURN_IF_ERROR(ValidatePayload(payload, ""));
   ASSIGN_OR_RETURN(day, CheckDate("hire_date", r.hire_date()));
+  RETURN_IF_ERROR(CheckMhpHire(book, *h, day));
   if (pcn.staff.count(r.staff_id())) {
     return absl::AlreadyExistsError(absl::StrCat("staff member ", r.staff_id(),
                                                  " is already on PCN ", r.pcn_code(),

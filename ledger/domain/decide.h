@@ -35,7 +35,10 @@ absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,
                                             const v1::RecordBaselineRequest& r);
 absl::StatusOr<Events> DecideSetEntitlement(const PcnModel& pcn, const rules::RuleBook& book,
                                             const v1::SetEntitlementRequest& r);
-absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const v1::HireStaffRequest& r);
+// A hire; mental health practitioners are checked against the rules in force on the hire
+// day (mhp_hire.h).
+absl::StatusOr<Events> DecideHireStaff(const PcnModel& pcn, const rules::RuleBook& book,
+                                       const v1::HireStaffRequest& r);
 absl::StatusOr<Events> DecideChangeStaff(const PcnModel& pcn, const v1::StaffChangeRequest& r);
 absl::StatusOr<Events> DecideSubmitClaim(const PcnModel& pcn, const v1::SubmitClaimRequest& r);
 absl::StatusOr<Events> DecideAssessClaim(const PcnModel& pcn, const rules::RuleBook& book,

@@ -154,6 +154,7 @@ void PcnModel::Apply(const v1::Event& event) {
       s.staff_id = h.staff_id();
       s.role = h.role();
       s.band = h.band();
+      s.mhp_funding = h.mhp_funding();
       s.employment_model = h.employment_model();
       s.employer_name = h.employer_name();
       s.display_name = h.display_name();

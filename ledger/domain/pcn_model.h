@@ -54,6 +54,7 @@ struct StaffModel {
   std::string staff_id;
   v1::Role role = v1::ROLE_UNSPECIFIED;
   std::string band;
+  v1::MhpFunding mhp_funding = v1::MHP_FUNDING_UNSPECIFIED;  // mental health practitioners
   v1::EmploymentModel employment_model = v1::EMPLOYMENT_MODEL_UNSPECIFIED;
   std::string employer_name;
   std::string display_name;

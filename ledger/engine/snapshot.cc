@@ -73,6 +73,7 @@ void EncodeStaff(const domain::StaffModel& s, v1::StaffSnapshot* out) {
   out->set_staff_id(s.staff_id);
   out->set_role(s.role);
   out->set_band(s.band);
+  out->set_mhp_funding(s.mhp_funding);
   out->set_employment_model(s.employment_model);
   out->set_employer_name(s.employer_name);
   out->set_display_name(s.display_name);
@@ -150,6 +151,7 @@ absl::StatusOr<domain::StaffModel> DecodeStaff(const v1::StaffSnapshot& in) {
   s.staff_id = in.staff_id();
   s.role = in.role();
   s.band = in.band();
+  s.mhp_funding = in.mhp_funding();
   s.employment_model = in.employment_model();
   s.employer_name = in.employer_name();
   s.display_name = in.display_name();

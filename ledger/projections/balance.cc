@@ -61,14 +61,14 @@ const v1::RoleRule* RoleRuleOf(const v1::FinancialYearRules& rules, v1::Role rol
 // True when the calculator cannot approve anything for this month whatever else holds:
 // no rule version for its year, the role not in it, or no verified maximum above zero on
 // any day of the month (every outcome is then a refusal, priced 0).
-bool CannotApprove(v1::Role role_claimed, absl::CivilDay month, const rules::RuleBook& book,
-                   uint64_t known_at) {
+bool CannotApprove(v1::Role role_claimed, const std::string& band, absl::CivilDay month,
+                   const rules::RuleBook& book, uint64_t known_at) {
   const absl::CivilDay first = FirstDayOfMonth(month), last = LastDayOfMonth(month);
   const rules::RulesInForce in_force = book.InForce(FinancialYearOf(first), known_at);
   if (!in_force) return true;
   const v1::RoleRule* role = RoleRuleOf(*in_force.rules, role_claimed);
   if (role == nullptr) return true;
-  return !rules::AnyKnownFigure(*in_force.rules, *role, first, last);
+  return !rules::AnyKnownFigure(*in_force.rules, *role, first, last, band);
 }
 
 // Everything the price of a whole month depends on. A member in post every day of the
@@ -85,6 +85,9 @@ struct FullMonthKey {
   int32_t cap_wte_bp;
   bool cap_unverified;
   absl::CivilDay cap_from, cap_to;
+  // Mental health practitioners: the hire band picks the row, the arrangement the share.
+  std::string band;
+  v1::MhpFunding mhp_funding;
   bool operator==(const FullMonthKey&) const = default;
 };
 
@@ -98,14 +101,17 @@ std::optional<FullMonthKey> FullMonthKeyOf(const rules::LineInput& in,
   FullMonthKey key{in.role, in.in_post.front().wte_bp, in.claimed_pence,
                    in.context.registered_list_size, in.context.cap_wte_ahead_bp,
                    in.context.baseline_wte_bp, in.context.role_wte_ahead_bp, nullptr, false, 0,
-                   false, first, first};
+                   false, first, first, in.band, in.mhp_funding};
   const v1::RoleRule* role = RoleRuleOf(*in_force.rules, in.role);
   if (role == nullptr) return std::nullopt;
   if (!Covers(role->eligible_from(), role->eligible_to(), first, last)) return std::nullopt;
   // One figure (own or band row, national) all month; London lines are not cached.
   if (!in.zones.empty()) return std::nullopt;
-  const rules::Figure at_first = rules::FigureFor(*in_force.rules, *role, first);
-  if (!(at_first == rules::FigureFor(*in_force.rules, *role, last))) return std::nullopt;
+  const rules::Figure at_first =
+      rules::FigureFor(*in_force.rules, *role, first, v1::LONDON_ZONE_NONE, in.band);
+  if (!(at_first == rules::FigureFor(*in_force.rules, *role, last, v1::LONDON_ZONE_NONE, in.band))) {
+    return std::nullopt;
+  }
   const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts =
       at_first.row != nullptr ? at_first.row->amounts() : role->max_amounts();
   for (const v1::MaxAmount& m : amounts) {
@@ -205,7 +211,7 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
       if (!reuse_equal_months) {
         price = PriceForecast(book, ForecastInput(pcn, book, staff, month, known_at, ranked),
                               known_at);
-      } else if (!CannotApprove(staff.role, month, book, known_at)) {
+      } else if (!CannotApprove(staff.role, staff.band, month, book, known_at)) {
         const rules::LineInput in = ForecastInput(pcn, book, staff, month, known_at, ranked);
         if (!in.in_post.empty()) {
           key = FullMonthKeyOf(in, book, known_at);

@@ -71,6 +71,9 @@ class Pricer {
     if (std::optional<std::string> why = CheckAdditional()) {
       return Finish(v1::NOT_ADDITIONAL, *why);
     }
+    if (std::optional<std::string> why = CheckPerHire()) {
+      return Finish(v1::MAXIMUM_UNKNOWN, *why);
+    }
     if (std::optional<std::string> why = FindAmounts()) {
       return Finish(v1::MAXIMUM_UNKNOWN, *why);
     }
@@ -183,11 +186,23 @@ class Pricer {
         own_wte_bp_ = std::max(own_wte_bp_, days_[i].wte_bp);
       }
     }
-    ARRS_SAY("Role rule: ", RoleName(in_.role), " reimbursable ",
-                     Range(elig_from_, elig_to_), ", ", FormatPercentBp(role_->reimbursed_bp()),
-                     role_->maximum_after_percentage() ? " (the maximum caps the reimbursement)"
-                                                       : " of the capped cost",
-                     role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), ".");
+    if (role_->mhp_arrangements().empty()) {
+      ARRS_SAY("Role rule: ", RoleName(in_.role), " reimbursable ", Range(elig_from_, elig_to_),
+               ", ", FormatPercentBp(role_->reimbursed_bp()),
+               role_->maximum_after_percentage() ? " (the maximum caps the reimbursement)"
+                                                 : " of the capped cost",
+               role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), ".");
+    } else {
+      ARRS_SAY("Role rule: ", RoleName(in_.role), " reimbursable ", Range(elig_from_, elig_to_),
+               ", the share of the hire's funding arrangement",
+               role_->band().empty() ? "" : absl::StrCat(", band ", role_->band()), ".");
+    }
+    if (!role_->hire_bands().empty()) {
+      ARRS_SAY("Hire band: ", in_.band.empty() ? "none recorded" : in_.band, "; ",
+               RoleName(in_.role), " is tabled per band in ", FormatFinancialYear(fy), " (bands ",
+               absl::StrJoin(role_->hire_bands(), ", "), ").");
+    }
+    if (std::optional<std::string> why = FindArrangement()) return *why;
     if (!any) {
       if (!Explaining()) return std::string();
       return absl::StrCat("ROLE NOT ELIGIBLE: ", RoleName(in_.role), " is reimbursable only ",
@@ -227,8 +242,8 @@ class Pricer {
                         " is recorded but marked unverified (", m.source(), ").");
       }
     }
-    if (!role_->band_row().empty()) {
-      absl::StrAppend(&detail, " ", RoleName(in_.role), " is on the band ", role_->band_row(),
+    if (const std::string row = RowNameFor(*role_, in_.band); !row.empty()) {
+      absl::StrAppend(&detail, " ", RoleName(in_.role), " is on the band ", row,
                       " row, which has no known figure for those days either.");
     }
     return absl::StrCat(
@@ -257,14 +272,14 @@ class Pricer {
     if (i <= figure_through_) return figure_held_;
     const absl::CivilDay day = Day(i);
     absl::CivilDay through =
-        FigureHoldsThrough(*in_force_.rules, *role_, day, Day(dim_ - 1));
+        FigureHoldsThrough(*in_force_.rules, *role_, day, Day(dim_ - 1), in_.band);
     for (const ZoneSpan& z : in_.zones) {
       if (z.from > day) through = std::min(through, z.from - 1);
       if (z.to >= day) through = std::min(through, z.to);
     }
     figure_through_ = IndexOf(through);
     ARRS_ASSERT(figure_through_ >= i && figure_through_ < dim_, "a figure holds from its own day");
-    figure_held_ = IndexOfFigure(FigureFor(*in_force_.rules, *role_, day, ZoneOn(i)));
+    figure_held_ = IndexOfFigure(FigureFor(*in_force_.rules, *role_, day, ZoneOn(i), in_.band));
     return figure_held_;
   }
   int IndexOfFigure(const Figure& f) {
@@ -288,6 +303,9 @@ class Pricer {
   int figure_held_ = -1;
 
   void ComputeAmounts();
+  i128 ReimburseShare(i128 claimed, i128 den);
+  std::optional<std::string> FindArrangement();
+  std::optional<std::string> CheckPerHire();
   std::optional<std::string> CheckCaps();
   std::optional<std::string> CheckAdditional();
   LinePrice CheckSum();
@@ -304,6 +322,8 @@ class Pricer {
   struct Day days_[kMaxDays];
   RulesInForce in_force_;
   const v1::RoleRule* role_ = nullptr;
+  // The hire's MHP funding arrangement, when the role has mhp_arrangements and lists it.
+  const v1::MhpArrangement* arrangement_ = nullptr;
   absl::CivilDay elig_from_, elig_to_;
   std::vector<std::string> lines_;
   LinePrice out_;
@@ -384,7 +404,9 @@ void Pricer::ComputeAmounts() {
   }
   const int32_t pct = role_->reimbursed_bp();
   i128 reimb = 0;
-  if (role_->maximum_after_percentage()) {
+  if (arrangement_ != nullptr) {
+    reimb = ReimburseShare(claimed, den);
+  } else if (role_->maximum_after_percentage()) {
     // claimed / claimed_den_ x pct against the maximum numerator_ / den, on one scale.
     const i128 share = claimed * pct * den;  // scaled by den x 10000 x claimed_den_
     const i128 cap = numerator_ * kHundredPercentBp * claimed_den_;
@@ -412,6 +434,120 @@ void Pricer::ComputeAmounts() {
   out_.reimbursable_pence = static_cast<int64_t>(reimb);
   ARRS_SAY("  rounded once, down to whole pence = ", out_.reimbursable_pence, " p = ",
                    FormatPounds(out_.reimbursable_pence), ".");
+}
+
+// Mental health practitioners: the claimed amount is what the PCN pays for the post (its
+// share under MHP_SHARED_50); it is reimbursed in full up to the PCN's maximum, which is the
+// DES maximum x the share when the maximum is of the whole post's cost, or the DES maximum
+// itself when it is already of the share. claimed / claimed_den_ and numerator_ / den are
+// put on one scale, den x 10000 x claimed_den_.
+::arrs::rules::internal::i128 Pricer::ReimburseShare(i128 claimed, i128 den) {
+  const int32_t share = arrangement_->reimbursed_bp();
+  const bool of_whole = arrangement_->maximum_basis() == v1::MAXIMUM_OF_WHOLE_COST;
+  const i128 scale = den * kHundredPercentBp * claimed_den_;
+  const i128 pcn_max = numerator_ * (of_whole ? share : kHundredPercentBp) * claimed_den_;
+  const i128 claim = claimed * den * kHundredPercentBp;
+  if (of_whole) {
+    ARRS_SAY("The PCN's maximum = maximum ", ExactPence(numerator_, den), " x ",
+             FormatPercentBp(share), " = ", ExactPence(pcn_max, scale), ".");
+  } else {
+    ARRS_SAY("The PCN's maximum = maximum ", ExactPence(numerator_, den),
+             " (the DES maximum is already of the ", FormatPercentBp(share), " share).");
+  }
+  ARRS_SAY("Reimbursable = min(claimed ",
+           claimed_den_ == 1 ? absl::StrCat(I128ToString(claimed), " p")
+                             : ExactPence(claimed, claimed_den_),
+           " (what the PCN pays), the PCN's maximum ", ExactPence(pcn_max, scale), ") = ",
+           ExactPence(std::min(claim, pcn_max), scale));
+  return std::min(claim, pcn_max) / scale;
+}
+
+// The funding sentence of an arrangement, e.g. "MHP_SHARED_50: the PCN claims its 50% share
+// under the agreement with the mental health trust".
+std::string ArrangementText(const v1::MhpArrangement& a) {
+  const std::string pct = FormatPercentBp(a.reimbursed_bp());
+  const std::string what =
+      a.funding() == v1::MHP_SHARED_50
+          ? absl::StrCat("the PCN claims its ", pct,
+                         " share under the agreement with the mental health trust")
+          : absl::StrCat(pct,
+                         " of the post reimbursed under a written agreement with the "
+                         "mental health trust");
+  return absl::StrCat(v1::MhpFunding_Name(a.funding()), ": ", what);
+}
+
+std::optional<std::string> Pricer::FindArrangement() {
+  if (role_->mhp_arrangements().empty()) return std::nullopt;
+  for (const v1::MhpArrangement& a : role_->mhp_arrangements()) {
+    if (a.funding() == in_.mhp_funding) arrangement_ = &a;
+  }
+  if (arrangement_ == nullptr || arrangement_->available()) return std::nullopt;
+  const v1::MhpArrangement& a = *arrangement_;
+  arrangement_ = nullptr;
+  if (!Explaining()) return std::string();
+  return absl::StrCat("ROLE NOT ELIGIBLE: the hire's funding arrangement ",
+                      v1::MhpFunding_Name(a.funding()), " does not exist in ",
+                      FormatFinancialYear(in_force_.rules->financial_year()),
+                      " under rule version \"", in_force_.rules->version(), "\" (",
+                      a.source().empty() ? "no source recorded" : a.source(), ")",
+                      a.note().empty() ? "" : absl::StrCat(": ", a.note()),
+                      "; a line under it cannot be reimbursed.");
+}
+
+std::optional<std::string> Pricer::CheckPerHire() {
+  const v1::FinancialYearRules& rules = *in_force_.rules;
+  // Built only when explaining (forecasts price many lines nobody reads).
+  auto where = [&] {
+    return absl::StrCat("rule version \"", rules.version(), "\" (",
+                        FormatFinancialYear(rules.financial_year()),
+                        ", published at log position ", in_force_.published_at, ")");
+  };
+  if (!role_->hire_bands().empty() && !HireBandListed(*role_, in_.band)) {
+    if (!Explaining()) return std::string();
+    return absl::StrCat(
+        "MAXIMUM UNKNOWN: ", RoleName(in_.role), " is tabled per band and ", where(), " lists bands ",
+        absl::StrJoin(role_->hire_bands(), ", "), "; the member's hire band ",
+        in_.band.empty() ? "is not recorded"
+                         : absl::StrCat("\"", in_.band, "\" is not one of them"),
+        ", so no band row prices the line. A rule version listing the band, or a corrected "
+        "hire band, is needed.");
+  }
+  if (role_->mhp_arrangements().empty()) return std::nullopt;
+  if (arrangement_ == nullptr) {
+    if (!Explaining()) return std::string();
+    if (in_.mhp_funding == v1::MHP_FUNDING_UNSPECIFIED) {
+      return absl::StrCat(
+          "MAXIMUM UNKNOWN: the hire records no MHP funding arrangement "
+          "(mhp_funding), and ",
+          where(), " prices ", RoleName(in_.role),
+          " by arrangement; the arrangement must be recorded on the hire.");
+    }
+    return absl::StrCat("MAXIMUM UNKNOWN: ", where(), " lists no ",
+                        v1::MhpFunding_Name(in_.mhp_funding), " arrangement for ",
+                        RoleName(in_.role),
+                        ": its share is not sourced for the year. A rule version with the "
+                        "sourced arrangement must be published before this line can be priced.");
+  }
+  const v1::MhpArrangement& a = *arrangement_;
+  const std::string source = a.source().empty() ? "no source recorded" : a.source();
+  if (a.maximum_basis() == v1::MAXIMUM_BASIS_UNKNOWN) {
+    if (!Explaining()) return std::string();
+    return absl::StrCat("MAXIMUM UNKNOWN: MHP funding ", ArrangementText(a), " (", source,
+                        "); but ", where(),
+                        " does not establish whether the DES maximum is of the whole post's "
+                        "cost or already of the ",
+                        FormatPercentBp(a.reimbursed_bp()),
+                        " share, so the share cannot be applied. A rule version saying which "
+                        "must be published before this line can be priced.");
+  }
+  ARRS_SAY("MHP funding: ", ArrangementText(a), " (", source, "); ",
+           a.maximum_basis() == v1::MAXIMUM_OF_SHARE
+               ? "the DES maximum is already of the share"
+               : absl::StrCat("the DES maximum is of the whole post's cost, so the PCN's "
+                              "maximum is ",
+                              FormatPercentBp(a.reimbursed_bp()), " of it"),
+           a.note().empty() ? "" : absl::StrCat(" (", a.note(), ")"), ".");
+  return std::nullopt;
 }
 
 std::optional<std::string> Pricer::CheckCaps() {

@@ -8,6 +8,13 @@
 //   reimbursable = min(claimed, maximum) x reimbursed percentage
 //                  (roles with maximum_after_percentage, e.g. 2019/20 clinical pharmacists:
 //                   min(claimed x percentage, maximum))
+//   Mental health practitioners (RoleRule.mhp_arrangements set): the claimed amount is what
+//   the PCN pays for the post (its share under MHP_SHARED_50), reimbursed in full up to the
+//   PCN's maximum under the hire's arrangement:
+//                  reimbursable = min(claimed, maximum x share)   (MAXIMUM_OF_WHOLE_COST)
+//                  reimbursable = min(claimed, maximum)           (MAXIMUM_OF_SHARE)
+//   and the band row is the one named by the hire band (RoleRule.hire_bands). The
+//   explanation states the arrangement, its share and its source.
 //
 // annual_max(d) is the figure in force on day d (figure.h: the role's own figure, else its
 // band row's; the PCN's London zone figure where the rule book has one), so the month is
@@ -33,11 +40,19 @@
 //                       maximum and claimed cost are both taken at room / own WTE (exact,
 //                       rounded once at the end) and, if the sum allows, the outcome is
 //                       PARTIALLY_WITHIN_CAP; the explanation shows the split.
+//   (mental health practitioners, roles with RoleRule.mhp_arrangements: a hire whose
+//   arrangement a source says does not exist in the year, e.g. MHP_FULL_100 before 2024/25,
+//   is ROLE_NOT_ELIGIBLE, checked with the eligibility window)
 //   NOT_ADDITIONAL      role is a baseline role and role_wte_ahead + own WTE <= the PCN's
 //                       31 March 2019 baseline WTE for it (the member fills a baseline post)
 //   MAXIMUM_UNKNOWN     an eligible in-post day has no maximum or an unverified one; a rule
 //                       version with the figure must be published. (Checked after the cap
 //                       and baseline, which are definitive; maximum_pence is then 0.)
+//                       Also, for a role tabled per hire band (RoleRule.hire_bands), a
+//                       member whose band the year does not list; and for a role with
+//                       mhp_arrangements, a hire with no arrangement recorded, one the year
+//                       does not list (not sourced), or one whose maximum basis is not
+//                       established. Each says which of these it is.
 //   NO_SUM_SET          no sum set for the year (sum_remaining_pence = -1)
 //   SUM_EXHAUSTED       nothing left of the sum (0)
 //   PARTIALLY_APPROVED  approved = sum_remaining_pence < reimbursable
@@ -96,6 +111,10 @@ struct LineInput {
   std::vector<PostSegment> in_post;
   int64_t claimed_pence = 0;  // actual salary + employer on-costs paid for the month
   LineContext context;
+  // The member's Agenda for Change band (StaffHired.band): prices roles tabled per band.
+  std::string band;
+  // The member's MHP funding arrangement (StaffHired.mhp_funding).
+  v1::MhpFunding mhp_funding = v1::MHP_FUNDING_UNSPECIFIED;
   // The PCN's London zone (HCAS) timeline; empty = outside London.
   std::vector<ZoneSpan> zones;
   // False: figures only, LinePrice::explanation left empty (forecasts price many lines

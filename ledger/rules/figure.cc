@@ -18,6 +18,17 @@ const v1::BandRow* FindBandRow(const v1::FinancialYearRules& rules, const std::s
   return nullptr;
 }
 
+bool HireBandListed(const v1::RoleRule& role, const std::string& hire_band) {
+  if (hire_band.empty()) return false;
+  return std::find(role.hire_bands().begin(), role.hire_bands().end(), hire_band) !=
+         role.hire_bands().end();
+}
+
+std::string RowNameFor(const v1::RoleRule& role, const std::string& hire_band) {
+  if (role.hire_bands().empty()) return role.band_row();
+  return HireBandListed(role, hire_band) ? hire_band : std::string();
+}
+
 const v1::MaxAmount* AmountCovering(
     const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts, absl::CivilDay day) {
   for (const v1::MaxAmount& m : amounts) {
@@ -29,7 +40,8 @@ const v1::MaxAmount* AmountCovering(
 }
 
 absl::CivilDay FigureHoldsThrough(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
-                                  absl::CivilDay day, absl::CivilDay last) {
+                                  absl::CivilDay day, absl::CivilDay last,
+                                  const std::string& hire_band) {
   absl::CivilDay through = last;
   auto narrow = [&](const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts) {
     for (const v1::MaxAmount& m : amounts) {
@@ -47,7 +59,9 @@ absl::CivilDay FigureHoldsThrough(const v1::FinancialYearRules& rules, const v1:
     }
   };
   narrow(role.max_amounts());
-  if (const v1::BandRow* row = FindBandRow(rules, role.band_row())) narrow(row->amounts());
+  if (const v1::BandRow* row = FindBandRow(rules, RowNameFor(role, hire_band))) {
+    narrow(row->amounts());
+  }
   return through;
 }
 
@@ -56,14 +70,14 @@ bool IsKnown(const v1::MaxAmount& amount) {
 }
 
 Figure FigureFor(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
-                 absl::CivilDay day, v1::LondonZone zone) {
+                 absl::CivilDay day, v1::LondonZone zone, const std::string& hire_band) {
   Figure f;
   f.zone = zone == v1::LONDON_ZONE_UNSPECIFIED ? v1::LONDON_ZONE_NONE : zone;
   const v1::MaxAmount* own = AmountCovering(role.max_amounts(), day);
   if (own != nullptr && IsKnown(*own)) {
     f.amount = own;
     f.confidence = own->confidence();
-  } else if (const v1::BandRow* row = FindBandRow(rules, role.band_row())) {
+  } else if (const v1::BandRow* row = FindBandRow(rules, RowNameFor(role, hire_band))) {
     const v1::MaxAmount* band = AmountCovering(row->amounts(), day);
     if (band == nullptr || !IsKnown(*band)) return f;
     f.amount = band;
@@ -90,7 +104,7 @@ Figure FigureFor(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
 }
 
 bool AnyKnownFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& role,
-                    absl::CivilDay first, absl::CivilDay last) {
+                    absl::CivilDay first, absl::CivilDay last, const std::string& hire_band) {
   auto any = [&](const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts) {
     for (const v1::MaxAmount& m : amounts) {
       if (!IsKnown(m)) continue;
@@ -103,7 +117,7 @@ bool AnyKnownFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& rol
     return false;
   };
   if (any(role.max_amounts())) return true;
-  const v1::BandRow* row = FindBandRow(rules, role.band_row());
+  const v1::BandRow* row = FindBandRow(rules, RowNameFor(role, hire_band));
   return row != nullptr && any(row->amounts());
 }
 
@@ -164,10 +178,11 @@ std::string DescribeFigure(const v1::FinancialYearRules& rules, const v1::RoleRu
                     names.empty() ? "" : absl::StrCat(", published for ",
                                                       absl::StrJoin(names, ", ")),
                     " (", source, "); ", v1::Role_Name(role.role()), " is on band ",
-                    f.row->band(), " in ", FormatFinancialYear(rules.financial_year()), " (",
-                    role.band_row_source().empty() ? "no source recorded"
-                                                   : role.band_row_source(),
-                    "); ");
+                    f.row->band(), " in ", FormatFinancialYear(rules.financial_year()));
+    const bool per_hire = !role.hire_bands().empty();
+    const std::string& row_source = per_hire ? role.hire_bands_source() : role.band_row_source();
+    absl::StrAppend(&out, per_hire ? " by its hire band" : "", " (",
+                    row_source.empty() ? "no source recorded" : row_source, "); ");
   } else {
     absl::StrAppend(&out, "own figure for ", v1::Role_Name(role.role()), " (", source, "); ");
   }

@@ -197,6 +197,11 @@ class Checker {
       }
       prev_to = to;
     }
+    CheckArrangements(r, base);
+    if (!r.hire_bands().empty()) {
+      CheckHireBands(r, base, elig_from, elig_to);
+      return;
+    }
     if (!r.band_row().empty()) {
       const v1::BandRow* row = nullptr;
       for (const v1::BandRow& b : rules_.band_rows()) {
@@ -234,6 +239,91 @@ class Checker {
           absl::StrCat("does not cover the eligibility window ", FormatCivilDay(*elig_from),
                        "..", FormatCivilDay(*elig_to),
                        " (mark the role unverified if the figure is not known)"));
+    }
+  }
+
+  const v1::BandRow* RowNamed(const std::string& band) const {
+    for (const v1::BandRow& b : rules_.band_rows()) {
+      if (b.band() == band) return &b;
+    }
+    return nullptr;
+  }
+
+  // A role tabled per hire band: no band_row beside it, each band listed once and naming a
+  // band row of the year, a source; unless the role is unverified, every listed row has a
+  // known figure (own or row) on every eligible day.
+  void CheckHireBands(const v1::RoleRule& r, const Path& base,
+                      std::optional<absl::CivilDay> elig_from,
+                      std::optional<absl::CivilDay> elig_to) {
+    if (!r.band_row().empty()) {
+      Add(Join(base, "band_row"), absl::StrCat("\"", r.band_row(), "\""),
+          "must be empty when hire_bands is set (the row is the hire's band)");
+    }
+    if (!IsUrlList(r.hire_bands_source())) {
+      Add(Join(base, "hire_bands_source"), absl::StrCat("\"", r.hire_bands_source(), "\""),
+          "must be the URL(s) saying which bands the role is tabled on (http:// or https://)");
+    }
+    std::set<std::string> seen;
+    for (int j = 0; j < r.hire_bands_size(); ++j) {
+      const std::string& band = r.hire_bands(j);
+      const Path at = Join(base, "hire_bands", j);
+      if (!seen.insert(band).second) {
+        Add(at, absl::StrCat("\"", band, "\""), "duplicate band: listed twice");
+        continue;
+      }
+      const v1::BandRow* row = RowNamed(band);
+      if (row == nullptr) {
+        Add(at, absl::StrCat("\"", band, "\""),
+            "names no band row of this year (band_rows[].band)");
+        continue;
+      }
+      if (r.unverified() || !elig_from || !elig_to) continue;
+      for (absl::CivilDay d = *elig_from; d <= *elig_to; ++d) {
+        if (KnownOn(r.max_amounts(), d) || KnownOn(row->amounts(), d)) continue;
+        Add(at, absl::StrCat("\"", band, "\""),
+            absl::StrCat("has no known figure on ", FormatCivilDay(d),
+                         " and the role has none of its own (mark the role unverified: "
+                         "true if the figure is not known)"));
+        break;
+      }
+    }
+  }
+
+  // MHP funding arrangements: a known arrangement, listed once, a share of 1..10000 bp
+  // when available (0 when not), a source.
+  void CheckArrangements(const v1::RoleRule& r, const Path& base) {
+    if (r.mhp_arrangements().empty()) return;
+    if (r.role() != v1::MENTAL_HEALTH_PRACTITIONER) {
+      Add(Join(base, "mhp_arrangements"), absl::StrCat(r.mhp_arrangements_size(), " entries"),
+          "only MENTAL_HEALTH_PRACTITIONER has funding arrangements");
+    }
+    std::set<int> seen;
+    for (int j = 0; j < r.mhp_arrangements_size(); ++j) {
+      const v1::MhpArrangement& a = r.mhp_arrangements(j);
+      const Path at = Join(base, "mhp_arrangements", j);
+      const std::string name = v1::MhpFunding_IsValid(a.funding())
+                                   ? v1::MhpFunding_Name(a.funding())
+                                   : absl::StrCat(a.funding());
+      if (a.funding() == v1::MHP_FUNDING_UNSPECIFIED || !v1::MhpFunding_IsValid(a.funding())) {
+        Add(Join(at, "funding"), name, "unknown or unspecified arrangement");
+      } else if (!seen.insert(a.funding()).second) {
+        Add(Join(at, "funding"), name, "duplicate arrangement: listed twice in this year");
+      }
+      if (a.available() && (a.reimbursed_bp() <= 0 || a.reimbursed_bp() > 10000)) {
+        Add(Join(at, "reimbursed_bp"), absl::StrCat(a.reimbursed_bp()),
+            "must be 1..10000 basis points for an available arrangement");
+      } else if (!a.available() && a.reimbursed_bp() != 0) {
+        Add(Join(at, "reimbursed_bp"), absl::StrCat(a.reimbursed_bp()),
+            "must be 0 for an arrangement that does not exist in the year (available: false)");
+      }
+      if (!a.available() && a.maximum_basis() != v1::MAXIMUM_BASIS_UNKNOWN) {
+        Add(Join(at, "maximum_basis"), v1::MaximumBasis_Name(a.maximum_basis()),
+            "must be unset for an arrangement that does not exist in the year");
+      }
+      if (!IsUrlList(a.source())) {
+        Add(Join(at, "source"), absl::StrCat("\"", a.source(), "\""),
+            "must be the URL(s) sourcing the arrangement (http:// or https://)");
+      }
     }
   }
 

@@ -23,5 +23,20 @@ TEST(ParseMilliArgTest, RefusesNonsenseAndOverflowNamingTheOption) {
   EXPECT_EQ(*ParseMilliArg("9223372036854774.999", "--weighted"), INT64_MAX - 808);
 }
 
+TEST(ParseMhpFundingArgTest, ReadsBothArrangements) {
+  EXPECT_EQ(*ParseMhpFundingArg("shared-50"), v1::MHP_SHARED_50);
+  EXPECT_EQ(*ParseMhpFundingArg("FULL_100"), v1::MHP_FULL_100);
+  EXPECT_EQ(*ParseMhpFundingArg("mhp-shared-50"), v1::MHP_SHARED_50);
+}
+
+TEST(ParseMhpFundingArgTest, RefusesAnythingElseNamingTheValue) {
+  for (const char* bad : {"", "50", "shared", "mhp-funding-unspecified"}) {
+    absl::StatusOr<v1::MhpFunding> parsed = ParseMhpFundingArg(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.status().message().find("shared-50, full-100"), absl::string_view::npos)
+        << parsed.status();
+  }
+}
+
 }  // namespace
 }  // namespace arrs::cli

@@ -123,7 +123,8 @@ class DomainLog {
     r.set_wte_bp(wte_bp);
     r.set_annual_salary_pence(5000000);
     r.set_annual_on_costs_pence(1600000);
-    return Append(DecideHireStaff(Model(), r));
+    if (role == v1::MENTAL_HEALTH_PRACTITIONER) r.set_mhp_funding(v1::MHP_SHARED_50);
+    return Append(DecideHireStaff(Model(), book_, r));
   }
   absl::StatusOr<uint64_t> RecordListSize(v1::Date reference, int64_t list_size) {
     v1::RecordListSizeRequest l;

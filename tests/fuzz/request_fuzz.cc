@@ -93,7 +93,7 @@ const World& TheWorld() {
     *hire.mutable_hire_date() = D(2023, 4, 1);
     hire.set_wte_bp(10000);
     hire.set_annual_salary_pence(2500000);
-    ARRS_FUZZ_CHECK(w->Commit(domain::DecideHireStaff(w->pcn, hire)));
+    ARRS_FUZZ_CHECK(w->Commit(domain::DecideHireStaff(w->pcn, w->book, hire)));
     v1::SubmitClaimRequest claim;
     claim.set_pcn_code(kPcn);
     claim.set_claim_id("c1");
@@ -177,7 +177,7 @@ int FuzzRequest(const uint8_t* data, size_t size) {
     }
     case 4: {
       v1::HireStaffRequest r;
-      if (Parse(data, size, &r)) FoldDecided(w, domain::DecideHireStaff(w.pcn, r));
+      if (Parse(data, size, &r)) FoldDecided(w, domain::DecideHireStaff(w.pcn, w.book, r));
       break;
     }
     case 5: {
