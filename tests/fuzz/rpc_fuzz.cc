@@ -6,14 +6,15 @@
 // valid template request with up to 8 structure-aware mutations read from the rest
 // (rpc_mutate.h). Properties: no crash or sanitizer report; every status is one
 // service.proto documents (never UNKNOWN or INTERNAL); a caller without a valid token is
-// UNAUTHENTICATED; a refused command, a deduplicated one and any query or admin call
-// leave the log's head where it was; an accepted command's events end at the new head.
+// UNAUTHENTICATED, a valid one never is; a refused command, a deduplicated one and any query or
+// admin call leave the log's head where it was; an accepted command's events end at the new head.
 // Calls run one at a time, so only the call under test moves the head. The server keeps
 // what accepted commands wrote, so an input's outcome can depend on earlier inputs.
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -111,10 +112,15 @@ int FuzzRpc(const uint8_t* data, size_t size) {
     status = CallUnary(world, method, caller.token, *request, response.get());
   }
   const uint64_t after = world.Head();
+  static const bool verbose = std::getenv("ARRS_FUZZ_VERBOSE") != nullptr;
+  if (verbose) Report(method, caller, status);  // what each call answered, to check seeds
 
   if (!Documented(status.error_code())) Report(method, caller, status);
   ARRS_FUZZ_CHECK(Documented(status.error_code()));
-  if (!caller.known) {
+  if (caller.known) {
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) Report(method, caller, status);
+    ARRS_FUZZ_CHECK(status.error_code() != grpc::StatusCode::UNAUTHENTICATED);
+  } else {
     if (status.error_code() != grpc::StatusCode::UNAUTHENTICATED) Report(method, caller, status);
     ARRS_FUZZ_CHECK(status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
   }

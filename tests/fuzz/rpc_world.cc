@@ -11,8 +11,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "arrs/v1/api.pb.h"
 #include "arrs/v1/service.pb.h"
 #include "google/protobuf/text_format.h"
+#include "ledger/rules/rule_file.h"
 #include "services/log.h"
 #include "tests/fuzz/fuzz_targets.h"
 
@@ -21,7 +23,7 @@ namespace {
 
 using google::protobuf::Message;
 
-constexpr char kAdmin[] = "fuzz-admin-token";
+constexpr char kAdmin[] = "fuzz-admin-token-0001";
 
 // The seeded history, sent by an admin before any input runs.
 const std::pair<const char*, const char*> kHistory[] = {
@@ -67,10 +69,21 @@ const std::pair<const char*, const char*> kHistory[] = {
     {"AssessClaim", R"pb(header { request_id: "world-7" }
                          pcn_code: "U40001"
                          claim_id: "c1")pb"},
+    // A second assessed claim, for reductions (c1 stays payable at its approved amount).
+    {"SubmitClaim",
+     R"pb(header { request_id: "world-8" }
+          pcn_code: "U40001"
+          claim_id: "c0"
+          month { year: 2023 month: 4 day: 1 }
+          lines { line_no: 1 staff_id: "s1" actual_cost_pence: 150000 })pb"},
+    {"AssessClaim", R"pb(header { request_id: "world-9" }
+                         pcn_code: "U40001"
+                         claim_id: "c0")pb"},
 };
 
-// A valid request of every method (for an admin; other callers may be refused). Commands
-// keep their request ids, so after their first success they are answered deduplicated.
+// A valid request of every method (for an admin; other callers may be refused); Build fills
+// in the positions, the amount and the rules that depend on the seeded history. Commands keep their
+// request ids, so after their first success they are answered deduplicated.
 const std::map<std::string, const char*>& Templates() {
   static const auto* templates = new std::map<std::string, const char*>{
       {"RegisterPcn",
@@ -123,7 +136,7 @@ const std::map<std::string, const char*>& Templates() {
       {"ReduceClaimLine",
        R"pb(header { request_id: "t-reduce" reason: "over the invoice" }
             pcn_code: "U40001"
-            claim_id: "c1"
+            claim_id: "c0"
             line_no: 1
             approved_pence: 1000)pb"},
       {"PayClaim",
@@ -136,10 +149,9 @@ const std::map<std::string, const char*>& Templates() {
       {"Correct",
        R"pb(header { request_id: "t-correct" reason: "entered twice" }
             pcn_code: "U40001"
-            corrects_position: 30
+            corrects_position: 1
             reverse: true)pb"},
-      {"PublishRules", R"pb(header { request_id: "t-rules" }
-                            rules { financial_year: 2030 })pb"},
+      {"PublishRules", R"pb(header { request_id: "t-rules" })pb"},
       {"RecordLondonZone",
        R"pb(header { request_id: "t-zone" }
             pcn_code: "U40001"
@@ -174,7 +186,7 @@ const std::map<std::string, const char*>& Templates() {
       {"GetRulesCoverage", R"pb(financial_year: 2023)pb"},
       {"ListPcns", R"pb(known_at { recorded_at_micros: 1700000000000000 })pb"},
       {"GetArrears", R"pb(icb_code: "QAA" financial_year: 2023)pb"},
-      {"ListClaims", R"pb(icb_code: "QAA" statuses: "ASSESSED")pb"},
+      {"ListClaims", R"pb(icb_code: "QAA" statuses: "assessed")pb"},
       {"WhoAmI", ""},
       {"Verify", ""},
       // Into a fresh folder under the backup root (emptied after each backup).
@@ -211,11 +223,11 @@ void Build(RpcWorld* w) {
 
   const std::pair<const char*, const char*> principals[] = {
       {kAdmin, "admin * fuzz-admin"},
-      {"fuzz-auditor-token", "auditor * fuzz-auditor"},
-      {"fuzz-commissioner-qaa", "commissioner QAA qaa-team"},
-      {"fuzz-commissioner-qbb", "commissioner QBB qbb-team"},
-      {"fuzz-pcn-u40001", "pcn U40001 u40001-system"},
-      {"fuzz-pcn-u40002", "pcn U40002 u40002-system"},
+      {"fuzz-auditor-token-0001", "auditor * fuzz-auditor"},
+      {"fuzz-commissioner-qaa-0001", "commissioner QAA qaa-team"},
+      {"fuzz-commissioner-qbb-0001", "commissioner QBB qbb-team"},
+      {"fuzz-pcn-u40001-token", "pcn U40001 u40001-system"},
+      {"fuzz-pcn-u40002-token", "pcn U40002 u40002-system"},
   };
   std::string token_file;
   for (const auto& [token, principal] : principals) {
@@ -223,7 +235,7 @@ void Build(RpcWorld* w) {
     w->callers.push_back({token, true});
   }
   w->callers.push_back({"", false});
-  w->callers.push_back({"not-a-token", false});
+  w->callers.push_back({"unknown-token-00000000", false});
   absl::StatusOr<services::TokenStore> store = services::TokenStore::Parse(token_file);
   ARRS_FUZZ_CHECK(store.ok());
   w->tokens = std::make_unique<services::TokenStore>(*std::move(store));
@@ -271,6 +283,9 @@ void Build(RpcWorld* w) {
     }
   }
 
+  // Filled in from the seeded history: the templates' positions and the claim's amount.
+  uint64_t list_size_position = 0;
+  int64_t approved_pence = 0;
   for (const auto& [method_name, text] : kHistory) {
     const RpcMethod* method = nullptr;
     for (const RpcMethod& m : w->methods) {
@@ -282,6 +297,28 @@ void Build(RpcWorld* w) {
     const grpc::Status status = CallUnary(*w, *method, kAdmin, *request, response.get());
     if (!status.ok()) std::fprintf(stderr, "%s: %s\n", method_name, status.error_message().c_str());
     ARRS_FUZZ_CHECK(status.ok());
+    const auto& result = static_cast<const v1::CommandResult&>(*response);
+    if (method->descriptor->name() == "RecordListSize") list_size_position = result.last_position();
+    if (method->descriptor->name() == "AssessClaim" && approved_pence == 0) {
+      approved_pence = result.assessment().total_approved_pence();
+    }
+  }
+  for (RpcMethod& m : w->methods) {
+    Message* t = m.request_template.get();
+    if (m.descriptor->name() == "Correct") {
+      static_cast<v1::CorrectRequest*>(t)->set_corrects_position(list_size_position);
+    } else if (m.descriptor->name() == "PayClaim") {
+      static_cast<v1::PayClaimRequest*>(t)->set_amount_pence(approved_pence);
+    } else if (m.descriptor->name() == "PublishRules") {
+      // A later revision of a shipped year: valid, and new the first time it is sent.
+      absl::StatusOr<v1::FinancialYearRules> rules =
+          rules::LoadRulesFile(ARRS_SOURCE_DIR "/rules/2025-26-r2.textproto");
+      ARRS_FUZZ_CHECK(rules.ok());
+      rules->set_version("2025/26 fuzz");
+      *static_cast<v1::PublishRulesRequest*>(t)->mutable_rules() = *rules;
+    } else if (m.descriptor->name() == "GetAuditTrail") {
+      static_cast<v1::AuditRequest*>(t)->mutable_known_at()->set_position(w->Head());
+    }
   }
 }
 
