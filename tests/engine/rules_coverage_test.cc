@@ -1,8 +1,9 @@
 // GetRulesCoverage at the edges of the year range (found by the rpc fuzz target: a year of
-// INT32_MAX overflowed the loop counter).
+// INT32_MAX overflowed the loop counter, then the year's name in the refusal).
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <string>
 
 #include "tests/engine/ledger_fixture.h"
 
@@ -18,6 +19,10 @@ TEST_F(RulesCoverageTest, ExtremeYearsAreNotFoundWithoutOverflow) {
     absl::StatusOr<v1::RulesCoverageResponse> out = ledger_->GetRulesCoverage(r);
     EXPECT_EQ(out.status().code(), absl::StatusCode::kNotFound) << year << ": " << out.status();
   }
+  v1::RulesCoverageRequest max;
+  max.set_financial_year(std::numeric_limits<int>::max());
+  EXPECT_NE(std::string(ledger_->GetRulesCoverage(max).status().message()).find("2147483647/48"),
+            std::string::npos);
   v1::RulesCoverageRequest shipped;
   shipped.set_financial_year(2023);
   absl::StatusOr<v1::RulesCoverageResponse> out = ledger_->GetRulesCoverage(shipped);
