@@ -197,4 +197,8 @@ void ArrsServer::Shutdown(absl::Duration grace) {
 
 void ArrsServer::Wait() { server_->Wait(); }
 
+std::shared_ptr<grpc::Channel> ArrsServer::InProcessChannel(const grpc::ChannelArguments& args) {
+  return server_->InProcessChannel(args);
+}
+
 }  // namespace arrs::services

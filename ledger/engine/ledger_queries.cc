@@ -279,8 +279,9 @@ absl::StatusOr<v1::RulesCoverageResponse> Ledger::GetRulesCoverage(
   out.set_computed_at_position(known_at);
   const int first = r.financial_year() != 0 ? r.financial_year() : 2000;
   const int last = r.financial_year() != 0 ? r.financial_year() : 2100;
-  for (int fy = first; fy <= last; ++fy) {
-    const auto found = state_->RulesInForce(fy, known_at);
+  // 64-bit, so that a year of INT32_MAX ends the loop instead of overflowing `++fy`.
+  for (int64_t fy = first; fy <= last; ++fy) {
+    const auto found = state_->RulesInForce(static_cast<int>(fy), known_at);
     if (!found.has_value()) continue;
     v1::YearCoverage* year = out.add_years();
     *year = rules::CoverageOf(found->first);

@@ -68,11 +68,11 @@ absl::CivilDay FinancialYearStart(int financial_year) {
   return absl::CivilDay(financial_year, 4, 1);
 }
 absl::CivilDay FinancialYearEnd(int financial_year) {
-  return absl::CivilDay(financial_year + 1, 3, 31);
+  return absl::CivilDay(int64_t{financial_year} + 1, 3, 31);  // no int overflow at INT_MAX
 }
 
 std::string FormatFinancialYear(int financial_year) {
-  return absl::StrFormat("%04d/%02d", financial_year, (financial_year + 1) % 100);
+  return absl::StrFormat("%04d/%02d", financial_year, (int64_t{financial_year} + 1) % 100);
 }
 
 absl::StatusOr<int> ParseFinancialYear(absl::string_view text) {

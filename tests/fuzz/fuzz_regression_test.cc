@@ -56,7 +56,7 @@ TEST_P(FuzzRegressionTest, SeedsAndPastCrashesRunClean) {
 
 // Inputs that must stay refused or harmless, checked by hand against each target.
 TEST(FuzzTargetsTest, EdgeInputsRunClean) {
-  for (Target target : {&FuzzEnvelope, &FuzzRules, &FuzzCsv, &FuzzRequest, &FuzzJwt}) {
+  for (Target target : {&FuzzEnvelope, &FuzzRules, &FuzzCsv, &FuzzRequest, &FuzzJwt, &FuzzRpc}) {
     EXPECT_EQ(target(nullptr, 0), 0);
     const std::string nul(1, '\0');
     EXPECT_EQ(target(reinterpret_cast<const uint8_t*>(nul.data()), nul.size()), 0);
@@ -71,7 +71,7 @@ INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressionTest,
                          ::testing::Values(Case{"envelope", &FuzzEnvelope},
                                            Case{"rules", &FuzzRules}, Case{"csv", &FuzzCsv},
                                            Case{"request", &FuzzRequest},
-                                           Case{"jwt", &FuzzJwt}),
+                                           Case{"jwt", &FuzzJwt}, Case{"rpc", &FuzzRpc}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -25,6 +25,10 @@ int FuzzRequest(const uint8_t* data, size_t size);
 // What arrsd reads when it accepts JWTs (first byte picks): a JWKS file, a JWT config
 // file, a bearer token through the TokenStore with a JWT verifier, an authorization header.
 int FuzzJwt(const uint8_t* data, size_t size);
+// Any request to any method of CommandService, QueryService and AdminService, from a
+// caller of each role (or none), through an in-process arrsd with a seeded history
+// (rpc_fuzz.cc): documented statuses only, refusals write nothing.
+int FuzzRpc(const uint8_t* data, size_t size);
 
 }  // namespace arrs::fuzz
 
