@@ -22,6 +22,10 @@ bool StaffModel::InPost(absl::CivilDay day) const {
   return !left || day <= *left;
 }
 
+bool StaffModel::InPostDuring(absl::CivilDay first, absl::CivilDay last) const {
+  return FirstDayInPost() <= last && !(left && *left < first);
+}
+
 int32_t StaffModel::ContractedWteOn(absl::CivilDay day) const {
   if (!InPost(day)) return 0;
   const int32_t* wte = ValueOn(wte_bp, day);

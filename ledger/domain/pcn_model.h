@@ -70,6 +70,8 @@ struct StaffModel {
   // leaving date inclusive.
   absl::CivilDay FirstDayInPost() const { return started ? *started : hired; }
   bool InPost(absl::CivilDay day) const;
+  // True when in post on some day of [first, last].
+  bool InPostDuring(absl::CivilDay first, absl::CivilDay last) const;
   // Contracted WTE on `day` (0 when not in post).
   int32_t ContractedWteOn(absl::CivilDay day) const;
   // WTE the PCN pays for on `day`: contracted WTE reduced by the paid share of any leave.

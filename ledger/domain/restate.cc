@@ -230,9 +230,7 @@ struct LineContext {
       const absl::CivilDay first = FirstDayOfMonth(claim.month);
       const absl::CivilDay last = LastDayOfMonth(claim.month);
       for (const auto& [id, member] : pcn.staff) {
-        if (member.FirstDayInPost() <= last && !(member.left && *member.left < first)) {
-          in_month->push_back(&member);
-        }
+        if (member.InPostDuring(first, last)) in_month->push_back(&member);
       }
     }
     return *in_month;

@@ -185,13 +185,9 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
       std::max(absl::CivilMonth(as_of) + 1, absl::CivilMonth(FinancialYearStart(financial_year)));
   // Only the months a member is in post can add anything, and only members in post in
   // some forecast month can rank ahead of another (the reference path ranks against all).
-  auto in_window = [&](const domain::StaffModel& staff) {
-    return staff.FirstDayInPost() <= year_end &&
-           !(staff.left && *staff.left < absl::CivilDay(first_forecast));
-  };
   std::vector<const domain::StaffModel*> window;
   for (const auto& [id, staff] : pcn.staff) {
-    if (in_window(staff)) window.push_back(&staff);
+    if (staff.InPostDuring(absl::CivilDay(first_forecast), year_end)) window.push_back(&staff);
   }
   const std::vector<const domain::StaffModel*>* ranked = reuse_equal_months ? &window : nullptr;
   int64_t forecast = 0, march = 0;
