@@ -65,6 +65,9 @@ class HttpServer {
  private:
   HttpServer() = default;
   void Route();
+  void RouteProbes();
+  void RouteApi();
+  void RouteConsole();
 
   HttpOptions options_;
   std::unique_ptr<JsonBridge> bridge_;
