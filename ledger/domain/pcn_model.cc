@@ -119,6 +119,8 @@ const char* ClaimModel::Status(absl::CivilDay as_of) const {
   return "submitted";
 }
 
+// One case per event kind, in the payload's field order. Long on purpose: adding an event
+// kind changes one visible place here (docs/ARCHITECTURE.md, "Adding a new event kind").
 void PcnModel::Apply(const v1::Event& event) {
   stream_version = event.stream_version();
   position = event.position();

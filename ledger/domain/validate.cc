@@ -63,6 +63,8 @@ absl::Status ValidateClaimLines(const google::protobuf::RepeatedPtrField<v1::Cla
 
 }  // namespace
 
+// One case per event kind, in the payload's field order. Long on purpose: adding an event
+// kind changes one visible place here (docs/ARCHITECTURE.md, "Adding a new event kind").
 absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
   const std::string pre(prefix);
   switch (p.kind_case()) {
