@@ -69,20 +69,13 @@ void AddToStream(StreamState& stream, const v1::Event* e) {
 }  // namespace
 
 void LedgerState::Apply(const std::vector<v1::Event>& committed) {
-  absl::MutexLock lock(&mu_);
-  for (const v1::Event& incoming : committed) {
-    if (incoming.position() <= head_position_) continue;  // already folded (initial load race)
-    events_.push_back(incoming);
-    Fold(&events_.back());
-  }
+  Apply(std::vector<v1::Event>(committed));
 }
 
 void LedgerState::Apply(std::vector<v1::Event>&& committed) {
   absl::MutexLock lock(&mu_);
-  for (v1::Event& incoming : committed) {
-    if (incoming.position() <= head_position_) continue;
-    events_.push_back(std::move(incoming));
-    Fold(&events_.back());
+  for (const v1::Event& e : pages_.KeepBatch(std::move(committed))) {
+    if (e.position() > head_position_) Fold(&e);  // else already folded (initial load race)
   }
 }
 
@@ -92,7 +85,7 @@ void LedgerState::Apply(std::unique_ptr<google::protobuf::Arena> arena,
   for (const v1::Event* e : loaded) {
     if (e->position() > head_position_) Fold(e);
   }
-  arenas_.push_back(std::move(arena));
+  pages_.KeepArena(std::move(arena));
 }
 
 void LedgerState::Fold(const v1::Event* e) {
@@ -163,11 +156,6 @@ absl::Status LedgerState::GiveEvents(const std::string& name,
   });
 }
 
-void LedgerState::KeepArena(std::unique_ptr<google::protobuf::Arena> arena) {
-  absl::MutexLock lock(&kept_mu_);
-  kept_arenas_.push_back(std::move(arena));
-}
-
 absl::Status LedgerState::LoadStream(const std::string& name) {
   absl::ReaderMutexLock lock(&mu_);
   return FindLoaded(name).status();
@@ -226,7 +214,7 @@ absl::Status LedgerState::InstallEvents(const std::string& name, StreamState& st
     claim.submitted = folded.submitted;
     claim.assessment = folded.assessment;
   }
-  stream.read_events = std::move(read.owned);  // moving keeps the events' addresses
+  pages_.KeepBatch(std::move(read.owned));  // moving keeps the events' addresses
   stream.events = std::move(fresh.events);
   stream.checkpoints = std::move(fresh.checkpoints);
   stream.events_loaded.store(true, std::memory_order_release);
@@ -246,8 +234,7 @@ StreamState& LedgerState::RestoreStream(const std::string& name) {
 
 void LedgerState::RestoreEvents(const std::string& name, std::vector<v1::Event> events) {
   StreamState& stream = streams_[name];
-  stream.read_events = std::move(events);
-  for (const v1::Event& e : stream.read_events) {
+  for (const v1::Event& e : pages_.KeepBatch(std::move(events))) {
     AddToStream(stream, &e);
     if (name == domain::kRulesStream) rules_.Apply(e);
   }

@@ -9,21 +9,15 @@
 // needs them (an older view, a command, the audit trail), and folded again then to rebuild
 // the stream's checkpoints and the claim models' pointers into the events.
 //
-// Who owns the events (stable addresses for the state's life; `StreamState::events` and
-// the claim models only point at them):
-//   - events_: events handed to Apply one by one (the log's commits, tests);
-//   - arenas_: the arena pages the log loader read at Open, whole;
-//   - kept_arenas_: the arena pages the warm-up thread read for restored streams;
-//   - StreamState::read_events: a restored stream's events read on first use, and the
-//     rule book's events read at restore.
-// Nothing is ever freed before the state.
+// The events are owned one way: by the state's EventPages (event_pages.h), in pages kept
+// for the state's life; `StreamState::events` and the claim models only point at them.
 //
 // Locks: mu (private) guards everything but a stream's events-loaded flag. Every method
 // takes it itself, as its comment says: Apply exclusively; reads shared. A restored
 // stream's events are installed under mu *shared* (so queries and decisions can load a
 // cold stream without stopping commits) and under the stream's own load_mu, which
 // serialises the loading of that one stream; its readers see events_loaded (acquire)
-// before touching its events. Lock order: mu, then a stream's load_mu, then kept_mu_.
+// before touching its events. Lock order: mu, then a stream's load_mu, then the event pages' own (leaf) lock.
 // Callbacks given to Read*/ForEach* run under mu shared: they must not call back into
 // the state or append to the log.
 //
@@ -33,7 +27,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +41,7 @@
 #include "arrs/v1/api.pb.h"
 #include "arrs/v1/events.pb.h"
 #include "ledger/domain/pcn_model.h"
+#include "ledger/engine/event_pages.h"
 #include "ledger/rules/rule_book.h"
 
 namespace arrs::store {
@@ -79,9 +73,6 @@ struct StreamState {
   // False only for a stream restored from a snapshot whose events have not been read.
   std::atomic<bool> events_loaded{true};
   absl::Mutex load_mu;  // serialises reading the events
-  // The events read on first use (owned here); those the warm-up read live in arenas the
-  // state keeps (KeepArena), and this stays empty.
-  std::vector<v1::Event> read_events;
 };
 
 // What a read of one stream sees: valid only during the callback.
@@ -204,8 +195,11 @@ class LedgerState {
   // by the caller, in an arena handed over by KeepArena first).
   absl::Status GiveEvents(const std::string& name, std::vector<const v1::Event*> events)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Keeps `arena` (events read for GiveEvents) as long as the state. Takes kept_mu_ only.
-  void KeepArena(std::unique_ptr<google::protobuf::Arena> arena);
+  // Keeps `arena` (events read for GiveEvents) as long as the state. Takes the pages'
+  // leaf lock only.
+  void KeepArena(std::unique_ptr<google::protobuf::Arena> arena) {
+    pages_.KeepArena(std::move(arena));
+  }
 
   // True once a restored stream's events were found to fold to another model than the
   // snapshot's: the snapshots must not be trusted (the Ledger deletes them).
@@ -241,8 +235,8 @@ class LedgerState {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The last position recorded at or before `micros` (0 if none).
   uint64_t PositionAtTime(int64_t micros) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // A stream's events as read: `events` in order, each owned by `owned` or by an arena
-  // the state keeps.
+  // A stream's events as read: `events` in order, each owned by `owned` (kept in the
+  // pages once installed) or by an arena already kept.
   struct ReadEvents {
     std::vector<v1::Event> owned;
     std::vector<const v1::Event*> events;
@@ -266,7 +260,7 @@ class LedgerState {
   void RestoreEvents(const std::string& name, std::vector<v1::Event> events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(kept_mu_);
+  mutable absl::Mutex mu_;
   uint64_t head_position_ ABSL_GUARDED_BY(mu_) = 0;
   rules::RuleBook rules_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, StreamState> streams_ ABSL_GUARDED_BY(mu_);
@@ -278,11 +272,8 @@ class LedgerState {
   const store::EventLog* source_ = nullptr;
   std::atomic<bool> snapshot_disagreed_{false};
 
-  // The owners of the events (see the class comment).
-  std::deque<v1::Event> events_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<google::protobuf::Arena>> arenas_ ABSL_GUARDED_BY(mu_);
-  absl::Mutex kept_mu_;
-  std::vector<std::unique_ptr<google::protobuf::Arena>> kept_arenas_ ABSL_GUARDED_BY(kept_mu_);
+  // The owner of every event the state points at (see the class comment).
+  EventPages pages_;
 };
 
 }  // namespace arrs::engine
