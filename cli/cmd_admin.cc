@@ -74,7 +74,7 @@ int RunCorrect(Context& ctx, const CorrectOptions& o) {
     absl::Status parsed = ParseMessageArg(o.replacement, req.mutable_replacement());
     if (!parsed.ok()) return ReportError(parsed);
   }
-  ARG_OR_RETURN(effective, ParseDateArg(o.effective, "--effective"));
+  ASSIGN_OR_RETURN(effective, ParseDateArg(o.effective, "--effective"), ReportError);
   *req.mutable_effective_date() = effective;
   v1::CommandResult result;
   auto call = ctx.NewCall();
@@ -90,7 +90,7 @@ struct PublishOptions {
 };
 
 int RunPublish(Context& ctx, const PublishOptions& o) {
-  ARG_OR_RETURN(text, ReadFileText(o.file));
+  ASSIGN_OR_RETURN(text, ReadFileText(o.file), ReportError);
   v1::PublishRulesRequest req;
   *req.mutable_header() = ctx.Header();
   absl::Status parsed = ParseMessageArg(text, req.mutable_rules());

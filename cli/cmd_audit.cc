@@ -17,7 +17,7 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_staff_id(o.staff);
   req.set_claim_id(o.claim);
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_known_at() = known_at;
   v1::AuditTrail trail;
   auto call = ctx.NewCall();

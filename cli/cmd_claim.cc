@@ -21,7 +21,7 @@ int RunSubmit(Context& ctx, const ClaimOptions& o) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
-  ARG_OR_RETURN(month, ParseMonthArg(o.month, "--month"));
+  ASSIGN_OR_RETURN(month, ParseMonthArg(o.month, "--month"), ReportError);
   *req.mutable_month() = month;
   int n = 0;
   for (const std::string& text : o.lines) {
@@ -30,7 +30,7 @@ int RunSubmit(Context& ctx, const ClaimOptions& o) {
       return ReportError(absl::InvalidArgumentError(
           absl::StrCat("--line: \"", text, "\" is not STAFF_ID=AMOUNT (e.g. CP-001=4850.00)")));
     }
-    ARG_OR_RETURN(cost, ParsePoundsArg(parts[1], "--line"));
+    ASSIGN_OR_RETURN(cost, ParsePoundsArg(parts[1], "--line"), ReportError);
     v1::ClaimLine* line = req.add_lines();
     line->set_line_no(++n);
     line->set_staff_id(parts[0]);
@@ -78,7 +78,7 @@ int RunReduce(Context& ctx, const ClaimOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
   req.set_line_no(o.line_no);
-  ARG_OR_RETURN(approved, ParsePoundsArg(o.approved, "--approved"));
+  ASSIGN_OR_RETURN(approved, ParsePoundsArg(o.approved, "--approved"), ReportError);
   req.set_approved_pence(approved);
   v1::CommandResult result;
   auto call = ctx.NewCall();
@@ -94,8 +94,8 @@ int RunPay(Context& ctx, const ClaimOptions& o) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
-  ARG_OR_RETURN(paid_on, ParseDateArg(o.paid_on, "--paid-on"));
-  ARG_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"));
+  ASSIGN_OR_RETURN(paid_on, ParseDateArg(o.paid_on, "--paid-on"), ReportError);
+  ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
   *req.mutable_paid_on() = paid_on;
   req.set_amount_pence(amount);
   req.set_payment_reference(o.reference);

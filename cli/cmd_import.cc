@@ -135,7 +135,7 @@ absl::StatusOr<v1::HireStaffRequest> StaffRow(const CsvFile& f, const CsvRow& ro
 }
 
 int RunImportStaff(Context& ctx, const ImportOptions& o) {
-  ARG_OR_RETURN(file, ReadCsvFile(o.file));
+  ASSIGN_OR_RETURN(file, ReadCsvFile(o.file), ReportError);
   absl::Status columns = RequireColumns(
       file, {"pcn_code", "staff_id", "role", "hire_date", "wte", "annual_salary"});
   if (!columns.ok()) return ReportError(columns);
@@ -174,7 +174,7 @@ struct ClaimGroup {
 };
 
 int RunImportClaims(Context& ctx, const ImportOptions& o) {
-  ARG_OR_RETURN(file, ReadCsvFile(o.file));
+  ASSIGN_OR_RETURN(file, ReadCsvFile(o.file), ReportError);
   absl::Status columns =
       RequireColumns(file, {"pcn_code", "claim_id", "month", "staff_id", "actual_cost"});
   if (!columns.ok()) return ReportError(columns);

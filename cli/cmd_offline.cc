@@ -161,7 +161,7 @@ int RunReplay(Context& ctx, const ReplayOptions& o) {
   int first_year = 2019;
   int last_year = FinancialYearOf(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
   if (!o.year.empty()) {
-    ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
     first_year = last_year = year;
   }
   v1::KnownAt known_at;

@@ -23,7 +23,7 @@ int RunRegister(Context& ctx, const RegisterOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_name(o.name);
   req.set_icb_code(o.icb);
-  ARG_OR_RETURN(established, ParseDateArg(o.established, "--established"));
+  ASSIGN_OR_RETURN(established, ParseDateArg(o.established, "--established"), ReportError);
   *req.mutable_effective_date() = established;
   for (const std::string& p : o.practices) {
     std::vector<std::string> parts = absl::StrSplit(p, absl::MaxSplits('=', 1));
@@ -46,7 +46,7 @@ int RunLondonZone(Context& ctx, const LondonZoneOptions& o) {
   v1::RecordLondonZoneRequest req;
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(from, ParseDateArg(o.from, "--from"));
+  ASSIGN_OR_RETURN(from, ParseDateArg(o.from, "--from"), ReportError);
   *req.mutable_effective_from() = from;
   if (o.zone == "inner") {
     req.set_zone(v1::INNER_LONDON);
@@ -76,8 +76,8 @@ int RunListSize(Context& ctx, const ListSizeOptions& o) {
   v1::RecordListSizeRequest req;
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
-  ARG_OR_RETURN(weighted, ParseMilliArg(o.weighted, "--weighted"));
+  ASSIGN_OR_RETURN(date, ParseDateArg(o.date, "--date"), ReportError);
+  ASSIGN_OR_RETURN(weighted, ParseMilliArg(o.weighted, "--weighted"), ReportError);
   *req.mutable_reference_date() = date;
   req.set_registered_list_size(o.list_size);
   req.set_weighted_population_milli(weighted);
@@ -103,13 +103,13 @@ int RunBaseline(Context& ctx, const BaselineOptions& o) {
       return ReportError(absl::InvalidArgumentError(absl::StrCat(
           "--role: \"", text, "\" is not ROLE=HEADCOUNT:WTE (e.g. cp=1:0.6)")));
     }
-    ARG_OR_RETURN(role, ParseRoleArg(parts[0]));
+    ASSIGN_OR_RETURN(role, ParseRoleArg(parts[0]), ReportError);
     int headcount = 0;
     if (!absl::SimpleAtoi(parts[1], &headcount)) {
       return ReportError(absl::InvalidArgumentError(
           absl::StrCat("--role: headcount \"", parts[1], "\" is not a number")));
     }
-    ARG_OR_RETURN(wte, ParseWteArg(parts[2], "--role"));
+    ASSIGN_OR_RETURN(wte, ParseWteArg(parts[2], "--role"), ReportError);
     v1::RoleBaseline* b = req.add_roles();
     b->set_role(role);
     b->set_headcount(headcount);
@@ -131,7 +131,7 @@ int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
   v1::SetEntitlementRequest req;
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
   req.set_financial_year(year);
   if (o.derive == !o.sum.empty()) {
     return ReportError(absl::InvalidArgumentError("give exactly one of --sum or --derive"));
@@ -139,7 +139,7 @@ int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
   if (o.derive) {
     req.set_derive_from_weighted_population(true);
   } else {
-    ARG_OR_RETURN(sum, ParsePoundsArg(o.sum, "--sum"));
+    ASSIGN_OR_RETURN(sum, ParsePoundsArg(o.sum, "--sum"), ReportError);
     req.set_sum_pence(sum);
   }
   v1::CommandResult result;
@@ -154,7 +154,7 @@ struct ListOptions {};
 
 int RunList(Context& ctx, const ListOptions&) {
   v1::ListPcnsRequest req;
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_known_at() = known_at;
   v1::ListPcnsResponse resp;
   auto call = ctx.NewCall();

@@ -25,9 +25,9 @@ std::string Pos(uint64_t position) { return absl::StrCat("log position ", positi
 int RunBalance(Context& ctx, const QueryOptions& o) {
   v1::BalanceRequest req;
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
-  ARG_OR_RETURN(as_of, AsOfOption(ctx));
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   req.set_financial_year(year);
   *req.mutable_as_of() = as_of;
   *req.mutable_known_at() = known_at;
@@ -74,8 +74,8 @@ std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
 int RunCaps(Context& ctx, const QueryOptions& o) {
   v1::CapUsageRequest req;
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(as_of, AsOfOption(ctx));
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_as_of() = as_of;
   *req.mutable_known_at() = known_at;
   v1::CapUsage u;
@@ -100,8 +100,8 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
 int RunWorkforce(Context& ctx, const QueryOptions& o) {
   v1::WorkforceRequest req;
   req.set_pcn_code(o.pcn);
-  ARG_OR_RETURN(as_of, AsOfOption(ctx));
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_as_of() = as_of;
   *req.mutable_known_at() = known_at;
   v1::Workforce w;
@@ -141,8 +141,8 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
 int RunRegion(Context& ctx, const QueryOptions& o) {
   v1::RegionRequest req;
   req.set_icb_code(o.icb);
-  ARG_OR_RETURN(as_of, AsOfOption(ctx));
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_as_of() = as_of;
   *req.mutable_known_at() = known_at;
   v1::RegionSummary r;
@@ -172,7 +172,7 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
   req.set_line_no(o.line_no);
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_known_at() = known_at;
   v1::Explanation e;
   auto call = ctx.NewCall();
@@ -231,8 +231,8 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
 
 int RunRulesShow(Context& ctx, const QueryOptions& o) {
   v1::RulesRequest req;
-  ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   req.set_financial_year(year);
   *req.mutable_known_at() = known_at;
   v1::RulesResponse r;
@@ -304,10 +304,10 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
 int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
   v1::RulesCoverageRequest req;
   if (!o.year.empty()) {
-    ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
     req.set_financial_year(year);
   }
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_known_at() = known_at;
   v1::RulesCoverageResponse r;
   auto call = ctx.NewCall();

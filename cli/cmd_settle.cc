@@ -18,8 +18,8 @@ int RunPayArrears(Context& ctx, const SettleOptions& o) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
-  ARG_OR_RETURN(paid_on, ParseDateArg(o.on, "--paid-on"));
-  ARG_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"));
+  ASSIGN_OR_RETURN(paid_on, ParseDateArg(o.on, "--paid-on"), ReportError);
+  ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
   *req.mutable_paid_on() = paid_on;
   req.set_amount_pence(amount);
   req.set_payment_reference(o.reference);
@@ -36,8 +36,8 @@ int RunRecover(Context& ctx, const SettleOptions& o) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
-  ARG_OR_RETURN(on, ParseDateArg(o.on, "--recovered-on"));
-  ARG_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"));
+  ASSIGN_OR_RETURN(on, ParseDateArg(o.on, "--recovered-on"), ReportError);
+  ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
   *req.mutable_recovered_on() = on;
   req.set_amount_pence(amount);
   req.set_method(o.offset_claim.empty() ? v1::REPAID : v1::OFFSET);
@@ -59,10 +59,10 @@ int RunArrears(Context& ctx, const SettleOptions& o) {
   v1::ArrearsRequest req;
   req.set_icb_code(o.icb);
   if (!o.year.empty()) {
-    ARG_OR_RETURN(year, ParseYearArg(o.year, "--year"));
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
     req.set_financial_year(year);
   }
-  ARG_OR_RETURN(known_at, KnownAtOption(ctx));
+  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   *req.mutable_known_at() = known_at;
   v1::ArrearsReport r;
   auto call = ctx.NewCall();

@@ -16,12 +16,12 @@ int RunHire(Context& ctx, const HireOptions& o) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_staff_id(o.staff);
-  ARG_OR_RETURN(role, ParseRoleArg(o.role));
-  ARG_OR_RETURN(employment, ParseEmploymentArg(o.employment));
-  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
-  ARG_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"));
-  ARG_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"));
-  ARG_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"));
+  ASSIGN_OR_RETURN(role, ParseRoleArg(o.role), ReportError);
+  ASSIGN_OR_RETURN(employment, ParseEmploymentArg(o.employment), ReportError);
+  ASSIGN_OR_RETURN(date, ParseDateArg(o.date, "--date"), ReportError);
+  ASSIGN_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"), ReportError);
+  ASSIGN_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"), ReportError);
+  ASSIGN_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"), ReportError);
   req.set_role(role);
   req.set_band(o.band);
   req.set_employment_model(employment);
@@ -32,7 +32,7 @@ int RunHire(Context& ctx, const HireOptions& o) {
   req.set_annual_on_costs_pence(on_costs);
   req.set_display_name(o.name);
   if (!o.mhp_funding.empty()) {
-    ARG_OR_RETURN(funding, ParseMhpFundingArg(o.mhp_funding));
+    ASSIGN_OR_RETURN(funding, ParseMhpFundingArg(o.mhp_funding), ReportError);
     req.set_mhp_funding(funding);
   }
   v1::CommandResult result;
@@ -55,7 +55,7 @@ int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
   *req.mutable_header() = ctx.Header();
   req.set_pcn_code(o.pcn);
   req.set_staff_id(o.staff);
-  ARG_OR_RETURN(date, ParseDateArg(o.date, "--date"));
+  ASSIGN_OR_RETURN(date, ParseDateArg(o.date, "--date"), ReportError);
   *req.mutable_effective_date() = date;
   std::string what;
   switch (change) {
@@ -64,23 +64,23 @@ int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
       what = "start";
       break;
     case Change::kFte: {
-      ARG_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"));
+      ASSIGN_OR_RETURN(wte, ParseWteArg(o.wte, "--wte"), ReportError);
       req.mutable_fte_changed()->set_wte_bp(wte);
       what = "FTE change";
       break;
     }
     case Change::kPay: {
-      ARG_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"));
-      ARG_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"));
+      ASSIGN_OR_RETURN(salary, ParsePoundsArg(o.salary, "--salary"), ReportError);
+      ASSIGN_OR_RETURN(on_costs, ParsePoundsArg(o.on_costs, "--on-costs"), ReportError);
       req.mutable_pay_changed()->set_annual_salary_pence(salary);
       req.mutable_pay_changed()->set_annual_on_costs_pence(on_costs);
       what = "pay change";
       break;
     }
     case Change::kLeave: {
-      ARG_OR_RETURN(to, ParseDateArg(o.to, "--to"));
-      ARG_OR_RETURN(kind, ParseLeaveKindArg(o.kind));
-      ARG_OR_RETURN(share, ParseWteArg(o.paid_share, "--paid-share"));
+      ASSIGN_OR_RETURN(to, ParseDateArg(o.to, "--to"), ReportError);
+      ASSIGN_OR_RETURN(kind, ParseLeaveKindArg(o.kind), ReportError);
+      ASSIGN_OR_RETURN(share, ParseWteArg(o.paid_share, "--paid-share"), ReportError);
       req.mutable_leave()->set_kind(kind);
       *req.mutable_leave()->mutable_end_date() = to;
       req.mutable_leave()->set_paid_share_bp(share);

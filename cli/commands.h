@@ -10,6 +10,7 @@
 
 #include "cli/context.h"
 #include "cli/parse.h"
+#include "ledger/util/status_macros.h"
 
 namespace arrs::cli {
 
@@ -50,15 +51,5 @@ absl::StatusOr<v1::KnownAt> KnownAtOption(const Context& ctx);
 absl::StatusOr<v1::Date> AsOfOption(const Context& ctx);
 
 }  // namespace arrs::cli
-
-// Evaluates an absl::StatusOr; on error reports it (exit 2 for INVALID_ARGUMENT, else 1).
-#define ARRS_CLI_CONCAT_(a, b) a##b
-#define ARRS_CLI_CONCAT(a, b) ARRS_CLI_CONCAT_(a, b)
-#define ARG_OR_RETURN(var, expr)                                          \
-  auto ARRS_CLI_CONCAT(var, _or) = (expr);                                \
-  if (!ARRS_CLI_CONCAT(var, _or).ok()) {                                  \
-    return ::arrs::cli::ReportError(ARRS_CLI_CONCAT(var, _or).status());  \
-  }                                                                       \
-  auto var = *std::move(ARRS_CLI_CONCAT(var, _or))
 
 #endif  // ARRS_CLI_COMMANDS_H_
