@@ -19,6 +19,7 @@
 #include "ledger/rules/rule_book.h"
 #include "ledger/rules/rule_file.h"
 #include "ledger/util/civil_date.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::domain::testing {
 
@@ -167,18 +168,8 @@ class DomainLog {
   }
   absl::StatusOr<uint64_t> Claim(const std::string& claim, v1::Date month,
                                  std::vector<std::pair<std::string, int64_t>> lines) {
-    v1::SubmitClaimRequest r;
+    v1::SubmitClaimRequest r = testing_support::ValidClaim(pcn_code_, claim, month, lines);
     *r.mutable_header() = Header();
-    r.set_pcn_code(pcn_code_);
-    r.set_claim_id(claim);
-    *r.mutable_month() = month;
-    int n = 0;
-    for (const auto& [staff, cost] : lines) {
-      v1::ClaimLine* line = r.add_lines();
-      line->set_line_no(++n);
-      line->set_staff_id(staff);
-      line->set_actual_cost_pence(cost);
-    }
     return Append(DecideSubmitClaim(Model(), r));
   }
   absl::StatusOr<uint64_t> Assess(const std::string& claim) {

@@ -13,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/util/civil_date.h"
-#include "tests/testing/requests.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::testing_support {
 
@@ -106,18 +106,8 @@ class LedgerFixture : public ::testing::Test {
   absl::StatusOr<v1::CommandResult> Claim(const std::string& pcn, const std::string& claim,
                                           v1::Date month,
                                           std::vector<std::pair<std::string, int64_t>> lines) {
-    v1::SubmitClaimRequest r;
+    v1::SubmitClaimRequest r = testing_support::ValidClaim(pcn, claim, month, lines);
     *r.mutable_header() = Header();
-    r.set_pcn_code(pcn);
-    r.set_claim_id(claim);
-    *r.mutable_month() = month;
-    int n = 0;
-    for (const auto& [staff, cost] : lines) {
-      v1::ClaimLine* line = r.add_lines();
-      line->set_line_no(++n);
-      line->set_staff_id(staff);
-      line->set_actual_cost_pence(cost);
-    }
     return ledger_->SubmitClaim("test:pcn", r);
   }
 

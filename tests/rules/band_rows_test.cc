@@ -25,6 +25,7 @@
 #include "ledger/rules/rule_validate.h"
 #include "ledger/util/civil_date.h"
 #include "tests/rules/rules_test_support.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::rules {
 namespace {
@@ -362,24 +363,6 @@ TEST(BandRowFile, DuplicateRowsAreRefused) {
 
 // ---- Several versions of one year: the later one is in force from its publication ----
 
-class TempRulesDir {
- public:
-  TempRulesDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("band_rows_test_" + std::to_string(::getpid()) + "_" + std::to_string(n_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempRulesDir() { std::filesystem::remove_all(path_); }
-  void Write(const std::string& name, const std::string& text) {
-    std::ofstream(path_ / name) << text;
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  static inline int n_ = 0;
-  std::filesystem::path path_;
-};
-
 // TEST-ONLY figures, made up: £50,000.00 and £60,000.00 are not ARRS figures.
 std::string MadeUpVersion(const std::string& version, const std::string& published,
                           int64_t pence) {
@@ -399,7 +382,7 @@ std::string MadeUpVersion(const std::string& version, const std::string& publish
 }
 
 TEST(RuleVersions, ALaterVersionChangesThePastFromItsPublication) {
-  TempRulesDir dir;
+  const testing_support::TempDir dir("band-rows");
   // r2 "published 1 August 2025" with periods from 1 April 2025 (file sorts first by name).
   dir.Write("2025-26-r2.textproto",
             MadeUpVersion("2025/26 r2 (test)", "published { year: 2025 month: 8 day: 1 }\n",
@@ -407,7 +390,7 @@ TEST(RuleVersions, ALaterVersionChangesThePastFromItsPublication) {
   dir.Write("2025-26.textproto",
             MadeUpVersion("2025/26 r1 (test)", "published { year: 2025 month: 3 day: 27 }\n",
                           5000000));
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.str());
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].version(), "2025/26 r1 (test)");  // published order, not file order
@@ -434,21 +417,21 @@ TEST(RuleVersions, ALaterVersionChangesThePastFromItsPublication) {
 }
 
 TEST(RuleVersions, TwoVersionsOfAYearMustHaveDifferentPublishedDays) {
-  TempRulesDir dir;
+  const testing_support::TempDir dir("band-rows");
   const std::string day = "published { year: 2025 month: 8 day: 1 }\n";
   dir.Write("2025-26.textproto", MadeUpVersion("2025/26 a (test)", day, 5000000));
   dir.Write("2025-26-r2.textproto", MadeUpVersion("2025/26 b (test)", day, 6000000));
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.str());
   ASSERT_FALSE(all.ok());
   EXPECT_THAT(std::string(all.status().message()), HasSubstr("with the same published day"));
 }
 
 TEST(RuleVersions, AVersionFileNamedForAnotherYearIsRefused) {
-  TempRulesDir dir;
+  const testing_support::TempDir dir("band-rows");
   dir.Write("2024-25-r2.textproto",
             MadeUpVersion("2025/26 r2 (test)", "published { year: 2025 month: 8 day: 1 }\n",
                           6000000));
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> all = LoadRulesDir(dir.str());
   ASSERT_FALSE(all.ok());
   EXPECT_THAT(std::string(all.status().message()), HasSubstr("named for 2024/25"));
 }

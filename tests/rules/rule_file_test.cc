@@ -11,6 +11,7 @@
 #include "ledger/rules/rule_validate.h"
 #include "ledger/util/civil_date.h"
 #include "tests/rules/rules_test_support.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::rules {
 namespace {
@@ -210,46 +211,28 @@ TEST(RuleFile, MissingFileIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("rules_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  void Write(const std::string& name, const std::string& text) {
-    std::ofstream(path_ / name) << text;
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
-
 TEST(RuleDir, RefusesTwoFilesForOneYear) {
-  TempDir dir;
+  const testing_support::TempDir dir("rules");
   dir.Write("a.textproto", kBase);
   dir.Write("b.textproto", kBase);
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.str());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("a second rules file for 2022/23"));
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("a.textproto"));
 }
 
 TEST(RuleDir, RefusesAFileNamedForAnotherYear) {
-  TempDir dir;
+  const testing_support::TempDir dir("rules");
   dir.Write("2023-24.textproto", kBase);
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.str());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("named for 2023/24"));
 }
 
 TEST(RuleDir, ABadFileFailsTheLoadWithItsLine) {
-  TempDir dir;
+  const testing_support::TempDir dir("rules");
   dir.Write("2022-23.textproto", With("annual_max_pence: 5931200", "annual_max_pence: -5"));
-  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.path());
+  absl::StatusOr<std::vector<v1::FinancialYearRules>> r = LoadRulesDir(dir.str());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("2022-23.textproto:16:5:"));
 }

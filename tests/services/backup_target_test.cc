@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tests/services/server_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -19,20 +20,18 @@ namespace fs = std::filesystem;
 class BackupTargetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() / absl::StrCat("arrs-backup-target-", getpid());
-    fs::remove_all(base_);
     fs::create_directories(base_ / "data");
     fs::create_directories(base_ / "backups" / "taken");
     fs::create_directories(base_ / "elsewhere");
     fs::create_directory_symlink(base_ / "elsewhere", base_ / "backups" / "escape");
   }
-  void TearDown() override { fs::remove_all(base_); }
   std::string P(const std::string& rel) { return (base_ / rel).string(); }
 
   absl::StatusOr<std::string> Resolve(const std::string& target) {
     return services::ResolveBackupTarget(P("backups"), P("data"), target);
   }
-  fs::path base_;
+  const TempDir temp_{"backup-target"};
+  const fs::path& base_ = temp_.path();
 };
 
 TEST_F(BackupTargetTest, NewFoldersInsideTheRootAreAccepted) {

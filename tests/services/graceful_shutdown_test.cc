@@ -13,15 +13,14 @@
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
 #include "tests/services/arrsd_process.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
 
 TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-shutdown-", getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir temp("shutdown");
+  const std::filesystem::path& dir = temp.path();
   const std::string tokens = (dir / "tokens.txt").string();
   std::ofstream(tokens) << services::TokenHash("load-admin-token") << " admin * loader\n";
   const std::string data = (dir / "data").string();

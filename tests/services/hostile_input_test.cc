@@ -15,6 +15,7 @@
 #include "services/request_checks.h"
 #include "tests/services/arrsd_process.h"
 #include "tests/services/server_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -165,10 +166,8 @@ TEST(EventSizeBoundTest, AnEventAboveTheBoundIsRefusedNamingSizeAndLimit) {
 // token with field 99 inside `started`. Refused, nothing written, and the PCN's audit
 // trail (and the log's verification) still work for an auditor afterwards.
 TEST(HostileInputProcessTest, SixteenMebibyteHiddenFieldIsRefusedAndTheAuditTrailStillWorks) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-hostile-", getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const testing_support::TempDir temp("hostile");
+  const std::filesystem::path& dir = temp.path();
   const std::string tokens = (dir / "tokens.txt").string();
   std::ofstream(tokens) << services::TokenHash("hostile-admin-token") << " admin * root\n"
                         << services::TokenHash("hostile-auditor-token") << " auditor * nao\n"

@@ -28,10 +28,7 @@ constexpr char kJson[] = "application/json";
 class HttpApiTest : public ServerFixture {
  protected:
   void SetUp() override {
-    web_root_ = std::filesystem::temp_directory_path() /
-                absl::StrCat("arrs-web-", getpid(), "-", ::testing::UnitTest::GetInstance()
-                                                            ->current_test_info()
-                                                            ->name());
+    web_root_ = temp_.path() / "web";
     std::filesystem::create_directories(web_root_ / "js");
     std::ofstream(web_root_ / "index.html") << "<!doctype html><title>console</title>";
     std::ofstream(web_root_ / "js" / "app.js") << "export const ok = true;\n";
@@ -46,7 +43,6 @@ class HttpApiTest : public ServerFixture {
   void TearDown() override {
     client_.reset();
     ServerFixture::TearDown();
-    std::filesystem::remove_all(web_root_);
   }
 
   httplib::Headers Auth(const std::string& token) {

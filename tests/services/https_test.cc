@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/tls_files.h"
 #include "tests/services/server_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 class HttpsTest : public ServerFixture {
  protected:
   void SetUp() override {
-    pki_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-https-", getpid());
+    pki_ = temp_.path() / "pki";
     std::filesystem::create_directories(pki_);
     const std::string command = absl::StrCat(
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
@@ -30,10 +31,6 @@ class HttpsTest : public ServerFixture {
     client_credentials_ = grpc::SslCredentials(
         grpc::SslCredentialsOptions{.pem_root_certs = Slurp(server_options_.tls_cert_file)});
     ServerFixture::SetUp();
-  }
-  void TearDown() override {
-    ServerFixture::TearDown();
-    std::filesystem::remove_all(pki_);
   }
   static std::string Slurp(const std::string& path) {
     std::ifstream in(path);
@@ -66,7 +63,7 @@ TEST_F(HttpsTest, TheApiAnswersOverTlsOnlyWithHsts) {
 class HttpsOptionsTest : public ServerFixture {};
 
 TEST_F(HttpsOptionsTest, AnUnreadableCertificateIsRefusedAtStart) {
-  const std::filesystem::path dir = dir_.string() + "-pem";
+  const std::filesystem::path dir = temp_.path() / "pem";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "cert.pem") << "not a certificate\n";
   std::ofstream(dir / "key.pem") << "not a key\n";
@@ -79,7 +76,6 @@ TEST_F(HttpsOptionsTest, AnUnreadableCertificateIsRefusedAtStart) {
       services::ArrsServer::Start(ledger_.get(), tokens_.get(), options);
   ASSERT_FALSE(server.ok());
   EXPECT_TRUE(absl::StrContains(server.status().message(), "cert.pem")) << server.status();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
@@ -92,8 +88,6 @@ namespace {
 class TlsFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-tlsfiles-", getpid());
-    std::filesystem::create_directories(dir_);
     const std::string d = dir_.string();
     const std::string command = absl::StrCat(
         "cd ", d, " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
@@ -102,9 +96,9 @@ class TlsFilesTest : public ::testing::Test {
     ASSERT_EQ(std::system(command.c_str()), 0);
     std::ofstream(dir_ / "garbage.pem") << "-----BEGIN CERTIFICATE-----\nnot base64!\n";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Path(const char* name) { return (dir_ / name).string(); }
-  std::filesystem::path dir_;
+  const TempDir temp_{"tlsfiles"};
+  const std::filesystem::path& dir_ = temp_.path();
 };
 
 TEST_F(TlsFilesTest, GarbageMismatchedAndMissingFilesAreNamed) {

@@ -12,6 +12,7 @@
 #include "services/auth.h"
 #include "tests/services/arrsd_process.h"
 #include "tests/services/jwt_test_keys.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -37,18 +38,14 @@ bool Eventually(v1::QueryService::Stub* queries, const std::string& token, grpc:
 class JwtProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-jwt-proc-", getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     tokens_ = (dir_ / "tokens.txt").string();
     std::ofstream(tokens_) << services::TokenHash("file-auditor-token") << " auditor * nao\n";
     jwks_ = (dir_ / "jwks.json").string();
     config_ = (dir_ / "jwt.conf").string();
     WriteFile(config_, JwtConfigText());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path dir_;
+  const TempDir temp_{"jwt-proc"};
+  const std::filesystem::path& dir_ = temp_.path();
   std::string tokens_, jwks_, config_;
 };
 

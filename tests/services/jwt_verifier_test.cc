@@ -10,6 +10,7 @@
 #include "services/jwt_auth.h"
 #include "services/jwt_config.h"
 #include "tests/services/jwt_test_keys.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs {
 namespace {
@@ -338,9 +339,8 @@ TEST(JwksTest, LoadNamesTheFile) {
 }
 
 TEST_F(JwtTest, ReloadSwapsKeysAndKeepsThemWhenTheFileIsBad) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("arrs-jwks-", getpid(), ".json"))
-          .string();
+  const testing_support::TempDir temp("jwks");
+  const std::string path = temp.Sub("jwks.json");
   testing_support::WriteFile(path, JwksJson({*rsa_}));
   absl::StatusOr<JwtConfig> config = JwtConfig::Parse(testing_support::JwtConfigText());
   absl::StatusOr<std::unique_ptr<JwtVerifier>> verifier = JwtVerifier::Create(*config, path);
@@ -363,7 +363,6 @@ TEST_F(JwtTest, ReloadSwapsKeysAndKeepsThemWhenTheFileIsBad) {
   EXPECT_FALSE(reloaded.ok());
   EXPECT_THAT(std::string(reloaded.status().message()), HasSubstr(path));
   EXPECT_TRUE((*verifier)->Verify(new_token).ok());  // the previous keys stay
-  std::filesystem::remove(path);
 }
 
 TEST_F(JwtTest, TokenStoreSendsJwtShapedTokensToTheVerifier) {

@@ -13,6 +13,7 @@
 #include "services/request_checks.h"
 #include "tests/services/arrsd_process.h"
 #include "tests/services/server_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -53,22 +54,18 @@ std::pair<int, std::string> Shell(const std::string& command) {
 
 TEST(ArrsdDefaultsTest, RefusesToStartWithoutATokensFile) {
   // Run from the source folder, where config/demo-tokens.txt is: it must not be picked up.
-  const std::string data =
-      (std::filesystem::temp_directory_path() / absl::StrCat("arrs-notokens-", getpid()))
-          .string();
+  const TempDir temp("notokens");
+  const std::string data = temp.Sub("data");
   auto [code, output] = Shell(absl::StrCat("cd ", ARRS_SOURCE_DIR, " && timeout 20 ",
                                            ARRS_BINARY_DIR, "/services/arrsd --data ", data,
                                            " --listen 127.0.0.1:0 --log-level warn"));
   EXPECT_EQ(code, 1) << output;
   EXPECT_THAT(output, HasSubstr("--tokens"));
-  std::filesystem::remove_all(data);
 }
 
 TEST(ArrsdDefaultsTest, RefusesAMessageLimitBelowFourMebibytes) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / absl::StrCat("arrs-msglimit-", getpid()))
-          .string();
-  std::filesystem::create_directories(dir);
+  const TempDir temp("msglimit");
+  const std::string dir = temp.str();
   std::ofstream(dir + "/tokens") << services::TokenHash("limit-admin-token") << " admin * a\n";
   for (const char* limit : {"-1", "0", "1000"}) {
     auto [code, output] = Shell(absl::StrCat(
@@ -77,13 +74,11 @@ TEST(ArrsdDefaultsTest, RefusesAMessageLimitBelowFourMebibytes) {
     EXPECT_EQ(code, 1) << limit << ": " << output;
     EXPECT_THAT(output, HasSubstr("--max-message-bytes")) << limit;
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ArrsdDefaultsTest, QueueLimitsAreFlagsAndZeroOrNegativeIsRefused) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / absl::StrCat("arrs-queues-", getpid())).string();
-  std::filesystem::create_directories(dir);
+  const TempDir temp("queues");
+  const std::string dir = temp.str();
   std::ofstream(dir + "/tokens") << services::TokenHash("queue-admin-token") << " admin * a\n";
   for (const char* flag : {"--max-queued-per-stream", "--max-queued-appends"}) {
     for (const char* value : {"0", "-5"}) {
@@ -94,14 +89,11 @@ TEST(ArrsdDefaultsTest, QueueLimitsAreFlagsAndZeroOrNegativeIsRefused) {
       EXPECT_THAT(output, HasSubstr(flag)) << value;
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ArrsdDefaultsTest, DataFolderAndFilesAreOwnerOnly) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("arrs-perms-", getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir temp("perms");
+  const std::filesystem::path& dir = temp.path();
   const std::string tokens = (dir / "tokens.txt").string();
   std::ofstream(tokens) << services::TokenHash("perms-admin-token") << " admin * root\n";
   const mode_t old_umask = umask(022);  // the usual default; arrsd must not rely on it
@@ -120,7 +112,6 @@ TEST(ArrsdDefaultsTest, DataFolderAndFilesAreOwnerOnly) {
     ++files;
   }
   EXPECT_GT(files, 3);
-  std::filesystem::remove_all(dir);
 }
 
 class ScopeMessagesTest : public ServerFixture {};

@@ -19,6 +19,7 @@
 #include "services/auth.h"
 #include "services/log.h"
 #include "services/server.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 
@@ -36,10 +37,7 @@ class ServerFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     services::SetLogLevel(services::LogLevel::kOff);
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("arrs-svc-", getpid(), "-", counter++);
-    std::filesystem::remove_all(dir_);
+    dir_ = temp_.path() / "data";  // files a test writes beside it are removed with temp_
     const std::string tokens = absl::StrCat(
         services::TokenHash(kAdmin), " admin * alice\n",
         services::TokenHash(kAuditor), " auditor * nao\n",
@@ -81,10 +79,7 @@ class ServerFixture : public ::testing::Test {
     ledger_.reset();
   }
 
-  void TearDown() override {
-    StopServer();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { StopServer(); }
 
   // A context carrying `token` (none when empty) and a 20 s deadline.
   static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
@@ -136,6 +131,7 @@ class ServerFixture : public ::testing::Test {
   std::shared_ptr<grpc::ChannelCredentials> client_credentials_;  // null: insecure
   grpc::ChannelArguments channel_args_;
 
+  TempDir temp_{"svc"};  // destroyed after the server and ledger below
   std::filesystem::path dir_;
   std::unique_ptr<services::TokenStore> tokens_;
   std::unique_ptr<engine::Ledger> ledger_;

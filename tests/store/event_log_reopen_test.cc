@@ -15,15 +15,10 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing_util::MakeRequest;
+using testing_util::OpenOrDie;
 using testing_util::RawRocks;
 using testing_util::TempDir;
 
-std::unique_ptr<EventLog> OpenOrDie(const std::string& dir) {
-  auto log = EventLog::Open(dir);
-  EXPECT_TRUE(log.ok()) << log.status();
-  if (!log.ok()) std::abort();
-  return *std::move(log);
-}
 
 TEST(EventLogReopenTest, ReopenKeepsEverything) {
   TempDir dir;

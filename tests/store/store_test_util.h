@@ -70,6 +70,14 @@ inline v1::Event MakeHiredEvent(const std::string& staff_id) {
   return event;
 }
 
+// Opens the log in `dir`, aborting the test binary when it cannot (the rest would crash).
+inline std::unique_ptr<EventLog> OpenOrDie(const std::string& dir) {
+  auto log = EventLog::Open(dir);
+  EXPECT_TRUE(log.ok()) << log.status();
+  if (!log.ok()) std::abort();
+  return *std::move(log);
+}
+
 inline AppendRequest MakeRequest(const std::string& stream, const std::string& request_id,
                                  int events, uint64_t expected_version = kAnyVersion) {
   AppendRequest request;

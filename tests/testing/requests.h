@@ -3,7 +3,10 @@
 #ifndef ARRS_TESTS_TESTING_REQUESTS_H_
 #define ARRS_TESTS_TESTING_REQUESTS_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "arrs/v1/api.pb.h"
@@ -29,6 +32,27 @@ inline v1::HireStaffRequest ValidHire(const std::string& pcn, const std::string&
   r.set_wte_bp(kWholeTimeBp);
   r.set_annual_salary_pence(5000000);
   r.set_annual_on_costs_pence(1200000);
+  return r;
+}
+
+// A claim of `pcn` for `month`, one line per (staff id, actual cost in pence), numbered
+// from 1.
+inline v1::SubmitClaimRequest ValidClaim(
+    const std::string& pcn, const std::string& claim, const v1::Date& month,
+    const std::vector<std::pair<std::string, int64_t>>& lines,
+    const std::string& request_id = "") {
+  v1::SubmitClaimRequest r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code(pcn);
+  r.set_claim_id(claim);
+  *r.mutable_month() = month;
+  int n = 0;
+  for (const auto& [staff, cost] : lines) {
+    v1::ClaimLine* line = r.add_lines();
+    line->set_line_no(++n);
+    line->set_staff_id(staff);
+    line->set_actual_cost_pence(cost);
+  }
   return r;
 }
 

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -38,6 +39,11 @@ class TempDir {
   std::string str() const { return path_.string(); }
   // A path inside the folder (not created).
   std::string Sub(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `text` to the file `name` inside the folder (replacing it); returns its path.
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return Sub(name);
+  }
 
  private:
   std::filesystem::path path_;
