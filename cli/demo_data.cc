@@ -140,7 +140,7 @@ std::vector<DemoChange> ChangesOf(size_t pcn) {
   std::vector<DemoChange> out;
   using K = DemoChange::Kind;
   if (pcn == 0) {
-    // A pay rise, keyed wrongly (46,500 for 45,600): the admin replaces it (see demo.cc).
+    // A pay rise, keyed wrongly (46,500 for 45,600): the admin replaces it (see demo_corrections.cc).
     out.push_back(
         {K::kPay, "CP-01", CivilDay(2023, 4, 1), 0, Pounds(46500), {}, 0, "", "pay-rise-cp-01"});
   }
@@ -168,7 +168,7 @@ std::vector<DemoChange> ChangesOf(size_t pcn) {
   }
   if (pcn == 3) {
     // The GP was hired in September and started on 1 October 2024; an FTE change keyed
-    // against the wrong member of staff, reversed by the admin (see demo.cc).
+    // against the wrong member of staff, reversed by the admin (see demo_corrections.cc).
     out.push_back({K::kStart, "GP-01", CivilDay(2024, 10, 1), 0, 0, {}, 0, "", "start-gp-01"});
     out.push_back({K::kFte, "CP-02", CivilDay(2026, 3, 1), 8000, 0, {}, 0, "", "fte-cp-02"});
   }
