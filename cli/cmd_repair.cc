@@ -1,6 +1,8 @@
 // arrsctl repair-index --data DIR: rebuilds a stopped data folder's derived indexes (the
 // streams index and the request records) from its events, after verifying the hash chain,
-// and prints every change (ledger/store/index_repair.h). An admin's offline command: it
+// and prints every change (ledger/store/index_repair.h); then checks the state snapshots
+// against the repaired log and, when one fails, removes them all (a cache: the next start
+// folds the log; ledger/engine/snapshot_verifier.h). An admin's offline command: it
 // writes the folder, so it refuses one a running arrsd holds.
 #include <cstdio>
 #include <string>
@@ -8,9 +10,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "ledger/engine/snapshot_verifier.h"
+#include "ledger/store/event_log.h"
 #include "ledger/store/index_repair.h"
 
 namespace arrs::cli {
@@ -23,8 +28,12 @@ struct RepairOptions {
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppend(&out, absl::StrFormat("\\u%04x", static_cast<unsigned char>(c)));
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
-    out += c;  // stream names and escaped request ids are printable ASCII
+    out += c;
   }
   return out + "\"";
 }
@@ -49,11 +58,25 @@ void PrintFamily(const char* name, const store::FamilyRepair& f) {
   }
 }
 
+// The snapshots checked against the repaired log, and removed if one fails.
+absl::StatusOr<engine::SnapshotRepair> RepairSnapshots(const std::string& data) {
+  ASSIGN_OR_RETURN(log, store::EventLog::Open(data));
+  return engine::RemoveSnapshotsThatFailVerify(*log);
+}
+
+std::string SnapshotsText(const engine::SnapshotRepair& s) {
+  if (!s.removed) return absl::StrCat("snapshots: ", s.verified, " verified, none removed");
+  return absl::StrCat("snapshots: all removed (the next start folds the log); the first that "
+                      "failed: ", s.problem);
+}
+
 int RunRepair(Context& ctx, const RepairOptions& o) {
   absl::StatusOr<store::RepairReport> r = store::RepairIndexes(o.data);
-  if (!r.ok()) {
+  absl::StatusOr<engine::SnapshotRepair> snapshots =
+      r.ok() ? RepairSnapshots(o.data) : absl::StatusOr<engine::SnapshotRepair>(r.status());
+  if (!snapshots.ok()) {
     std::fprintf(stderr, "error: repair-index %s: %s\n", o.data.c_str(),
-                 std::string(r.status().message()).c_str());
+                 std::string(snapshots.status().message()).c_str());
     return kExitFailed;
   }
   switch (ctx.format()) {
@@ -63,10 +86,13 @@ int RunRepair(Context& ctx, const RepairOptions& o) {
       for (const std::string& family : r->rebuilt_whole) whole.push_back(JsonString(family));
       std::printf(
           "{\"events\": %llu, \"changed\": %s, \"streams\": %s, \"requests\": %s, "
-          "\"requests_without_digest\": [%s], \"rebuilt_whole\": [%s]}\n",
-          static_cast<unsigned long long>(r->events), r->changed() ? "true" : "false",
-          JsonFamily(r->streams).c_str(), JsonFamily(r->requests).c_str(),
-          absl::StrJoin(lost, ", ").c_str(), absl::StrJoin(whole, ", ").c_str());
+          "\"requests_without_digest\": [%s], \"rebuilt_whole\": [%s], "
+          "\"snapshots_removed\": %s, \"snapshot_problem\": %s}\n",
+          static_cast<unsigned long long>(r->events),
+          r->changed() || snapshots->removed ? "true" : "false", JsonFamily(r->streams).c_str(),
+          JsonFamily(r->requests).c_str(), absl::StrJoin(lost, ", ").c_str(),
+          absl::StrJoin(whole, ", ").c_str(), snapshots->removed ? "true" : "false",
+          JsonString(snapshots->problem).c_str());
       break;
     }
     case OutputFormat::kCsv: {
@@ -82,13 +108,15 @@ int RunRepair(Context& ctx, const RepairOptions& o) {
     }
     case OutputFormat::kTable:
       std::printf("%s: %s: hash chain of %llu events verified\n",
-                  r->changed() ? "REPAIRED" : "OK, nothing to repair", o.data.c_str(),
+                  r->changed() || snapshots->removed ? "REPAIRED" : "OK, nothing to repair",
+                  o.data.c_str(),
                   static_cast<unsigned long long>(r->events));
       for (const std::string& family : r->rebuilt_whole) {
         std::printf("rebuilt whole (its files failed their checksums): %s\n", family.c_str());
       }
       PrintFamily("streams", r->streams);
       PrintFamily("requests", r->requests);
+      std::printf("%s\n", SnapshotsText(*snapshots).c_str());
       if (!r->requests_without_digest.empty()) {
         std::printf(
             "request records rebuilt without their kind and digest (a retry of these "

@@ -15,6 +15,7 @@
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/snapshot.h"
 #include "ledger/store/event_log.h"
+#include "ledger/util/status_macros.h"
 
 namespace arrs::engine {
 namespace {
@@ -229,6 +230,20 @@ absl::StatusOr<uint64_t> VerifySnapshots(const store::EventLog& log) {
     if (found->position == 0) return checked;
     at_or_before = found->position - 1;
   }
+}
+
+absl::StatusOr<SnapshotRepair> RemoveSnapshotsThatFailVerify(store::EventLog& log) {
+  SnapshotRepair repair;
+  absl::StatusOr<uint64_t> verified = VerifySnapshots(log);
+  if (verified.ok()) {
+    repair.verified = *verified;
+    return repair;
+  }
+  if (!absl::IsDataLoss(verified.status())) return verified.status();
+  repair.problem = std::string(verified.status().message());
+  RETURN_IF_ERROR(log.DeleteSnapshotsBefore(kLedgerSnapshot, UINT64_MAX));
+  repair.removed = true;
+  return repair;
 }
 
 }  // namespace arrs::engine

@@ -18,6 +18,7 @@
 #define ARRS_LEDGER_ENGINE_SNAPSHOT_VERIFIER_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/statusor.h"
 
@@ -34,6 +35,19 @@ namespace arrs::engine {
 // claims[2021-08].approved_total_pence: the snapshot says 830001, the events fold to
 // 830000'); the log's read errors.
 absl::StatusOr<uint64_t> VerifySnapshots(const store::EventLog& log);
+
+// What RemoveSnapshotsThatFailVerify found and did.
+struct SnapshotRepair {
+  uint64_t verified = 0;  // snapshots checked, when none failed
+  bool removed = false;   // every ledger snapshot was deleted
+  std::string problem;    // VerifySnapshots' message for the one that failed ("" if none)
+};
+// For an offline repair (arrsctl repair-index): when any ledger snapshot fails
+// VerifySnapshots with DATA_LOSS, deletes every ledger snapshot, synced. A snapshot is a
+// cache of the log: the next start folds the whole log instead, and writes new ones.
+// Snapshots that verify are left alone. Errors: the log's read and write errors (nothing
+// is deleted then).
+absl::StatusOr<SnapshotRepair> RemoveSnapshotsThatFailVerify(store::EventLog& log);
 
 }  // namespace arrs::engine
 

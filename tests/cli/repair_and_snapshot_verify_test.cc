@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "arrs/v1/snapshot.pb.h"
 #include "ledger/store/log_format.h"
@@ -45,24 +46,21 @@ class RepairAndSnapshotVerifyTest : public ::testing::Test {
     return server.Start(dir_);
   }
 
-  RunResult VerifyData() { return RunArrsctl({"verify", "--data", data_}, "", ""); }
-
-  std::string dir_, data_;
-};
-
-TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
-  ASSERT_EQ(VerifyData().code, 0) << VerifyData().out;
-  std::string key, original;
-  {
+  // Adds £1 to the claimed total of U10001's first claim in the newest snapshot (a
+  // snapshot lying about a PCN); returns the snapshot's key and its original bytes.
+  std::pair<std::string, std::string> TamperNewestSnapshot() {
+    std::string key, original;
     RawRocks raw(data_);
     std::unique_ptr<rocksdb::Iterator> it(
         raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(store::kSnapshotsFamily)));
     it->SeekToLast();
-    ASSERT_TRUE(it->Valid()) << "arrsd wrote no snapshot";
+    EXPECT_TRUE(it->Valid()) << "arrsd wrote no snapshot";
+    if (!it->Valid()) return {};
     key = it->key().ToString();
     original = it->value().ToString();
+    it.reset();
     v1::LedgerSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(original));
+    EXPECT_TRUE(snapshot.ParseFromString(original));
     bool changed = false;
     for (v1::StreamSnapshot& s : *snapshot.mutable_streams()) {
       if (s.stream() != "pcn/U10001" || s.head().claims_size() == 0) continue;
@@ -70,9 +68,19 @@ TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
       claim->set_claimed_total_pence(claim->claimed_total_pence() + 100);
       changed = true;
     }
-    ASSERT_TRUE(changed) << "no claim of U10001 in the snapshot";
+    EXPECT_TRUE(changed) << "no claim of U10001 in the snapshot";
     raw.Put(store::kSnapshotsFamily, key, snapshot.SerializeAsString());
+    return {key, original};
   }
+
+  RunResult VerifyData() { return RunArrsctl({"verify", "--data", data_}, "", ""); }
+
+  std::string dir_, data_;
+};
+
+TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
+  ASSERT_EQ(VerifyData().code, 0) << VerifyData().out;
+  const auto [key, original] = TamperNewestSnapshot();
   RunResult verify = VerifyData();
   EXPECT_EQ(verify.code, 1) << verify.out;
   EXPECT_TRUE(Has(verify.out, "BROKEN")) << verify.out;
@@ -132,6 +140,48 @@ TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRebuildsADamagedStreamsIndex) {
     EXPECT_EQ(audit.code, 0) << pcn << ": " << audit.err;
     EXPECT_TRUE(Has(audit.out, "\"staff_hired\"")) << audit.out.substr(0, 400);
   }
+}
+
+TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRemovesSnapshotsThatFailVerify) {
+  std::string balance_before;
+  {
+    Server server;
+    ASSERT_TRUE(Restart(server)) << "arrsd did not start";
+    RunResult balance = RunArrsctl({"balance", "U10001", "--year", "2023/24", "--json"},
+                                   server.address(), kAuditor);
+    ASSERT_EQ(balance.code, 0) << balance.err;
+    balance_before = balance.out;
+  }  // stopped: a snapshot at the head again
+  TamperNewestSnapshot();
+  ASSERT_EQ(VerifyData().code, 1);
+
+  RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
+  ASSERT_EQ(repaired.code, 0) << repaired.err;
+  EXPECT_TRUE(Has(repaired.out, "REPAIRED")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "snapshots: all removed")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "PCN U10001 (pcn/U10001): claims[")) << repaired.out;
+  EXPECT_TRUE(Has(repaired.out, "streams   0 added, 0 removed, 0 rewritten")) << repaired.out;
+  {
+    RawRocks raw(data_);
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(store::kSnapshotsFamily)));
+    it->SeekToFirst();
+    EXPECT_FALSE(it->Valid()) << "a snapshot is left: " << it->key().ToString();
+  }
+  RunResult verify = VerifyData();
+  EXPECT_EQ(verify.code, 0) << verify.out;
+  RunResult again = RunArrsctl({"repair-index", "--data", data_, "--json"}, "", "");
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(Has(again.out, "\"changed\": false")) << again.out;
+  EXPECT_TRUE(Has(again.out, "\"snapshots_removed\": false")) << again.out;
+
+  // arrsd starts by folding the log and serves the PCN as before the damage.
+  Server server;
+  ASSERT_TRUE(Restart(server)) << "arrsd did not start";
+  RunResult balance = RunArrsctl({"balance", "U10001", "--year", "2023/24", "--json"},
+                                 server.address(), kAuditor);
+  ASSERT_EQ(balance.code, 0) << balance.err;
+  EXPECT_EQ(balance.out, balance_before);
 }
 
 }  // namespace
