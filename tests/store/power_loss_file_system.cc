@@ -79,7 +79,7 @@ class PowerLossFileSystem::File : public rocksdb::FSWritableFileOwnerWrapper {
   rocksdb::IOStatus Truncate(uint64_t size, const rocksdb::IOOptions& options,
                              rocksdb::IODebugContext* dbg) override {
     absl::MutexLock lock(&fs_->mu_);
-    if (!fs_->power_on_) return fs_->Refused();
+    if (!fs_->power_on_) return fs_->Refused();  // ignored, or failed
     rocksdb::IOStatus s = FSWritableFileOwnerWrapper::Truncate(size, options, dbg);
     if (s.ok()) {
       state_->size = size;
@@ -119,7 +119,10 @@ class PowerLossFileSystem::File : public rocksdb::FSWritableFileOwnerWrapper {
  private:
   rocksdb::IOStatus Check() {
     absl::MutexLock lock(&fs_->mu_);
-    return fs_->power_on_ ? rocksdb::IOStatus::OK() : fs_->Refused();
+    // After a cut that ignores writes they still reach the file (RocksDB may read them
+    // back), but no sync makes them durable.
+    if (fs_->power_on_ || !fs_->fail_after_cut_) return rocksdb::IOStatus::OK();
+    return fs_->Refused();
   }
   rocksdb::IOStatus Appended(const rocksdb::IOStatus& s, size_t n) {
     if (s.ok()) {
@@ -198,9 +201,10 @@ class PowerLossFileSystem::Directory : public rocksdb::FSDirectoryWrapper {
 PowerLossFileSystem::PowerLossFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
 PowerLossFileSystem::~PowerLossFileSystem() = default;
 
-void PowerLossFileSystem::CutPower() {
+void PowerLossFileSystem::CutPower(CutMode mode) {
   absl::MutexLock lock(&mu_);
   power_on_ = false;
+  fail_after_cut_ = mode == CutMode::kFailWrites;
 }
 
 bool PowerLossFileSystem::power_on() const {
@@ -284,7 +288,7 @@ absl::Status PowerLossFileSystem::UndoPendingEntries() {
 
 rocksdb::IOStatus PowerLossFileSystem::Refused() {
   ++counters_.refused_after_cut;
-  return rocksdb::IOStatus::IOError(kPowerCut);
+  return fail_after_cut_ ? rocksdb::IOStatus::IOError(kPowerCut) : rocksdb::IOStatus::OK();
 }
 
 void PowerLossFileSystem::NoteEntryChanged(const std::string& path,
@@ -330,13 +334,20 @@ rocksdb::IOStatus PowerLossFileSystem::NewWritableFile(
     std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg) {
   const std::string path = Normal(name);
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   std::error_code ec;
   const bool existed = fs::exists(path, ec);
+  std::optional<std::string> old;
+  if (existed && !power_on_ && !EntryPending(path)) old = DurableContent(path);
   rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, result, dbg);
   if (!s.ok()) return s;
-  // A file truncated by this open loses its old content at once (harsher than a disk).
-  if (!existed) NoteEntryChanged(path, std::nullopt);
+  // A file truncated by this open loses its old content at once (harsher than a disk),
+  // unless the power is already off: then the open never reached the disk.
+  if (!existed) {
+    NoteEntryChanged(path, std::nullopt);
+  } else if (!power_on_) {
+    NoteEntryChanged(path, old);
+  }
   ++counters_.files_created;
   Wrap(path, std::make_shared<FileState>(), result);
   return s;
@@ -347,7 +358,7 @@ rocksdb::IOStatus PowerLossFileSystem::ReopenWritableFile(
     std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg) {
   const std::string path = Normal(name);
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   std::error_code ec;
   const bool existed = fs::exists(path, ec);
   const uint64_t size = existed ? fs::file_size(path, ec) : 0;
@@ -375,7 +386,7 @@ rocksdb::IOStatus PowerLossFileSystem::NewRandomRWFile(
     const std::string& name, const rocksdb::FileOptions& options,
     std::unique_ptr<rocksdb::FSRandomRWFile>* result, rocksdb::IODebugContext* dbg) {
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_) return rocksdb::IOStatus::IOError(kPowerCut);  // untracked: never
   return FileSystemWrapper::NewRandomRWFile(name, options, result, dbg);
 }
 
@@ -415,7 +426,7 @@ rocksdb::IOStatus PowerLossFileSystem::CreateDir(const std::string& name,
                                                  const rocksdb::IOOptions& options,
                                                  rocksdb::IODebugContext* dbg) {
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   rocksdb::IOStatus s = FileSystemWrapper::CreateDir(name, options, dbg);
   if (s.ok()) NoteEntryChanged(Normal(name), std::nullopt);
   return s;
@@ -426,7 +437,7 @@ rocksdb::IOStatus PowerLossFileSystem::CreateDirIfMissing(const std::string& nam
                                                           rocksdb::IODebugContext* dbg) {
   const std::string path = Normal(name);
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   std::error_code ec;
   const bool existed = fs::exists(path, ec);
   rocksdb::IOStatus s = FileSystemWrapper::CreateDirIfMissing(name, options, dbg);
@@ -449,7 +460,7 @@ rocksdb::IOStatus PowerLossFileSystem::RenameFile(const std::string& from_name,
   const std::string from = Normal(from_name);
   const std::string to = Normal(to_name);
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   // What a cut would leave under each name if this rename never reached the disk.
   std::optional<std::string> from_before = EntryPending(from) ? std::nullopt : DurableContent(from);
   std::optional<std::string> to_before = EntryPending(to) ? std::nullopt : DurableContent(to);
@@ -475,7 +486,7 @@ rocksdb::IOStatus PowerLossFileSystem::LinkFile(const std::string& from_name,
   const std::string from = Normal(from_name);
   const std::string to = Normal(to_name);
   absl::MutexLock lock(&mu_);
-  if (!power_on_) return Refused();
+  if (!power_on_ && fail_after_cut_) return Refused();
   rocksdb::IOStatus s = FileSystemWrapper::LinkFile(from_name, to_name, options, dbg);
   if (!s.ok()) return s;
   NoteEntryChanged(to, std::nullopt);

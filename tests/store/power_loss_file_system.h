@@ -14,10 +14,18 @@
 // before this FileSystem saw them, or before RestorePower(), count as durable.
 //
 // A power cut, in three steps, as a test does it:
-//   1. CutPower(): the machine is "dead": every later write, sync, create, rename, link,
-//      delete, truncate and directory fsync fails (IOError "power cut"), and a sync in
-//      flight at the cut fails and makes nothing durable. Reads still work. The abandoned
-//      database can now be closed or destroyed without persisting anything more.
+//   1. CutPower(mode): the machine is "dead": nothing done from now on becomes durable,
+//      and a sync in flight at the cut makes nothing durable. Reads still work. The
+//      abandoned database can now be closed or destroyed without persisting anything more.
+//      CutMode::kFailWrites: every later write, sync, create, rename, link, delete,
+//      truncate and directory fsync fails (IOError "power cut"), as does a sync in flight.
+//      CutMode::kIgnoreWrites: they all answer OK, and none counts: appends, creates,
+//      renames and links still reach the disk (RocksDB may read them back) and are undone
+//      in step 2; syncs, directory fsyncs, deletes and truncations do nothing. A caller
+//      must then treat an answer it got after the cut as never received (the machine was
+//      off). Needed because Debian's RocksDB 7.8 is built with assertions: after a failed
+//      WAL append, the event log's syncer calling DB::SyncWAL aborts the process
+//      (WritableFileWriter::AssertFalseAndGetStatusForPrevError), see docs/RELIABILITY.md.
 //   2. LoseUnsyncedData(), once no file opened for writing through this FileSystem is
 //      still open (every database using it destroyed): truncates each file to its durable
 //      size, deletes files (and folders) whose entries were not durable, and puts back the
@@ -52,7 +60,7 @@ struct PowerLossCounters {
   uint64_t dir_fsyncs = 0;      // FSDirectory fsyncs that returned OK
   uint64_t renames = 0;
   uint64_t files_created = 0;
-  uint64_t refused_after_cut = 0;  // operations failed because the power was off
+  uint64_t refused_after_cut = 0;  // operations failed or ignored because the power was off
   // Per file-name kind ("log", "sst", "MANIFEST", "CURRENT", "OPTIONS", "other"): syncs.
   std::map<std::string, uint64_t> syncs_by_kind;
   // The last LoseUnsyncedData():
@@ -68,7 +76,8 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
   ~PowerLossFileSystem() override;
   const char* Name() const override { return "PowerLossFileSystem"; }
 
-  void CutPower();
+  enum class CutMode { kFailWrites, kIgnoreWrites };
+  void CutPower(CutMode mode = CutMode::kFailWrites);
   // FAILED_PRECONDITION while the power is on or a writable file is still open; the first
   // I/O error otherwise (the disk is then in an unknown state).
   absl::Status LoseUnsyncedData();
@@ -132,6 +141,8 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
   };
   using PendingEntries = std::map<std::string, PendingEntry>;
 
+  // The answer to an operation that does nothing because the power is off: an I/O error,
+  // or OK under CutMode::kIgnoreWrites.
   rocksdb::IOStatus Refused() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Records `path`'s entry as changed (keeping the first record since the last dir sync).
   void NoteEntryChanged(const std::string& path, std::optional<std::string> before)
@@ -150,6 +161,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
 
   mutable absl::Mutex mu_;
   bool power_on_ ABSL_GUARDED_BY(mu_) = true;
+  bool fail_after_cut_ ABSL_GUARDED_BY(mu_) = true;
   int open_files_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, std::shared_ptr<FileState>> files_ ABSL_GUARDED_BY(mu_);  // by path
