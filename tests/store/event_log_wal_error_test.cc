@@ -1,0 +1,107 @@
+// A write-ahead-log append that fails while an earlier, pipelined batch waits for its sync
+// must fail that batch (it can no longer be known durable) and leave the log serving reads,
+// as promise 5 of docs/RELIABILITY.md says for storage faults.
+//
+// DISABLED: with Debian's librocksdb7.8, which is built with assertions, it aborts the
+// process today: the syncer's DB::SyncWAL() for the waiting batch reaches the WAL writer
+// that saw the failed append, and WritableFileWriter::AssertFalseAndGetStatusForPrevError
+// asserts (a release build of RocksDB would answer "Writer has previous error." instead).
+// Found by the power-loss rounds (docs/RELIABILITY.md, "Power loss"); enable it with the
+// fix in ledger/store/rocks_syncer.cc. It races RocksDB's own recovery (which replaces
+// the failed WAL): on the development machine it aborted in 1 run of 8 and passed in
+// the others. Run it by hand, a few times:
+//   build/tests/store_tests --gtest_also_run_disabled_tests
+//     --gtest_filter='EventLogWalErrorTest.*'
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "ledger/store/event_log.h"
+#include "ledger/store/rocks_event_log.h"
+#include "rocksdb/env.h"
+#include "tests/store/faulty_file_system.h"
+#include "tests/store/store_test_util.h"
+
+namespace arrs::store {
+namespace {
+
+using testing_support::FaultyFileSystem;
+using testing_util::MakeRequest;
+using testing_util::TempDir;
+
+// Waits up to 10 s; a timeout aborts (the rest would hang).
+template <typename Predicate>
+void WaitFor(Predicate ready) {
+  for (int i = 0; i < 2000 && !ready(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!ready()) {
+    ADD_FAILURE() << "timed out after 10 s";
+    std::abort();
+  }
+}
+
+class Told {
+ public:
+  AppendCallback Record(const std::string& key) {
+    return [this, key](absl::StatusOr<AppendResult> result) {
+      absl::MutexLock lock(&mu_);
+      told_.emplace(key, std::move(result));
+    };
+  }
+  bool Has(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    return told_.contains(key);
+  }
+  absl::StatusOr<AppendResult> Get(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    return told_.at(key);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, absl::StatusOr<AppendResult>> told_;
+};
+
+TEST(EventLogWalErrorTest, DISABLED_AFailedWalAppendFailsTheBatchWaitingForItsSync) {
+  TempDir dir;
+  auto fs = std::make_shared<FaultyFileSystem>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  auto opened = OpenRocksEventLog(dir.path(), LogOptions(), env.get());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<EventLog> log = *std::move(opened);
+  Told told;
+
+  // Two requests in one group: written unsynced, the syncer's SyncWAL held at the gate.
+  fs->HoldSyncs(/*allowed=*/0);
+  log->AppendAsync(MakeRequest("pcn/a", "a1", 1), told.Record("a1"));
+  log->AppendAsync(MakeRequest("pcn/a", "a2", 1), told.Record("a2"));
+  WaitFor([&] { return fs->held_syncs() == 1; });
+  // A batch written behind it, waiting for the next sync.
+  log->AppendAsync(MakeRequest("pcn/c", "c", 1), told.Record("c"));
+  WaitFor([&] { return log->Stats().written_position >= 3; });
+  // The disk fills: the next batch's WAL append fails.
+  fs->DiskFullAfter(0);
+  log->AppendAsync(MakeRequest("pcn/b", "b", 1), told.Record("b"));
+  WaitFor([&] { return fs->injected() >= 1; });
+  // The held sync succeeds (it began before the failure); the syncer then turns to "c".
+  fs->ReleaseSyncs();
+  WaitFor([&] { return told.Has("a1") && told.Has("a2") && told.Has("b") && told.Has("c"); });
+  EXPECT_TRUE(told.Get("a1").ok()) << told.Get("a1").status();
+  EXPECT_TRUE(told.Get("a2").ok()) << told.Get("a2").status();
+  EXPECT_FALSE(told.Get("b").ok());
+  // "c" fails, or is synced when RocksDB's recovery (a flush) got there first: either is
+  // right. What must not happen is the abort.
+  EXPECT_TRUE(log->Get(1).ok()) << "reads keep working";
+  fs->Clear();
+  const VerifyReport report = log->Verify();
+  EXPECT_TRUE(report.ok) << report.problem;
+}
+
+}  // namespace
+}  // namespace arrs::store
