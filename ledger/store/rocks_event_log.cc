@@ -145,12 +145,19 @@ absl::StatusOr<std::vector<v1::Event>> RocksEventLog::ReadStream(const std::stri
     if (*position > head) break;  // written but not yet published
     positions.push_back(*position);
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading stream index");
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), absl::StrCat("reading stream ", stream, ": its index"));
+  }
   out.reserve(positions.size());
   std::string value;
   for (uint64_t position : positions) {
     absl::StatusOr<v1::Event> event = ReadEvent(position, &value);
-    if (!event.ok()) return event.status();
+    if (!event.ok()) {
+      // Name the stream: a query that loads it (a PCN's events) reports what it could not
+      // read, e.g. "reading stream pcn/U1: reading event 7: IO error: ...".
+      return absl::Status(event.status().code(),
+                          absl::StrCat("reading stream ", stream, ": ", event.status().message()));
+    }
     out.push_back(*std::move(event));
   }
   return out;

@@ -5,6 +5,7 @@
 //                        and the migration of a format-1 folder
 //   rocks_commit.cc      CommitGroup: staging a group of requests, writing it, publishing
 //   rocks_syncer.cc      the syncer thread, the undo after a failed sync, WhenSettled
+//   rocks_maintenance.cc flushing and compacting on request (FlushLog, CompactLog)
 // and, with no RocksEventLog around it, index_repair.cc (arrsctl repair-index) opens the
 // folder through OpenForRepair.
 //
@@ -184,6 +185,10 @@ class RocksEventLog final : public EventLog {
                                           uint64_t at_or_before) const override;
   absl::Status Checkpoint(const std::string& target_dir) const override;
   LogStats Stats() const override;
+
+  // rocks_maintenance.cc: FlushLog and CompactLog (rocks_event_log.h).
+  absl::Status Flush();
+  absl::Status Compact();
 
  private:
   // --- Reads (rocks_event_log.cc) ---
