@@ -269,5 +269,71 @@ TEST_F(BackgroundFaultTest, SstReadErrorNamesTheStreamAndPasses) {
   ReopenAndCheck();
 }
 
+// A non-retryable I/O error in the background (a flush, a compaction, a MANIFEST write:
+// RocksDB's kFatalError with paranoid checks) stops RocksDB's writes for good: Resume()
+// refuses, and only reopening the folder recovers. The log says so to every writer
+// (UNAVAILABLE naming the cause and the remedy), keeps serving reads, and nothing
+// acknowledged is lost: after a reopen everything is there once and writing resumes.
+void ExpectStoppedForGood(BackgroundFaultTest* test, EventLog& log, FaultyFileSystem& fs,
+                          const std::function<absl::Status()>& step, const char* what) {
+  const absl::Status failed = step();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
+  EXPECT_THAT(failed.message(), HasSubstr(kInjectedWriteError));
+  const uint64_t head = log.head().position;
+  for (bool cleared : {false, true}) {
+    if (cleared) fs.Clear();
+    for (int i = 0; i < 3; ++i) {
+      absl::StatusOr<AppendResult> r =
+          log.Append(MakeRequest("pcn/1", absl::StrCat(what, "-", cleared, "-", i), 2));
+      ASSERT_FALSE(r.ok()) << what << ": RocksDB resumed by itself";
+      if (i == 2) std::printf("[ fault ] %s, not retryable -> %s\n", what, r.status().ToString().c_str());
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+      EXPECT_THAT(r.status().message(), HasSubstr(kInjectedWriteError)) << r.status();
+      EXPECT_THAT(r.status().message(), HasSubstr("stopped writing")) << r.status();
+      EXPECT_THAT(r.status().message(), HasSubstr("reopen")) << r.status();
+    }
+    // Reads keep working.
+    EXPECT_EQ(log.head().position, head);
+    absl::StatusOr<std::vector<v1::Event>> all = log.ReadFrom(1, 100000);
+    ASSERT_TRUE(all.ok()) << all.status();
+    EXPECT_EQ(all->size(), head);
+    EXPECT_TRUE(log.Verify().ok);
+  }
+  (void)test;
+}
+
+TEST_F(BackgroundFaultTest, NonRetryableFlushErrorStopsWritesUntilReopened) {
+  Open();
+  WriteSome("before-", 10);
+  fs_->SetRetryable(false);
+  fs_->FailWrites(kSstFile);
+  ExpectStoppedForGood(this, *log_, *fs_, [&] { return FlushLog(*log_); }, "flush");
+  ReopenAndCheck();
+  Open();
+  WriteSome("after-", 3);
+  ReopenAndCheck();
+}
+
+TEST_F(BackgroundFaultTest, NonRetryableCompactionErrorStopsWritesUntilReopened) {
+  Open();
+  for (int round = 0; round < 3; ++round) {
+    WriteSome(absl::StrCat("before-", round, "-"), 10);
+    ASSERT_TRUE(FlushLog(*log_).ok());
+  }
+  fs_->SetRetryable(false);
+  fs_->FailWrites(kSstFile);
+  ExpectStoppedForGood(this, *log_, *fs_, [&] { return CompactLog(*log_); }, "compaction");
+  ReopenAndCheck();
+}
+
+TEST_F(BackgroundFaultTest, NonRetryableManifestErrorStopsWritesUntilReopened) {
+  Open();
+  WriteSome("before-", 10);
+  fs_->SetRetryable(false);
+  fs_->FailWrites(kManifestFile);
+  ExpectStoppedForGood(this, *log_, *fs_, [&] { return FlushLog(*log_); }, "MANIFEST write");
+  ReopenAndCheck();
+}
+
 }  // namespace
 }  // namespace arrs::store
