@@ -94,6 +94,21 @@ class BackgroundFaultServerTest : public StorageFaultFixture {
     return queries_->GetAuditTrail(Ctx(kAdmin).get(), r, out);
   }
 
+  // Subscribe from position 1 (catch-up reads the log from SST files): the status the
+  // stream ends with, after reading at most `want` events (then it is cancelled).
+  grpc::Status SubscribeFromStart(int want, int* got) {
+    std::unique_ptr<grpc::ClientContext> context = Ctx(kAdmin);
+    v1::SubscribeRequest request;
+    request.set_from_position(1);
+    std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+        admin_->Subscribe(context.get(), request);
+    v1::Event event;
+    *got = 0;
+    while (*got < want && reader->Read(&event)) ++*got;
+    if (*got == want) context->TryCancel();
+    return reader->Finish();
+  }
+
   store::EventLog& log() { return ledger_->log(); }
 
   std::map<std::string, uint64_t> acknowledged_;
@@ -184,7 +199,17 @@ TEST_F(BackgroundFaultServerTest, SstReadErrorOnARestoredStreamNamesItAndPassesO
     EXPECT_EQ(StaffInPost(), 30);
     v1::ListPcnsResponse pcns;
     EXPECT_TRUE(queries_->ListPcns(Ctx(kAdmin).get(), v1::ListPcnsRequest(), &pcns).ok());
+    // Subscribe's catch-up fails too (positional reads name no stream) and ends the call.
+    int got = 0;
+    const grpc::Status subscribed = SubscribeFromStart(5, &got);
+    std::printf("[ fault ] subscribe, %s -> %d %s\n", corrupt ? "damaged block" : "read error",
+                subscribed.error_code(), subscribed.error_message().c_str());
+    EXPECT_EQ(got, 0);
+    EXPECT_EQ(subscribed.error_code(),
+              corrupt ? grpc::StatusCode::DATA_LOSS : grpc::StatusCode::UNAVAILABLE);
     fs_->Clear();
+    EXPECT_EQ(SubscribeFromStart(5, &got).error_code(), grpc::StatusCode::CANCELLED);
+    EXPECT_EQ(got, 5);
     const grpc::Status again = AuditTrail(&trail);
     ASSERT_TRUE(again.ok()) << again.error_message();
     EXPECT_GE(trail.entries_size(), 30);
