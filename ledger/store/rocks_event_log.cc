@@ -315,6 +315,11 @@ absl::Status RocksEventLog::Checkpoint(const std::string& target_dir) const {
 }
 
 absl::Status RocksEventLog::CheckpointNow(const std::string& target_dir) const {
+  if (target_dir.find('\0') != std::string::npos) {
+    // The file system would see the path cut at the NUL (another folder than the caller
+    // named); RocksDB's checkpoint then fails part-way.
+    return absl::InvalidArgumentError("checkpoint folder must not contain a NUL byte");
+  }
   rocksdb::Checkpoint* raw = nullptr;
   if (absl::Status s = FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) {
     return s;
