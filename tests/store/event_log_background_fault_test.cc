@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -274,7 +275,7 @@ TEST_F(BackgroundFaultTest, SstReadErrorNamesTheStreamAndPasses) {
 // refuses, and only reopening the folder recovers. The log says so to every writer
 // (UNAVAILABLE naming the cause and the remedy), keeps serving reads, and nothing
 // acknowledged is lost: after a reopen everything is there once and writing resumes.
-void ExpectStoppedForGood(BackgroundFaultTest* test, EventLog& log, FaultyFileSystem& fs,
+void ExpectStoppedForGood(EventLog& log, FaultyFileSystem& fs,
                           const std::function<absl::Status()>& step, const char* what) {
   const absl::Status failed = step();
   EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
@@ -299,7 +300,6 @@ void ExpectStoppedForGood(BackgroundFaultTest* test, EventLog& log, FaultyFileSy
     EXPECT_EQ(all->size(), head);
     EXPECT_TRUE(log.Verify().ok);
   }
-  (void)test;
 }
 
 TEST_F(BackgroundFaultTest, NonRetryableFlushErrorStopsWritesUntilReopened) {
@@ -307,7 +307,7 @@ TEST_F(BackgroundFaultTest, NonRetryableFlushErrorStopsWritesUntilReopened) {
   WriteSome("before-", 10);
   fs_->SetRetryable(false);
   fs_->FailWrites(kSstFile);
-  ExpectStoppedForGood(this, *log_, *fs_, [&] { return FlushLog(*log_); }, "flush");
+  ExpectStoppedForGood(*log_, *fs_, [&] { return FlushLog(*log_); }, "flush");
   ReopenAndCheck();
   Open();
   WriteSome("after-", 3);
@@ -322,7 +322,7 @@ TEST_F(BackgroundFaultTest, NonRetryableCompactionErrorStopsWritesUntilReopened)
   }
   fs_->SetRetryable(false);
   fs_->FailWrites(kSstFile);
-  ExpectStoppedForGood(this, *log_, *fs_, [&] { return CompactLog(*log_); }, "compaction");
+  ExpectStoppedForGood(*log_, *fs_, [&] { return CompactLog(*log_); }, "compaction");
   ReopenAndCheck();
 }
 
@@ -331,7 +331,7 @@ TEST_F(BackgroundFaultTest, NonRetryableManifestErrorStopsWritesUntilReopened) {
   WriteSome("before-", 10);
   fs_->SetRetryable(false);
   fs_->FailWrites(kManifestFile);
-  ExpectStoppedForGood(this, *log_, *fs_, [&] { return FlushLog(*log_); }, "MANIFEST write");
+  ExpectStoppedForGood(*log_, *fs_, [&] { return FlushLog(*log_); }, "MANIFEST write");
   ReopenAndCheck();
 }
 
