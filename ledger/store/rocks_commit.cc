@@ -74,8 +74,8 @@ bool RocksEventLog::StopIfFatal(const rocksdb::Status& s) {
   if (stopped_.ok()) {
     stopped_ = absl::UnavailableError(absl::StrCat(
         "the event log stopped writing after a storage error RocksDB cannot resume from (",
-        s.ToString(), "); nothing unacknowledged was written and reads still work; "
-        "reopen the folder ", dir_, " (restart arrsd) once the disk is healthy"));
+        s.ToString(), "): appends are refused, reads still work; reopen the folder ", dir_,
+        " (restart arrsd) once the disk is healthy"));
     std::fprintf(stderr, "arrs event log: %s\n", std::string(stopped_.message()).c_str());
   }
   return true;

@@ -335,5 +335,29 @@ TEST_F(BackgroundFaultTest, NonRetryableManifestErrorStopsWritesUntilReopened) {
   ReopenAndCheck();
 }
 
+// The write-ahead log itself, non-retryable: a full disk is a hard error, which the log's
+// own Resume() (after a failed write) clears once space returns; any other I/O error is
+// fatal, and the log stops writing as above.
+TEST_F(BackgroundFaultTest, NonRetryableWalFaults) {
+  Open();
+  WriteSome("before-", 3);
+  fs_->SetRetryable(false);
+  fs_->DiskFullAfter(0);
+  EXPECT_FALSE(Write("full-0", kInjectedNoSpace));
+  EXPECT_FALSE(Write("full-1"));
+  fs_->Clear();
+  WriteUntilAcknowledged("full-0");
+  WriteUntilAcknowledged("full-1");
+  testing_support::FaultyFileSystem& fs = *fs_;
+  fs.FailWrites(testing_support::kWalFile);
+  EXPECT_FALSE(Write("broken-0", kInjectedWriteError));
+  fs.Clear();
+  absl::StatusOr<AppendResult> r = log_->Append(MakeRequest(Stream("broken-1"), "broken-1", 2));
+  ASSERT_FALSE(r.ok());
+  Show("WAL write error, not retryable, after it cleared", r.status());
+  EXPECT_THAT(r.status().message(), HasSubstr("stopped writing"));
+  ReopenAndCheck();
+}
+
 }  // namespace
 }  // namespace arrs::store
