@@ -69,7 +69,7 @@ absl::Status RocksEventLog::ReadyToWrite() {
   return absl::OkStatus();
 }
 
-bool RocksEventLog::StopIfFatal(const rocksdb::Status& s) {
+bool RocksEventLog::StopIfFatal(const rocksdb::Status& s) const {
   if (s.ok() || s.severity() < rocksdb::Status::Severity::kFatalError) return false;
   if (stopped_.ok()) {
     stopped_ = absl::UnavailableError(absl::StrCat(

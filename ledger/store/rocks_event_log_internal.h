@@ -224,7 +224,8 @@ class RocksEventLog final : public EventLog {
   absl::Status ReadyToWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // When `s` (a write's or Resume()'s status) carries RocksDB's fatal severity or worse,
   // sets stopped_ (once, logged on stderr) and returns true.
-  bool StopIfFatal(const rocksdb::Status& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // (const: WritePendingUndo, which Verify and Checkpoint call, may stop the log.)
+  bool StopIfFatal(const rocksdb::Status& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Answers `pending` when its request id was used on its stream before (by the group
   // itself, a batch in flight or the log): a retry gets the first result (or, within the
   // group, is resolved after the write), a different request ALREADY_EXISTS. Returns
@@ -318,7 +319,7 @@ class RocksEventLog final : public EventLog {
   // a non-retryable I/O error under a write, flush, compaction or MANIFEST write). Every
   // append then fails with it (UNAVAILABLE naming the cause; reopening the folder is the
   // only recovery); reads are unaffected.
-  absl::Status stopped_ ABSL_GUARDED_BY(write_mu_);
+  mutable absl::Status stopped_ ABSL_GUARDED_BY(write_mu_);
   // The undo of batches whose sync failed, while it could not be written.
   // (mutable: Verify and Checkpoint write it when they can, before they look.)
   mutable std::unique_ptr<rocksdb::WriteBatch> pending_undo_ ABSL_GUARDED_BY(write_mu_);
