@@ -50,9 +50,15 @@ absl::StatusOr<std::string> ResolveBackupTarget(const std::string& backup_root,
   if (target_dir.empty() || target_dir.size() > 4096) {
     return absl::InvalidArgumentError("target_dir must be a folder path inside the backup root");
   }
+  if (target_dir.find('\0') != std::string::npos) {
+    // The file system would see the path cut at the NUL: another folder than the one
+    // checked here (RocksDB's checkpoint then failed part-way, UNAVAILABLE).
+    return absl::InvalidArgumentError("target_dir must not contain a NUL byte");
+  }
   const fs::path root = Resolved(backup_root);
   const fs::path requested(target_dir);
-  const fs::path target = Resolved(requested.is_absolute() ? requested : root / requested);
+  fs::path target = Resolved(requested.is_absolute() ? requested : root / requested);
+  if (!target.has_filename()) target = target.parent_path();  // "b1/" is "b1"
   if (!Within(target, root) || target == root) {
     return absl::InvalidArgumentError(absl::StrCat(
         "target_dir ", target_dir, " is outside the backup root ", backup_root,
@@ -65,6 +71,19 @@ absl::StatusOr<std::string> ResolveBackupTarget(const std::string& backup_root,
   std::error_code error;
   if (fs::exists(fs::symlink_status(target, error))) {
     return absl::InvalidArgumentError(absl::StrCat("target_dir ", target_dir, " already exists"));
+  }
+  if (!fs::is_directory(target.parent_path(), error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target_dir ", target_dir, ": the folder that would hold it does not exist"));
+  }
+  // RocksDB stages a checkpoint in "<target>.tmp" and cannot replace a file (or a folder
+  // holding folders) left there.
+  const fs::path staging = target.parent_path() / (target.filename().string() + ".tmp");
+  if (fs::exists(fs::symlink_status(staging, error)) && !fs::is_directory(staging, error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target_dir ", target_dir, ": ", staging.string(),
+        " exists and is not a folder (RocksDB stages the backup there); remove it or choose "
+        "another name"));
   }
   return target.string();
 }

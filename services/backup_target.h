@@ -18,7 +18,8 @@ absl::Status CheckBackupRoot(const std::string& backup_root, const std::string& 
 // The absolute path to write a backup to for `target_dir` (absolute, or relative to the
 // root), after resolving symbolic links and "..": FAILED_PRECONDITION without a root;
 // INVALID_ARGUMENT naming target_dir when it is outside the root, inside the data folder,
-// the root itself, or already exists.
+// the root itself, or already exists; when it holds a NUL byte; when the folder that would
+// hold it does not exist; or when "<target>.tmp" (RocksDB's staging folder) is a file.
 absl::StatusOr<std::string> ResolveBackupTarget(const std::string& backup_root,
                                                 const std::string& data_dir,
                                                 const std::string& target_dir);

@@ -203,6 +203,8 @@ class EventLog {
   virtual absl::StatusOr<std::vector<v1::Event*>> ReadFromArena(
       uint64_t from_position, size_t max_events, google::protobuf::Arena* arena) const = 0;
   // Up to `max_events` events of `stream` from stream version `from_version` (>= 1) on.
+  // A failed read names the stream: "reading stream <stream>: ..." (UNAVAILABLE for an I/O
+  // error, DATA_LOSS for a damaged block or event).
   virtual absl::StatusOr<std::vector<v1::Event>> ReadStream(const std::string& stream,
                                                              uint64_t from_version,
                                                              size_t max_events) const = 0;

@@ -2,6 +2,7 @@
 // WriteBatch, then published at once (synced) or handed to the syncer (pipelined). See
 // rocks_event_log_internal.h for the pipeline's states and the locks.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,14 +56,29 @@ bool RocksEventLog::CommitGroup(const std::vector<PendingAppend*>& group, bool m
 }
 
 absl::Status RocksEventLog::ReadyToWrite() {
+  if (!stopped_.ok()) return stopped_;
   if (absl::Status s = WritePendingUndo(); !s.ok()) return s;
   if (last_write_failed_) {
     // A failed write leaves RocksDB in a background-error state. Retryable I/O errors
     // are also recovered automatically (see bgerror_resume_retry_interval); Resume()
-    // returns Busy then, and the write reports whatever RocksDB still holds.
-    db_->Resume().PermitUncheckedError();
+    // returns Busy then, and the write reports whatever RocksDB still holds. A fatal
+    // error (a non-retryable I/O error in a write, flush, compaction or MANIFEST write)
+    // cannot be resumed: Resume() returns it, and the log stops writing.
+    if (StopIfFatal(db_->Resume())) return stopped_;
   }
   return absl::OkStatus();
+}
+
+bool RocksEventLog::StopIfFatal(const rocksdb::Status& s) const {
+  if (s.ok() || s.severity() < rocksdb::Status::Severity::kFatalError) return false;
+  if (stopped_.ok()) {
+    stopped_ = absl::UnavailableError(absl::StrCat(
+        "the event log stopped writing after a storage error RocksDB cannot resume from (",
+        s.ToString(), "): appends are refused, reads still work; reopen the folder ", dir_,
+        " (restart arrsd) once the disk is healthy"));
+    std::fprintf(stderr, "arrs event log: %s\n", std::string(stopped_.message()).c_str());
+  }
+  return true;
 }
 
 bool RocksEventLog::ResolveDuplicate(PendingAppend* pending, const std::string& request_key,
@@ -157,7 +173,8 @@ bool RocksEventLog::WriteBatchOrPipeline(const std::vector<PendingAppend*>& grou
   rocksdb::Status written = db_->Write(write, &staged.batch);
   if (!written.ok()) {
     last_write_failed_ = true;
-    const absl::Status error = WriteError(written, "writing events");
+    const absl::Status error =
+        StopIfFatal(written) ? stopped_ : WriteError(written, "writing events");
     FailAll(staged.writers, error);
     for (auto& duplicate : staged.duplicates) FailAll(std::vector{duplicate.first}, error);
     return in_flight ? queue_behind() : true;

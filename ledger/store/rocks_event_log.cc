@@ -145,12 +145,19 @@ absl::StatusOr<std::vector<v1::Event>> RocksEventLog::ReadStream(const std::stri
     if (*position > head) break;  // written but not yet published
     positions.push_back(*position);
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading stream index");
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), absl::StrCat("reading stream ", stream, ": its index"));
+  }
   out.reserve(positions.size());
   std::string value;
   for (uint64_t position : positions) {
     absl::StatusOr<v1::Event> event = ReadEvent(position, &value);
-    if (!event.ok()) return event.status();
+    if (!event.ok()) {
+      // Name the stream: a query that loads it (a PCN's events) reports what it could not
+      // read, e.g. "reading stream pcn/U1: reading event 7: IO error: ...".
+      return absl::Status(event.status().code(),
+                          absl::StrCat("reading stream ", stream, ": ", event.status().message()));
+    }
     out.push_back(*std::move(event));
   }
   return out;
@@ -308,6 +315,11 @@ absl::Status RocksEventLog::Checkpoint(const std::string& target_dir) const {
 }
 
 absl::Status RocksEventLog::CheckpointNow(const std::string& target_dir) const {
+  if (target_dir.find('\0') != std::string::npos) {
+    // The file system would see the path cut at the NUL (another folder than the caller
+    // named); RocksDB's checkpoint then fails part-way.
+    return absl::InvalidArgumentError("checkpoint folder must not contain a NUL byte");
+  }
   rocksdb::Checkpoint* raw = nullptr;
   if (absl::Status s = FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) {
     return s;

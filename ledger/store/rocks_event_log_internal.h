@@ -5,6 +5,7 @@
 //                        and the migration of a format-1 folder
 //   rocks_commit.cc      CommitGroup: staging a group of requests, writing it, publishing
 //   rocks_syncer.cc      the syncer thread, the undo after a failed sync, WhenSettled
+//   rocks_maintenance.cc flushing and compacting on request (FlushLog, CompactLog)
 // and, with no RocksEventLog around it, index_repair.cc (arrsctl repair-index) opens the
 // folder through OpenForRepair.
 //
@@ -185,6 +186,10 @@ class RocksEventLog final : public EventLog {
   absl::Status Checkpoint(const std::string& target_dir) const override;
   LogStats Stats() const override;
 
+  // rocks_maintenance.cc: FlushLog and CompactLog (rocks_event_log.h).
+  absl::Status Flush();
+  absl::Status Compact();
+
  private:
   // --- Reads (rocks_event_log.cc) ---
   // Parses up to `max_events` events from `from_position` on (never beyond the published
@@ -215,8 +220,12 @@ class RocksEventLog final : public EventLog {
   bool CommitGroup(const std::vector<PendingAppend*>& group, bool more_queued)
       ABSL_LOCKS_EXCLUDED(write_mu_);
   // Writes a pending undo and clears a failed write's error state; not OK (the group
-  // fails with it) while the undo cannot be written.
+  // fails with it) while the undo cannot be written, or for good once stopped_.
   absl::Status ReadyToWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // When `s` (a write's or Resume()'s status) carries RocksDB's fatal severity or worse,
+  // sets stopped_ (once, logged on stderr) and returns true.
+  // (const: WritePendingUndo, which Verify and Checkpoint call, may stop the log.)
+  bool StopIfFatal(const rocksdb::Status& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Answers `pending` when its request id was used on its stream before (by the group
   // itself, a batch in flight or the log): a retry gets the first result (or, within the
   // group, is resolved after the write), a different request ALREADY_EXISTS. Returns
@@ -306,6 +315,11 @@ class RocksEventLog final : public EventLog {
   std::unordered_map<std::string, uint64_t> tip_versions_ ABSL_GUARDED_BY(write_mu_);
   int64_t last_recorded_at_ ABSL_GUARDED_BY(write_mu_) = 0;
   bool last_write_failed_ ABSL_GUARDED_BY(write_mu_) = false;
+  // Not OK once RocksDB reported a background error it cannot resume from (kFatalError:
+  // a non-retryable I/O error under a write, flush, compaction or MANIFEST write). Every
+  // append then fails with it (UNAVAILABLE naming the cause; reopening the folder is the
+  // only recovery); reads are unaffected.
+  mutable absl::Status stopped_ ABSL_GUARDED_BY(write_mu_);
   // The undo of batches whose sync failed, while it could not be written.
   // (mutable: Verify and Checkpoint write it when they can, before they look.)
   mutable std::unique_ptr<rocksdb::WriteBatch> pending_undo_ ABSL_GUARDED_BY(write_mu_);

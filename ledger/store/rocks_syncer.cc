@@ -111,11 +111,13 @@ std::unique_ptr<rocksdb::WriteBatch> RocksEventLog::UndoBatch(
 
 absl::Status RocksEventLog::WritePendingUndo() const {
   if (pending_undo_ == nullptr) return absl::OkStatus();
-  // A failed write or sync may leave RocksDB in a background-error state.
-  db_->Resume().PermitUncheckedError();
+  // A failed write or sync may leave RocksDB in a background-error state; a fatal one
+  // cannot be resumed, and the log stops writing (the undo stays pending until a reopen).
+  if (StopIfFatal(db_->Resume())) return stopped_;
   rocksdb::WriteOptions write;
   write.sync = true;
   rocksdb::Status s = db_->Write(write, pending_undo_.get());
+  if (StopIfFatal(s)) return stopped_;
   if (!s.ok()) return WriteError(s, "undoing a batch whose sync failed");
   pending_undo_.reset();
   return absl::OkStatus();

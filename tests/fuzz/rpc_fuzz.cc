@@ -129,9 +129,10 @@ int FuzzRpc(const uint8_t* data, size_t size) {
              !(method.descriptor->name() == "Backup" &&
                status.error_code() == grpc::StatusCode::UNAVAILABLE)) {
     // Backup writes a checkpoint on the server's disk: a failure there is UNAVAILABLE
-    // (the log's I/O errors), whatever the request. CI's fuzz run met one once, a fresh
-    // name under the backup root ("checkpoint into <root>/a"); its cause is not known yet
-    // (docs/RELIABILITY.md), so it is allowed here and the head check below still holds.
+    // (the log's I/O errors), whatever the request. CI's fuzz run met one once, "checkpoint
+    // into <root>/a": a target_dir holding a NUL byte, now refused INVALID_ARGUMENT (as are
+    // a missing parent folder and a file at "<target>.tmp"; docs/RELIABILITY.md). A real
+    // disk fault still answers UNAVAILABLE, so it stays allowed; the head check holds.
     Report(method, caller, status);
     ARRS_FUZZ_CHECK(false);
   }

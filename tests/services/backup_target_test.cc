@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -79,6 +83,73 @@ TEST_F(BackupTargetTest, WithoutARootBackupsAreOffAndABadRootStopsTheStart) {
   absl::Status in_data = services::CheckBackupRoot(P("data/bk"), P("data"));
   EXPECT_FALSE(in_data.ok());
   EXPECT_TRUE(absl::StrContains(in_data.message(), "inside the data folder")) << in_data;
+}
+
+// The rpc fuzzer met Backup into a fresh name answered UNAVAILABLE by RocksDB's checkpoint
+// ("checkpoint into <root>/a"): a target with a NUL byte passed the checks on one path
+// (the file system sees it cut at the NUL) and RocksDB failed part-way on another. Such
+// targets, and the others RocksDB's checkpoint cannot write (no parent folder, a file where
+// it stages the backup), are refused up front with INVALID_ARGUMENT.
+TEST_F(BackupTargetTest, TargetsTheCheckpointCannotWriteAreRefusedUpFront) {
+  fs::create_directories(base_ / "backups" / "busy.tmp");  // RocksDB clears a staging folder
+  { std::ofstream(P("backups/stale.tmp")) << "left over"; }
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {std::string("a\0b1", 4), "NUL byte"},
+      {"missing/b", "does not exist"},
+      {"stale", "is not a folder"},
+  };
+  for (const auto& [target, why] : refused) {
+    absl::StatusOr<std::string> got = Resolve(target);
+    ASSERT_FALSE(got.ok()) << target;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << target;
+    EXPECT_TRUE(absl::StrContains(got.status().message(), why)) << target << ": " << got.status();
+  }
+  for (const std::string ok : {"busy", "taken/inner", "trailing/", "a/."}) {
+    absl::StatusOr<std::string> got = Resolve(ok);
+    EXPECT_TRUE(got.ok()) << ok << ": " << got.status();
+  }
+  absl::StatusOr<std::string> trailing = Resolve("c1/");
+  ASSERT_TRUE(trailing.ok());
+  EXPECT_EQ(*trailing, P("backups/c1"));
+}
+
+// Every target the checks accept, the log's checkpoint writes (a fresh server, a root).
+class BackupIntoRootTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / absl::StrCat("arrs-backup-root-", getpid());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "taken");
+    fs::create_directories(root_ / "busy.tmp");
+    server_options_.backup_root = root_.string();
+    ServerFixture::SetUp();
+  }
+  void TearDown() override {
+    ServerFixture::TearDown();
+    fs::remove_all(root_);
+  }
+  fs::path root_;
+};
+
+TEST_F(BackupIntoRootTest, AcceptedTargetsAreWrittenAndRefusedOnesAreInvalidArguments) {
+  RegisterTwoPcns();
+  for (const std::string target :
+       {std::string("n\0b1", 4), std::string("a"), std::string("busy"),
+        std::string("taken/inner"), std::string("t/"), std::string("missing/b"),
+        std::string("a")}) {
+    v1::BackupRequest request;
+    request.set_target_dir(target);
+    v1::BackupResponse out;
+    const grpc::Status s = admin_->Backup(Ctx(kAdmin).get(), request, &out);
+    EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
+        << target << ": " << s.error_code() << " " << s.error_message();
+  }
+  EXPECT_TRUE(fs::is_directory(root_ / "a"));
+  EXPECT_TRUE(fs::is_directory(root_ / "busy"));
+  EXPECT_TRUE(fs::is_directory(root_ / "taken" / "inner"));
+  EXPECT_TRUE(fs::is_directory(root_ / "t"));
+  EXPECT_FALSE(fs::exists(root_ / "missing"));
+  EXPECT_FALSE(fs::exists(root_ / "n"));
 }
 
 // Over RPC, with the fixture's defaults (no --backup-root): refused, nothing written.

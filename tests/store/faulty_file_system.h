@@ -1,16 +1,25 @@
-// A RocksDB FileSystem that injects storage faults into the write-ahead log on demand:
-//   - DiskFullAfter(n): WAL appends fail with NoSpace once n more bytes have been written
-//     (a disk filling up part-way through a batch);
+// A RocksDB FileSystem that injects storage faults on demand, by kind of file (by name:
+// `*.log` the write-ahead log, `*.sst` table files written by flushes and compactions,
+// `MANIFEST-*`, and `CURRENT`, which RocksDB writes as `*.dbtmp` and renames):
+//   - DiskFullAfter(n, kinds): appends to files of `kinds` fail with NoSpace once n more
+//     bytes have been written to them (a disk filling up part-way through a batch);
+//   - FailWrites(kinds): appends, syncs and closes of files of `kinds` fail with an I/O
+//     error (for CURRENT: the rename onto it fails too);
 //   - FailSyncs(): WAL Sync/Fsync fail with an I/O error (the data may be in the page
 //     cache but is not known to be durable);
+//   - FailSstReads(corrupt): Read/MultiRead of `*.sst` files fail with an I/O error, or,
+//     with `corrupt`, return the bytes with one flipped (a bad block: RocksDB's checksum
+//     finds it and reports Corruption);
 //   - Clear(): the disk works again.
-// Injected errors are retryable, as a transient fault is, so RocksDB may resume writing
-// (in the background) once the fault clears. Reads are never affected.
+// Injected errors are retryable (as a transient fault, a full disk, is) unless
+// SetRetryable(false): then RocksDB does not resume writing by itself.
+// The default (DiskFullAfter(n), FailSyncs()) touches the WAL only, as before.
 #ifndef ARRS_TESTS_STORE_FAULTY_FILE_SYSTEM_H_
 #define ARRS_TESTS_STORE_FAULTY_FILE_SYSTEM_H_
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -23,23 +32,60 @@ namespace arrs::testing_support {
 
 inline constexpr char kInjectedNoSpace[] = "injected fault: disk full";
 inline constexpr char kInjectedSyncError[] = "injected fault: fsync failed";
+inline constexpr char kInjectedWriteError[] = "injected fault: write failed";
+inline constexpr char kInjectedReadError[] = "injected fault: read failed";
+
+// Kinds of file, as a bit mask.
+enum FileKind : unsigned {
+  kWalFile = 1,
+  kSstFile = 2,
+  kManifestFile = 4,
+  kCurrentFile = 8,  // CURRENT and the *.dbtmp file RocksDB renames onto it
+};
+
+// The kind of the file at path `name` (0 when none of the above: LOG, OPTIONS, ...).
+inline unsigned KindOfFile(const std::string& name) {
+  const size_t slash = name.rfind('/');
+  const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  if (absl::EndsWith(base, ".log")) return kWalFile;
+  if (absl::EndsWith(base, ".sst")) return kSstFile;
+  if (absl::StartsWith(base, "MANIFEST-")) return kManifestFile;
+  if (base == "CURRENT" || absl::EndsWith(base, ".dbtmp")) return kCurrentFile;
+  return 0;
+}
 
 class FaultyFileSystem : public rocksdb::FileSystemWrapper {
  public:
   FaultyFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
   const char* Name() const override { return "FaultyFileSystem"; }
 
-  void DiskFullAfter(int64_t bytes) {
+  void DiskFullAfter(int64_t bytes, unsigned kinds = kWalFile) {
     budget_ = bytes;
-    disk_full_ = true;
+    full_kinds_ = kinds;
   }
+  void FailWrites(unsigned kinds) { fail_write_kinds_ = kinds; }
   void FailSyncs() { fail_syncs_ = true; }
-  void Clear() {
-    disk_full_ = false;
-    fail_syncs_ = false;
+  void FailSstReads(bool corrupt = false) {
+    corrupt_reads_ = corrupt;
+    fail_sst_reads_ = true;
   }
-  // Faults returned to RocksDB so far (a test checks its fault was really hit).
+  void SetRetryable(bool retryable) { retryable_ = retryable; }
+  void Clear() {
+    full_kinds_ = 0;
+    fail_write_kinds_ = 0;
+    fail_syncs_ = false;
+    fail_sst_reads_ = false;
+  }
+  // Faults returned to RocksDB so far (a test checks its fault was really hit), in all or
+  // on files of `kinds` only.
   int injected() const { return injected_; }
+  int injected(unsigned kinds) const {
+    int n = 0;
+    for (unsigned k = 0; k < 4; ++k) {
+      if (kinds & (1u << k)) n += injected_by_kind_[k];
+    }
+    return n;
+  }
 
   // Holds every WAL sync until ReleaseSyncs(), but for `allowed` more: a test looks at the
   // log while a sync is in flight, then lets it finish or fail (FailSyncs() first).
@@ -62,55 +108,141 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<WalFile>(std::move(*result), this);
-    }
-    return s;
+    return Wrap(name, s, result);
   }
   rocksdb::IOStatus ReopenWritableFile(const std::string& name,
                                        const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = FileSystemWrapper::ReopenWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<WalFile>(std::move(*result), this);
+    return Wrap(name, s, result);
+  }
+  rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
+                                      const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s =
+        FileSystemWrapper::ReuseWritableFile(name, old_name, options, result, dbg);
+    return Wrap(name, s, result);
+  }
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& name,
+                                        const rocksdb::FileOptions& options,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
+                                        rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = FileSystemWrapper::NewRandomAccessFile(name, options, result, dbg);
+    if (s.ok() && KindOfFile(name) == kSstFile) {
+      *result = std::make_unique<SstReader>(std::move(*result), this);
     }
     return s;
   }
+  rocksdb::IOStatus RenameFile(const std::string& from, const std::string& to,
+                               const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override {
+    if (FailsWrite(KindOfFile(to))) return Fault(kInjectedWriteError, false, KindOfFile(to));
+    return FileSystemWrapper::RenameFile(from, to, options, dbg);
+  }
 
  private:
-  class WalFile : public rocksdb::FSWritableFileOwnerWrapper {
+  class FaultyFile : public rocksdb::FSWritableFileOwnerWrapper {
    public:
-    WalFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs)
-        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+    FaultyFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs,
+               unsigned kind)
+        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), kind_(kind) {}
 
     rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                              rocksdb::IODebugContext* dbg) override {
-      if (fs_->TakeBytes(data.size())) return fs_->Fault(kInjectedNoSpace, true);
+      if (rocksdb::IOStatus s = fs_->BeforeAppend(kind_, data.size()); !s.ok()) return s;
       return FSWritableFileOwnerWrapper::Append(data, options, dbg);
     }
     rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                              const rocksdb::DataVerificationInfo& info,
                              rocksdb::IODebugContext* dbg) override {
-      if (fs_->TakeBytes(data.size())) return fs_->Fault(kInjectedNoSpace, true);
+      if (rocksdb::IOStatus s = fs_->BeforeAppend(kind_, data.size()); !s.ok()) return s;
       return FSWritableFileOwnerWrapper::Append(data, options, info, dbg);
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* dbg) override {
-      fs_->PassGate();
-      if (fs_->fail_syncs_) return fs_->Fault(kInjectedSyncError, false);
+      if (rocksdb::IOStatus s = fs_->BeforeSync(kind_); !s.ok()) return s;
       return FSWritableFileOwnerWrapper::Sync(options, dbg);
     }
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                             rocksdb::IODebugContext* dbg) override {
-      fs_->PassGate();
-      if (fs_->fail_syncs_) return fs_->Fault(kInjectedSyncError, false);
+      if (rocksdb::IOStatus s = fs_->BeforeSync(kind_); !s.ok()) return s;
       return FSWritableFileOwnerWrapper::Fsync(options, dbg);
+    }
+    rocksdb::IOStatus Close(const rocksdb::IOOptions& options,
+                            rocksdb::IODebugContext* dbg) override {
+      if (fs_->FailsWrite(kind_)) {
+        FSWritableFileOwnerWrapper::Close(options, dbg).PermitUncheckedError();
+        return fs_->Fault(kInjectedWriteError, false, kind_);
+      }
+      return FSWritableFileOwnerWrapper::Close(options, dbg);
+    }
+
+   private:
+    FaultyFileSystem* fs_;
+    const unsigned kind_;
+  };
+
+  class SstReader : public rocksdb::FSRandomAccessFileOwnerWrapper {
+   public:
+    SstReader(std::unique_ptr<rocksdb::FSRandomAccessFile> file, FaultyFileSystem* fs)
+        : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs) {}
+
+    rocksdb::IOStatus Read(uint64_t offset, size_t n, const rocksdb::IOOptions& options,
+                           rocksdb::Slice* result, char* scratch,
+                           rocksdb::IODebugContext* dbg) const override {
+      if (fs_->fail_sst_reads_ && !fs_->corrupt_reads_) {
+        return fs_->Fault(kInjectedReadError, false, kSstFile);
+      }
+      rocksdb::IOStatus s =
+          FSRandomAccessFileOwnerWrapper::Read(offset, n, options, result, scratch, dbg);
+      if (s.ok() && fs_->fail_sst_reads_ && result->size() > 0 && scratch != nullptr) {
+        // A bad block: flip a byte of a copy (the result may point into a mapping).
+        if (result->data() != scratch) std::memmove(scratch, result->data(), result->size());
+        scratch[result->size() / 2] ^= 0x5a;
+        *result = rocksdb::Slice(scratch, result->size());
+        ++fs_->injected_;
+        ++fs_->injected_by_kind_[1];
+      }
+      return s;
+    }
+    rocksdb::IOStatus MultiRead(rocksdb::FSReadRequest* reqs, size_t num_reqs,
+                                const rocksdb::IOOptions& options,
+                                rocksdb::IODebugContext* dbg) override {
+      for (size_t i = 0; i < num_reqs; ++i) {
+        reqs[i].status = Read(reqs[i].offset, reqs[i].len, options, &reqs[i].result,
+                              reqs[i].scratch, dbg);
+      }
+      return rocksdb::IOStatus::OK();
     }
 
    private:
     FaultyFileSystem* fs_;
   };
+
+  rocksdb::IOStatus Wrap(const std::string& name, const rocksdb::IOStatus& s,
+                         std::unique_ptr<rocksdb::FSWritableFile>* result) {
+    const unsigned kind = KindOfFile(name);
+    if (s.ok() && kind != 0) *result = std::make_unique<FaultyFile>(std::move(*result), this, kind);
+    return s;
+  }
+
+  bool FailsWrite(unsigned kind) const { return (fail_write_kinds_ & kind) != 0; }
+
+  rocksdb::IOStatus BeforeAppend(unsigned kind, size_t n) {
+    if (TakeBytes(kind, n)) return Fault(kInjectedNoSpace, true, kind);
+    if (FailsWrite(kind)) return Fault(kInjectedWriteError, false, kind);
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus BeforeSync(unsigned kind) {
+    if (kind == kWalFile) {
+      PassGate();
+      if (fail_syncs_) return Fault(kInjectedSyncError, false, kind);
+    }
+    if (FailsWrite(kind)) return Fault(kInjectedWriteError, false, kind);
+    return rocksdb::IOStatus::OK();
+  }
 
   // Waits while syncs are held, unless one more is allowed through.
   void PassGate() {
@@ -124,9 +256,9 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
     --held_;
   }
 
-  // True when `n` bytes do not fit in what is left of the disk.
-  bool TakeBytes(size_t n) {
-    if (!disk_full_) return false;
+  // True when `n` bytes for a file of `kind` do not fit in what is left of the disk.
+  bool TakeBytes(unsigned kind, size_t n) {
+    if ((full_kinds_ & kind) == 0) return false;
     if (budget_.fetch_sub(static_cast<int64_t>(n)) < static_cast<int64_t>(n)) {
       budget_ = 0;
       return true;
@@ -134,18 +266,26 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
     return false;
   }
 
-  rocksdb::IOStatus Fault(const char* what, bool no_space) {
+  rocksdb::IOStatus Fault(const char* what, bool no_space, unsigned kind) const {
     ++injected_;
+    for (unsigned k = 0; k < 4; ++k) {
+      if (kind == (1u << k)) ++injected_by_kind_[k];
+    }
     rocksdb::IOStatus s = no_space ? rocksdb::IOStatus::NoSpace(what)
                                    : rocksdb::IOStatus::IOError(what);
-    s.SetRetryable(true);
+    s.SetRetryable(retryable_);
     return s;
   }
 
-  std::atomic<bool> disk_full_{false};
+  std::atomic<unsigned> full_kinds_{0};
+  std::atomic<unsigned> fail_write_kinds_{0};
   std::atomic<bool> fail_syncs_{false};
+  std::atomic<bool> fail_sst_reads_{false};
+  std::atomic<bool> corrupt_reads_{false};
+  std::atomic<bool> retryable_{true};
   std::atomic<int64_t> budget_{0};
-  std::atomic<int> injected_{0};
+  mutable std::atomic<int> injected_{0};
+  mutable std::atomic<int> injected_by_kind_[4] = {};
   absl::Mutex gate_mu_;
   bool holding_ ABSL_GUARDED_BY(gate_mu_) = false;
   int allowed_ ABSL_GUARDED_BY(gate_mu_) = 0;
