@@ -142,21 +142,26 @@ class TimedTarget {
   CallStats* stats_;
 };
 
-// PCNs registered so far (their codes), for the query clients.
+// PCNs registered so far, with the position of their registration, for the query
+// clients: a known_at drawn between it and the head always has an answer.
 class Registered {
  public:
-  void Add(const std::string& pcn) {
+  struct Pcn {
+    std::string code;
+    uint64_t born = 1;
+  };
+  void Add(const std::string& pcn, uint64_t position) {
     std::lock_guard<std::mutex> lock(mu_);
-    pcns_.push_back(pcn);
+    pcns_.push_back({pcn, position});
   }
-  std::string Pick(std::mt19937_64& rng) {
+  Pcn Pick(std::mt19937_64& rng) {
     std::lock_guard<std::mutex> lock(mu_);
-    return pcns_.empty() ? "U000001" : pcns_[rng() % pcns_.size()];
+    return pcns_.empty() ? Pcn{"U000001", 1} : pcns_[rng() % pcns_.size()];
   }
 
  private:
   std::mutex mu_;
-  std::vector<std::string> pcns_;
+  std::vector<Pcn> pcns_;
 };
 
 // Writer `w` of `o.writers`: PCN scripts w, w + writers, ... until `end`.
@@ -175,7 +180,7 @@ void Write(const Options& o, int w, const NationalHistory& history,
       std::optional<Request> request = cursor.Next(last);
       if (!request) break;
       last = std::visit([&target](const auto& r) { return target.Call(r); }, *request);
-      if (first && last.ok()) registered->Add(script.pcn_code);
+      if (first && last.ok()) registered->Add(script.pcn_code, last->first_position());
       first = false;
     }
   }
@@ -189,10 +194,11 @@ void Query(int q, std::shared_ptr<grpc::Channel> channel, Clock::time_point end,
   std::mt19937_64 rng(7919 * (q + 1));
   for (uint64_t i = 0; Clock::now() < end; ++i) {
     Question question;
-    question.pcn = registered->Pick(rng);
+    const Registered::Pcn pcn = registered->Pick(rng);
+    question.pcn = pcn.code;
     question.as_of = absl::CivilDay(2019, 7, 1) + static_cast<int>(rng() % 2465);
-    const uint64_t h = std::max<uint64_t>(head.load(), 1);
-    question.known_at = (i % 4 == 0 || i % 4 == 3) ? 0 : 1 + rng() % h;
+    const uint64_t h = std::max(head.load(), pcn.born);
+    question.known_at = (i % 4 == 0 || i % 4 == 3) ? 0 : pcn.born + rng() % (h - pcn.born + 1);
     grpc::ClientContext context;
     context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
