@@ -56,7 +56,7 @@ struct ServerOptions {
   // (services/subscription.h).
   absl::Duration subscriber_stall = absl::Seconds(30);
   // Upper bound on the threads gRPC may run calls on (its resource quota): the synchronous
-  // methods (queries, PublishRules, Subscribe, health, reflection) each hold one while
+  // methods (queries, PublishRules, reflection) each hold one while
   // they run, so unauthenticated clients holding streams open cannot grow the server past
   // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
   int max_threads = 128;
