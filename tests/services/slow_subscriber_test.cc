@@ -204,5 +204,27 @@ TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactl
   resumed->context.TryCancel();
 }
 
+TEST_F(SlowSubscriberTest, SubscriberThatNeverReadsAgainIsCancelledAfterTwoMoreStallLimits) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto slow_channel = grpc::CreateCustomChannel(arrsd_.address(),
+                                                grpc::InsecureChannelCredentials(), args);
+  std::unique_ptr<Subscription> slow = Subscribe(slow_channel, 1);
+  v1::Event event;
+  ASSERT_TRUE(slow->reader->Read(&event));
+  const uint64_t head = Hire(2000);
+  std::unique_ptr<Subscription> other =
+      SubscribeWhenAccepted(arrsd_.address(), head, std::chrono::seconds(30));
+  ASSERT_NE(other, nullptr);
+  other->context.TryCancel();
+  // Cut off (its status waits behind the unread events); two stall limits (4 s) later the
+  // server cancels the stream, and what was unread goes with it. Generous slack.
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  while (slow->reader->Read(&event)) {
+  }
+  const grpc::Status status = slow->reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED) << status.error_message();
+}
+
 }  // namespace
 }  // namespace arrs::testing_support
