@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,10 +77,10 @@ class SubscribeClient {
       cut.status_at_s = Since(start_);
       cut.last_read = report_.next - 1;
       cut.status = absl::StrCat(status.error_code(), " ", status.error_message().substr(0, 160));
-      std::smatch m;
+      constexpr char kResume[] = "resume from position ";
       const std::string message = status.error_message();
-      if (std::regex_search(message, m, std::regex("resume from position (\\d+)"))) {
-        cut.resume = std::stoull(m[1].str());
+      if (const size_t at = message.find(kResume); at != std::string::npos) {
+        cut.resume = std::stoull(message.substr(at + sizeof(kResume) - 1));
         report_.next = cut.resume;
       }
       cut_offs->push_back(cut);

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include "arrs/v1/service.grpc.pb.h"
@@ -181,10 +180,10 @@ TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactl
   const grpc::Status cut = slow->reader->Finish();
   ASSERT_EQ(cut.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << cut.error_message();
   const std::string message = cut.error_message();
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(message, m, std::regex("resume from position (\\d+)")))
-      << message;
-  const uint64_t resume = std::stoull(m[1].str());
+  constexpr char kResume[] = "resume from position ";
+  const size_t at = message.find(kResume);
+  ASSERT_NE(at, std::string::npos) << message;
+  const uint64_t resume = std::stoull(message.substr(at + sizeof(kResume) - 1));
   EXPECT_EQ(resume, last + 1) << message;
   std::fprintf(stderr, "[slow subscriber] read %llu events, then: %s\n",
                static_cast<unsigned long long>(last), message.c_str());
