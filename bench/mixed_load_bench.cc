@@ -306,6 +306,27 @@ void PrintRss(const std::vector<Sample>& samples, uint64_t head_start) {
   }
 }
 
+// A new, empty folder for arrsd (and its tokens and port files).
+std::string DataDir(const Options& o) {
+  const std::string dir =
+      o.data.empty() ? (std::filesystem::temp_directory_path() /
+                        absl::StrCat("arrs-mixed-load-", getpid())).string()
+                     : o.data;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void PrintHeader(const Options& o) {
+  const std::string stall =
+      o.stall_seconds > 0 ? absl::StrCat(o.stall_seconds, " s") : "its default";
+  std::printf("# mixed_load_bench --seconds %d --writers %d --query-clients %d "
+              "--subscribers %d (+1 slow: reads %d s, pauses %d s)\n\narrsd: %s, stall limit "
+              "%s\n",
+              o.seconds, o.writers, o.query_clients, o.subscribers, o.slow_read_seconds,
+              o.slow_pause_seconds, o.arrsd.c_str(), stall.c_str());
+}
+
 int Run(const Options& o) {
   absl::StatusOr<std::vector<v1::FinancialYearRules>> rules = rules::LoadRulesDir(o.rules);
   if (!rules.ok()) {
@@ -313,12 +334,7 @@ int Run(const Options& o) {
     return 1;
   }
   const NationalHistory history({2019, o.scale, 0}, *std::move(rules));
-  const std::string dir =
-      o.data.empty() ? (std::filesystem::temp_directory_path() /
-                        absl::StrCat("arrs-mixed-load-", getpid())).string()
-                     : o.data;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const std::string dir = DataDir(o);
   const Arrsd arrsd = StartArrsd(o, dir);
   if (arrsd.address.empty()) {
     std::fprintf(stderr, "arrsd did not start\n");
@@ -331,12 +347,7 @@ int Run(const Options& o) {
     head = HeadOf(admin.get());
   }
   const uint64_t head_start = head.load();
-  std::printf("# mixed_load_bench --seconds %d --writers %d --query-clients %d "
-              "--subscribers %d (+1 slow: reads %d s, pauses %d s)\n\narrsd: %s, stall limit "
-              "%s\n",
-              o.seconds, o.writers, o.query_clients, o.subscribers, o.slow_read_seconds,
-              o.slow_pause_seconds, o.arrsd.c_str(),
-              o.stall_seconds > 0 ? absl::StrCat(o.stall_seconds, " s").c_str() : "its default");
+  PrintHeader(o);
   const Clock::time_point start = Clock::now();
   const Clock::time_point end = start + std::chrono::seconds(o.seconds);
   const auto channels = Channels(arrsd.address, o.channels);
@@ -371,13 +382,11 @@ int Run(const Options& o) {
   const std::vector<Sample> samples = Monitor(arrsd, start, end, &head);
   for (std::thread& t : threads) t.join();
   const double elapsed = Seconds(start);
-  const int64_t peak = ProcStatusKib(arrsd.pid, "VmHWM");
-
-  CallStats all;
-  for (const CallStats& s : stats) all.Merge(s);
   std::printf("\nRan %.0f s; events committed %s (%.0f/s); arrsd peak RSS (VmHWM) %.1f MiB\n",
               elapsed, Num(static_cast<double>(head.load() - head_start)).c_str(),
-              (head.load() - head_start) / elapsed, peak / 1024.0);
+              (head.load() - head_start) / elapsed, ProcStatusKib(arrsd.pid, "VmHWM") / 1024.0);
+  CallStats all;
+  for (const CallStats& s : stats) all.Merge(s);
   PrintCalls(all, elapsed);
   PrintSubscribers(ordinary, slow, cut_offs);
   PrintRss(samples, head_start);
