@@ -10,6 +10,9 @@
 namespace arrs::services {
 namespace {
 constexpr size_t kSubscribePage = 256;
+// What a subscription keeps of a page while its client reads it: events beyond this many
+// bytes (after the first) are dropped and read again when their turn comes.
+constexpr size_t kSubscribePageBytes = 4 << 20;
 // How often the hub looks for stalled writes when nothing is committed.
 constexpr absl::Duration kTick = absl::Milliseconds(100);
 }  // namespace
@@ -49,6 +52,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
       }
       page_ = *std::move(page);
       index_ = 0;
+      TrimPage();
       if (page_.empty()) return;
     }
     writing_ = true;
@@ -106,6 +110,17 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
  private:
   ~SubscribeReactor() override {
     if (holds_slot_) hub_->ReleaseSlot();
+  }
+
+  void TrimPage() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    size_t bytes = 0;
+    for (size_t keep = 0; keep < page_.size(); ++keep) {
+      bytes += page_[keep].ByteSizeLong();
+      if (keep > 0 && bytes > kSubscribePageBytes) {
+        page_.resize(keep);
+        return;
+      }
+    }
   }
 
   void EndLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

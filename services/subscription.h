@@ -8,8 +8,8 @@
 // as its connection lived (memory stayed bounded by flow control; docs/BENCHMARKS.md has
 // the measurement). A watchdog could end such a call only with ServerContext::TryCancel,
 // which the client sees as a bare CANCELLED, without the position to resume from. Here:
-//   * a subscription has at most one write outstanding and one page (at most 256 events)
-//     read ahead, so the server holds, per subscriber, one page plus gRPC's flow-control
+//   * a subscription has at most one write outstanding and one page (at most 256 events,
+//     and 4 MiB beyond its first event) read ahead, so the server holds, per subscriber, one page plus gRPC's flow-control
 //     window, whatever the client does; it holds no thread while it waits;
 //   * a write still outstanding after the stall limit ends the subscription with
 //     RESOURCE_EXHAUSTED "subscriber fell behind ...; resume from position N", and its
