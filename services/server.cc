@@ -110,7 +110,8 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
   server->admin_ = std::make_unique<AdminServiceImpl>(
       ledger, tokens,
       SubscriptionLimits{.max_subscribers = options.max_subscribers,
-                         .stall = options.subscriber_stall},
+                         .stall = options.subscriber_stall,
+                         .page_bytes = options.subscriber_page_bytes},
       options.backup_root, options.data_dir);
 
   grpc::EnableDefaultHealthCheckService(true);

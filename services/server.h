@@ -55,6 +55,8 @@ struct ServerOptions {
   // RESOURCE_EXHAUSTED naming the position to resume from, and its slot freed
   // (services/subscription.h).
   absl::Duration subscriber_stall = absl::Seconds(30);
+  // What a subscriber's page keeps beyond its first event (services/subscription.h).
+  size_t subscriber_page_bytes = 4 << 20;
   // Upper bound on the threads gRPC may run calls on (its resource quota): the synchronous
   // methods (queries, PublishRules, reflection) each hold one while
   // they run, so unauthenticated clients holding streams open cannot grow the server past

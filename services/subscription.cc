@@ -10,9 +10,6 @@
 namespace arrs::services {
 namespace {
 constexpr size_t kSubscribePage = 256;
-// What a subscription keeps of a page while its client reads it: events beyond this many
-// bytes (after the first) are dropped and read again when their turn comes.
-constexpr size_t kSubscribePageBytes = 4 << 20;
 // How often the hub looks for stalled writes when nothing is committed.
 constexpr absl::Duration kTick = absl::Milliseconds(100);
 }  // namespace
@@ -23,8 +20,13 @@ constexpr absl::Duration kTick = absl::Milliseconds(100);
 class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
  public:
   SubscribeReactor(SubscriptionHub* hub, engine::Ledger* ledger, const TokenStore& tokens,
-                   grpc::CallbackServerContext* context, const v1::SubscribeRequest* request)
-      : hub_(hub), ledger_(ledger), context_(context), call_(context, tokens, "Subscribe", request) {
+                   size_t page_bytes, grpc::CallbackServerContext* context,
+                   const v1::SubscribeRequest* request)
+      : hub_(hub),
+        ledger_(ledger),
+        page_bytes_(page_bytes),
+        context_(context),
+        call_(context, tokens, "Subscribe", request) {
     absl::Status admitted = call_.Admit(Access::kLogRead, "", "");
     if (admitted.ok()) admitted = hub_->TakeSlot();
     absl::MutexLock lock(&mu_);
@@ -116,7 +118,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
     size_t bytes = 0;
     for (size_t keep = 0; keep < page_.size(); ++keep) {
       bytes += page_[keep].ByteSizeLong();
-      if (keep > 0 && bytes > kSubscribePageBytes) {
+      if (keep > 0 && bytes > page_bytes_) {
         page_.resize(keep);
         return;
       }
@@ -136,6 +138,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
 
   SubscriptionHub* const hub_;
   engine::Ledger* const ledger_;
+  const size_t page_bytes_;
   grpc::CallbackServerContext* const context_;
   RpcCall call_;  // logs the call's line when the reactor is deleted
   bool registered_ = false;  // set in the constructor only
@@ -173,7 +176,8 @@ SubscriptionHub::~SubscriptionHub() {
 
 grpc::ServerWriteReactor<v1::Event>* SubscriptionHub::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
-  auto* reactor = new SubscribeReactor(this, ledger_, *tokens_, context, request);
+  auto* reactor =
+      new SubscribeReactor(this, ledger_, *tokens_, limits_.page_bytes, context, request);
   if (reactor->registered()) {
     Add(reactor);
     reactor->Pump();

@@ -47,6 +47,9 @@ struct SubscriptionLimits {
   int max_subscribers = 32;
   // How long one event may wait for the client to make room for it.
   absl::Duration stall = absl::Seconds(30);
+  // What a subscription keeps of a page (of at most 256 events) beyond its first event;
+  // the rest is read again in turn.
+  size_t page_bytes = 4 << 20;
 };
 
 class SubscriptionHub {
