@@ -37,6 +37,8 @@
 #include "arrs/v1/service.grpc.pb.h"
 #include "bench/national/driver.h"
 #include "bench/national/history.h"
+#include "bench/national/measure.h"
+#include "bench/national/questions.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/engine/snapshot.h"
@@ -57,12 +59,6 @@ double Seconds(Clock::time_point from) {
   return std::chrono::duration<double>(Clock::now() - from).count();
 }
 
-std::string Num(double v) {
-  std::string s = absl::StrFormat("%.0f", v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0 && s[i - 1] != '-'; i -= 3) s.insert(i, ",");
-  return s;
-}
-
 uint64_t DirBytes(const std::string& dir) {
   uint64_t bytes = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
@@ -70,28 +66,6 @@ uint64_t DirBytes(const std::string& dir) {
   }
   return bytes;
 }
-
-// "VmRSS" or "VmHWM" of a process, in KiB.
-int64_t ProcStatusKib(pid_t pid, const std::string& key) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1));
-  }
-  return -1;
-}
-
-struct Latencies {
-  std::vector<double> micros;
-  void Add(double us) { micros.push_back(us); }
-  void Merge(const Latencies& o) { micros.insert(micros.end(), o.micros.begin(), o.micros.end()); }
-  double Percentile(double p) {
-    if (micros.empty()) return 0;
-    std::sort(micros.begin(), micros.end());
-    size_t i = static_cast<size_t>(p / 100.0 * (micros.size() - 1) + 0.5);
-    return micros[std::min(i, micros.size() - 1)];
-  }
-};
 
 struct Options {
   int scale = 1;
@@ -112,14 +86,6 @@ struct Options {
   bool sync_clients = false;
   int channels = 4;
   std::string serving;  // host:port of a running arrsd: only the gRPC queries
-};
-
-// One random as-of question: a PCN, a valid date, a log position.
-struct Question {
-  std::string pcn;
-  absl::CivilDay as_of;
-  uint64_t known_at;  // 0 = the head
-  bool balance;
 };
 
 // Log position of each PCN's first event (index i = PCN U00000i+1): random known_at
@@ -145,23 +111,6 @@ class Questions {
   uint64_t head_;
   std::mt19937_64 rng_;
 };
-
-v1::BalanceRequest BalanceOf(const Question& q) {
-  v1::BalanceRequest r;
-  r.set_pcn_code(q.pcn);
-  r.set_financial_year(FinancialYearOf(q.as_of));
-  *r.mutable_as_of() = ToProtoDate(q.as_of);
-  if (q.known_at) r.mutable_known_at()->set_position(q.known_at);
-  return r;
-}
-
-v1::CapUsageRequest CapsOf(const Question& q) {
-  v1::CapUsageRequest r;
-  r.set_pcn_code(q.pcn);
-  *r.mutable_as_of() = ToProtoDate(q.as_of);
-  if (q.known_at) r.mutable_known_at()->set_position(q.known_at);
-  return r;
-}
 
 void PrintLatencyRow(const std::string& what, Latencies& l, double qps) {
   std::printf("| %s | %zu | %.0f | %.0f | %.0f | %.0f | %s |\n", what.c_str(), l.micros.size(),

@@ -1,16 +1,16 @@
 // AdminService: chain verification, online backup (RocksDB checkpoint), stats, and
 // Subscribe — every event from a position, then live events, in order, with no gap or
-// duplicate. A subscriber is served by paging through the log at its own pace, so a slow
-// client holds at most one page in memory; the number of concurrent subscriptions is
-// bounded (RESOURCE_EXHAUSTED beyond it).
+// duplicate, on gRPC's callback API (services/subscription.h): a subscriber holds at most
+// one page and one outstanding write in the server, one that stops reading is cut off
+// after the stall limit with the position to resume from, and the number of concurrent
+// subscriptions is bounded (RESOURCE_EXHAUSTED beyond it).
 #ifndef ARRS_SERVICES_ADMIN_SERVICE_H_
 #define ARRS_SERVICES_ADMIN_SERVICE_H_
 
-#include <atomic>
-#include <cstdint>
+#include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "arrs/v1/service.grpc.pb.h"
+#include "services/subscription.h"
 
 namespace arrs::engine {
 class Ledger;
@@ -20,11 +20,13 @@ namespace arrs::services {
 
 class TokenStore;
 
-class AdminServiceImpl final : public v1::AdminService::Service {
+class AdminServiceImpl final
+    : public v1::AdminService::WithCallbackMethod_Subscribe<v1::AdminService::Service> {
  public:
   // Backups go inside `backup_root` only ("" refuses them), never inside `data_dir`.
-  AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tokens, int max_subscribers,
-                   std::string backup_root = "", std::string data_dir = "");
+  AdminServiceImpl(engine::Ledger* ledger, const TokenStore* tokens,
+                   SubscriptionLimits subscription_limits, std::string backup_root = "",
+                   std::string data_dir = "");
   ~AdminServiceImpl() override;
 
   grpc::Status Verify(grpc::ServerContext*, const v1::VerifyRequest*,
@@ -33,25 +35,22 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                       v1::BackupResponse*) override;
   grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*,
                      v1::StatsResponse*) override;
-  grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
-                         grpc::ServerWriter<v1::Event>*) override;
+  grpc::ServerWriteReactor<v1::Event>* Subscribe(grpc::CallbackServerContext* context,
+                                                 const v1::SubscribeRequest* request) override {
+    return subscriptions_.Subscribe(context, request);
+  }
 
   // Ends every subscription promptly (before server shutdown).
   void StopSubscriptions();
   // Subscriptions being served now.
-  int subscribers() const { return subscribers_.load(); }
+  int subscribers() const { return subscriptions_.subscribers(); }
 
  private:
   engine::Ledger* ledger_;
   const TokenStore* tokens_;
-  const int max_subscribers_;
   const std::string backup_root_;
   const std::string data_dir_;
-  std::atomic<int> subscribers_{0};
-  int listener_id_ = -1;
-  absl::Mutex mu_;
-  uint64_t head_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  SubscriptionHub subscriptions_;
 };
 
 }  // namespace arrs::services

@@ -72,6 +72,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-streams", options.max_concurrent_streams,
                  "Concurrent streams per connection")->capture_default_str();
   app.add_option("--max-subscribers", options.max_subscribers)->capture_default_str();
+  int subscriber_stall_seconds = 30;
+  app.add_option("--subscriber-stall-seconds", subscriber_stall_seconds,
+                 "A Subscribe client that leaves an event unread this long is cut off "
+                 "(RESOURCE_EXHAUSTED, naming the position to resume from) and its slot freed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--max-threads", options.max_threads,
                  "Threads gRPC may run calls on; a call beyond is refused (at least 16)")
       ->capture_default_str();
@@ -186,6 +192,7 @@ int main(int argc, char** argv) {
                   absl::StrCat("rules_published=", *published, " rules_dir=", rules_dir));
   }
   options.data_dir = data_dir;
+  options.subscriber_stall = absl::Seconds(subscriber_stall_seconds);
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
       services::ArrsServer::Start(ledger->get(), &*tokens, options);
   if (!server.ok()) return Fail(std::string(server.status().message()));

@@ -93,6 +93,11 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
     return absl::InvalidArgumentError(absl::StrCat("--max-threads must be at least ",
                                                    kMinThreads, ", got ", options.max_threads));
   }
+  if (options.subscriber_stall < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--subscriber-stall-seconds must be at least 1, got ",
+        absl::FormatDuration(options.subscriber_stall)));
+  }
   if (absl::Status root = CheckBackupRoot(options.backup_root, options.data_dir); !root.ok()) {
     return root;
   }
@@ -102,8 +107,12 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
   std::unique_ptr<ArrsServer> server(new ArrsServer());
   server->commands_ = std::make_unique<CommandServiceImpl>(ledger, tokens);
   server->queries_ = std::make_unique<QueryServiceImpl>(ledger, tokens);
-  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, tokens, options.max_subscribers,
-                                                      options.backup_root, options.data_dir);
+  server->admin_ = std::make_unique<AdminServiceImpl>(
+      ledger, tokens,
+      SubscriptionLimits{.max_subscribers = options.max_subscribers,
+                         .stall = options.subscriber_stall,
+                         .page_bytes = options.subscriber_page_bytes},
+      options.backup_root, options.data_dir);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

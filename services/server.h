@@ -51,8 +51,14 @@ struct ServerOptions {
   int max_message_bytes = 16 << 20;
   int max_concurrent_streams = 64;
   int max_subscribers = 32;
+  // A subscriber whose client leaves one event unread this long is cut off with
+  // RESOURCE_EXHAUSTED naming the position to resume from, and its slot freed
+  // (services/subscription.h).
+  absl::Duration subscriber_stall = absl::Seconds(30);
+  // What a subscriber's page keeps beyond its first event (services/subscription.h).
+  size_t subscriber_page_bytes = 4 << 20;
   // Upper bound on the threads gRPC may run calls on (its resource quota): the synchronous
-  // methods (queries, PublishRules, Subscribe, health, reflection) each hold one while
+  // methods (queries, PublishRules, reflection) each hold one while
   // they run, so unauthenticated clients holding streams open cannot grow the server past
   // it; a call beyond it is refused with RESOURCE_EXHAUSTED. At least kMinThreads.
   int max_threads = 128;

@@ -249,6 +249,9 @@ class PcnGenerator {
     h.set_staff_id(s.id);
     h.set_role(role);
     h.set_band(role == v1::GENERAL_PRACTITIONER ? "" : absl::StrCat(rng_.Between(4, 8)));
+    // Most MHPs are employed by the mental health trust and shared 50:50 (fixed, so that
+    // the rest of the history draws the same numbers as before MHP hires carried it).
+    if (role == v1::MENTAL_HEALTH_PRACTITIONER) h.set_mhp_funding(v1::MHP_SHARED_50);
     const int64_t model = rng_.Between(0, 9);
     h.set_employment_model(model < 6 ? v1::MEMBER_PRACTICES_JOINTLY
                                      : model < 8 ? v1::LEAD_PRACTICE : v1::THIRD_PARTY);
