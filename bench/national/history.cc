@@ -257,9 +257,6 @@ class PcnGenerator {
                                      : model < 8 ? v1::LEAD_PRACTICE : v1::THIRD_PARTY);
     if (model == 7) h.set_employer_name(absl::StrFormat("P%06d00", index_ + 1));
     if (model >= 8) h.set_employer_name(absl::StrCat("Community Trust ", index_ % 97 + 1));
-    // Mental health practitioners are hired under the usual agreement with the mental
-    // health trust: the PCN pays (and claims) its 50% share (issue 20).
-    if (role == v1::MENTAL_HEALTH_PRACTITIONER) h.set_mhp_funding(v1::MHP_SHARED_50);
     *h.mutable_hire_date() = ToProtoDate(hired);
     h.set_wte_bp(s.wte_bp);
     const int64_t salary = SalaryForTotal(s.annual_total_pence);
