@@ -123,6 +123,10 @@ std::string RenderMetrics(const engine::Ledger& ledger, const ServerGauges& serv
         absl::StrCat(log.queued_appends));
   Gauge(&out, "arrs_log_live_data_bytes", "gauge", "RocksDB's estimate of live data.",
         absl::StrCat(log.live_data_bytes));
+  Gauge(&out, "arrs_log_writing_stopped", "gauge",
+        "1 once a storage error RocksDB cannot resume from stopped the log writing (appends "
+        "refused, reads served; restart arrsd once the disk is healthy), else 0.",
+        ledger.WritingStopped().ok() ? "0" : "1");
   Gauge(&out, "arrs_subscribers", "gauge", "Subscribe streams being served.",
         absl::StrCat(server.subscribers));
 

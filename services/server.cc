@@ -173,8 +173,11 @@ absl::Status ArrsServer::StartHttp(engine::Ledger* ledger, const TokenStore* tok
   http_options.max_request_bytes = static_cast<size_t>(options.max_message_bytes);
   http_options.metrics_require_token = options.metrics_require_token;
   http::HttpHooks hooks;
-  // Ready once every restored stream's events are read, until shutdown begins.
-  hooks.ready = [this, ledger] { return !stopping_.load() && ledger->ColdStreams() == 0; };
+  // Ready once every restored stream's events are read, until shutdown begins or the log
+  // stops writing for good (a storage error: only a restart recovers).
+  hooks.ready = [this, ledger] {
+    return !stopping_.load() && ledger->ColdStreams() == 0 && ledger->WritingStopped().ok();
+  };
   hooks.metrics_text = [this, ledger] {
     return RenderMetrics(*ledger, ServerGauges{.subscribers = admin_->subscribers()});
   };

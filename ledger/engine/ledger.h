@@ -100,6 +100,9 @@ class Ledger {
   absl::StatusOr<v1::StatsResponse> Stats() const;
   // The log's counters (appends, fsyncs, append latency, queue depth), for monitoring.
   store::LogStats LogCounters() const;
+  // OK while the log writes; UNAVAILABLE (why, and the remedy) once a storage error has
+  // stopped it for good (store::EventLog::WritingStopped).
+  absl::Status WritingStopped() const;
   // Up to `max_events` committed events from `from_position` (>= 1) on, in position
   // order (none when from_position is beyond the head).
   absl::StatusOr<std::vector<v1::Event>> ReadEvents(uint64_t from_position,

@@ -46,6 +46,8 @@ absl::StatusOr<v1::BackupResponse> Ledger::Backup(const std::string& target_dir)
 
 store::LogStats Ledger::LogCounters() const { return log_->Stats(); }
 
+absl::Status Ledger::WritingStopped() const { return log_->WritingStopped(); }
+
 absl::StatusOr<v1::StatsResponse> Ledger::Stats() const {
   const store::LogStats stats = log_->Stats();
   v1::StatsResponse out;

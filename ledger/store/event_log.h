@@ -256,6 +256,10 @@ class EventLog {
   virtual absl::Status Checkpoint(const std::string& target_dir) const = 0;
 
   virtual LogStats Stats() const = 0;
+  // OK while the log writes; once a storage error RocksDB cannot resume from has stopped
+  // it for good (every Append then fails with this), the UNAVAILABLE status naming the
+  // cause and the remedy (reopen the folder). Cheap: takes no lock writers hold.
+  virtual absl::Status WritingStopped() const = 0;
 };
 
 }  // namespace arrs::store

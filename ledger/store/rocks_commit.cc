@@ -77,6 +77,8 @@ bool RocksEventLog::StopIfFatal(const rocksdb::Status& s) const {
         s.ToString(), "): appends are refused, reads still work; reopen the folder ", dir_,
         " (restart arrsd) once the disk is healthy"));
     std::fprintf(stderr, "arrs event log: %s\n", std::string(stopped_.message()).c_str());
+    absl::MutexLock lock(&stopped_copy_mu_);
+    stopped_copy_ = stopped_;
   }
   return true;
 }

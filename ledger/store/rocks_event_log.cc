@@ -329,6 +329,11 @@ absl::Status RocksEventLog::CheckpointNow(const std::string& target_dir) const {
                    absl::StrCat("checkpoint into ", target_dir));
 }
 
+absl::Status RocksEventLog::WritingStopped() const {
+  absl::MutexLock lock(&stopped_copy_mu_);
+  return stopped_copy_;
+}
+
 LogStats RocksEventLog::Stats() const {
   LogStats stats;
   {

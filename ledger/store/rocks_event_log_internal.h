@@ -185,6 +185,7 @@ class RocksEventLog final : public EventLog {
                                           uint64_t at_or_before) const override;
   absl::Status Checkpoint(const std::string& target_dir) const override;
   LogStats Stats() const override;
+  absl::Status WritingStopped() const override;
 
   // rocks_maintenance.cc: FlushLog and CompactLog (rocks_event_log.h).
   absl::Status Flush();
@@ -320,6 +321,9 @@ class RocksEventLog final : public EventLog {
   // append then fails with it (UNAVAILABLE naming the cause; reopening the folder is the
   // only recovery); reads are unaffected.
   mutable absl::Status stopped_ ABSL_GUARDED_BY(write_mu_);
+  // A copy of stopped_ for WritingStopped (a leaf lock, taken after write_mu_).
+  mutable absl::Mutex stopped_copy_mu_;
+  mutable absl::Status stopped_copy_ ABSL_GUARDED_BY(stopped_copy_mu_);
   // The undo of batches whose sync failed, while it could not be written.
   // (mutable: Verify and Checkpoint write it when they can, before they look.)
   mutable std::unique_ptr<rocksdb::WriteBatch> pending_undo_ ABSL_GUARDED_BY(write_mu_);

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/store/rocks_event_log.h"
+#include "services/metrics.h"
 #include "tests/reliability/storage_fault_fixture.h"
 
 namespace arrs::testing_support {
@@ -147,6 +148,8 @@ TEST_F(BackgroundFaultServerTest, NonRetryableFlushErrorRefusesWritesUntilRestar
   RegisterTwoPcns();
   HireSome("before-", 3);
   const uint64_t head = Head();
+  EXPECT_NE(services::RenderMetrics(*ledger_, {}).find("arrs_log_writing_stopped 0"),
+            std::string::npos);
   fs_->SetRetryable(false);
   fs_->FailWrites(kSstFile);
   EXPECT_FALSE(store::FlushLog(log()).ok());
@@ -160,6 +163,10 @@ TEST_F(BackgroundFaultServerTest, NonRetryableFlushErrorRefusesWritesUntilRestar
     EXPECT_NE(s.error_message().find("reopen"), std::string::npos) << s.error_message();
   }
   EXPECT_EQ(Head(), head);
+  // Monitoring sees it: the gauge (and /readyz, from the same WritingStopped).
+  EXPECT_EQ(ledger_->WritingStopped().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(services::RenderMetrics(*ledger_, {}).find("arrs_log_writing_stopped 1"),
+            std::string::npos);
   EXPECT_EQ(StaffInPost(), 3);
   EXPECT_TRUE(VerifyRpc().ok());
   v1::AuditTrail trail;

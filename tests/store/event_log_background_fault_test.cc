@@ -277,6 +277,7 @@ TEST_F(BackgroundFaultTest, SstReadErrorNamesTheStreamAndPasses) {
 // acknowledged is lost: after a reopen everything is there once and writing resumes.
 void ExpectStoppedForGood(EventLog& log, FaultyFileSystem& fs,
                           const std::function<absl::Status()>& step, const char* what) {
+  EXPECT_TRUE(log.WritingStopped().ok()) << log.WritingStopped();
   const absl::Status failed = step();
   EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
   EXPECT_THAT(failed.message(), HasSubstr(kInjectedWriteError));
@@ -293,7 +294,10 @@ void ExpectStoppedForGood(EventLog& log, FaultyFileSystem& fs,
       EXPECT_THAT(r.status().message(), HasSubstr("stopped writing")) << r.status();
       EXPECT_THAT(r.status().message(), HasSubstr("reopen")) << r.status();
     }
-    // Reads keep working.
+    // Monitoring is told (arrsd's /readyz and arrs_log_writing_stopped), and reads keep
+    // working.
+    EXPECT_EQ(log.WritingStopped().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(log.WritingStopped().message(), HasSubstr("stopped writing"));
     EXPECT_EQ(log.head().position, head);
     absl::StatusOr<std::vector<v1::Event>> all = log.ReadFrom(1, 100000);
     ASSERT_TRUE(all.ok()) << all.status();
