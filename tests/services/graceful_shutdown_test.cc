@@ -13,6 +13,7 @@
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
 #include "tests/services/arrsd_process.h"
+#include "tests/testing/requests.h"
 #include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
@@ -55,17 +56,8 @@ TEST(GracefulShutdownTest, SigtermUnderLoadLosesNoAcknowledgedEvent) {
         grpc::ClientContext context;
         context.AddMetadata("authorization", "Bearer load-admin-token");
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-        v1::HireStaffRequest r;
-        r.mutable_header()->set_request_id(absl::StrCat("w", w, "-", i));
-        r.set_pcn_code(absl::StrCat("U5000", w % 4));
-        r.set_staff_id(absl::StrCat("w", w, "-", i));
-        r.set_role(v1::CARE_COORDINATOR);
-        r.set_employment_model(v1::LEAD_PRACTICE);
-        r.mutable_hire_date()->set_year(2021);
-        r.mutable_hire_date()->set_month(4);
-        r.mutable_hire_date()->set_day(1);
-        r.set_wte_bp(10000);
-        r.set_annual_salary_pence(2500000);
+        const std::string id = absl::StrCat("w", w, "-", i);
+        const v1::HireStaffRequest r = CareCoordinatorHire(absl::StrCat("U5000", w % 4), id, id);
         v1::CommandResult out;
         if (stub->HireStaff(&context, r, &out).ok()) {
           std::lock_guard<std::mutex> lock(mu);

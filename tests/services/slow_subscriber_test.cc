@@ -13,6 +13,8 @@
 #include "arrs/v1/service.grpc.pb.h"
 #include "services/auth.h"
 #include "tests/services/arrsd_process.h"
+#include "tests/testing/requests.h"
+#include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -32,10 +34,14 @@ long RssKib(pid_t pid) {
 
 class SlowSubscriberTest : public ::testing::Test {
  protected:
+  // The slow subscriber's own connection, with a fixed 64 KiB stream window (no BDP
+  // growth), so that it stops the server's writes after a few hundred unread events.
+  std::shared_ptr<grpc::Channel> SlowChannel() {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    return grpc::CreateCustomChannel(arrsd_.address(), grpc::InsecureChannelCredentials(), args);
+  }
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("arrs-slowsub-", getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     const std::string tokens = (dir_ / "tokens.txt").string();
     std::ofstream(tokens) << services::TokenHash("slow-sub-admin-token") << " admin * a\n"
                           << services::TokenHash("slow-sub-auditor-token") << " auditor * b\n";
@@ -56,10 +62,7 @@ class SlowSubscriberTest : public ::testing::Test {
     v1::CommandResult out;
     ASSERT_TRUE(commands_->RegisterPcn(&context, r, &out).ok());
   }
-  void TearDown() override {
-    arrsd_.Stop(SIGTERM);
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { arrsd_.Stop(SIGTERM); }
 
   // Commits `n` hires (one event each) from 4 threads; returns the head after them.
   uint64_t Hire(int n) {
@@ -69,17 +72,8 @@ class SlowSubscriberTest : public ::testing::Test {
         for (int i = w; i < n; i += 4) {
           grpc::ClientContext context;
           context.AddMetadata("authorization", kAdmin);
-          v1::HireStaffRequest r;
-          r.mutable_header()->set_request_id(absl::StrCat("h", hired_ + i));
-          r.set_pcn_code("U60001");
-          r.set_staff_id(absl::StrCat("s", hired_ + i));
-          r.set_role(v1::CARE_COORDINATOR);
-          r.set_employment_model(v1::LEAD_PRACTICE);
-          r.mutable_hire_date()->set_year(2021);
-          r.mutable_hire_date()->set_month(4);
-          r.mutable_hire_date()->set_day(1);
-          r.set_wte_bp(10000);
-          r.set_annual_salary_pence(2500000);
+          const v1::HireStaffRequest r = CareCoordinatorHire(
+              "U60001", absl::StrCat("s", hired_ + i), absl::StrCat("h", hired_ + i));
           v1::CommandResult out;
           EXPECT_TRUE(commands_->HireStaff(&context, r, &out).ok());
         }
@@ -98,7 +92,8 @@ class SlowSubscriberTest : public ::testing::Test {
     return stats.head_position();
   }
 
-  std::filesystem::path dir_;
+  const TempDir temp_{"slowsub"};  // destroyed after arrsd_ (declared before it)
+  const std::filesystem::path& dir_ = temp_.path();
   ArrsdProcess arrsd_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CommandService::Stub> commands_;
@@ -143,12 +138,7 @@ std::unique_ptr<Subscription> SubscribeWhenAccepted(const std::string& address, 
 }
 
 TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactlyOnce) {
-  // The slow subscriber's own connection, with a fixed 64 KiB stream window (no BDP
-  // growth), so that it stops the server's writes after a few hundred unread events.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  auto slow_channel = grpc::CreateCustomChannel(arrsd_.address(),
-                                                grpc::InsecureChannelCredentials(), args);
+  auto slow_channel = SlowChannel();
   std::unique_ptr<Subscription> slow = Subscribe(slow_channel, 1);
   v1::Event event;
   ASSERT_TRUE(slow->reader->Read(&event));
@@ -204,10 +194,7 @@ TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactl
 }
 
 TEST_F(SlowSubscriberTest, SubscriberThatNeverReadsAgainIsCancelledAfterTwoMoreStallLimits) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  auto slow_channel = grpc::CreateCustomChannel(arrsd_.address(),
-                                                grpc::InsecureChannelCredentials(), args);
+  auto slow_channel = SlowChannel();
   std::unique_ptr<Subscription> slow = Subscribe(slow_channel, 1);
   v1::Event event;
   ASSERT_TRUE(slow->reader->Read(&event));

@@ -35,6 +35,22 @@ inline v1::HireStaffRequest ValidHire(const std::string& pcn, const std::string&
   return r;
 }
 
+// A whole-time care coordinator hired on 1 April 2021 (lead practice, £25,000 salary): the
+// smallest valid hire, for tests that only need events.
+inline v1::HireStaffRequest CareCoordinatorHire(const std::string& pcn, const std::string& staff,
+                                                const std::string& request_id) {
+  v1::HireStaffRequest r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code(pcn);
+  r.set_staff_id(staff);
+  r.set_role(v1::CARE_COORDINATOR);
+  r.set_employment_model(v1::LEAD_PRACTICE);
+  *r.mutable_hire_date() = D(2021, 4, 1);
+  r.set_wte_bp(kWholeTimeBp);
+  r.set_annual_salary_pence(2500000);
+  return r;
+}
+
 // A claim of `pcn` for `month`, one line per (staff id, actual cost in pence), numbered
 // from 1.
 inline v1::SubmitClaimRequest ValidClaim(
