@@ -13,16 +13,24 @@
 namespace arrs::engine {
 namespace {
 
-// The head model of `stream` after a correction, equal to FoldPcn(stream.events, head).
-// FoldPcn applies each event slot in the order of its original position, with the content
-// the corrections since gave it. A checkpoint at C is that fold of the slots up to C; if
-// no event after C corrects a position at or before C, those slots have not changed since,
-// and the model is the checkpoint with the slots after C folded on top of it.
-domain::PcnModel RefoldAfterCorrection(const StreamState& stream) {
+// The model of the PCN stream `stream` (events loaded) as known at `known_at`, equal to
+// FoldPcn(stream.events, known_at) and cheaper. FoldPcn applies each event slot known then
+// in the order of its original position, with the content the corrections known then
+// gave it. A checkpoint at C is that fold of the slots up to C as known at C; if no event
+// in (C, known_at] corrects a position at or before C, those slots are still as they were
+// at C, and the model is the checkpoint with the slots of (C, known_at] folded on top.
+domain::PcnModel FoldFromCheckpoint(const StreamState& stream, uint64_t known_at) {
   const std::vector<const v1::Event*>& events = stream.events;
+  const auto known_end = std::upper_bound(
+      events.begin(), events.end(), known_at,
+      [](uint64_t position, const v1::Event* e) { return position < e->position(); });
+  const auto checkpoints_end = std::upper_bound(
+      stream.checkpoints.begin(), stream.checkpoints.end(), known_at,
+      [](uint64_t position, const Checkpoint& c) { return position < c.position; });
   uint64_t lowest_target = UINT64_MAX;  // lowest position corrected by events scanned
-  auto scanned = events.end();          // events from here on have been scanned
-  for (auto c = stream.checkpoints.rbegin(); c != stream.checkpoints.rend(); ++c) {
+  auto scanned = known_end;             // events from here to known_end have been scanned
+  for (auto c = std::make_reverse_iterator(checkpoints_end); c != stream.checkpoints.rend();
+       ++c) {
     while (scanned != events.begin() && (*std::prev(scanned))->position() > c->position) {
       --scanned;
       if ((*scanned)->corrects() != 0) {
@@ -30,30 +38,35 @@ domain::PcnModel RefoldAfterCorrection(const StreamState& stream) {
       }
     }
     if (lowest_target <= c->position) continue;  // reaches into this checkpoint
-    const std::vector<const v1::Event*> after(scanned, events.end());
-    const domain::CorrectionView view = domain::ResolveCorrections(after, UINT64_MAX);
     domain::PcnModel model = *c->model;
+    if (scanned == known_end) return model;
+    const std::vector<const v1::Event*> after(scanned, known_end);
+    const domain::CorrectionView view = domain::ResolveCorrections(after, known_at);
     for (const v1::Event* in_force : view.in_force) model.Apply(*in_force);
     model.stream_version = view.stream_version;
     model.position = view.position;
     return model;
   }
-  return domain::FoldPcn(events, UINT64_MAX);
+  return domain::FoldPcn(events, known_at);
 }
 
 // Folds `e`, the next event of the PCN stream `stream` (whose events are loaded), into
-// its head model, checkpointing as the class comment says.
+// its head model, checkpointing as StreamState::checkpoints says.
 void FoldPcnEvent(StreamState& stream, const v1::Event* e) {
   if (e->corrects() != 0) {
     // A correction may change anything before it: fold the stream again, from the
     // latest checkpoint it leaves untouched.
-    stream.head = RefoldAfterCorrection(stream);
+    stream.head = FoldFromCheckpoint(stream, e->position());
   } else {
     stream.head.Apply(*e);
   }
-  if (e->corrects() != 0 || stream.events.size() % LedgerState::kCheckpointEvery == 0) {
-    stream.checkpoints.push_back(
-        Checkpoint{e->position(), std::make_shared<const domain::PcnModel>(stream.head)});
+  const size_t last = stream.checkpoints.empty() ? 0 : stream.checkpoints.back().events;
+  ARRS_ASSERT(stream.events.size() > last, "a checkpoint is taken after its last event");
+  const size_t spacing =
+      std::max(LedgerState::kCheckpointEvery, LedgerState::CopyWeight(stream.head) / 2);
+  if (stream.events.size() - last >= spacing) {
+    stream.checkpoints.push_back(Checkpoint{e->position(), stream.events.size(),
+                                            std::make_shared<const domain::PcnModel>(stream.head)});
   }
 }
 
@@ -263,22 +276,12 @@ absl::StatusOr<const domain::PcnModel*> LedgerState::ModelAt(const std::string& 
   }
   if (known_at >= state->last_position) return &state->head;
   if (absl::Status loaded = LoadEvents(name, *state); !loaded.ok()) return loaded;
-  auto after = std::upper_bound(
-      state->checkpoints.begin(), state->checkpoints.end(), known_at,
-      [](uint64_t position, const Checkpoint& c) { return position < c.position; });
-  if (after == state->checkpoints.begin()) {
-    *scratch = domain::FoldPcn(state->events, known_at);
-    return scratch;
-  }
-  const Checkpoint& from = *std::prev(after);
-  *scratch = *from.model;
-  auto next = std::upper_bound(
-      state->events.begin(), state->events.end(), from.position,
-      [](uint64_t position, const v1::Event* e) { return position < e->position(); });
-  for (; next != state->events.end() && (*next)->position() <= known_at; ++next) {
-    scratch->Apply(**next);
-  }
+  *scratch = FoldFromCheckpoint(*state, known_at);
   return scratch;
+}
+
+size_t LedgerState::CopyWeight(const domain::PcnModel& model) {
+  return model.staff.size() + model.claims.size();
 }
 
 const domain::PcnModel& LedgerState::EmptyModel() {

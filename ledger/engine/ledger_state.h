@@ -52,9 +52,11 @@ namespace arrs::engine {
 
 struct EncodedSnapshot;
 
-// A PCN's model as known at `position` (the head model copied then).
+// A PCN's model as known at `position` (the head model copied then), when the stream
+// held `events` events.
 struct Checkpoint {
   uint64_t position = 0;
+  size_t events = 0;
   std::shared_ptr<const domain::PcnModel> model;
 };
 
@@ -66,8 +68,14 @@ struct StreamState {
   domain::PcnModel head;  // PCN streams only
   // Valid once events_loaded (see LedgerState::LoadStream).
   std::vector<const v1::Event*> events;  // position order
-  // Taken every kCheckpointEvery events and at every correction, so that a model as
-  // known at an older position is a checkpoint plus the few ordinary events after it.
+  // Taken so that a model as known at an older position is a checkpoint plus the events
+  // after it, each costing no more to copy than twice the events folded since the one
+  // before: the next is taken once the stream has grown by max(kCheckpointEvery, half
+  // the head's CopyWeight) events. So a stream's checkpoints together hold at most twice
+  // as many entries as it has events (not one head's worth every kCheckpointEvery
+  // events, which grows with the square of its length: 3.2 GB for three streams of
+  // 15,600 hires), and an old view costs one copy and a fold of no more events than
+  // the copy's entries. Position order.
   std::vector<Checkpoint> checkpoints;
 
   // False only for a stream restored from a snapshot whose events have not been read.
@@ -98,7 +106,10 @@ struct ColdStream {
 
 class LedgerState {
  public:
+  // The fewest events between two checkpoints of a stream (see StreamState::checkpoints).
   static constexpr size_t kCheckpointEvery = 64;
+  // What copying `model` costs, counted in the entries it holds (staff and claims).
+  static size_t CopyWeight(const domain::PcnModel& model);
 
   // Folds committed events (position order, contiguous with what came before; positions
   // already folded are skipped). Takes mu exclusively.
@@ -226,10 +237,10 @@ class LedgerState {
   absl::Status LoadEvents(const std::string& name, StreamState& stream)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The PCN's model as known at `known_at`: the cached head model when known_at >= its
-  // last position (no events read), else the latest checkpoint at or before known_at with
-  // the stream's later events up to known_at applied (none of them a correction: one
-  // would have been checkpointed), else a fold of its own stream. nullptr if the stream
-  // is unknown then. `scratch` holds a fold when one is needed.
+  // last position (no events read), else the latest checkpoint at or before known_at that
+  // no correction known then reaches into, with the stream's later events up to known_at
+  // folded on top (FoldFromCheckpoint in the .cc), else a fold of its own stream. nullptr
+  // if the stream is unknown then. `scratch` holds a fold when one is needed.
   absl::StatusOr<const domain::PcnModel*> ModelAt(const std::string& stream, uint64_t known_at,
                                                   domain::PcnModel* scratch)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
