@@ -98,6 +98,10 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   ledger->listener_id_ = *sink;
   ledger->startup_.events_folded = ledger->log_->head().position - state->HeadPosition();
   if (absl::Status loaded = LoadLog(*ledger->log_, *state); !loaded.ok()) return loaded;
+  // A restored stream whose events could not be read for the fold: refuse to open rather
+  // than serve a state that answers every query with that error (try again once the
+  // storage answers).
+  if (absl::Status health = state->Health(); !health.ok()) return health;
   if (ledger->startup_.snapshot_position > 0 && options.warm_after_restore) {
     ledger->startup_.streams_to_warm = ledger->ColdStreams();
     Ledger* self = ledger.get();

@@ -124,10 +124,13 @@ void LedgerState::Fold(const v1::Event* e) {
       stream.head.Apply(*e);
       return;
     }
+    // Only the fold of the log at open gets here: a command reads its stream's events
+    // before it decides (CommandRunner's Decide), and a loaded stream stays loaded.
     if (absl::Status loaded = LoadEvents(e->stream(), stream); !loaded.ok()) {
       if (broken_.ok()) {
-        broken_ = absl::DataLossError(absl::StrCat("position ", e->position(),
-                                                   " could not be folded: ", loaded.message()));
+        broken_ = absl::Status(loaded.code(),
+                               absl::StrCat("position ", e->position(), " (stream ", e->stream(),
+                                            ") could not be folded: ", loaded.message()));
       }
       return;
     }
@@ -292,6 +295,11 @@ const domain::PcnModel& LedgerState::EmptyModel() {
 const std::vector<const v1::Event*>& LedgerState::NoEvents() {
   static const std::vector<const v1::Event*>* const kNone = new std::vector<const v1::Event*>();
   return *kNone;
+}
+
+absl::Status LedgerState::Health() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return broken_;
 }
 
 uint64_t LedgerState::HeadPosition() const {

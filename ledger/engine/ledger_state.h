@@ -123,6 +123,12 @@ class LedgerState {
   // Where a restored state reads the events of its streams. Not owned.
   void SetEventSource(const store::EventLog* source) { source_ = source; }
 
+  // OK, or why the state stopped following the log: an event could not be folded because
+  // its restored stream's earlier events could not be read (the read's own code, the
+  // position and the stream named). Only the fold at open can meet that (commands read
+  // their stream first), and every read of the state answers it from then on: a Ledger
+  // whose open meets it does not open. Takes mu shared.
+  absl::Status Health() const ABSL_LOCKS_EXCLUDED(mu_);
   // The log position folded last (0 before any). Takes mu shared.
   uint64_t HeadPosition() const ABSL_LOCKS_EXCLUDED(mu_);
   // The log position a KnownAt names: the head when unset, the last position recorded at
