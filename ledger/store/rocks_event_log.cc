@@ -27,6 +27,7 @@
 namespace arrs::store::internal {
 
 void OpenDb::Close() {
+  if (resumer != nullptr) resumer->Stop();  // no Resume() runs or starts from here on
   if (db == nullptr) return;
   for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
   handles.clear();
