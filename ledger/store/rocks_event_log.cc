@@ -69,7 +69,7 @@ RocksEventLog::~RocksEventLog() {
     // unsynced WAL records could replay at the next open. (If the disk still fails, they
     // can, as after a crash: none of them was ever acknowledged.)
     absl::MutexLock lock(&write_mu_);
-    WritePendingUndo().IgnoreError();
+    WritePendingUndo(/*resume_here=*/true).IgnoreError();
   }
   committer_.reset();
   open_->Close();

@@ -6,6 +6,8 @@
 //   rocks_commit.cc      CommitGroup: staging a group of requests, writing it, publishing
 //   rocks_syncer.cc      the syncer thread, the undo after a failed sync, WhenSettled
 //   rocks_maintenance.cc flushing and compacting on request (FlushLog, CompactLog)
+//   rocks_resumer.cc     resuming RocksDB after a background error (its auto-recovery is
+//                        off), on a thread of its own
 // and, with no RocksEventLog around it, index_repair.cc (arrsctl repair-index) opens the
 // folder through OpenForRepair.
 //
@@ -232,8 +234,9 @@ class RocksEventLog final : public EventLog {
   // group is finished, false when the syncer thread will finish it.
   bool CommitGroup(const std::vector<PendingAppend*>& group, bool more_queued)
       ABSL_LOCKS_EXCLUDED(write_mu_);
-  // Writes a pending undo and clears a failed write's error state; not OK (the group
-  // fails with it) while the undo cannot be written, or for good once stopped_.
+  // Writes a pending undo and, after a failed write, asks the resumer to resume RocksDB;
+  // not OK (the group fails with it) while the undo cannot be written, or for good once
+  // stopped_.
   absl::Status ReadyToWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // When `s` (a write's or Resume()'s status) carries RocksDB's fatal severity or worse,
   // sets stopped_ (once, logged on stderr) and returns true.
@@ -300,8 +303,12 @@ class RocksEventLog final : public EventLog {
   std::unique_ptr<rocksdb::WriteBatch> UndoBatch(const std::deque<UnsyncedBatch>& batches)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes the undo of failed batches left over from a failed sync, synced. Until it is
-  // written, nothing else may be.
-  absl::Status WritePendingUndo() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // written, nothing else may be. Asks the resumer to resume RocksDB first, or, with
+  // `resume_here` (closing: nothing else waits for write_mu_ then), calls Resume() itself.
+  absl::Status WritePendingUndo(bool resume_here = false) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Asks the resumer (rocks_resumer.h) for a DB::Resume(); returns at once.
+  void RequestResume() const;
   // Runs `f(undone)` while nothing is written and no written batch awaits its sync, so
   // that what RocksDB holds is what is published: Verify and Checkpoint never see a batch
   // whose sync may yet fail. Holding write_mu_ stops new batches, so this waits at most

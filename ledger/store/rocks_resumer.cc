@@ -34,6 +34,11 @@ uint64_t Resumer::resumes() const {
   return resumes_;
 }
 
+void Resumer::Request() {
+  absl::MutexLock lock(&mu_);
+  if (!fatal_) wanted_ = true;
+}
+
 void Resumer::OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
                                 rocksdb::Status* bg_error) {
   // Called by RocksDB without its DB mutex, on the thread that met the error: take the

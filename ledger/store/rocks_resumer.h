@@ -18,7 +18,7 @@
 // a notification the thread makes one more, an interval later. Left to RocksDB: a full
 // disk (NoSpace, SpaceLimit), which its SstFileManager recovers on a thread of its own
 // once space returns (not the recovery that can deadlock), and every write after a
-// failed one also calls Resume() (RocksEventLog::ReadyToWrite). A background error
+// failed one asks for a Resume() (Request(), RocksEventLog::ReadyToWrite). A background error
 // RocksDB reports as fatal or worse (a non-retryable I/O error with paranoid checks on)
 // is not resumed: Resume() would refuse it, and the event log stops writing when its next
 // write meets it (EventLog::WritingStopped). From then on the thread only waits for Stop().
@@ -29,7 +29,8 @@
 // it.
 //
 // Life cycle: construct, pass as a listener in the DB's options, DB::Open, then Start(db);
-// Stop() (which joins the thread) before the DB is closed. Thread-safe.
+// Stop() (which joins the thread) before the DB is closed. Stop() waits for a Resume() in
+// progress, which waits for RocksDB's running flushes and compactions. Thread-safe.
 #ifndef ARRS_LEDGER_STORE_ROCKS_RESUMER_H_
 #define ARRS_LEDGER_STORE_ROCKS_RESUMER_H_
 
@@ -59,6 +60,12 @@ class Resumer final : public rocksdb::EventListener {
   void Start(rocksdb::DB* db) ABSL_LOCKS_EXCLUDED(mu_);
   // Joins the thread (after the Resume() it is running, if any, returns). Idempotent.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Asks for a Resume() as OnBackgroundError does (also for a full disk: RocksDB's own
+  // recovery answers Busy meanwhile, and the thread tries again an interval later).
+  // Returns at once; for the event log after a failed write, in place of a Resume() of
+  // its own, which can wait as long as a fault lasts (for RocksDB's background jobs).
+  void Request() ABSL_LOCKS_EXCLUDED(mu_);
 
   // DB::Resume() calls made so far, successful or not (for tests).
   uint64_t resumes() const ABSL_LOCKS_EXCLUDED(mu_);
