@@ -58,13 +58,14 @@ bool RocksEventLog::CommitGroup(const std::vector<PendingAppend*>& group, bool m
 absl::Status RocksEventLog::ReadyToWrite() {
   if (!stopped_.ok()) return stopped_;
   if (absl::Status s = WritePendingUndo(); !s.ok()) return s;
-  // A failed write leaves RocksDB in a background-error state: ask the resumer
-  // (rocks_resumer.h) to resume it, rather than call Resume() here under write_mu_ (it
-  // can wait for RocksDB's background jobs as long as a fault lasts). Until it has, the
-  // write fails at once with what RocksDB holds; a fatal error (a non-retryable I/O error
-  // in a write, flush, compaction or MANIFEST write) cannot be resumed, the write returns
-  // it, and the log stops writing (StopIfFatal).
-  if (last_write_failed_) RequestResume();
+  if (last_write_failed_) {
+    // A failed write leaves RocksDB in a background-error state. Retryable I/O errors
+    // are also recovered automatically (see bgerror_resume_retry_interval); Resume()
+    // returns Busy then, and the write reports whatever RocksDB still holds. A fatal
+    // error (a non-retryable I/O error in a write, flush, compaction or MANIFEST write)
+    // cannot be resumed: Resume() returns it, and the log stops writing.
+    if (StopIfFatal(db_->Resume())) return stopped_;
+  }
   return absl::OkStatus();
 }
 

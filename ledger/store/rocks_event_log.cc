@@ -27,7 +27,6 @@
 namespace arrs::store::internal {
 
 void OpenDb::Close() {
-  if (resumer != nullptr) resumer->Stop();  // no Resume() runs or starts from here on
   if (db == nullptr) return;
   for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
   handles.clear();
@@ -69,7 +68,7 @@ RocksEventLog::~RocksEventLog() {
     // unsynced WAL records could replay at the next open. (If the disk still fails, they
     // can, as after a crash: none of them was ever acknowledged.)
     absl::MutexLock lock(&write_mu_);
-    WritePendingUndo(/*resume_here=*/true).IgnoreError();
+    WritePendingUndo().IgnoreError();
   }
   committer_.reset();
   open_->Close();

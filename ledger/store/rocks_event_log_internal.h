@@ -6,8 +6,6 @@
 //   rocks_commit.cc      CommitGroup: staging a group of requests, writing it, publishing
 //   rocks_syncer.cc      the syncer thread, the undo after a failed sync, WhenSettled
 //   rocks_maintenance.cc flushing and compacting on request (FlushLog, CompactLog)
-//   rocks_resumer.cc     resuming RocksDB after a background error (its auto-recovery is
-//                        off), on a thread of its own
 // and, with no RocksEventLog around it, index_repair.cc (arrsctl repair-index) opens the
 // folder through OpenForRepair.
 //
@@ -92,7 +90,6 @@
 #include "ledger/store/event_log.h"
 #include "ledger/store/group_committer.h"
 #include "ledger/store/log_format.h"
-#include "ledger/store/rocks_resumer.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -113,12 +110,10 @@ struct Families {
 };
 
 // Owns an open DB and all its column family handles (ours and any others the folder
-// holds) until closed, and, for a read-write open, the Resumer that resumes it after a
-// background error (stopped first when closing).
+// holds) until closed.
 struct OpenDb {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  std::shared_ptr<Resumer> resumer;  // null for a read-only open
 
   OpenDb() = default;
   OpenDb(const OpenDb&) = delete;
@@ -234,9 +229,8 @@ class RocksEventLog final : public EventLog {
   // group is finished, false when the syncer thread will finish it.
   bool CommitGroup(const std::vector<PendingAppend*>& group, bool more_queued)
       ABSL_LOCKS_EXCLUDED(write_mu_);
-  // Writes a pending undo and, after a failed write, asks the resumer to resume RocksDB;
-  // not OK (the group fails with it) while the undo cannot be written, or for good once
-  // stopped_.
+  // Writes a pending undo and clears a failed write's error state; not OK (the group
+  // fails with it) while the undo cannot be written, or for good once stopped_.
   absl::Status ReadyToWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // When `s` (a write's or Resume()'s status) carries RocksDB's fatal severity or worse,
   // sets stopped_ (once, logged on stderr) and returns true.
@@ -291,6 +285,8 @@ class RocksEventLog final : public EventLog {
   // RocksDB's WAL writer keeps the failed append's error until RocksDB recovers, and
   // SyncWAL on it asserts in an assert-enabled librocksdb (Debian's). A SyncWAL the
   // syncer has already begun is not affected: it reaches the disk, or fails as usual.
+  // Not covered: a write failing between the syncer taking its batches and RocksDB's
+  // check inside SyncWAL (microseconds; excluding writes there would undo the pipelining).
   void FailUnsynced(const absl::Status& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The syncer thread: syncs every batch written so far, then publishes and finishes them.
   void SyncLoop();
@@ -303,12 +299,8 @@ class RocksEventLog final : public EventLog {
   std::unique_ptr<rocksdb::WriteBatch> UndoBatch(const std::deque<UnsyncedBatch>& batches)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes the undo of failed batches left over from a failed sync, synced. Until it is
-  // written, nothing else may be. Asks the resumer to resume RocksDB first, or, with
-  // `resume_here` (closing: nothing else waits for write_mu_ then), calls Resume() itself.
-  absl::Status WritePendingUndo(bool resume_here = false) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Asks the resumer (rocks_resumer.h) for a DB::Resume(); returns at once.
-  void RequestResume() const;
+  // written, nothing else may be.
+  absl::Status WritePendingUndo() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Runs `f(undone)` while nothing is written and no written batch awaits its sync, so
   // that what RocksDB holds is what is published: Verify and Checkpoint never see a batch
   // whose sync may yet fail. Holding write_mu_ stops new batches, so this waits at most

@@ -62,11 +62,9 @@ rocksdb::DBOptions DbOptions(const LogOptions& options, rocksdb::Env* env) {
   if (options.read_only) db_options.info_log = std::make_shared<SilentLogger>();
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
-  // RocksDB's own recovery from background errors is off: in 7.8 it can deadlock under
-  // retryable faults in quick succession (a flush job's SetBGError joins the recovery
-  // thread, which waits for that flush job). The log's Resumer (rocks_resumer.h, added
-  // by OpenFamilies) calls DB::Resume() instead, at most every 100 ms.
-  db_options.max_bgerror_resume_count = 0;
+  // After a retryable write error, RocksDB retries recovery in the background; do so
+  // every 100 ms rather than every second so that appends come back quickly.
+  db_options.bgerror_resume_retry_interval = 100'000;
   // On reopen, a write-ahead log record that is damaged anywhere but in an incomplete last
   // write fails the open (Corruption) instead of ending the replay there: RocksDB's default
   // (point-in-time recovery) would quietly drop that record and every acknowledged one
@@ -112,21 +110,15 @@ absl::Status OpenFamilies(const rocksdb::DBOptions& db_options, const std::strin
     }
     descriptors = std::move(existing_only);
   }
-  rocksdb::DBOptions options = db_options;
-  if (!read_only) {
-    open->resumer = std::make_shared<internal::Resumer>();
-    options.listeners.push_back(open->resumer);
-  }
   const rocksdb::Status opened =
-      read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &open->handles,
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &open->handles,
                                                &open->db)
-                : rocksdb::DB::Open(options, dir, descriptors, &open->handles, &open->db);
+                : rocksdb::DB::Open(db_options, dir, descriptors, &open->handles, &open->db);
   if (absl::Status s = FromRocks(opened, absl::StrCat("opening event log in ", dir,
                                                       read_only ? " read-only" : ""));
       !s.ok()) {
     return s;
   }
-  if (open->resumer != nullptr) open->resumer->Start(open->db);
   for (size_t i = 0; i < names.size(); ++i) {
     rocksdb::ColumnFamilyHandle* handle = open->handles[i];
     if (names[i] == kEventsFamily) families->events = handle;

@@ -94,8 +94,8 @@ void RocksEventLog::Undo(std::deque<UnsyncedBatch>& batches, const absl::Status&
     }
     pending_undo_ = UndoBatch(batches);
     tip_versions_.clear();
-    // Else the next group retries it first (once the resumer has resumed RocksDB), and
-    // fails until it is written.
+    // Else the next group retries it first (after RocksDB's Resume), and fails until it
+    // is written.
     WritePendingUndo().IgnoreError();
     for (UnsyncedBatch& batch : batches) FailAll(batch.group, error);
   }
@@ -129,21 +129,11 @@ std::unique_ptr<rocksdb::WriteBatch> RocksEventLog::UndoBatch(
   return undo;
 }
 
-void RocksEventLog::RequestResume() const {
-  if (open_->resumer != nullptr) open_->resumer->Request();
-}
-
-absl::Status RocksEventLog::WritePendingUndo(bool resume_here) const {
+absl::Status RocksEventLog::WritePendingUndo() const {
   if (pending_undo_ == nullptr) return absl::OkStatus();
-  // A failed write or sync may leave RocksDB in a background-error state: the resumer
-  // resumes it, and the undo is written once it has (until then the write fails at once).
-  // Only when closing is Resume() called here. A fatal error cannot be resumed, and the
-  // log stops writing (the undo stays pending until a reopen).
-  if (resume_here) {
-    if (StopIfFatal(db_->Resume())) return stopped_;
-  } else {
-    RequestResume();
-  }
+  // A failed write or sync may leave RocksDB in a background-error state; a fatal one
+  // cannot be resumed, and the log stops writing (the undo stays pending until a reopen).
+  if (StopIfFatal(db_->Resume())) return stopped_;
   rocksdb::WriteOptions write;
   write.sync = true;
   rocksdb::Status s = db_->Write(write, pending_undo_.get());

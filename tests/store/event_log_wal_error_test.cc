@@ -11,6 +11,7 @@
 // failed WAL), so run it many times after a change to the pipeline:
 //   build/tests/store_tests --gtest_filter='EventLogWalErrorTest.*' --gtest_repeat=50
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
 #include "ledger/store/rocks_event_log.h"
@@ -32,14 +35,15 @@ using testing_support::FaultyFileSystem;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
 
-// Waits up to 10 s; a timeout aborts (the rest would hang).
+// Waits up to `seconds`; a timeout aborts (the rest would hang), naming `what`.
 template <typename Predicate>
-void WaitFor(Predicate ready) {
-  for (int i = 0; i < 2000 && !ready(); ++i) {
+void WaitFor(Predicate ready, const char* what = "the callbacks", int seconds = 10) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
+  while (!ready() && absl::Now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (!ready()) {
-    ADD_FAILURE() << "timed out after 10 s";
+    ADD_FAILURE() << "timed out after " << seconds << " s waiting for " << what;
     std::abort();
   }
 }
@@ -100,7 +104,12 @@ TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   fs->Clear();
   // Once the disk works, the log writes again (the first append writes the undo of what
   // failed, if that is still pending, after RocksDB is resumed).
-  WaitFor([&] { return log->Append(MakeRequest("pcn/d", "d", 1)).ok(); });
+  // RocksDB's SstFileManager recovers a full disk, retrying every few seconds.
+  const absl::Time cleared = absl::Now();
+  WaitFor([&] { return log->Append(MakeRequest("pcn/d", "d", 1)).ok(); }, "an append to succeed",
+          60);
+  std::printf("[ measured ] writing resumed %.2f s after the disk was cleared\n",
+              absl::ToDoubleSeconds(absl::Now() - cleared));
   const VerifyReport report = log->Verify();
   EXPECT_TRUE(report.ok) << report.problem;
   // Nothing unacknowledged is reported as committed: "b" and "c" are unknown, and "d"
