@@ -37,7 +37,7 @@ using testing_util::TempDir;
 
 // Waits up to `seconds`; a timeout aborts (the rest would hang), naming `what`.
 template <typename Predicate>
-void WaitFor(Predicate ready, const char* what = "the callbacks", int seconds = 10) {
+void WaitFor(Predicate ready, const char* what, int seconds = 10) {
   const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
   while (!ready() && absl::Now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -80,20 +80,28 @@ TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   Told told;
 
   // Two requests in one group: written unsynced, the syncer's SyncWAL held at the gate.
+  // To be sure they form one group, the committer's thread is first held in a lone
+  // request's synced write ("x"), while they queue behind it.
   fs->HoldSyncs(/*allowed=*/0);
+  log->AppendAsync(MakeRequest("pcn/x", "x", 1), told.Record("x"));
+  WaitFor([&] { return fs->held_syncs() == 1; }, "the lone write's sync to be held");
   log->AppendAsync(MakeRequest("pcn/a", "a1", 1), told.Record("a1"));
   log->AppendAsync(MakeRequest("pcn/a", "a2", 1), told.Record("a2"));
-  WaitFor([&] { return fs->held_syncs() == 1; });
+  fs->HoldSyncs(/*allowed=*/1);  // lets "x"'s sync through, holds the next one
+  WaitFor([&] { return told.Has("x") && fs->held_syncs() == 1; }, "a1 and a2's sync to be held");
+  ASSERT_TRUE(told.Get("x").ok()) << told.Get("x").status();
+  ASSERT_EQ(log->Stats().written_position, 3u);
   // A batch written behind it, waiting for the next sync.
   log->AppendAsync(MakeRequest("pcn/c", "c", 1), told.Record("c"));
-  WaitFor([&] { return log->Stats().written_position >= 3; });
+  WaitFor([&] { return log->Stats().written_position >= 4; }, "\"c\" to be written");
   // The disk fills: the next batch's WAL append fails.
   fs->DiskFullAfter(0);
   log->AppendAsync(MakeRequest("pcn/b", "b", 1), told.Record("b"));
-  WaitFor([&] { return fs->injected() >= 1; });
+  WaitFor([&] { return fs->injected() >= 1; }, "the failed append");
   // The held sync succeeds (it began before the failure); the syncer then turns to "c".
   fs->ReleaseSyncs();
-  WaitFor([&] { return told.Has("a1") && told.Has("a2") && told.Has("b") && told.Has("c"); });
+  WaitFor([&] { return told.Has("a1") && told.Has("a2") && told.Has("b") && told.Has("c"); },
+          "every request's answer");
   EXPECT_TRUE(told.Get("a1").ok()) << told.Get("a1").status();
   EXPECT_TRUE(told.Get("a2").ok()) << told.Get("a2").status();
   EXPECT_FALSE(told.Get("b").ok());
@@ -113,7 +121,7 @@ TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   const VerifyReport report = log->Verify();
   EXPECT_TRUE(report.ok) << report.problem;
   // Nothing unacknowledged is reported as committed: "b" and "c" are unknown, and "d"
-  // took the first position after "a2".
+  // took the first position after "a2" (x 1, a1 2, a2 3).
   for (const char* stream : {"pcn/b", "pcn/c"}) {
     auto found = log->FindRequest(stream, stream + 4);
     ASSERT_TRUE(found.ok()) << found.status();
@@ -121,8 +129,8 @@ TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   }
   auto d = log->FindRequest("pcn/d", "d");
   ASSERT_TRUE(d.ok() && d->has_value());
-  EXPECT_EQ((*d)->first_position, 3u);
-  EXPECT_EQ(log->head().position, 3u);
+  EXPECT_EQ((*d)->first_position, 4u);
+  EXPECT_EQ(log->head().position, 4u);
 }
 
 }  // namespace
