@@ -32,6 +32,7 @@ namespace arrs::store {
 namespace {
 
 using testing_support::FaultyFileSystem;
+using testing_support::OpenOnFaultyFs;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
 
@@ -72,11 +73,10 @@ class Told {
 
 TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   TempDir dir;
-  auto fs = std::make_shared<FaultyFileSystem>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  auto opened = OpenRocksEventLog(dir.path(), LogOptions(), env.get());
+  auto opened = OpenOnFaultyFs(dir.path());
   ASSERT_TRUE(opened.ok()) << opened.status();
-  std::unique_ptr<EventLog> log = *std::move(opened);
+  FaultyFileSystem* fs = opened->fs.get();
+  EventLog* log = opened->log.get();
   Told told;
 
   // Two requests in one group: written unsynced, the syncer's SyncWAL held at the gate.
