@@ -163,7 +163,7 @@ bool RocksEventLog::WriteBatchOrPipeline(const std::vector<PendingAppend*>& grou
   // While batches are in flight, every group waits for them: a retry's answer or a
   // conflict may rest on what they wrote, and groups are finished in order.
   auto queue_behind = [&] {
-    HandToSyncer(UnsyncedBatch{group, {}, tip_, {}});
+    HandToSyncer(UnsyncedBatch{group, {}, tip_, {}, {}});
     return false;
   };
   if (staged.writers.empty()) return in_flight ? queue_behind() : true;
@@ -179,6 +179,14 @@ bool RocksEventLog::WriteBatchOrPipeline(const std::vector<PendingAppend*>& grou
         StopIfFatal(written) ? stopped_ : WriteError(written, "writing events");
     FailAll(staged.writers, error);
     for (auto& duplicate : staged.duplicates) FailAll(std::vector{duplicate.first}, error);
+    if (in_flight) {
+      // The batches written before this one and waiting for their sync can no longer be
+      // synced (FailUnsynced): they fail and are undone, as after a failed sync.
+      FailUnsynced(absl::Status(error.code(),
+                                absl::StrCat("syncing the write-ahead log: a later write to it "
+                                             "failed before this batch was synced (",
+                                             error.message(), ")")));
+    }
     return in_flight ? queue_behind() : true;
   }
   last_write_failed_ = false;
@@ -191,7 +199,7 @@ bool RocksEventLog::WriteBatchOrPipeline(const std::vector<PendingAppend*>& grou
     result.request_digest = original->request.request_digest;
     retry->result = result;
   }
-  UnsyncedBatch batch{group, std::move(staged.writers), tip_, std::move(staged.versions)};
+  UnsyncedBatch batch{group, std::move(staged.writers), tip_, std::move(staged.versions), {}};
   if (!pipelined) {
     Publish(batch, /*synced=*/options_.sync);
     return true;

@@ -47,11 +47,16 @@
 //   Transitions (who makes them):
 //   idle -> idle                   lone request written synced (CommitGroup)
 //   any but undo -> written        group written unsynced, HandToSyncer (CommitGroup)
+//   (syncing and written stay)     a write failed: FailUnsynced marks every batch in
+//                                  unsynced_ (CommitGroup); a SyncWAL already begun goes on
 //   written -> syncing             SyncLoop takes unsynced_ (syncing_ = true)
 //   syncing -> idle | written      SyncWAL succeeded: Publish, Finished, syncing_ = false
 //                                  (written when more batches were handed over meanwhile)
 //   syncing -> idle | undo pending SyncWAL failed: Undo fails those batches and every
 //                                  later one, and writes their undo (pending if it fails)
+//   written -> idle | undo pending a write failed while batches waited for their sync
+//                                  (FailUnsynced marks them): SyncLoop takes them and,
+//                                  without calling SyncWAL, Undoes them as above
 //   undo pending -> idle           WritePendingUndo succeeds (CommitGroup, WhenSettled,
 //                                  the destructor)
 //   While Undo waits for write_mu_, undo_waiting_ is set so that WhenSettled (which holds
@@ -138,6 +143,10 @@ struct UnsyncedBatch {
   std::vector<PendingAppend*> writers;                 // the members whose events the batch holds
   Head head;                                           // the log's head once the batch is published
   std::unordered_map<std::string, uint64_t> versions;  // stream versions it leaves
+  // Not OK once a write after this batch failed before the syncer took it: the batch is
+  // then never synced (SyncWAL would meet the WAL writer's error, and Debian's RocksDB
+  // asserts) but failed and undone, with this error, as after a failed sync.
+  absl::Status later_write_failed;
 };
 
 // A group being staged by CommitGroup: the batch and what it moves on.
@@ -271,6 +280,14 @@ class RocksEventLog final : public EventLog {
   bool InFlightLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_);
   // Hands a batch to the syncer thread, starting it on first use.
   void HandToSyncer(UnsyncedBatch batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // After a failed write: marks every batch waiting for the syncer (not yet taken by it)
+  // with `error`, so that the syncer fails and undoes them instead of calling SyncWAL.
+  // RocksDB's WAL writer keeps the failed append's error until RocksDB recovers, and
+  // SyncWAL on it asserts in an assert-enabled librocksdb (Debian's). A SyncWAL the
+  // syncer has already begun is not affected: it reaches the disk, or fails as usual.
+  // Not covered: a write failing between the syncer taking its batches and RocksDB's
+  // check inside SyncWAL (microseconds; excluding writes there would undo the pipelining).
+  void FailUnsynced(const absl::Status& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The syncer thread: syncs every batch written so far, then publishes and finishes them.
   void SyncLoop();
   // After a failed sync: fails `batches` and every batch written after them, deletes what

@@ -28,6 +28,15 @@ void RocksEventLog::HandToSyncer(UnsyncedBatch batch) {
   if (!syncer_.joinable()) syncer_ = std::thread([this] { SyncLoop(); });
 }
 
+void RocksEventLog::FailUnsynced(const absl::Status& error) {
+  absl::MutexLock lock(&sync_mu_);
+  for (UnsyncedBatch& batch : unsynced_) {
+    if (batch.later_write_failed.ok()) {
+      batch.later_write_failed = absl::Status(error.code(), error.message());
+    }
+  }
+}
+
 void RocksEventLog::SyncLoop() {
   for (;;) {
     std::deque<UnsyncedBatch> batches;
@@ -40,6 +49,17 @@ void RocksEventLog::SyncLoop() {
       if (unsynced_.empty()) return;
       batches.swap(unsynced_);
       syncing_ = true;
+    }
+    // A write after these batches failed: never SyncWAL them (see FailUnsynced).
+    auto failed_later = std::find_if(batches.begin(), batches.end(), [](const UnsyncedBatch& b) {
+      return !b.later_write_failed.ok();
+    });
+    if (failed_later != batches.end()) {
+      const absl::Status error = failed_later->later_write_failed;
+      Undo(batches, error);
+      absl::MutexLock lock(&sync_mu_);
+      syncing_ = false;
+      continue;
     }
     const bool any_written = std::any_of(batches.begin(), batches.end(),
                                          [](const UnsyncedBatch& b) { return !b.writers.empty(); });

@@ -22,18 +22,18 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing_support::FaultyFileSystem;
+using testing_support::OpenOnFaultyFs;
 using testing_support::kInjectedNoSpace;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
 
 TEST(EventLogFaultTest, FailedWriteFailsTheBatchAndTheLogRecovers) {
   TempDir dir;
-  auto fs = std::make_shared<FaultyFileSystem>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   {
-    auto opened = OpenRocksEventLog(dir.path(), LogOptions(), env.get());
+    auto opened = OpenOnFaultyFs(dir.path());
     ASSERT_TRUE(opened.ok()) << opened.status();
-    std::unique_ptr<EventLog> log = *std::move(opened);
+    FaultyFileSystem* fs = opened->fs.get();
+    EventLog* log = opened->log.get();
     int listened = 0;
     log->AddListener([&](const std::vector<v1::Event>& committed) { listened += committed.size(); });
     ASSERT_TRUE(log->Append(MakeRequest("pcn/A", "ok-1", 2)).ok());

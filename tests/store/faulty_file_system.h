@@ -23,8 +23,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
+#include "ledger/store/event_log.h"
+#include "ledger/store/rocks_event_log.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 
@@ -291,6 +294,28 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   int allowed_ ABSL_GUARDED_BY(gate_mu_) = 0;
   int held_ ABSL_GUARDED_BY(gate_mu_) = 0;
 };
+
+// An event log opened through a new FaultyFileSystem, with the file system and the Env
+// over it, which must outlive the log (members are destroyed log first). The setup of
+// the store's fault tests.
+struct LogOnFaultyFs {
+  std::shared_ptr<FaultyFileSystem> fs;
+  std::unique_ptr<rocksdb::Env> env;
+  std::unique_ptr<store::EventLog> log;
+};
+
+// Opens (creating it if need be) the event log in `dir` through a new FaultyFileSystem,
+// with default LogOptions; the open's error, if it fails.
+inline absl::StatusOr<LogOnFaultyFs> OpenOnFaultyFs(const std::string& dir) {
+  LogOnFaultyFs opened;
+  opened.fs = std::make_shared<FaultyFileSystem>();
+  opened.env = rocksdb::NewCompositeEnv(opened.fs);
+  absl::StatusOr<std::unique_ptr<store::EventLog>> log =
+      store::OpenRocksEventLog(dir, store::LogOptions(), opened.env.get());
+  if (!log.ok()) return log.status();
+  opened.log = *std::move(log);
+  return opened;
+}
 
 }  // namespace arrs::testing_support
 

@@ -40,6 +40,21 @@ std::string Kind(const std::string& path) {
 
 }  // namespace
 
+template <typename SyncFn, typename Begin, typename Done>
+rocksdb::IOStatus PowerLossFileSystem::Synced(SyncFn sync, Begin begin, Done done) {
+  uint64_t noted = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!power_on_) return Refused();
+    noted = begin();
+  }
+  rocksdb::IOStatus s = sync();
+  absl::MutexLock lock(&mu_);
+  if (!power_on_) return Refused();
+  if (s.ok()) done(noted);
+  return s;
+}
+
 // A writable file whose appends and syncs are counted in its FileState.
 class PowerLossFileSystem::File : public rocksdb::FSWritableFileOwnerWrapper {
  public:
@@ -135,20 +150,12 @@ class PowerLossFileSystem::File : public rocksdb::FSWritableFileOwnerWrapper {
   // went off meanwhile (then the sync fails and nothing more is durable).
   template <typename SyncFn>
   rocksdb::IOStatus Synced(SyncFn sync) {
-    uint64_t covered = 0;
-    {
-      absl::MutexLock lock(&fs_->mu_);
-      if (!fs_->power_on_) return fs_->Refused();
-      covered = state_->size;
-    }
-    rocksdb::IOStatus s = sync();
-    absl::MutexLock lock(&fs_->mu_);
-    if (!fs_->power_on_) return fs_->Refused();
-    if (s.ok()) {
-      state_->durable = std::max(state_->durable, covered);
-      fs_->CountSync(path_);
-    }
-    return s;
+    return fs_->Synced(
+        sync, [&] { return state_->size; },
+        [&](uint64_t covered) {
+          state_->durable = std::max(state_->durable, covered);
+          fs_->CountSync(path_);
+        });
   }
 
   PowerLossFileSystem* fs_;
@@ -174,24 +181,17 @@ class PowerLossFileSystem::Directory : public rocksdb::FSDirectoryWrapper {
  private:
   template <typename SyncFn>
   rocksdb::IOStatus Synced(SyncFn sync) {
-    uint64_t began = 0;
-    {
-      absl::MutexLock lock(&fs_->mu_);
-      if (!fs_->power_on_) return fs_->Refused();
-      began = fs_->changes_;
-    }
-    rocksdb::IOStatus s = sync();
-    absl::MutexLock lock(&fs_->mu_);
-    if (!fs_->power_on_) return fs_->Refused();
-    if (!s.ok()) return s;
-    ++fs_->counters_.dir_fsyncs;
-    auto it = fs_->pending_.find(path_);
-    if (it == fs_->pending_.end()) return s;
-    for (auto entry = it->second.begin(); entry != it->second.end();) {
-      entry = entry->second.change <= began ? it->second.erase(entry) : std::next(entry);
-    }
-    if (it->second.empty()) fs_->pending_.erase(it);
-    return s;
+    return fs_->Synced(
+        sync, [&] { return fs_->changes_; },
+        [&](uint64_t began) {
+          ++fs_->counters_.dir_fsyncs;
+          auto it = fs_->pending_.find(path_);
+          if (it == fs_->pending_.end()) return;
+          for (auto entry = it->second.begin(); entry != it->second.end();) {
+            entry = entry->second.change <= began ? it->second.erase(entry) : std::next(entry);
+          }
+          if (it->second.empty()) fs_->pending_.erase(it);
+        });
   }
 
   PowerLossFileSystem* fs_;

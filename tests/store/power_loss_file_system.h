@@ -144,6 +144,12 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
   // The answer to an operation that does nothing because the power is off: an I/O error,
   // or OK under CutMode::kIgnoreWrites.
   rocksdb::IOStatus Refused() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A file's or a directory's sync: refused when the power is off as it begins or ends.
+  // Else runs `sync()` (without mu_), having noted `begin()` (under mu_: what the sync
+  // covers), and once it returns OK calls `done(noted)` (under mu_: makes that durable).
+  // Defined in the .cc, the only user.
+  template <typename SyncFn, typename Begin, typename Done>
+  rocksdb::IOStatus Synced(SyncFn sync, Begin begin, Done done) ABSL_LOCKS_EXCLUDED(mu_);
   // Records `path`'s entry as changed (keeping the first record since the last dir sync).
   void NoteEntryChanged(const std::string& path, std::optional<std::string> before)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
