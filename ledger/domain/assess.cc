@@ -4,25 +4,19 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/domain/ranked_wte.h"
 #include "ledger/util/civil_date.h"
 
 namespace arrs::domain {
 namespace {
 
-// True when `a` is ranked ahead of `b` for caps and the baseline.
-bool RankedAhead(const StaffModel& a, const StaffModel& b) {
-  if (a.FirstDayInPost() != b.FirstDayInPost()) return a.FirstDayInPost() < b.FirstDayInPost();
-  return a.hired_position < b.hired_position;
-}
-
-}  // namespace
-
-// BuildLineInput over the members `for_each_other(visit)` visits.
-template <typename ForEachOther>
-rules::LineInput BuildLineInputOver(const PcnModel& pcn, const rules::RuleBook& book,
+// BuildLineInput with the WTE ranked ahead of `staff` filled in by
+// `add_ahead(cap, reference, context)`.
+template <typename AddAhead>
+rules::LineInput BuildLineInputWith(const PcnModel& pcn, const rules::RuleBook& book,
                                     const StaffModel& staff, absl::CivilDay month,
                                     int64_t claimed_pence, uint64_t rules_known_at,
-                                    const ForEachOther& for_each_other) {
+                                    const AddAhead& add_ahead) {
   rules::LineInput in;
   in.role = staff.role;
   in.band = staff.band;
@@ -34,41 +28,73 @@ rules::LineInput BuildLineInputOver(const PcnModel& pcn, const rules::RuleBook& 
   const absl::CivilDay reference = in.in_post.empty() ? in.month : in.in_post.front().from;
   in.context.registered_list_size = pcn.ListSizeOn(reference).registered_list_size;
   in.context.baseline_wte_bp = pcn.BaselineWte(staff.role);
-
   const std::optional<rules::CapInForce> cap =
       rules::CapFor(book, staff.role, reference, in.context.registered_list_size,
                     rules_known_at);
-  for_each_other([&](const StaffModel& other) {
-    const bool same_role = other.role == staff.role;
-    const bool same_cap =
-        cap && std::find(cap->roles.begin(), cap->roles.end(), other.role) != cap->roles.end();
-    if (!same_role && !same_cap) return;
-    if (other.staff_id == staff.staff_id || !RankedAhead(other, staff)) return;
-    const int32_t wte = other.ContractedWteOn(reference);
-    if (wte <= 0) return;
-    if (same_role) in.context.role_wte_ahead_bp += wte;
-    if (same_cap) in.context.cap_wte_ahead_bp += wte;
-  });
+  add_ahead(cap, reference, in.context);
   return in;
 }
+
+// Adds up, member by member, the WTE on `reference` of the members `for_each_other(visit)`
+// visits that are ranked ahead of `staff`, in its role and in its cap group.
+template <typename ForEachOther>
+auto AddEachAhead(const StaffModel& staff, const ForEachOther& for_each_other) {
+  return [&staff, &for_each_other](const std::optional<rules::CapInForce>& cap,
+                                   absl::CivilDay reference, rules::LineContext& context) {
+    for_each_other([&](const StaffModel& other) {
+      const bool same_role = other.role == staff.role;
+      const bool same_cap = cap && std::find(cap->roles.begin(), cap->roles.end(),
+                                             other.role) != cap->roles.end();
+      if (!same_role && !same_cap) return;
+      if (other.staff_id == staff.staff_id || !RankedAhead(other, staff)) return;
+      const int32_t wte = other.ContractedWteOn(reference);
+      if (wte <= 0) return;
+      if (same_role) context.role_wte_ahead_bp += wte;
+      if (same_cap) context.cap_wte_ahead_bp += wte;
+    });
+  };
+}
+
+}  // namespace
 
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at) {
-  return BuildLineInputOver(pcn, book, staff, month, claimed_pence, rules_known_at,
-                            [&pcn](const auto& visit) {
-                              for (const auto& [id, other] : pcn.staff) visit(other);
-                            });
+  auto all = [&pcn](const auto& visit) {
+    for (const auto& [id, other] : pcn.staff) visit(other);
+  };
+  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at,
+                            AddEachAhead(staff, all));
 }
 
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at,
                                 const std::vector<const StaffModel*>& others) {
-  return BuildLineInputOver(pcn, book, staff, month, claimed_pence, rules_known_at,
-                            [&others](const auto& visit) {
-                              for (const StaffModel* other : others) visit(*other);
-                            });
+  auto listed = [&others](const auto& visit) {
+    for (const StaffModel* other : others) visit(*other);
+  };
+  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at,
+                            AddEachAhead(staff, listed));
+}
+
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at,
+                                RankedWte& ranked) {
+  auto from_sums = [&staff, &ranked](const std::optional<rules::CapInForce>& cap,
+                                     absl::CivilDay reference, rules::LineContext& context) {
+    context.role_wte_ahead_bp =
+        static_cast<int32_t>(ranked.Ahead(staff, staff.role, reference));
+    if (!cap) return;
+    std::vector<v1::Role> roles = cap->roles;  // each role counted once, as above
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    int64_t ahead = 0;
+    for (const v1::Role role : roles) ahead += ranked.Ahead(staff, role, reference);
+    context.cap_wte_ahead_bp = static_cast<int32_t>(ahead);
+  };
+  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at, from_sums);
 }
 
 v1::ClaimAssessed AssessClaim(const PcnModel& pcn, const rules::RuleBook& book,

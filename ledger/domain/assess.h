@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "arrs/v1/events.pb.h"
 #include "ledger/domain/pcn_model.h"
+#include "ledger/domain/ranked_wte.h"
 #include "ledger/rules/calculator.h"
 #include "ledger/rules/caps.h"
 #include "ledger/rules/rule_book.h"
@@ -30,6 +31,13 @@ rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at,
                                 const std::vector<const StaffModel*>& others);
+// The same, ranking `staff` against the members `ranked` holds (the same condition on
+// those left out), from its running sums: the same input, without a pass over the
+// members for each line.
+rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
+                                const StaffModel& staff, absl::CivilDay month,
+                                int64_t claimed_pence, uint64_t rules_known_at,
+                                RankedWte& ranked);
 
 // Assesses `claim` line by line. Lines share what remains of the PCN's sum for the
 // claim's financial year, in line order, after every other claim's approved amount.

@@ -15,12 +15,11 @@ namespace {
 
 // The calculator's input for `staff` in the month of `month` at their actual monthly
 // cost, with the yearly sum left out of the question (in_post empty: not in post).
-// `in_window`, when given, lists every member with any contracted WTE in the forecast's
+// `in_window`, when given, holds every member with any contracted WTE in the forecast's
 // months (the others are left out of the ranking; see BuildLineInput).
 rules::LineInput ForecastInput(const domain::PcnModel& pcn, const rules::RuleBook& book,
                                const domain::StaffModel& staff, absl::CivilDay month,
-                               uint64_t known_at,
-                               const std::vector<const domain::StaffModel*>* in_window) {
+                               uint64_t known_at, domain::RankedWte* in_window) {
   const int64_t cost = staff.MonthlyCostPenceOn(LastDayOfMonth(month));
   rules::LineInput in =
       in_window != nullptr
@@ -189,7 +188,9 @@ v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& b
   for (const auto& [id, staff] : pcn.staff) {
     if (staff.InPostDuring(absl::CivilDay(first_forecast), year_end)) window.push_back(&staff);
   }
-  const std::vector<const domain::StaffModel*>* ranked = reuse_equal_months ? &window : nullptr;
+  std::optional<domain::RankedWte> in_window;
+  if (reuse_equal_months) in_window.emplace(window);
+  domain::RankedWte* ranked = in_window ? &*in_window : nullptr;
   int64_t forecast = 0, march = 0;
   for (const domain::StaffModel* member : window) {
     const domain::StaffModel& staff = *member;

@@ -17,6 +17,11 @@
 
 namespace arrs::projections {
 
+// One claim as Balance.claims shows it on `as_of` (claimed, approved, paid by as_of,
+// status), without the restatement fields.
+v1::ClaimSummary SummarizeClaim(const std::string& claim_id, const domain::ClaimModel& claim,
+                                absl::CivilDay as_of);
+
 // Balance of the PCN's Additional Roles Reimbursement Sum for `financial_year`, counting
 // claims for months up to `as_of`; the forecast prices the months after as_of's month to
 // 31 March for staff as they stand (actual monthly cost, capped by the rules), and the
@@ -24,13 +29,10 @@ namespace arrs::projections {
 //
 // Shortcuts, exact: a month with no verified maximum for the role prices 0 without the
 // calculator, and a month in which a member is in post every day, at one WTE, cost,
-// maximum, cap and place in the ranking, prices as the month before did.
-// `reuse_equal_months` = false prices every month with the calculator (tests compare).
-// One claim as Balance.claims shows it on `as_of` (claimed, approved, paid by as_of,
-// status), without the restatement fields.
-v1::ClaimSummary SummarizeClaim(const std::string& claim_id, const domain::ClaimModel& claim,
-                                absl::CivilDay as_of);
-
+// maximum, cap and place in the ranking, prices as the month before did; the WTE ranked
+// ahead of each member comes from running sums (domain/ranked_wte.h), not a pass over
+// the members for each line. `reuse_equal_months` = false prices every month with the
+// calculator, ranking member by member (tests compare).
 v1::Balance ComputeBalance(const domain::PcnModel& pcn, const rules::RuleBook& book,
                            int financial_year, absl::CivilDay as_of, uint64_t known_at,
                            bool reuse_equal_months = true);

@@ -1,10 +1,14 @@
 // The balance forecast prices a whole month in post like the month before when nothing it
 // depends on changed. Checked against pricing every month afresh on seeded random PCNs
-// under the shipped rule book: the two must agree to the penny.
+// under the shipped rule book: the two must agree to the penny. The WTE ranked ahead of
+// each member, from running sums (domain::RankedWte), is checked against adding it up
+// member by member.
 #include <gtest/gtest.h>
 
 #include <random>
 
+#include "ledger/domain/assess.h"
+#include "ledger/domain/ranked_wte.h"
 #include "ledger/projections/projections.h"
 #include "ledger/util/civil_date.h"
 #include "tests/rules/rules_test_support.h"
@@ -79,6 +83,38 @@ TEST(BalanceForecastTest, ReusingEqualMonthsPricesExactlyAsPricingEveryMonth) {
     }
   }
   EXPECT_GT(with_forecast, 300) << "most questions should have something to forecast";
+}
+
+TEST(BalanceForecastTest, RunningSumsRankAsMemberByMember) {
+  rules::RuleBook book;
+  rules::testing::PublishShipped(&book);
+  std::mt19937_64 rng(11);
+  int with_wte_ahead = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    domain::PcnModel pcn = RandomPcn(rng);
+    // Ties in the first day in post, broken by hire position.
+    for (auto& [id, s] : pcn.staff) {
+      if (rng() % 3 == 0) s.started = CivilDay(2021, 4, 1);
+    }
+    std::vector<const domain::StaffModel*> members;
+    for (const auto& [id, s] : pcn.staff) members.push_back(&s);
+    domain::RankedWte ranked(members);
+    for (const auto& [id, s] : pcn.staff) {
+      for (int months = 0; months < 84; months += 5) {
+        const CivilDay month(absl::CivilMonth(2019, 4) + months);
+        const rules::LineInput slow =
+            domain::BuildLineInput(pcn, book, s, month, 100000, rules::kLatest);
+        const rules::LineInput fast =
+            domain::BuildLineInput(pcn, book, s, month, 100000, rules::kLatest, ranked);
+        ASSERT_EQ(fast.context.role_wte_ahead_bp, slow.context.role_wte_ahead_bp)
+            << "trial " << trial << " " << id << " " << month;
+        ASSERT_EQ(fast.context.cap_wte_ahead_bp, slow.context.cap_wte_ahead_bp)
+            << "trial " << trial << " " << id << " " << month;
+        with_wte_ahead += slow.context.cap_wte_ahead_bp > 0;
+      }
+    }
+  }
+  EXPECT_GT(with_wte_ahead, 500) << "many lines should have someone ranked ahead in their cap";
 }
 
 }  // namespace
