@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/assess.h"
 #include "ledger/domain/field_checks.h"
+#include "ledger/domain/ranked_wte.h"
 #include "ledger/domain/restate_causes.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
@@ -221,17 +222,19 @@ struct LineContext {
   bool quiet;
   bool explain;
   // The members in post on some day of the claim's month, the only ones who can rank
-  // ahead of a line's member (BuildLineInput); listed when a line is first priced.
-  std::optional<std::vector<const StaffModel*>> in_month = std::nullopt;
+  // ahead of a line's member (BuildLineInput), with their running sums; made when a
+  // line is first priced.
+  std::optional<RankedWte> in_month = std::nullopt;
 
-  const std::vector<const StaffModel*>& InMonth() {
+  RankedWte& InMonth() {
     if (!in_month) {
-      in_month.emplace();
+      std::vector<const StaffModel*> members;
       const absl::CivilDay first = FirstDayOfMonth(claim.month);
       const absl::CivilDay last = LastDayOfMonth(claim.month);
       for (const auto& [id, member] : pcn.staff) {
-        if (member.InPostDuring(first, last)) in_month->push_back(&member);
+        if (member.InPostDuring(first, last)) members.push_back(&member);
       }
+      in_month.emplace(std::move(members));
     }
     return *in_month;
   }
