@@ -13,6 +13,21 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// A valid hire of care coordinator `staff` into `pcn` at 1.0 WTE from 1 April 2023, paid
+// £25,000 a year; no header.
+v1::HireStaffRequest CareCoordinatorHire(const std::string& pcn, const std::string& staff,
+                                         v1::EmploymentModel employment) {
+  v1::HireStaffRequest r;
+  r.set_pcn_code(pcn);
+  r.set_staff_id(staff);
+  r.set_role(v1::CARE_COORDINATOR);
+  r.set_employment_model(employment);
+  *r.mutable_hire_date() = D(2023, 4, 1);
+  r.set_wte_bp(kWholeTimeBp);
+  r.set_annual_salary_pence(2500000);
+  return r;
+}
+
 class RefusalsTest : public LedgerFixture {
  protected:
   void SetUp() override {
@@ -32,15 +47,8 @@ class RefusalsTest : public LedgerFixture {
   }
 
   v1::HireStaffRequest GoodHire() {
-    v1::HireStaffRequest r;
+    v1::HireStaffRequest r = CareCoordinatorHire("U20001", "x-1", v1::MEMBER_PRACTICES_JOINTLY);
     *r.mutable_header() = Header();
-    r.set_pcn_code("U20001");
-    r.set_staff_id("x-1");
-    r.set_role(v1::CARE_COORDINATOR);
-    r.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
-    *r.mutable_hire_date() = D(2023, 4, 1);
-    r.set_wte_bp(kWholeTimeBp);
-    r.set_annual_salary_pence(2500000);
     return r;
   }
 };
@@ -238,15 +246,8 @@ class ConcurrentCommandsTest : public LedgerFixture {};
 
 TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetItsResult) {
   Register("U20009", "QBB", 50000);
-  v1::HireStaffRequest r;
+  v1::HireStaffRequest r = CareCoordinatorHire("U20009", "cc-1", v1::LEAD_PRACTICE);
   r.mutable_header()->set_request_id("retry-me");
-  r.set_pcn_code("U20009");
-  r.set_staff_id("cc-1");
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = D(2023, 4, 1);
-  r.set_wte_bp(kWholeTimeBp);
-  r.set_annual_salary_pence(2500000);
   const uint64_t head = Head();
   std::vector<std::thread> threads;
   std::vector<absl::StatusOr<v1::CommandResult>> results(8, absl::UnknownError("not run"));

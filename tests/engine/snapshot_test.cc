@@ -416,17 +416,7 @@ TEST_F(SnapshotTest, SnapshotsTakenWhileCommandsCommitRestoreExactly) {
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);  // only the snapshots below
   BuildHistory();
   std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (int i = 0; i < 12; ++i) {
-      const absl::CivilDay month(2024, 1 + i, 1);
-      const std::string claim = FormatCivilDay(month).substr(0, 7);
-      for (const char* pcn : {"U10001", "U10002"}) {
-        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
-        EXPECT_OK(Assess(pcn, claim));
-      }
-    }
-    done = true;
-  });
+  std::thread writer([&] { ClaimMonthsThenSetDone(2024, 12, &done); });
   int written = 0;
   while (!done) {
     absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();

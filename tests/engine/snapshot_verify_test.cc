@@ -154,17 +154,7 @@ TEST_F(SnapshotVerifyTest, SnapshotsWrittenWhileCommandsCommitVerify) {
   BuildAndSnapshot();
   Open();
   std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (int i = 0; i < 8; ++i) {
-      const absl::CivilDay month(2022, 1 + i, 1);
-      const std::string claim = FormatCivilDay(month).substr(0, 7);
-      for (const char* pcn : {"U10001", "U10002"}) {
-        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
-        EXPECT_OK(Assess(pcn, claim));
-      }
-    }
-    done = true;
-  });
+  std::thread writer([&] { ClaimMonthsThenSetDone(2022, 8, &done); });
   while (!done) {
     absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();
     EXPECT_OK(at);
