@@ -15,8 +15,8 @@ using ::testing::HasSubstr;
 
 // A valid hire of care coordinator `staff` into `pcn` at 1.0 WTE from 1 April 2023, paid
 // £25,000 a year; no header.
-v1::HireStaffRequest CareCoordinatorHire(const std::string& pcn, const std::string& staff,
-                                         v1::EmploymentModel employment) {
+v1::HireStaffRequest CareCoordinatorHiredApril2023(const std::string& pcn, const std::string& staff,
+                                                   v1::EmploymentModel employment) {
   v1::HireStaffRequest r;
   r.set_pcn_code(pcn);
   r.set_staff_id(staff);
@@ -47,7 +47,8 @@ class RefusalsTest : public LedgerFixture {
   }
 
   v1::HireStaffRequest GoodHire() {
-    v1::HireStaffRequest r = CareCoordinatorHire("U20001", "x-1", v1::MEMBER_PRACTICES_JOINTLY);
+    v1::HireStaffRequest r =
+        CareCoordinatorHiredApril2023("U20001", "x-1", v1::MEMBER_PRACTICES_JOINTLY);
     *r.mutable_header() = Header();
     return r;
   }
@@ -246,7 +247,7 @@ class ConcurrentCommandsTest : public LedgerFixture {};
 
 TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetItsResult) {
   Register("U20009", "QBB", 50000);
-  v1::HireStaffRequest r = CareCoordinatorHire("U20009", "cc-1", v1::LEAD_PRACTICE);
+  v1::HireStaffRequest r = CareCoordinatorHiredApril2023("U20009", "cc-1", v1::LEAD_PRACTICE);
   r.mutable_header()->set_request_id("retry-me");
   const uint64_t head = Head();
   std::vector<std::thread> threads;
