@@ -7,26 +7,12 @@
 #include <thread>
 
 #include "tests/engine/ledger_fixture.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A valid hire of care coordinator `staff` into `pcn` at 1.0 WTE from 1 April 2023, paid
-// £25,000 a year; no header.
-v1::HireStaffRequest CareCoordinatorHiredApril2023(const std::string& pcn, const std::string& staff,
-                                                   v1::EmploymentModel employment) {
-  v1::HireStaffRequest r;
-  r.set_pcn_code(pcn);
-  r.set_staff_id(staff);
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(employment);
-  *r.mutable_hire_date() = D(2023, 4, 1);
-  r.set_wte_bp(kWholeTimeBp);
-  r.set_annual_salary_pence(2500000);
-  return r;
-}
 
 class RefusalsTest : public LedgerFixture {
  protected:
@@ -47,10 +33,8 @@ class RefusalsTest : public LedgerFixture {
   }
 
   v1::HireStaffRequest GoodHire() {
-    v1::HireStaffRequest r =
-        CareCoordinatorHiredApril2023("U20001", "x-1", v1::MEMBER_PRACTICES_JOINTLY);
-    *r.mutable_header() = Header();
-    return r;
+    return WholeTimeHire(NextId(), "U20001", "x-1", v1::CARE_COORDINATOR,
+                         v1::MEMBER_PRACTICES_JOINTLY, D(2023, 4, 1), 2500000);
   }
 };
 
@@ -247,8 +231,8 @@ class ConcurrentCommandsTest : public LedgerFixture {};
 
 TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetItsResult) {
   Register("U20009", "QBB", 50000);
-  v1::HireStaffRequest r = CareCoordinatorHiredApril2023("U20009", "cc-1", v1::LEAD_PRACTICE);
-  r.mutable_header()->set_request_id("retry-me");
+  const v1::HireStaffRequest r = WholeTimeHire("retry-me", "U20009", "cc-1", v1::CARE_COORDINATOR,
+                                               v1::LEAD_PRACTICE, D(2023, 4, 1), 2500000);
   const uint64_t head = Head();
   std::vector<std::thread> threads;
   std::vector<absl::StatusOr<v1::CommandResult>> results(8, absl::UnknownError("not run"));
