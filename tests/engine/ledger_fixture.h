@@ -119,6 +119,20 @@ class LedgerFixture : public ::testing::Test {
     return ledger_->AssessClaim("test:icb", r);
   }
 
+  // U10001 (ICB QAA) and U10002 (ICB QBB) registered, each hiring cp-1 (clinical
+  // pharmacist, 1.0 WTE from 1 April 2021) and ap-1 (advanced practitioner, 0.8 WTE from
+  // 1 June 2021); then U10001 hires para-1 (paramedic, 0.6 WTE from 1 May 2021), the hire
+  // returned for a test to reverse.
+  absl::StatusOr<v1::CommandResult> TwoPcnsWithStaffAndAWrongHire() {
+    Register("U10001", "QAA", 52000, 50000000);
+    Register("U10002", "QBB", 41000, 40000000);
+    for (const char* pcn : {"U10001", "U10002"}) {
+      EXPECT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
+      EXPECT_OK(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
+    }
+    return Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+  }
+
   // U10001 (ICB QAA, 52,000 patients, a £500,000 sum) hires cp-1, a clinical pharmacist at
   // 1.0 WTE from 1 April 2023, and claims £5,000 for March 2024 (claim "2024-03"); returns
   // the claim's assessment.
