@@ -127,11 +127,10 @@ const char* KindOf(const v1::CorrectRequest&) { return "Correct"; }
 class TimedTarget {
  public:
   TimedTarget(GrpcTarget* target, CallStats* stats) : target_(target), stats_(stats) {}
-  template <typename Request>
   absl::StatusOr<v1::CommandResult> Call(const Request& r) {
     const Clock::time_point t0 = Clock::now();
     absl::StatusOr<v1::CommandResult> result = target_->Call(r);
-    stats_->Record(KindOf(r),
+    stats_->Record(std::visit([](const auto& alternative) { return KindOf(alternative); }, r),
                    std::chrono::duration<double, std::micro>(Clock::now() - t0).count(),
                    result.status().code(), std::string(result.status().message()));
     return result;
@@ -179,7 +178,7 @@ void Write(const Options& o, int w, const NationalHistory& history,
     while (Clock::now() < end) {
       std::optional<Request> request = cursor.Next(last);
       if (!request) break;
-      last = std::visit([&target](const auto& r) { return target.Call(r); }, *request);
+      last = target.Call(*request);
       if (first && last.ok()) registered->Add(script.pcn_code, last->first_position());
       first = false;
     }

@@ -76,13 +76,8 @@ int RunCorrect(Context& ctx, const CorrectOptions& o) {
   }
   ASSIGN_OR_RETURN(effective, ParseDateArg(o.effective, "--effective"), ReportError);
   *req.mutable_effective_date() = effective;
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->Correct(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "correct");
-  return PrintCommandResult(ctx, result,
-                            absl::StrCat("position ", o.position,
-                                         o.reverse ? " reversed" : " replaced"));
+  return SendCommand(ctx, &CommandStub::Correct, req, "correct",
+                     absl::StrCat("position ", o.position, o.reverse ? " reversed" : " replaced"));
 }
 
 struct PublishOptions {
@@ -96,9 +91,10 @@ int RunPublish(Context& ctx, const PublishOptions& o) {
   absl::Status parsed = ParseMessageArg(text, req.mutable_rules());
   if (!parsed.ok()) return ReportError(parsed);
   v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->PublishRules(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "rules publish");
+  if (int failed =
+          CallRpc(ctx, ctx.commands(), &CommandStub::PublishRules, req, &result, "rules publish")) {
+    return failed;
+  }
   const int printed = PrintCommandResult(
       ctx, result, absl::StrCat("rules ", req.rules().version(), " published"));
   if (printed == kExitOk && !result.deduplicated() && ctx.format() == OutputFormat::kTable) {
@@ -162,9 +158,9 @@ int RunBackup(Context& ctx, const BackupOptions& o) {
   v1::BackupRequest req;
   req.set_target_dir(o.to);
   v1::BackupResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.admin()->Backup(call.get(), req, &resp);
-  if (!s.ok()) return ReportRpcError(s, "backup");
+  if (int failed = CallRpc(ctx, ctx.admin(), &AdminStub::Backup, req, &resp, "backup")) {
+    return failed;
+  }
   Table table({"backup", "head_position", "head_hash"});
   table.AddRow({resp.target_dir(), absl::StrCat(resp.head_position()),
                 HexText(resp.head_hash())});
@@ -176,9 +172,10 @@ struct StatsOptions {};
 
 int RunStats(Context& ctx, const StatsOptions&) {
   v1::StatsResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.admin()->Stats(call.get(), v1::StatsRequest(), &resp);
-  if (!s.ok()) return ReportRpcError(s, "stats");
+  if (int failed =
+          CallRpc(ctx, ctx.admin(), &AdminStub::Stats, v1::StatsRequest(), &resp, "stats")) {
+    return failed;
+  }
   Table table({"stream", "events"});
   table.RightAlign({1});
   for (const v1::StreamCount& c : resp.streams()) {

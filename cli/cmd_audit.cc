@@ -17,12 +17,10 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_staff_id(o.staff);
   req.set_claim_id(o.claim);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_known_at() = known_at;
   v1::AuditTrail trail;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetAuditTrail(call.get(), req, &trail);
-  if (!s.ok()) return ReportRpcError(s, "audit");
+  if (int failed = SendQuery(ctx, &QueryStub::GetAuditTrail, &req, &trail, "audit")) {
+    return failed;
+  }
   Table table({"position", "recorded_at", "effective", "actor", "event", "what", "reason",
                "corrects", "corrected_by", "in_force"});
   table.RightAlign({0, 7});

@@ -36,11 +36,8 @@ int RunSubmit(Context& ctx, const ClaimOptions& o) {
     line->set_staff_id(parts[0]);
     line->set_actual_cost_pence(cost);
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->SubmitClaim(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim submit");
-  return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " submitted"));
+  return SendCommand(ctx, &CommandStub::SubmitClaim, req, "claim submit",
+                     absl::StrCat("claim ", o.claim, " submitted"));
 }
 
 int RunAssess(Context& ctx, const ClaimOptions& o) {
@@ -49,9 +46,10 @@ int RunAssess(Context& ctx, const ClaimOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
   v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->AssessClaim(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim assess");
+  if (int failed =
+          CallRpc(ctx, ctx.commands(), &CommandStub::AssessClaim, req, &result, "claim assess")) {
+    return failed;
+  }
   if (!result.has_assessment()) {
     return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " assessed"));
   }
@@ -80,31 +78,19 @@ int RunReduce(Context& ctx, const ClaimOptions& o) {
   req.set_line_no(o.line_no);
   ASSIGN_OR_RETURN(approved, ParsePoundsArg(o.approved, "--approved"), ReportError);
   req.set_approved_pence(approved);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->ReduceClaimLine(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim reduce");
-  return PrintCommandResult(ctx, result,
-                            absl::StrCat("claim ", o.claim, " line ", o.line_no,
-                                         " reduced to ", Money(ctx, approved)));
+  return SendCommand(
+      ctx, &CommandStub::ReduceClaimLine, req, "claim reduce",
+      absl::StrCat("claim ", o.claim, " line ", o.line_no, " reduced to ", Money(ctx, approved)));
 }
 
 int RunPay(Context& ctx, const ClaimOptions& o) {
-  v1::PayClaimRequest req;
-  *req.mutable_header() = ctx.Header();
-  req.set_pcn_code(o.pcn);
-  req.set_claim_id(o.claim);
   ASSIGN_OR_RETURN(paid_on, ParseDateArg(o.paid_on, "--paid-on"), ReportError);
   ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
+  v1::PayClaimRequest req;
+  SetPaymentFields(ctx, o.pcn, o.claim, amount, o.reference, &req);
   *req.mutable_paid_on() = paid_on;
-  req.set_amount_pence(amount);
-  req.set_payment_reference(o.reference);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->PayClaim(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim pay");
-  return PrintCommandResult(ctx, result, absl::StrCat("claim ", o.claim, " paid ",
-                                                      Money(ctx, amount)));
+  return SendCommand(ctx, &CommandStub::PayClaim, req, "claim pay",
+                     absl::StrCat("claim ", o.claim, " paid ", Money(ctx, amount)));
 }
 
 CLI::App* AddClaim(CLI::App* claim, Context& ctx, const std::string& name,

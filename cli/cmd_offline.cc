@@ -57,23 +57,7 @@ absl::StatusOr<v1::VerifyResponse> VerifyFolder(const std::string& dir) {
   options.read_only = true;  // an audit leaves the folder byte for byte as it was
   absl::StatusOr<std::unique_ptr<store::EventLog>> log = store::EventLog::Open(dir, options);
   if (!log.ok()) return log.status();
-  const store::VerifyReport report = (*log)->Verify();
-  v1::VerifyResponse r;
-  r.set_ok(report.ok);
-  r.set_events_checked(report.events_checked);
-  r.set_first_bad_position(report.first_bad_position);
-  r.set_problem(report.problem);
-  r.set_head_position(report.head.position);
-  r.set_head_hash(report.head.hash);
-  if (report.ok) {
-    // The snapshots arrsd would restore from, checked against the chain just verified.
-    absl::StatusOr<uint64_t> snapshots = engine::VerifySnapshots(**log);
-    if (!snapshots.ok()) {
-      r.set_ok(false);
-      r.set_problem(std::string(snapshots.status().message()));
-    }
-  }
-  return r;
+  return engine::VerifyChainAndSnapshots(**log);
 }
 
 struct VerifyOptions {

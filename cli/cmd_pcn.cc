@@ -31,11 +31,8 @@ int RunRegister(Context& ctx, const RegisterOptions& o) {
     practice->set_ods_code(parts[0]);
     if (parts.size() > 1) practice->set_name(parts[1]);
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->RegisterPcn(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "pcn register");
-  return PrintCommandResult(ctx, result, absl::StrCat("PCN ", o.pcn, " registered"));
+  return SendCommand(ctx, &CommandStub::RegisterPcn, req, "pcn register",
+                     absl::StrCat("PCN ", o.pcn, " registered"));
 }
 
 struct LondonZoneOptions {
@@ -59,12 +56,8 @@ int RunLondonZone(Context& ctx, const LondonZoneOptions& o) {
         absl::StrCat("--zone must be inner, outer or none, got \"", o.zone, "\"")));
   }
   req.set_source(o.source);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->RecordLondonZone(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "pcn london-zone");
-  return PrintCommandResult(
-      ctx, result, absl::StrCat("London zone of ", o.pcn, " from ", o.from, ": ", o.zone));
+  return SendCommand(ctx, &CommandStub::RecordLondonZone, req, "pcn london-zone",
+                     absl::StrCat("London zone of ", o.pcn, " from ", o.from, ": ", o.zone));
 }
 
 struct ListSizeOptions {
@@ -81,11 +74,8 @@ int RunListSize(Context& ctx, const ListSizeOptions& o) {
   *req.mutable_reference_date() = date;
   req.set_registered_list_size(o.list_size);
   req.set_weighted_population_milli(weighted);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->RecordListSize(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "pcn list-size");
-  return PrintCommandResult(ctx, result, absl::StrCat("list size of ", o.pcn, " on ", o.date));
+  return SendCommand(ctx, &CommandStub::RecordListSize, req, "pcn list-size",
+                     absl::StrCat("list size of ", o.pcn, " on ", o.date));
 }
 
 struct BaselineOptions {
@@ -115,11 +105,8 @@ int RunBaseline(Context& ctx, const BaselineOptions& o) {
     b->set_headcount(headcount);
     b->set_wte_bp(wte);
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->RecordBaseline(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "pcn baseline");
-  return PrintCommandResult(ctx, result, absl::StrCat("31 March 2019 baseline of ", o.pcn));
+  return SendCommand(ctx, &CommandStub::RecordBaseline, req, "pcn baseline",
+                     absl::StrCat("31 March 2019 baseline of ", o.pcn));
 }
 
 struct EntitlementOptions {
@@ -142,24 +129,18 @@ int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
     ASSIGN_OR_RETURN(sum, ParsePoundsArg(o.sum, "--sum"), ReportError);
     req.set_sum_pence(sum);
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->SetEntitlement(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "pcn entitlement");
-  return PrintCommandResult(ctx, result, absl::StrCat("entitlement of ", o.pcn, " for ",
-                                                      FormatFinancialYear(year)));
+  return SendCommand(ctx, &CommandStub::SetEntitlement, req, "pcn entitlement",
+                     absl::StrCat("entitlement of ", o.pcn, " for ", FormatFinancialYear(year)));
 }
 
 struct ListOptions {};
 
 int RunList(Context& ctx, const ListOptions&) {
   v1::ListPcnsRequest req;
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_known_at() = known_at;
   v1::ListPcnsResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->ListPcns(call.get(), req, &resp);
-  if (!s.ok()) return ReportRpcError(s, "pcn list");
+  if (int failed = SendQuery(ctx, &QueryStub::ListPcns, &req, &resp, "pcn list")) {
+    return failed;
+  }
   Table table({"pcn", "name", "icb", "staff", "claims", "version"});
   table.RightAlign({3, 4, 5});
   for (const v1::PcnSummary& p : resp.pcns()) {

@@ -26,15 +26,11 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
   v1::BalanceRequest req;
   req.set_pcn_code(o.pcn);
   ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   req.set_financial_year(year);
-  *req.mutable_as_of() = as_of;
-  *req.mutable_known_at() = known_at;
   v1::Balance b;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetBalance(call.get(), req, &b);
-  if (!s.ok()) return ReportRpcError(s, "balance");
+  if (int failed = SendQuery(ctx, &QueryStub::GetBalance, &req, &b, "balance")) {
+    return failed;
+  }
   Table table({"claim", "month", "status", "claimed", "approved", "paid"});
   table.RightAlign({3, 4, 5});
   for (const v1::ClaimSummary& c : b.claims()) {
@@ -74,14 +70,10 @@ std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
 int RunCaps(Context& ctx, const QueryOptions& o) {
   v1::CapUsageRequest req;
   req.set_pcn_code(o.pcn);
-  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_as_of() = as_of;
-  *req.mutable_known_at() = known_at;
   v1::CapUsage u;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetCapUsage(call.get(), req, &u);
-  if (!s.ok()) return ReportRpcError(s, "caps");
+  if (int failed = SendQuery(ctx, &QueryStub::GetCapUsage, &req, &u, "caps")) {
+    return failed;
+  }
   Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "enforced",
                "staff"});
   table.RightAlign({1, 2, 3});
@@ -100,14 +92,10 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
 int RunWorkforce(Context& ctx, const QueryOptions& o) {
   v1::WorkforceRequest req;
   req.set_pcn_code(o.pcn);
-  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_as_of() = as_of;
-  *req.mutable_known_at() = known_at;
   v1::Workforce w;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetWorkforce(call.get(), req, &w);
-  if (!s.ok()) return ReportRpcError(s, "workforce");
+  if (int failed = SendQuery(ctx, &QueryStub::GetWorkforce, &req, &w, "workforce")) {
+    return failed;
+  }
   Table table({"role", "headcount", "wte", "baseline_wte", "additional_wte", "joint", "lead",
                "third_party"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7});
@@ -141,14 +129,10 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
 int RunRegion(Context& ctx, const QueryOptions& o) {
   v1::RegionRequest req;
   req.set_icb_code(o.icb);
-  ASSIGN_OR_RETURN(as_of, AsOfOption(ctx), ReportError);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_as_of() = as_of;
-  *req.mutable_known_at() = known_at;
   v1::RegionSummary r;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetRegionSummary(call.get(), req, &r);
-  if (!s.ok()) return ReportRpcError(s, "region");
+  if (int failed = SendQuery(ctx, &QueryStub::GetRegionSummary, &req, &r, "region")) {
+    return failed;
+  }
   Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum", "paid",
                "arrears_due", "to_recover"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7, 8});
@@ -172,12 +156,10 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
   req.set_line_no(o.line_no);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_known_at() = known_at;
   v1::Explanation e;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->ExplainClaim(call.get(), req, &e);
-  if (!s.ok()) return ReportRpcError(s, "explain");
+  if (int failed = SendQuery(ctx, &QueryStub::ExplainClaim, &req, &e, "explain")) {
+    return failed;
+  }
   Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
                "approved", "outcome", "explanation"});
   table.RightAlign({0, 3, 4, 5, 6});
@@ -232,13 +214,11 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
 int RunRulesShow(Context& ctx, const QueryOptions& o) {
   v1::RulesRequest req;
   ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
   req.set_financial_year(year);
-  *req.mutable_known_at() = known_at;
   v1::RulesResponse r;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetRules(call.get(), req, &r);
-  if (!s.ok()) return ReportRpcError(s, "rules show");
+  if (int failed = SendQuery(ctx, &QueryStub::GetRules, &req, &r, "rules show")) {
+    return failed;
+  }
   const v1::FinancialYearRules& rules = r.rules();
   // One row per role and period: the figure that prices it (own, else band row), its
   // provenance (P published, P* period inferred, B band-inferred) and source.
@@ -307,12 +287,10 @@ int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
     ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
     req.set_financial_year(year);
   }
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_known_at() = known_at;
   v1::RulesCoverageResponse r;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetRulesCoverage(call.get(), req, &r);
-  if (!s.ok()) return ReportRpcError(s, "rules coverage");
+  if (int failed = SendQuery(ctx, &QueryStub::GetRulesCoverage, &req, &r, "rules coverage")) {
+    return failed;
+  }
   Table table({"year", "version", "role", "from", "to", "annual_max", "where_from",
                "confidence", "outer_london", "inner_london", "source"});
   table.RightAlign({5, 8, 9});

@@ -14,45 +14,29 @@ struct SettleOptions {
 };
 
 int RunPayArrears(Context& ctx, const SettleOptions& o) {
-  v1::PayArrearsRequest req;
-  *req.mutable_header() = ctx.Header();
-  req.set_pcn_code(o.pcn);
-  req.set_claim_id(o.claim);
   ASSIGN_OR_RETURN(paid_on, ParseDateArg(o.on, "--paid-on"), ReportError);
   ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
+  v1::PayArrearsRequest req;
+  SetPaymentFields(ctx, o.pcn, o.claim, amount, o.reference, &req);
   *req.mutable_paid_on() = paid_on;
-  req.set_amount_pence(amount);
-  req.set_payment_reference(o.reference);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->PayArrears(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim pay-arrears");
-  return PrintCommandResult(ctx, result, absl::StrCat("arrears of ", Money(ctx, amount),
-                                                      " paid on claim ", o.claim));
+  return SendCommand(ctx, &CommandStub::PayArrears, req, "claim pay-arrears",
+                     absl::StrCat("arrears of ", Money(ctx, amount), " paid on claim ", o.claim));
 }
 
 int RunRecover(Context& ctx, const SettleOptions& o) {
-  v1::RecoverOverpaymentRequest req;
-  *req.mutable_header() = ctx.Header();
-  req.set_pcn_code(o.pcn);
-  req.set_claim_id(o.claim);
   ASSIGN_OR_RETURN(on, ParseDateArg(o.on, "--recovered-on"), ReportError);
   ASSIGN_OR_RETURN(amount, ParsePoundsArg(o.amount, "--amount"), ReportError);
+  v1::RecoverOverpaymentRequest req;
+  SetPaymentFields(ctx, o.pcn, o.claim, amount, o.reference, &req);
   *req.mutable_recovered_on() = on;
-  req.set_amount_pence(amount);
   req.set_method(o.offset_claim.empty() ? v1::REPAID : v1::OFFSET);
   req.set_offset_claim_id(o.offset_claim);
-  req.set_payment_reference(o.reference);
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->RecoverOverpayment(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "claim recover");
-  return PrintCommandResult(
-      ctx, result,
+  return SendCommand(
+      ctx, &CommandStub::RecoverOverpayment, req, "claim recover",
       absl::StrCat("overpayment of ", Money(ctx, amount), " recovered on claim ", o.claim,
-                   o.offset_claim.empty() ? " (repaid)"
-                                          : absl::StrCat(" (offset against the payment of ",
-                                                         o.offset_claim, ")")));
+                   o.offset_claim.empty()
+                       ? " (repaid)"
+                       : absl::StrCat(" (offset against the payment of ", o.offset_claim, ")")));
 }
 
 int RunArrears(Context& ctx, const SettleOptions& o) {
@@ -62,12 +46,10 @@ int RunArrears(Context& ctx, const SettleOptions& o) {
     ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
     req.set_financial_year(year);
   }
-  ASSIGN_OR_RETURN(known_at, KnownAtOption(ctx), ReportError);
-  *req.mutable_known_at() = known_at;
   v1::ArrearsReport r;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.queries()->GetArrears(call.get(), req, &r);
-  if (!s.ok()) return ReportRpcError(s, "arrears");
+  if (int failed = SendQuery(ctx, &QueryStub::GetArrears, &req, &r, "arrears")) {
+    return failed;
+  }
   Table table({"icb", "pcn", "claim", "paid_net", "restated", "arrears_due", "to_recover",
                "causes"});
   table.RightAlign({3, 4, 5, 6});

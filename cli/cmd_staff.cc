@@ -35,11 +35,8 @@ int RunHire(Context& ctx, const HireOptions& o) {
     ASSIGN_OR_RETURN(funding, ParseMhpFundingArg(o.mhp_funding), ReportError);
     req.set_mhp_funding(funding);
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->HireStaff(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "staff hire");
-  return PrintCommandResult(ctx, result, absl::StrCat("staff member ", o.staff, " hired"));
+  return SendCommand(ctx, &CommandStub::HireStaff, req, "staff hire",
+                     absl::StrCat("staff member ", o.staff, " hired"));
 }
 
 // The options every change shares: PCN, staff id, effective date.
@@ -92,11 +89,8 @@ int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
       what = "leaving date";
       break;
   }
-  v1::CommandResult result;
-  auto call = ctx.NewCall();
-  grpc::Status s = ctx.commands()->ChangeStaff(call.get(), req, &result);
-  if (!s.ok()) return ReportRpcError(s, "staff " + what);
-  return PrintCommandResult(ctx, result, absl::StrCat(what, " of ", o.staff, " from ", o.date));
+  return SendCommand(ctx, &CommandStub::ChangeStaff, req, "staff " + what,
+                     absl::StrCat(what, " of ", o.staff, " from ", o.date));
 }
 
 CLI::App* AddChange(CLI::App* staff, Context& ctx, const std::string& name,

@@ -20,6 +20,10 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
+using CommandStub = v1::CommandService::Stub;
+using QueryStub = v1::QueryService::Stub;
+using AdminStub = v1::AdminService::Stub;
+
 enum class OutputFormat { kTable, kJson, kCsv };
 
 struct GlobalOptions {

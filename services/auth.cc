@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/config_text.h"
 
 namespace arrs::services {
 
@@ -71,45 +72,47 @@ bool LooksLikeJwt(absl::string_view token) {
 
 absl::StatusOr<TokenStore> TokenStore::Parse(absl::string_view text) {
   TokenStore store;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_no;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> fields = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("tokens file line ", line_no, ": ", why));
-    };
-    if (fields.size() != 4) return bad("expected <sha256-hex> <role> <scope> <name>");
-    if (fields[0].size() != 64 ||
-        fields[0].find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-      return bad("the token hash must be 64 hex digits");
-    }
-    if (absl::AsciiStrToLower(fields[0]) == TokenHash("")) {
-      return bad("this is the hash of the empty token; generate a token of at least 16 "
-                 "characters (e.g. openssl rand -hex 24) and hash that");
-    }
-    Principal p;
-    if (fields[1] == "admin") p.role = Role::kAdmin;
-    else if (fields[1] == "commissioner") p.role = Role::kCommissioner;
-    else if (fields[1] == "pcn") p.role = Role::kPcn;
-    else if (fields[1] == "auditor") p.role = Role::kAuditor;
-    else return bad(absl::StrCat("unknown role \"", fields[1], "\""));
-    if (fields[2] == "*") {
-      p.all_scope = true;
-    } else {
-      for (absl::string_view code : absl::StrSplit(fields[2], ',', absl::SkipEmpty())) {
-        p.scope.insert(std::string(code));
-      }
-    }
-    if ((p.role == Role::kAdmin || p.role == Role::kAuditor) && !p.all_scope) {
-      return bad("admin and auditor principals must have scope *");
-    }
-    p.name = fields[3];
-    if (!store.by_hash_.emplace(absl::AsciiStrToLower(fields[0]), p).second) {
-      return bad("the same token hash is listed twice");
-    }
-  }
+  absl::Status parsed = ForEachConfigLine(
+      text, "tokens file",
+      [&](const std::vector<std::string>& fields, const ConfigLineError& bad) -> absl::Status {
+        if (fields.size() != 4) return bad("expected <sha256-hex> <role> <scope> <name>");
+        if (fields[0].size() != 64 ||
+            fields[0].find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+          return bad("the token hash must be 64 hex digits");
+        }
+        if (absl::AsciiStrToLower(fields[0]) == TokenHash("")) {
+          return bad(
+              "this is the hash of the empty token; generate a token of at least 16 "
+              "characters (e.g. openssl rand -hex 24) and hash that");
+        }
+        Principal p;
+        if (fields[1] == "admin")
+          p.role = Role::kAdmin;
+        else if (fields[1] == "commissioner")
+          p.role = Role::kCommissioner;
+        else if (fields[1] == "pcn")
+          p.role = Role::kPcn;
+        else if (fields[1] == "auditor")
+          p.role = Role::kAuditor;
+        else
+          return bad(absl::StrCat("unknown role \"", fields[1], "\""));
+        if (fields[2] == "*") {
+          p.all_scope = true;
+        } else {
+          for (absl::string_view code : absl::StrSplit(fields[2], ',', absl::SkipEmpty())) {
+            p.scope.insert(std::string(code));
+          }
+        }
+        if ((p.role == Role::kAdmin || p.role == Role::kAuditor) && !p.all_scope) {
+          return bad("admin and auditor principals must have scope *");
+        }
+        p.name = fields[3];
+        if (!store.by_hash_.emplace(absl::AsciiStrToLower(fields[0]), p).second) {
+          return bad("the same token hash is listed twice");
+        }
+        return absl::OkStatus();
+      });
+  if (!parsed.ok()) return parsed;
   return store;
 }
 

@@ -15,6 +15,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/config_text.h"
 
 namespace arrs::services {
 namespace {
@@ -191,12 +192,9 @@ absl::StatusOr<JwksKeySet> JwksKeySet::Parse(absl::string_view text) {
 }
 
 absl::StatusOr<JwksKeySet> JwksKeySet::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read JWKS file ", path));
-  std::string text(kMaxJwksBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  absl::StatusOr<JwksKeySet> set = Parse(text);
+  absl::StatusOr<std::string> text = ReadAtMost(path, kMaxJwksBytes, "JWKS file");
+  if (!text.ok()) return text.status();
+  absl::StatusOr<JwksKeySet> set = Parse(*text);
   if (!set.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("JWKS file ", path, ": ", set.status().message()));

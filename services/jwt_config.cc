@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/config_text.h"
 
 namespace arrs::services {
 namespace {
@@ -29,48 +30,44 @@ bool ParseRole(absl::string_view name, Role* role) {
 absl::StatusOr<JwtConfig> JwtConfig::Parse(absl::string_view text) {
   JwtConfig config;
   bool custom_roles = false;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_no;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> f = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("JWT config line ", line_no, ": ", why));
-    };
-    const std::string& key = f[0];
-    if (key == "role") {
-      if (f.size() != 3) return bad("expected: role <identity-provider-value> <arrs-role>");
-      Role role;
-      if (!ParseRole(f[2], &role)) {
-        return bad(
-            absl::StrCat("unknown arrs role \"", f[2], "\" (admin, commissioner, pcn or auditor)"));
-      }
-      if (!custom_roles) config.roles.clear();
-      custom_roles = true;
-      if (!config.roles.emplace(f[1], role).second) {
-        return bad(absl::StrCat("role value \"", f[1], "\" is mapped twice"));
-      }
-      continue;
-    }
-    if (f.size() != 2) return bad(absl::StrCat("expected: ", key, " <value>"));
-    const std::string& value = f[1];
-    const std::map<std::string, std::string*> strings = {
-        {"issuer", &config.issuer},         {"audience", &config.audience},
-        {"role_claim", &config.role_claim}, {"icb_claim", &config.icb_claim},
-        {"pcn_claim", &config.pcn_claim},   {"name_claim", &config.name_claim}};
-    if (auto it = strings.find(key); it != strings.end()) {
-      *it->second = value;
-    } else if (key == "clock_skew_seconds") {
-      int seconds = -1;
-      if (!absl::SimpleAtoi(value, &seconds) || seconds < 0 || seconds > 300) {
-        return bad("clock_skew_seconds must be 0 to 300");
-      }
-      config.clock_skew = absl::Seconds(seconds);
-    } else {
-      return bad(absl::StrCat("unknown setting \"", key, "\""));
-    }
-  }
+  absl::Status parsed = ForEachConfigLine(
+      text, "JWT config",
+      [&](const std::vector<std::string>& f, const ConfigLineError& bad) -> absl::Status {
+        const std::string& key = f[0];
+        if (key == "role") {
+          if (f.size() != 3) return bad("expected: role <identity-provider-value> <arrs-role>");
+          Role role;
+          if (!ParseRole(f[2], &role)) {
+            return bad(absl::StrCat("unknown arrs role \"", f[2],
+                                    "\" (admin, commissioner, pcn or auditor)"));
+          }
+          if (!custom_roles) config.roles.clear();
+          custom_roles = true;
+          if (!config.roles.emplace(f[1], role).second) {
+            return bad(absl::StrCat("role value \"", f[1], "\" is mapped twice"));
+          }
+          return absl::OkStatus();
+        }
+        if (f.size() != 2) return bad(absl::StrCat("expected: ", key, " <value>"));
+        const std::string& value = f[1];
+        const std::map<std::string, std::string*> strings = {
+            {"issuer", &config.issuer},         {"audience", &config.audience},
+            {"role_claim", &config.role_claim}, {"icb_claim", &config.icb_claim},
+            {"pcn_claim", &config.pcn_claim},   {"name_claim", &config.name_claim}};
+        if (auto it = strings.find(key); it != strings.end()) {
+          *it->second = value;
+        } else if (key == "clock_skew_seconds") {
+          int seconds = -1;
+          if (!absl::SimpleAtoi(value, &seconds) || seconds < 0 || seconds > 300) {
+            return bad("clock_skew_seconds must be 0 to 300");
+          }
+          config.clock_skew = absl::Seconds(seconds);
+        } else {
+          return bad(absl::StrCat("unknown setting \"", key, "\""));
+        }
+        return absl::OkStatus();
+      });
+  if (!parsed.ok()) return parsed;
   if (config.issuer.empty()) return absl::InvalidArgumentError("JWT config: issuer is required");
   if (config.audience.empty()) {
     return absl::InvalidArgumentError("JWT config: audience is required");
@@ -79,11 +76,9 @@ absl::StatusOr<JwtConfig> JwtConfig::Parse(absl::string_view text) {
 }
 
 absl::StatusOr<JwtConfig> JwtConfig::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read JWT config file ", path));
-  std::string text(kMaxJwtConfigBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  absl::StatusOr<std::string> read = ReadAtMost(path, kMaxJwtConfigBytes, "JWT config file");
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   if (text.size() > kMaxJwtConfigBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": larger than ", kMaxJwtConfigBytes, " bytes"));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -45,6 +46,20 @@ std::unique_ptr<BIO, BioFree> Bio(const std::string& pem) {
   return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
+// The first PEM certificate in `pem`; null when there is none.
+std::unique_ptr<X509, X509Free> FirstCertificate(const std::string& pem) {
+  return std::unique_ptr<X509, X509Free>(
+      PEM_read_bio_X509(Bio(pem).get(), nullptr, nullptr, nullptr));
+}
+
+// Reads the file at `path` (`what`, for the error) into `*pem`.
+absl::Status ReadPemFile(const std::string& path, const char* what, std::string* pem) {
+  absl::StatusOr<std::string> text = ReadFile(path, what);
+  if (!text.ok()) return text.status();
+  *pem = *std::move(text);
+  return absl::OkStatus();
+}
+
 absl::Time ToTime(const ASN1_TIME* when) {
   int days = 0, seconds = 0;
   // From now to `when`; both negative when `when` is past.
@@ -58,15 +73,12 @@ absl::StatusOr<ServerTlsFiles> LoadServerTlsFiles(const std::string& cert_file,
                                                   const std::string& key_file,
                                                   const std::string& client_ca_file) {
   ServerTlsFiles files;
-  absl::StatusOr<std::string> cert = ReadFile(cert_file, "TLS certificate");
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(key_file, "TLS key");
-  if (!key.ok()) return key.status();
-  files.cert_pem = *std::move(cert);
-  files.key_pem = *std::move(key);
+  if (absl::Status s = ReadPemFile(cert_file, "TLS certificate", &files.cert_pem); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ReadPemFile(key_file, "TLS key", &files.key_pem); !s.ok()) return s;
 
-  std::unique_ptr<X509, X509Free> x509(
-      PEM_read_bio_X509(Bio(files.cert_pem).get(), nullptr, nullptr, nullptr));
+  std::unique_ptr<X509, X509Free> x509 = FirstCertificate(files.cert_pem);
   if (x509 == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("the TLS certificate ", cert_file,
                                                    " is not a PEM certificate (OpenSSL: ",
@@ -88,12 +100,11 @@ absl::StatusOr<ServerTlsFiles> LoadServerTlsFiles(const std::string& cert_file,
   files.not_after = ToTime(X509_get0_notAfter(x509.get()));
 
   if (!client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadFile(client_ca_file, "client CA bundle");
-    if (!ca.ok()) return ca.status();
-    files.client_ca_pem = *std::move(ca);
-    std::unique_ptr<X509, X509Free> first(
-        PEM_read_bio_X509(Bio(files.client_ca_pem).get(), nullptr, nullptr, nullptr));
-    if (first == nullptr) {
+    if (absl::Status s = ReadPemFile(client_ca_file, "client CA bundle", &files.client_ca_pem);
+        !s.ok()) {
+      return s;
+    }
+    if (FirstCertificate(files.client_ca_pem) == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("the client CA bundle ", client_ca_file,
                                                      " holds no PEM certificate (OpenSSL: ",
                                                      OpenSslReason(), ")"));

@@ -3,6 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "arrs/v1/service.grpc.pb.h"
@@ -10,24 +12,76 @@
 
 namespace arrs::bench {
 
+namespace {
+
+using CommandStub = v1::CommandService::Stub;
+using Reader = grpc::ClientAsyncResponseReader<v1::CommandResult>;
+
+using Ledger = engine::Ledger;
+using Stub = CommandStub;  // short, for the table below
+
+// The request type a Ledger command method takes.
+template <typename LedgerMethod>
+struct RequestOf;
+template <typename R>
+struct RequestOf<absl::StatusOr<v1::CommandResult> (Ledger::*)(const std::string&, const R&)> {
+  using type = R;
+};
+
+// The methods that send one type of request: the Ledger's, and the CommandService stub's
+// blocking and asynchronous ones.
+template <auto kLedgerMethod, auto kStubMethod, auto kPrepareMethod>
+struct Route {
+  using RequestType = typename RequestOf<decltype(kLedgerMethod)>::type;
+  static constexpr auto ledger_method = kLedgerMethod;
+  static constexpr auto stub_method = kStubMethod;
+  static constexpr auto prepare_method = kPrepareMethod;
+};
+
+// One route a request type, in the order of Request's alternatives.
+// clang-format off
+using Routes = std::tuple<
+    Route<&Ledger::RegisterPcn, &Stub::RegisterPcn, &Stub::PrepareAsyncRegisterPcn>,
+    Route<&Ledger::RecordListSize, &Stub::RecordListSize, &Stub::PrepareAsyncRecordListSize>,
+    Route<&Ledger::RecordBaseline, &Stub::RecordBaseline, &Stub::PrepareAsyncRecordBaseline>,
+    Route<&Ledger::SetEntitlement, &Stub::SetEntitlement, &Stub::PrepareAsyncSetEntitlement>,
+    Route<&Ledger::HireStaff, &Stub::HireStaff, &Stub::PrepareAsyncHireStaff>,
+    Route<&Ledger::ChangeStaff, &Stub::ChangeStaff, &Stub::PrepareAsyncChangeStaff>,
+    Route<&Ledger::SubmitClaim, &Stub::SubmitClaim, &Stub::PrepareAsyncSubmitClaim>,
+    Route<&Ledger::AssessClaim, &Stub::AssessClaim, &Stub::PrepareAsyncAssessClaim>,
+    Route<&Ledger::PayClaim, &Stub::PayClaim, &Stub::PrepareAsyncPayClaim>,
+    Route<&Ledger::Correct, &Stub::Correct, &Stub::PrepareAsyncCorrect>>;
+// clang-format on
+
+static_assert(std::tuple_size_v<Routes> == std::variant_size_v<Request>);
+
+// Calls `send(r, route)` with the request `request` holds and its route.
+template <size_t I = 0, typename Send>
+auto Dispatch(const Request& request, Send&& send) {
+  using RouteForI = std::tuple_element_t<I, Routes>;
+  static_assert(
+      std::is_same_v<typename RouteForI::RequestType, std::variant_alternative_t<I, Request>>,
+      "Routes must follow the order of Request's alternatives");
+  if constexpr (I + 1 < std::variant_size_v<Request>) {
+    if (request.index() != I) return Dispatch<I + 1>(request, std::forward<Send>(send));
+  }
+  return send(std::get<I>(request), RouteForI{});
+}
+
+absl::Status FromGrpc(const grpc::Status& s) {
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+}  // namespace
+
 LedgerTarget::LedgerTarget(engine::Ledger* ledger, std::string actor)
     : ledger_(ledger), actor_(std::move(actor)) {}
 
-#define LEDGER_CALL(Request, Method)                                              \
-  absl::StatusOr<v1::CommandResult> LedgerTarget::Call(const v1::Request& r) {  \
-    return ledger_->Method(actor_, r);                                          \
-  }
-LEDGER_CALL(RegisterPcnRequest, RegisterPcn)
-LEDGER_CALL(RecordListSizeRequest, RecordListSize)
-LEDGER_CALL(RecordBaselineRequest, RecordBaseline)
-LEDGER_CALL(SetEntitlementRequest, SetEntitlement)
-LEDGER_CALL(HireStaffRequest, HireStaff)
-LEDGER_CALL(StaffChangeRequest, ChangeStaff)
-LEDGER_CALL(SubmitClaimRequest, SubmitClaim)
-LEDGER_CALL(AssessClaimRequest, AssessClaim)
-LEDGER_CALL(PayClaimRequest, PayClaim)
-LEDGER_CALL(CorrectRequest, Correct)
-#undef LEDGER_CALL
+absl::StatusOr<v1::CommandResult> LedgerTarget::Call(const Request& request) {
+  return Dispatch(request, [this](const auto& r, auto route) {
+    return (ledger_->*decltype(route)::ledger_method)(actor_, r);
+  });
+}
 
 std::optional<Request> ScriptCursor::Next(const absl::StatusOr<v1::CommandResult>& last) {
   const std::vector<Command>& commands = script_->commands;
@@ -105,7 +159,7 @@ std::optional<Request> ScriptCursor::Next(const absl::StatusOr<v1::CommandResult
 }
 
 struct GrpcTarget::Stub {
-  std::unique_ptr<v1::CommandService::Stub> commands;
+  std::unique_ptr<CommandStub> commands;
 };
 
 GrpcTarget::GrpcTarget(std::shared_ptr<grpc::Channel> channel, std::string token)
@@ -113,56 +167,18 @@ GrpcTarget::GrpcTarget(std::shared_ptr<grpc::Channel> channel, std::string token
 
 GrpcTarget::~GrpcTarget() = default;
 
-namespace {
-
-absl::Status FromGrpc(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+absl::StatusOr<v1::CommandResult> GrpcTarget::Call(const Request& request) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", token_);
+  v1::CommandResult result;
+  grpc::Status s = Dispatch(request, [&](const auto& r, auto route) {
+    return (stub_->commands.get()->*decltype(route)::stub_method)(&context, r, &result);
+  });
+  if (!s.ok()) return FromGrpc(s);
+  return result;
 }
 
-}  // namespace
-
-#define GRPC_CALL(Request, Method)                                              \
-  absl::StatusOr<v1::CommandResult> GrpcTarget::Call(const v1::Request& r) {  \
-    grpc::ClientContext context;                                              \
-    context.AddMetadata("authorization", token_);                             \
-    v1::CommandResult result;                                                 \
-    grpc::Status s = stub_->commands->Method(&context, r, &result);           \
-    if (!s.ok()) return FromGrpc(s);                                          \
-    return result;                                                            \
-  }
-GRPC_CALL(RegisterPcnRequest, RegisterPcn)
-GRPC_CALL(RecordListSizeRequest, RecordListSize)
-GRPC_CALL(RecordBaselineRequest, RecordBaseline)
-GRPC_CALL(SetEntitlementRequest, SetEntitlement)
-GRPC_CALL(HireStaffRequest, HireStaff)
-GRPC_CALL(StaffChangeRequest, ChangeStaff)
-GRPC_CALL(SubmitClaimRequest, SubmitClaim)
-GRPC_CALL(AssessClaimRequest, AssessClaim)
-GRPC_CALL(PayClaimRequest, PayClaim)
-GRPC_CALL(CorrectRequest, Correct)
-#undef GRPC_CALL
-
 namespace {
-
-using CommandStub = v1::CommandService::Stub;
-using Reader = grpc::ClientAsyncResponseReader<v1::CommandResult>;
-
-#define PREPARE(Request, Method)                                                      \
-  std::unique_ptr<Reader> Prepare(CommandStub& stub, grpc::ClientContext* context,   \
-                                  const v1::Request& r, grpc::CompletionQueue* cq) { \
-    return stub.PrepareAsync##Method(context, r, cq);                                \
-  }
-PREPARE(RegisterPcnRequest, RegisterPcn)
-PREPARE(RecordListSizeRequest, RecordListSize)
-PREPARE(RecordBaselineRequest, RecordBaseline)
-PREPARE(SetEntitlementRequest, SetEntitlement)
-PREPARE(HireStaffRequest, HireStaff)
-PREPARE(StaffChangeRequest, ChangeStaff)
-PREPARE(SubmitClaimRequest, SubmitClaim)
-PREPARE(AssessClaimRequest, AssessClaim)
-PREPARE(PayClaimRequest, PayClaim)
-PREPARE(CorrectRequest, Correct)
-#undef PREPARE
 
 // One PCN in progress: its script, where it is, and the call in flight.
 struct Lane {
@@ -208,9 +224,9 @@ RunStats RunScriptsAsync(const NationalHistory& history, const std::string& addr
       }
       lane.context = std::make_unique<grpc::ClientContext>();
       lane.context->AddMetadata("authorization", bearer);
-      lane.reader = std::visit(
-          [&](const auto& r) { return Prepare(*lane.stub, lane.context.get(), r, &cq); },
-          *request);
+      lane.reader = Dispatch(*request, [&](const auto& r, auto route) {
+        return (lane.stub->*decltype(route)::prepare_method)(lane.context.get(), r, &cq);
+      });
       lane.reader->StartCall();
       lane.reader->Finish(&lane.result, &lane.status, &lane);
       return true;
@@ -227,11 +243,9 @@ RunStats RunScriptsAsync(const NationalHistory& history, const std::string& addr
   while (running > 0 && cq.Next(&tag, &ok)) {
     Lane& lane = *static_cast<Lane*>(tag);
     absl::StatusOr<v1::CommandResult> last =
-        !ok ? absl::UnavailableError("the call did not complete")
-        : lane.status.ok()
-            ? absl::StatusOr<v1::CommandResult>(std::move(lane.result))
-            : absl::Status(static_cast<absl::StatusCode>(lane.status.error_code()),
-                           lane.status.error_message());
+        !ok                ? absl::UnavailableError("the call did not complete")
+        : lane.status.ok() ? absl::StatusOr<v1::CommandResult>(std::move(lane.result))
+                           : FromGrpc(lane.status);
     lane.result.Clear();
     if (!advance(lane, last)) --running;
   }

@@ -1,8 +1,7 @@
 // Runs generated PCN scripts against a command target: the in-process Ledger or arrsd's
-// gRPC CommandService. A target is any type with one overload per request,
-//   absl::StatusOr<v1::CommandResult> Call(const v1::XxxRequest&);
-// for RegisterPcn, RecordListSize, RecordBaseline, SetEntitlement, HireStaff,
-// StaffChange, SubmitClaim, AssessClaim, PayClaim and Correct requests.
+// gRPC CommandService. A target is any type with
+//   absl::StatusOr<v1::CommandResult> Call(const Request&);
+// that sends one request of a script (see Request below) and returns its result.
 #ifndef ARRS_BENCH_NATIONAL_DRIVER_H_
 #define ARRS_BENCH_NATIONAL_DRIVER_H_
 
@@ -68,7 +67,7 @@ void RunScript(Target& target, const PcnScript& script, RunStats* stats) {
   ScriptCursor cursor(&script, stats);
   absl::StatusOr<v1::CommandResult> last = v1::CommandResult();
   while (std::optional<Request> request = cursor.Next(last)) {
-    last = std::visit([&target](const auto& r) { return target.Call(r); }, *request);
+    last = target.Call(*request);
   }
 }
 
@@ -79,24 +78,11 @@ void RunScript(Target& target, const PcnScript& script, RunStats* stats) {
 RunStats RunScriptsAsync(const NationalHistory& history, const std::string& address,
                          const std::string& token, int in_flight, int channels);
 
-// The Call overloads every target declares (see the top of this file).
-#define ARRS_BENCH_COMMAND_CALLS                                                       \
-  absl::StatusOr<v1::CommandResult> Call(const v1::RegisterPcnRequest& r);        \
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordListSizeRequest& r);     \
-  absl::StatusOr<v1::CommandResult> Call(const v1::RecordBaselineRequest& r);     \
-  absl::StatusOr<v1::CommandResult> Call(const v1::SetEntitlementRequest& r);     \
-  absl::StatusOr<v1::CommandResult> Call(const v1::HireStaffRequest& r);          \
-  absl::StatusOr<v1::CommandResult> Call(const v1::StaffChangeRequest& r);        \
-  absl::StatusOr<v1::CommandResult> Call(const v1::SubmitClaimRequest& r);        \
-  absl::StatusOr<v1::CommandResult> Call(const v1::AssessClaimRequest& r);        \
-  absl::StatusOr<v1::CommandResult> Call(const v1::PayClaimRequest& r);           \
-  absl::StatusOr<v1::CommandResult> Call(const v1::CorrectRequest& r);
-
 // Calls the Ledger directly, as `actor`.
 class LedgerTarget {
  public:
   LedgerTarget(engine::Ledger* ledger, std::string actor);
-  ARRS_BENCH_COMMAND_CALLS
+  absl::StatusOr<v1::CommandResult> Call(const Request& request);
 
  private:
   engine::Ledger* ledger_;
@@ -108,7 +94,7 @@ class GrpcTarget {
  public:
   GrpcTarget(std::shared_ptr<grpc::Channel> channel, std::string token);
   ~GrpcTarget();
-  ARRS_BENCH_COMMAND_CALLS
+  absl::StatusOr<v1::CommandResult> Call(const Request& request);
 
  private:
   struct Stub;

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/assess.h"
+#include "ledger/domain/decided_event.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/domain/mhp_hire.h"
 #include "ledger/domain/validate.h"
@@ -15,23 +16,6 @@
 
 namespace arrs::domain {
 namespace {
-
-v1::Event MakeEvent(absl::CivilDay effective, const v1::CommandHeader& header,
-                    v1::Payload payload) {
-  v1::Event event;
-  *event.mutable_effective_date() = ToProtoDate(effective);
-  event.set_reason(header.reason());
-  *event.mutable_payload() = std::move(payload);
-  return event;
-}
-
-// The decided events as a vector. (A braced list would copy each event: an assessment
-// carries every line's explanation.)
-Events OneEvent(v1::Event event) {
-  Events events;
-  events.push_back(std::move(event));
-  return events;
-}
 
 absl::Status CheckHeader(const v1::CommandHeader& header, bool reason_required) {
   return CheckText("header.reason", header.reason(), reason_required);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/domain/staff_identity.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
 
@@ -157,13 +158,7 @@ void PcnModel::Apply(const v1::Event& event) {
       const v1::StaffHired& h = p.staff_hired();
       StaffModel& s = staff[h.staff_id()];
       s = StaffModel{};
-      s.staff_id = h.staff_id();
-      s.role = h.role();
-      s.band = h.band();
-      s.mhp_funding = h.mhp_funding();
-      s.employment_model = h.employment_model();
-      s.employer_name = h.employer_name();
-      s.display_name = h.display_name();
+      CopyStaffIdentity(h, &s);
       s.hired = day;
       s.wte_bp[day] = h.wte_bp();
       s.pay[day] = Pay{h.annual_salary_pence(), h.annual_on_costs_pence()};

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/domain/decided_event.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/util/civil_date.h"
 #include "ledger/util/money.h"
@@ -9,17 +10,19 @@
 namespace arrs::domain {
 namespace {
 
-// The claim's restatement, after the checks every settlement shares.
+// The restatement of the claim a settlement request `r` (PayArrearsRequest or
+// RecoverOverpaymentRequest) settles, after the checks every settlement shares: its header,
+// PCN, claim, amount and payment reference.
+template <typename SettlementRequest>
 absl::StatusOr<const ClaimRestatement*> SettledClaim(const PcnModel& pcn,
                                                      const PcnRestatement& restated,
-                                                     const v1::CommandHeader& header,
-                                                     const std::string& pcn_code,
-                                                     const std::string& claim_id,
-                                                     int64_t amount_pence) {
-  if (absl::Status s = CheckText("header.reason", header.reason(), true); !s.ok()) return s;
+                                                     const SettlementRequest& r) {
+  const std::string& pcn_code = r.pcn_code();
+  const std::string& claim_id = r.claim_id();
+  if (absl::Status s = CheckText("header.reason", r.header().reason(), true); !s.ok()) return s;
   if (absl::Status s = CheckCode("pcn_code", pcn_code); !s.ok()) return s;
   if (absl::Status s = CheckId("claim_id", claim_id); !s.ok()) return s;
-  if (absl::Status s = CheckPence("amount_pence", amount_pence, true); !s.ok()) return s;
+  if (absl::Status s = CheckPence("amount_pence", r.amount_pence(), true); !s.ok()) return s;
   if (!pcn.registered) {
     return absl::NotFoundError(absl::StrCat("PCN ", pcn_code, " is not registered"));
   }
@@ -37,7 +40,22 @@ absl::StatusOr<const ClaimRestatement*> SettledClaim(const PcnModel& pcn,
         "claim ", claim_id, " is not paid yet: pay its approved amount (",
         FormatPounds(found->second.approved_pence), ") with claim pay, or assess it again"));
   }
+  if (absl::Status s = CheckText("payment_reference", r.payment_reference(), false); !s.ok()) {
+    return s;
+  }
   return &found->second;
+}
+
+// FailedPrecondition when `amount` is more than `limit`, the claim's `due` (e.g. "the
+// arrears due"). The message also names what is owed the other way, "the claim is
+// <other_is> <other>", when `other` is above zero.
+absl::Status CheckAmountWithin(int64_t amount, int64_t limit, const char* due,
+                               const std::string& claim_id, int64_t other, const char* other_is) {
+  if (amount <= limit) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "amount_pence ", amount, " is more than ", due, " on claim ", claim_id, ": ", limit,
+      " pence (", FormatPounds(limit), ")",
+      other > 0 ? absl::StrCat("; the claim is ", other_is, " ", FormatPounds(other)) : ""));
 }
 
 // The day a settlement is dated: a valid date, not before the claim's first payment
@@ -56,56 +74,33 @@ absl::StatusOr<absl::CivilDay> SettlementDay(const char* field, const v1::Date& 
   return day;
 }
 
-v1::Event SettlementEvent(absl::CivilDay day, const v1::CommandHeader& header,
-                          v1::Payload payload) {
-  v1::Event event;
-  *event.mutable_effective_date() = ToProtoDate(day);
-  event.set_reason(header.reason());
-  *event.mutable_payload() = std::move(payload);
-  return event;
-}
-
 }  // namespace
 
 absl::StatusOr<Events> DecidePayArrears(const PcnModel& pcn, const PcnRestatement& restated,
                                         const v1::PayArrearsRequest& r) {
-  absl::StatusOr<const ClaimRestatement*> claim =
-      SettledClaim(pcn, restated, r.header(), r.pcn_code(), r.claim_id(), r.amount_pence());
+  absl::StatusOr<const ClaimRestatement*> claim = SettledClaim(pcn, restated, r);
   if (!claim.ok()) return claim.status();
-  if (absl::Status s = CheckText("payment_reference", r.payment_reference(), false); !s.ok()) {
-    return s;
-  }
   absl::StatusOr<absl::CivilDay> day = SettlementDay("paid_on", r.paid_on(), **claim);
   if (!day.ok()) return day.status();
-  const int64_t due = (*claim)->arrears_due_pence;
-  if (r.amount_pence() > due) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "amount_pence ", r.amount_pence(), " is more than the arrears due on claim ",
-        r.claim_id(), ": ", due, " pence (", FormatPounds(due), ")",
-        (*claim)->overpayment_to_recover_pence > 0
-            ? absl::StrCat("; the claim is overpaid by ",
-                           FormatPounds((*claim)->overpayment_to_recover_pence))
-            : ""));
+  if (absl::Status s =
+          CheckAmountWithin(r.amount_pence(), (*claim)->arrears_due_pence, "the arrears due",
+                            r.claim_id(), (*claim)->overpayment_to_recover_pence, "overpaid by");
+      !s.ok()) {
+    return s;
   }
   v1::Payload payload;
   v1::ArrearsPaid* paid = payload.mutable_arrears_paid();
   paid->set_claim_id(r.claim_id());
   paid->set_amount_pence(r.amount_pence());
   paid->set_payment_reference(r.payment_reference());
-  Events events;
-  events.push_back(SettlementEvent(*day, r.header(), std::move(payload)));
-  return events;
+  return OneEvent(MakeEvent(*day, r.header(), std::move(payload)));
 }
 
 absl::StatusOr<Events> DecideRecoverOverpayment(const PcnModel& pcn,
                                                 const PcnRestatement& restated,
                                                 const v1::RecoverOverpaymentRequest& r) {
-  absl::StatusOr<const ClaimRestatement*> claim =
-      SettledClaim(pcn, restated, r.header(), r.pcn_code(), r.claim_id(), r.amount_pence());
+  absl::StatusOr<const ClaimRestatement*> claim = SettledClaim(pcn, restated, r);
   if (!claim.ok()) return claim.status();
-  if (absl::Status s = CheckText("payment_reference", r.payment_reference(), false); !s.ok()) {
-    return s;
-  }
   switch (r.method()) {
     case v1::REPAID:
       if (!r.offset_claim_id().empty()) {
@@ -128,15 +123,11 @@ absl::StatusOr<Events> DecideRecoverOverpayment(const PcnModel& pcn,
   }
   absl::StatusOr<absl::CivilDay> day = SettlementDay("recovered_on", r.recovered_on(), **claim);
   if (!day.ok()) return day.status();
-  const int64_t owed = (*claim)->overpayment_to_recover_pence;
-  if (r.amount_pence() > owed) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "amount_pence ", r.amount_pence(), " is more than the overpayment to recover on claim ",
-        r.claim_id(), ": ", owed, " pence (", FormatPounds(owed), ")",
-        (*claim)->arrears_due_pence > 0
-            ? absl::StrCat("; the claim is owed arrears of ",
-                           FormatPounds((*claim)->arrears_due_pence))
-            : ""));
+  if (absl::Status s = CheckAmountWithin(r.amount_pence(), (*claim)->overpayment_to_recover_pence,
+                                         "the overpayment to recover", r.claim_id(),
+                                         (*claim)->arrears_due_pence, "owed arrears of");
+      !s.ok()) {
+    return s;
   }
   if (r.method() == v1::OFFSET) {
     if (!pcn.claims.count(r.offset_claim_id())) {
@@ -167,9 +158,7 @@ absl::StatusOr<Events> DecideRecoverOverpayment(const PcnModel& pcn,
   rec->set_method(r.method());
   rec->set_offset_claim_id(r.offset_claim_id());
   rec->set_payment_reference(r.payment_reference());
-  Events events;
-  events.push_back(SettlementEvent(*day, r.header(), std::move(payload)));
-  return events;
+  return OneEvent(MakeEvent(*day, r.header(), std::move(payload)));
 }
 
 }  // namespace arrs::domain

@@ -14,25 +14,7 @@ namespace arrs::engine {
 
 uint64_t Ledger::HeadPosition() const { return log_->head().position; }
 
-v1::VerifyResponse Ledger::Verify() const {
-  const store::VerifyReport report = log_->Verify();
-  v1::VerifyResponse out;
-  out.set_ok(report.ok);
-  out.set_events_checked(report.events_checked);
-  out.set_first_bad_position(report.first_bad_position);
-  out.set_problem(report.problem);
-  out.set_head_position(report.head.position);
-  out.set_head_hash(report.head.hash);
-  if (report.ok) {
-    // The snapshots a restart would trust, checked against the chain just verified.
-    absl::StatusOr<uint64_t> snapshots = VerifySnapshots(*log_);
-    if (!snapshots.ok()) {
-      out.set_ok(false);
-      out.set_problem(std::string(snapshots.status().message()));
-    }
-  }
-  return out;
-}
+v1::VerifyResponse Ledger::Verify() const { return VerifyChainAndSnapshots(*log_); }
 
 absl::StatusOr<v1::BackupResponse> Ledger::Backup(const std::string& target_dir) const {
   const store::Head head = log_->head();

@@ -12,6 +12,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "ledger/domain/staff_identity.h"
 #include "ledger/domain/stream_names.h"
 #include "ledger/engine/ledger_state.h"
 #include "ledger/store/event_log.h"
@@ -148,13 +149,7 @@ absl::StatusOr<domain::StaffModel> DecodeStaff(const v1::StaffSnapshot& in) {
         absl::StrCat("staff ", in.staff_id(), " has timelines of unequal lengths"));
   }
   domain::StaffModel s;
-  s.staff_id = in.staff_id();
-  s.role = in.role();
-  s.band = in.band();
-  s.mhp_funding = in.mhp_funding();
-  s.employment_model = in.employment_model();
-  s.employer_name = in.employer_name();
-  s.display_name = in.display_name();
+  domain::CopyStaffIdentity(in, &s);
   s.hired = FromDayNumber(in.hired_day());
   if (in.has_started_day()) s.started = FromDayNumber(in.started_day());
   if (in.has_left_day()) s.left = FromDayNumber(in.left_day());

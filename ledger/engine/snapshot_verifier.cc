@@ -232,6 +232,25 @@ absl::StatusOr<uint64_t> VerifySnapshots(const store::EventLog& log) {
   }
 }
 
+v1::VerifyResponse VerifyChainAndSnapshots(const store::EventLog& log) {
+  const store::VerifyReport report = log.Verify();
+  v1::VerifyResponse out;
+  out.set_ok(report.ok);
+  out.set_events_checked(report.events_checked);
+  out.set_first_bad_position(report.first_bad_position);
+  out.set_problem(report.problem);
+  out.set_head_position(report.head.position);
+  out.set_head_hash(report.head.hash);
+  if (report.ok) {
+    absl::StatusOr<uint64_t> snapshots = VerifySnapshots(log);
+    if (!snapshots.ok()) {
+      out.set_ok(false);
+      out.set_problem(std::string(snapshots.status().message()));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<SnapshotRepair> RemoveSnapshotsThatFailVerify(store::EventLog& log) {
   SnapshotRepair repair;
   absl::StatusOr<uint64_t> verified = VerifySnapshots(log);

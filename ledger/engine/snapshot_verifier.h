@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "arrs/v1/api.pb.h"
 
 namespace arrs::store {
 class EventLog;
@@ -35,6 +36,12 @@ namespace arrs::engine {
 // claims[2021-08].approved_total_pence: the snapshot says 830001, the events fold to
 // 830000'); the log's read errors.
 absl::StatusOr<uint64_t> VerifySnapshots(const store::EventLog& log);
+
+// The whole check `arrsctl verify` reports (online through Ledger::Verify, offline on a
+// data folder): the log's hash chain (EventLog::Verify), then, when the chain holds, the
+// snapshots a restart would trust, against that chain (VerifySnapshots; a snapshot that
+// fails makes the response not ok, with VerifySnapshots' message as its problem).
+v1::VerifyResponse VerifyChainAndSnapshots(const store::EventLog& log);
 
 // What RemoveSnapshotsThatFailVerify found and did.
 struct SnapshotRepair {

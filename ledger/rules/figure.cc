@@ -121,31 +121,37 @@ bool AnyKnownFigure(const v1::FinancialYearRules& rules, const v1::RoleRule& rol
   return row != nullptr && any(row->amounts());
 }
 
-std::string ConfidenceText(v1::FigureConfidence confidence) {
-  switch (confidence) {
-    case v1::FIGURE_PUBLISHED:
-      return "published";
-    case v1::FIGURE_PERIOD_INFERRED:
-      return "published, period inferred";
-    case v1::FIGURE_BAND_INFERRED:
-      return "band-inferred";
-    default:
-      return "sourced (confidence not recorded in this rule version)";
+namespace {
+
+// How a figure's confidence is written out: in words, and as a table's short code.
+struct ConfidenceNames {
+  v1::FigureConfidence confidence;
+  const char* text;
+  const char* code;
+};
+
+constexpr ConfidenceNames kConfidenceNames[] = {
+    {v1::FIGURE_PUBLISHED, "published", "P"},
+    {v1::FIGURE_PERIOD_INFERRED, "published, period inferred", "P*"},
+    {v1::FIGURE_BAND_INFERRED, "band-inferred", "B"},
+};
+
+// Any other confidence: not recorded in the rule version.
+constexpr ConfidenceNames kConfidenceNotRecorded = {
+    v1::FigureConfidence(), "sourced (confidence not recorded in this rule version)", "-"};
+
+const ConfidenceNames& NamesOf(v1::FigureConfidence confidence) {
+  for (const ConfidenceNames& names : kConfidenceNames) {
+    if (names.confidence == confidence) return names;
   }
+  return kConfidenceNotRecorded;
 }
 
-std::string ConfidenceCode(v1::FigureConfidence confidence) {
-  switch (confidence) {
-    case v1::FIGURE_PUBLISHED:
-      return "P";
-    case v1::FIGURE_PERIOD_INFERRED:
-      return "P*";
-    case v1::FIGURE_BAND_INFERRED:
-      return "B";
-    default:
-      return "-";
-  }
-}
+}  // namespace
+
+std::string ConfidenceText(v1::FigureConfidence confidence) { return NamesOf(confidence).text; }
+
+std::string ConfidenceCode(v1::FigureConfidence confidence) { return NamesOf(confidence).code; }
 
 std::string ZoneText(v1::LondonZone zone) {
   switch (zone) {

@@ -11,10 +11,7 @@ namespace {
 class AuditorCaseTest : public LedgerFixture {};
 
 TEST_F(AuditorCaseTest, ClaimCorrectedInMayShowsOriginalKnownAtAprilAndCorrectionNow) {
-  Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
-  ASSERT_OK(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}));
-  absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2024-03");
+  absl::StatusOr<v1::CommandResult> assessed = AssessedMarch2024Claim();
   ASSERT_OK(assessed);
   // 2023/24 maximum from 1 July 2023: £62,340 a year; March 2024 at 1.0 WTE = £5,195.00.
   ASSERT_EQ(assessed->assessment().lines(0).maximum_pence(), 519500);

@@ -64,10 +64,7 @@ TEST_F(ExplanationTest, StoredEventHasFiguresAndExplainClaimGivesTheAssessorsTex
 }
 
 TEST_F(ExplanationTest, CorrectedClaimIsExplainedAsReassessedAndTheOriginalAsKnownBefore) {
-  Register("U10001", "QAA", 52000, 50000000);
-  ASSERT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
-  ASSERT_OK(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}));
-  absl::StatusOr<v1::CommandResult> assessed = Assess("U10001", "2024-03");
+  absl::StatusOr<v1::CommandResult> assessed = AssessedMarch2024Claim();
   ASSERT_OK(assessed);
   const uint64_t before_correction = Head();
 

@@ -119,6 +119,45 @@ class LedgerFixture : public ::testing::Test {
     return ledger_->AssessClaim("test:icb", r);
   }
 
+  // U10001 (ICB QAA) and U10002 (ICB QBB) registered, each hiring cp-1 (clinical
+  // pharmacist, 1.0 WTE from 1 April 2021) and ap-1 (advanced practitioner, 0.8 WTE from
+  // 1 June 2021); then U10001 hires para-1 (paramedic, 0.6 WTE from 1 May 2021), the hire
+  // returned for a test to reverse.
+  absl::StatusOr<v1::CommandResult> TwoPcnsWithStaffAndAWrongHire() {
+    Register("U10001", "QAA", 52000, 50000000);
+    Register("U10002", "QBB", 41000, 40000000);
+    for (const char* pcn : {"U10001", "U10002"}) {
+      EXPECT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
+      EXPECT_OK(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
+    }
+    return Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+  }
+
+  // U10001 (ICB QAA, 52,000 patients, a £500,000 sum) hires cp-1, a clinical pharmacist at
+  // 1.0 WTE from 1 April 2023, and claims £5,000 for March 2024 (claim "2024-03"); returns
+  // the claim's assessment.
+  absl::StatusOr<v1::CommandResult> AssessedMarch2024Claim() {
+    Register("U10001", "QAA", 52000, 50000000);
+    EXPECT_OK(Hire("U10001", "cp-1", v1::CLINICAL_PHARMACIST, D(2023, 4, 1), kWholeTimeBp));
+    EXPECT_OK(Claim("U10001", "2024-03", D(2024, 3, 1), {{"cp-1", 500000}}));
+    return Assess("U10001", "2024-03");
+  }
+
+  // Submits and assesses a claim of U10001 and one of U10002 (cp-1 at £4,500) for each of
+  // `months` months from January of `year`, then sets `*done`: a writer to run while
+  // snapshots are taken.
+  void ClaimMonthsThenSetDone(int year, int months, std::atomic<bool>* done) {
+    for (int i = 0; i < months; ++i) {
+      const absl::CivilDay month(year, 1 + i, 1);
+      const std::string claim = FormatCivilDay(month).substr(0, 7);
+      for (const char* pcn : {"U10001", "U10002"}) {
+        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
+        EXPECT_OK(Assess(pcn, claim));
+      }
+    }
+    *done = true;
+  }
+
   absl::StatusOr<v1::CommandResult> Pay(const std::string& pcn, const std::string& claim,
                                         v1::Date on, int64_t amount) {
     v1::PayClaimRequest r;

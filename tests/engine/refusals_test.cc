@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/engine/ledger_fixture.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -32,16 +33,8 @@ class RefusalsTest : public LedgerFixture {
   }
 
   v1::HireStaffRequest GoodHire() {
-    v1::HireStaffRequest r;
-    *r.mutable_header() = Header();
-    r.set_pcn_code("U20001");
-    r.set_staff_id("x-1");
-    r.set_role(v1::CARE_COORDINATOR);
-    r.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
-    *r.mutable_hire_date() = D(2023, 4, 1);
-    r.set_wte_bp(kWholeTimeBp);
-    r.set_annual_salary_pence(2500000);
-    return r;
+    return WholeTimeHire(NextId(), "U20001", "x-1", v1::CARE_COORDINATOR,
+                         v1::MEMBER_PRACTICES_JOINTLY, D(2023, 4, 1), 2500000);
   }
 };
 
@@ -238,15 +231,8 @@ class ConcurrentCommandsTest : public LedgerFixture {};
 
 TEST_F(ConcurrentCommandsTest, ConcurrentRetriesOfOneRequestWriteOnceAndAllGetItsResult) {
   Register("U20009", "QBB", 50000);
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id("retry-me");
-  r.set_pcn_code("U20009");
-  r.set_staff_id("cc-1");
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = D(2023, 4, 1);
-  r.set_wte_bp(kWholeTimeBp);
-  r.set_annual_salary_pence(2500000);
+  const v1::HireStaffRequest r = WholeTimeHire("retry-me", "U20009", "cc-1", v1::CARE_COORDINATOR,
+                                               v1::LEAD_PRACTICE, D(2023, 4, 1), 2500000);
   const uint64_t head = Head();
   std::vector<std::thread> threads;
   std::vector<absl::StatusOr<v1::CommandResult>> results(8, absl::UnknownError("not run"));

@@ -42,14 +42,7 @@ class SnapshotTest : public LedgerFixture {
   // Two PCNs, long enough for several checkpoints each, with corrections (one of a claim
   // long past), a reversed hire, a reduced line and payments.
   void BuildHistory() {
-    Register("U10001", "QAA", 52000, 50000000);
-    Register("U10002", "QBB", 41000, 40000000);
-    for (const char* pcn : {"U10001", "U10002"}) {
-      ASSERT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
-      ASSERT_OK(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
-    }
-    absl::StatusOr<v1::CommandResult> wrong =
-        Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+    absl::StatusOr<v1::CommandResult> wrong = TwoPcnsWithStaffAndAWrongHire();
     ASSERT_OK(wrong);
     std::vector<uint64_t> submissions;
     for (int i = 0; i < 30; ++i) {
@@ -416,17 +409,7 @@ TEST_F(SnapshotTest, SnapshotsTakenWhileCommandsCommitRestoreExactly) {
   OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);  // only the snapshots below
   BuildHistory();
   std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (int i = 0; i < 12; ++i) {
-      const absl::CivilDay month(2024, 1 + i, 1);
-      const std::string claim = FormatCivilDay(month).substr(0, 7);
-      for (const char* pcn : {"U10001", "U10002"}) {
-        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
-        EXPECT_OK(Assess(pcn, claim));
-      }
-    }
-    done = true;
-  });
+  std::thread writer([&] { ClaimMonthsThenSetDone(2024, 12, &done); });
   int written = 0;
   while (!done) {
     absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();

@@ -33,14 +33,7 @@ class SnapshotVerifyTest : public LedgerFixture {
   // Two PCNs with staff, claims assessed (one reduced, some paid) and a reversed hire;
   // then a snapshot at the head, and the ledger closed without another.
   void BuildAndSnapshot() {
-    Register("U10001", "QAA", 52000, 50000000);
-    Register("U10002", "QBB", 41000, 40000000);
-    for (const char* pcn : {"U10001", "U10002"}) {
-      ASSERT_OK(Hire(pcn, "cp-1", v1::CLINICAL_PHARMACIST, D(2021, 4, 1), kWholeTimeBp));
-      ASSERT_OK(Hire(pcn, "ap-1", v1::ADVANCED_PRACTITIONER, D(2021, 6, 1), 8000));
-    }
-    absl::StatusOr<v1::CommandResult> wrong =
-        Hire("U10001", "para-1", v1::PARAMEDIC, D(2021, 5, 1), 6000);
+    absl::StatusOr<v1::CommandResult> wrong = TwoPcnsWithStaffAndAWrongHire();
     ASSERT_OK(wrong);
     for (int i = 0; i < 4; ++i) {
       const absl::CivilDay month(2021, 7 + i, 1);
@@ -154,17 +147,7 @@ TEST_F(SnapshotVerifyTest, SnapshotsWrittenWhileCommandsCommitVerify) {
   BuildAndSnapshot();
   Open();
   std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (int i = 0; i < 8; ++i) {
-      const absl::CivilDay month(2022, 1 + i, 1);
-      const std::string claim = FormatCivilDay(month).substr(0, 7);
-      for (const char* pcn : {"U10001", "U10002"}) {
-        EXPECT_OK(Claim(pcn, claim, ToProtoDate(month), {{"cp-1", 450000}}));
-        EXPECT_OK(Assess(pcn, claim));
-      }
-    }
-    done = true;
-  });
+  std::thread writer([&] { ClaimMonthsThenSetDone(2022, 8, &done); });
   while (!done) {
     absl::StatusOr<uint64_t> at = ledger_->WriteSnapshot();
     EXPECT_OK(at);

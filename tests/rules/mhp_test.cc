@@ -18,6 +18,21 @@ using ::testing::HasSubstr;
 
 std::string TestRulesDir() { return std::string(ARRS_SOURCE_DIR) + "/tests/rules/mhp_test_rules"; }
 
+// A mental health practitioner's line for `month`, in post all month at `wte_bp`, with
+// £1m left of the PCN's sum.
+LineInput MhpLine(absl::CivilDay month, const std::string& band, v1::MhpFunding funding,
+                  int32_t wte_bp, int64_t claimed) {
+  LineInput in;
+  in.role = v1::MENTAL_HEALTH_PRACTITIONER;
+  in.month = month;
+  in.in_post = {{FirstDayOfMonth(month), LastDayOfMonth(month), wte_bp}};
+  in.claimed_pence = claimed;
+  in.band = band;
+  in.mhp_funding = funding;
+  in.context.sum_remaining_pence = 100'000'000;
+  return in;
+}
+
 class MhpBook : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -30,14 +45,7 @@ class MhpBook : public ::testing::Test {
 
   LinePrice Price(absl::CivilDay month, const std::string& band, v1::MhpFunding funding,
                   int32_t wte_bp, int64_t claimed) {
-    LineInput in;
-    in.role = v1::MENTAL_HEALTH_PRACTITIONER;
-    in.month = month;
-    in.in_post = {{FirstDayOfMonth(month), LastDayOfMonth(month), wte_bp}};
-    in.claimed_pence = claimed;
-    in.band = band;
-    in.mhp_funding = funding;
-    in.context.sum_remaining_pence = 100'000'000;
+    LineInput in = MhpLine(month, band, funding, wte_bp, claimed);
     in.explain = false;
     const LinePrice figures = PriceLine(book_, in);
     in.explain = true;
@@ -118,14 +126,7 @@ TEST(MhpShareBasis, AMaximumAlreadyOfTheShareCapsTheClaimItself) {
   RuleBook book;
   book.Apply(testing::PublishEvent(1, y));
   ASSERT_TRUE(book.rejected().empty());
-  LineInput in;
-  in.role = v1::MENTAL_HEALTH_PRACTITIONER;
-  in.month = absl::CivilDay(2024, 5, 1);
-  in.in_post = {{absl::CivilDay(2024, 5, 1), absl::CivilDay(2024, 5, 31), 10000}};
-  in.claimed_pence = 500000;
-  in.band = "6";
-  in.mhp_funding = v1::MHP_SHARED_50;
-  in.context.sum_remaining_pence = 100'000'000;
+  const LineInput in = MhpLine(absl::CivilDay(2024, 5, 1), "6", v1::MHP_SHARED_50, 10000, 500000);
   const LinePrice p = PriceLine(book, in);
   EXPECT_EQ(p.outcome, v1::APPROVED) << p.explanation;
   EXPECT_EQ(p.reimbursable_pence, 416666);
@@ -189,14 +190,7 @@ TEST_F(MhpBook, AnUnestablishedMaximumBasisIsUnknown) {
 TEST(MhpShipped, ShippedMhpLinesStayUnknown) {
   RuleBook book;
   testing::PublishShipped(&book);
-  LineInput in;
-  in.role = v1::MENTAL_HEALTH_PRACTITIONER;
-  in.month = absl::CivilDay(2024, 6, 1);
-  in.in_post = {{absl::CivilDay(2024, 6, 1), absl::CivilDay(2024, 6, 30), 10000}};
-  in.claimed_pence = 400000;
-  in.band = "6";
-  in.mhp_funding = v1::MHP_SHARED_50;
-  in.context.sum_remaining_pence = 100'000'000;
+  const LineInput in = MhpLine(absl::CivilDay(2024, 6, 1), "6", v1::MHP_SHARED_50, 10000, 400000);
   EXPECT_EQ(PriceLine(book, in).outcome, v1::MAXIMUM_UNKNOWN);
 }
 

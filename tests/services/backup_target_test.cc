@@ -34,6 +34,15 @@ class BackupTargetTest : public ::testing::Test {
   absl::StatusOr<std::string> Resolve(const std::string& target) {
     return services::ResolveBackupTarget(P("backups"), P("data"), target);
   }
+  // Each target is refused with INVALID_ARGUMENT, its message containing the reason given.
+  void ExpectRefused(const std::vector<std::pair<std::string, std::string>>& targets_and_why) {
+    for (const auto& [target, why] : targets_and_why) {
+      absl::StatusOr<std::string> got = Resolve(target);
+      ASSERT_FALSE(got.ok()) << target;
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << target;
+      EXPECT_TRUE(absl::StrContains(got.status().message(), why)) << target << ": " << got.status();
+    }
+  }
   const TempDir temp_{"backup-target"};
   const fs::path& base_ = temp_.path();
 };
@@ -58,12 +67,7 @@ TEST_F(BackupTargetTest, EscapesTheDataFolderAndExistingPathsAreRefused) {
       {"taken", "already exists"},
       {"", "inside the backup root"},
   };
-  for (const auto& [target, why] : refused) {
-    absl::StatusOr<std::string> got = Resolve(target);
-    ASSERT_FALSE(got.ok()) << target;
-    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << target;
-    EXPECT_TRUE(absl::StrContains(got.status().message(), why)) << target << ": " << got.status();
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(refused));
   // A root that holds the data folder still refuses targets inside it.
   absl::StatusOr<std::string> inside_data =
       services::ResolveBackupTarget(base_.string(), P("data"), P("data/b"));
@@ -98,12 +102,7 @@ TEST_F(BackupTargetTest, TargetsTheCheckpointCannotWriteAreRefusedUpFront) {
       {"missing/b", "does not exist"},
       {"stale", "is not a folder"},
   };
-  for (const auto& [target, why] : refused) {
-    absl::StatusOr<std::string> got = Resolve(target);
-    ASSERT_FALSE(got.ok()) << target;
-    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << target;
-    EXPECT_TRUE(absl::StrContains(got.status().message(), why)) << target << ": " << got.status();
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(refused));
   for (const std::string ok : {"busy", "taken/inner", "trailing/", "a/."}) {
     absl::StatusOr<std::string> got = Resolve(ok);
     EXPECT_TRUE(got.ok()) << ok << ": " << got.status();

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "tests/services/server_fixture.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -12,16 +13,8 @@ namespace {
 class BadInputTest : public ServerFixture {
  protected:
   v1::HireStaffRequest GoodHire() {
-    v1::HireStaffRequest r;
-    r.mutable_header()->set_request_id(NextId());
-    r.set_pcn_code("U40001");
-    r.set_staff_id("new-1");
-    r.set_role(v1::PARAMEDIC);
-    r.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
-    *r.mutable_hire_date() = Day(2022, 4, 1);
-    r.set_wte_bp(10000);
-    r.set_annual_salary_pence(4000000);
-    return r;
+    return WholeTimeHire(NextId(), "U40001", "new-1", v1::PARAMEDIC, v1::MEMBER_PRACTICES_JOINTLY,
+                         Day(2022, 4, 1), 4000000);
   }
 };
 

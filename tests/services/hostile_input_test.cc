@@ -15,6 +15,7 @@
 #include "services/request_checks.h"
 #include "tests/services/arrsd_process.h"
 #include "tests/services/server_fixture.h"
+#include "tests/testing/hire_request.h"
 #include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
@@ -41,15 +42,9 @@ v1::StaffChangeRequest StartWithHiddenField(const std::string& request_id, size_
 class HostileInputTest : public ServerFixture {
  protected:
   void HireP1() {
-    v1::HireStaffRequest r;
-    r.mutable_header()->set_request_id(NextId());
-    r.set_pcn_code("U40001");
-    r.set_staff_id("p1");
-    r.set_role(v1::PARAMEDIC);
-    r.set_employment_model(v1::MEMBER_PRACTICES_JOINTLY);
-    *r.mutable_hire_date() = Day(2023, 4, 1);
-    r.set_wte_bp(10000);
-    r.set_annual_salary_pence(4000000);
+    const v1::HireStaffRequest r =
+        WholeTimeHire(NextId(), "U40001", "p1", v1::PARAMEDIC, v1::MEMBER_PRACTICES_JOINTLY,
+                      Day(2023, 4, 1), 4000000);
     v1::CommandResult out;
     grpc::Status s = commands_->HireStaff(Ctx(kPcnA).get(), r, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();

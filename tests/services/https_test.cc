@@ -97,35 +97,27 @@ class TlsFilesTest : public ::testing::Test {
     std::ofstream(dir_ / "garbage.pem") << "-----BEGIN CERTIFICATE-----\nnot base64!\n";
   }
   std::string Path(const char* name) { return (dir_ / name).string(); }
+  // Loading these files is refused, the message containing `says`.
+  void ExpectRefused(const std::string& cert, const std::string& key, const std::string& ca,
+                     const std::string& says) {
+    absl::StatusOr<services::ServerTlsFiles> files = services::LoadServerTlsFiles(cert, key, ca);
+    ASSERT_FALSE(files.ok());
+    EXPECT_TRUE(absl::StrContains(files.status().message(), says)) << files.status();
+  }
   const TempDir temp_{"tlsfiles"};
   const std::filesystem::path& dir_ = temp_.path();
 };
 
 TEST_F(TlsFilesTest, GarbageMismatchedAndMissingFilesAreNamed) {
-  absl::StatusOr<services::ServerTlsFiles> garbage =
-      services::LoadServerTlsFiles(Path("garbage.pem"), Path("key.pem"), "");
-  ASSERT_FALSE(garbage.ok());
-  EXPECT_TRUE(absl::StrContains(garbage.status().message(), "garbage.pem is not a PEM certificate"))
-      << garbage.status();
-  absl::StatusOr<services::ServerTlsFiles> mismatched =
-      services::LoadServerTlsFiles(Path("cert.pem"), Path("other.pem"), "");
-  ASSERT_FALSE(mismatched.ok());
-  EXPECT_TRUE(absl::StrContains(mismatched.status().message(),
-                                "other.pem is not the key of the certificate"))
-      << mismatched.status();
-  absl::StatusOr<services::ServerTlsFiles> not_a_key =
-      services::LoadServerTlsFiles(Path("cert.pem"), Path("garbage.pem"), "");
-  ASSERT_FALSE(not_a_key.ok());
-  EXPECT_TRUE(absl::StrContains(not_a_key.status().message(), "garbage.pem is not an unencrypted"))
-      << not_a_key.status();
-  absl::StatusOr<services::ServerTlsFiles> bad_ca =
-      services::LoadServerTlsFiles(Path("cert.pem"), Path("key.pem"), Path("garbage.pem"));
-  ASSERT_FALSE(bad_ca.ok());
-  EXPECT_TRUE(absl::StrContains(bad_ca.status().message(), "client CA bundle")) << bad_ca.status();
-  absl::StatusOr<services::ServerTlsFiles> missing =
-      services::LoadServerTlsFiles(Path("nowhere.pem"), Path("key.pem"), "");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_TRUE(absl::StrContains(missing.status().message(), "nowhere.pem")) << missing.status();
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(Path("garbage.pem"), Path("key.pem"), "",
+                                        "garbage.pem is not a PEM certificate"));
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(Path("cert.pem"), Path("other.pem"), "",
+                                        "other.pem is not the key of the certificate"));
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(Path("cert.pem"), Path("garbage.pem"), "",
+                                        "garbage.pem is not an unencrypted"));
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectRefused(Path("cert.pem"), Path("key.pem"), Path("garbage.pem"), "client CA bundle"));
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(Path("nowhere.pem"), Path("key.pem"), "", "nowhere.pem"));
   EXPECT_TRUE(services::LoadServerTlsFiles(Path("cert.pem"), Path("key.pem"), Path("cert.pem")).ok());
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/services/server_fixture.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 
@@ -296,15 +297,8 @@ class PermissionMatrixFixture : public ServerFixture {
   // A PCN's token cannot write to another PCN's stream; that PCN's own token can.
   void CheckPcnTokenCannotTouchAnotherPcnsStream() {
     RegisterTwoPcns();
-    v1::HireStaffRequest r;
-    r.mutable_header()->set_request_id(NextId());
-    r.set_pcn_code("U40002");
-    r.set_staff_id("intruder");
-    r.set_role(v1::CARE_COORDINATOR);
-    r.set_employment_model(v1::LEAD_PRACTICE);
-    *r.mutable_hire_date() = Day(2023, 4, 1);
-    r.set_wte_bp(10000);
-    r.set_annual_salary_pence(2500000);
+    v1::HireStaffRequest r = WholeTimeHire(NextId(), "U40002", "intruder", v1::CARE_COORDINATOR,
+                                           v1::LEAD_PRACTICE, Day(2023, 4, 1), 2500000);
     v1::CommandResult out;
     const uint64_t head = Head();
     grpc::Status status = commands_->HireStaff(Ctx(kPcnA).get(), r, &out);

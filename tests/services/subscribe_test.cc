@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tests/services/server_fixture.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -29,15 +30,10 @@ TEST_F(SubscribeTest, CatchUpThenLiveWithConcurrentWritersDeliversEachEventOnceI
     writers.emplace_back([this, w] {
       auto stub = v1::CommandService::NewStub(channel_);
       for (int i = 0; i < kHiresPerWriter; ++i) {
-        v1::HireStaffRequest r;
-        r.mutable_header()->set_request_id(absl::StrCat("sub-", w, "-", i));
-        r.set_pcn_code(w % 2 ? "U40001" : "U40002");
-        r.set_staff_id(absl::StrCat("w", w, "-", i));
-        r.set_role(v1::CARE_COORDINATOR);
-        r.set_employment_model(v1::LEAD_PRACTICE);
-        *r.mutable_hire_date() = Day(2023, 4, 1);
-        r.set_wte_bp(10000);
-        r.set_annual_salary_pence(2600000);
+        const v1::HireStaffRequest r =
+            WholeTimeHire(absl::StrCat("sub-", w, "-", i), w % 2 ? "U40001" : "U40002",
+                          absl::StrCat("w", w, "-", i), v1::CARE_COORDINATOR, v1::LEAD_PRACTICE,
+                          Day(2023, 4, 1), 2600000);
         v1::CommandResult out;
         grpc::Status s = stub->HireStaff(Ctx(kAdmin).get(), r, &out);
         EXPECT_TRUE(s.ok()) << s.error_message();
