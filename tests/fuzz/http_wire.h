@@ -1,0 +1,30 @@
+// A minimal HTTP/1.1 client for the HTTP fuzz target (http_fuzz.cc): sends the bytes it is
+// given, as they are, on a new connection to 127.0.0.1 and reads the answer until the
+// server closes it. Unlike a library client it lets a header carry any byte (NUL, 0x80..)
+// and never fixes up what it sends.
+#ifndef ARRS_TESTS_FUZZ_HTTP_WIRE_H_
+#define ARRS_TESTS_FUZZ_HTTP_WIRE_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace arrs::fuzz {
+
+struct HttpAnswer {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+};
+
+// Sends `request` (a whole request, which should ask for "Connection: close") to
+// 127.0.0.1:`port` and parses the answer. UNAVAILABLE when the connection fails or
+// nothing came back within `timeout_seconds`; DATA_LOSS when the answer is not a
+// well-formed HTTP/1.1 response (status line, headers, a body of its Content-Length).
+absl::StatusOr<HttpAnswer> SendHttp(int port, absl::string_view request, int timeout_seconds);
+
+}  // namespace arrs::fuzz
+
+#endif  // ARRS_TESTS_FUZZ_HTTP_WIRE_H_
