@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -50,14 +51,15 @@ absl::StatusOr<HttpAnswer> Parse(const std::string& raw) {
     answer.headers[absl::AsciiStrToLower(lines[i].substr(0, colon))] =
         std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
   }
-  answer.body = raw.substr(end + 4);
   auto length = answer.headers.find("content-length");
   size_t expected = 0;
   if (length == answer.headers.end() || !absl::SimpleAtoi(length->second, &expected) ||
-      expected != answer.body.size()) {
-    return absl::DataLossError(
-        absl::StrCat("body of ", answer.body.size(), " bytes does not match its Content-Length"));
+      expected > raw.size() - end - 4) {
+    return absl::DataLossError(absl::StrCat("body of ", raw.size() - end - 4,
+                                            " bytes is shorter than its Content-Length"));
   }
+  answer.body = raw.substr(end + 4, expected);
+  answer.after = raw.substr(end + 4 + expected);
   return answer;
 }
 
@@ -101,7 +103,12 @@ absl::StatusOr<HttpAnswer> SendHttp(int port, absl::string_view request, int tim
     raw.append(buffer, static_cast<size_t>(n));
   }
   if (raw.empty()) return absl::DataLossError("the server closed without answering");
-  return Parse(raw);
+  absl::StatusOr<HttpAnswer> answer = Parse(raw);
+  if (!answer.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        answer.status().message(), "; the answer: ", absl::CHexEscape(raw.substr(0, 2000))));
+  }
+  return answer;
 }
 
 }  // namespace arrs::fuzz
