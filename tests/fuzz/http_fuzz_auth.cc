@@ -21,6 +21,13 @@ size_t Offset(absl::string_view* material, size_t size) {
   return at;
 }
 
+// `token` with `material` (after its two offset bytes) written over it from that offset.
+std::string Overwritten(std::string token, absl::string_view material) {
+  const size_t at = Offset(&material, token.size());
+  token.replace(at, std::min(material.size(), token.size() - at), material.data(), material.size());
+  return token;
+}
+
 std::string WithoutLineBreaks(absl::string_view value) {
   std::string out;
   out.reserve(value.size());
@@ -74,14 +81,9 @@ std::optional<std::string> MakeAuthorization(const RpcWorld& world, uint8_t kind
     case 5:  // truncated
       value = absl::StrCat("Bearer ", jwt.substr(0, Offset(&material, jwt.size())));
       break;
-    case 6: {  // overwritten
-      std::string token = jwt;
-      const size_t at = Offset(&material, token.size());
-      token.replace(at, std::min(material.size(), token.size() - at), material.data(),
-                    material.size());
-      value = absl::StrCat("Bearer ", token);
+    case 6:
+      value = absl::StrCat("Bearer ", Overwritten(jwt, material));
       break;
-    }
     case 7: {  // inserted
       std::string token = jwt;
       const size_t at = Offset(&material, token.size());
@@ -110,14 +112,9 @@ std::optional<std::string> MakeAuthorization(const RpcWorld& world, uint8_t kind
       value = absl::StrCat("Bearer ", token);
       break;
     }
-    default: {  // a tokens-file token overwritten
-      std::string token = file_token;
-      const size_t at = Offset(&material, token.size());
-      token.replace(at, std::min(material.size(), token.size() - at), material.data(),
-                    material.size());
-      value = absl::StrCat("Bearer ", token);
+    default:
+      value = absl::StrCat("Bearer ", Overwritten(file_token, material));
       break;
-    }
   }
   return WithoutLineBreaks(value);
 }

@@ -85,14 +85,20 @@ absl::StatusOr<HttpAnswer> SendHttp(int port, absl::string_view request, int tim
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }
+  // Read until the server closes; once a whole answer is in, wait at most kLinger for more
+  // (cpp-httplib may keep a connection it said it would close open for its keep-alive
+  // timeout, 5 s: http_wire.h).
+  constexpr timeval kLinger{0, 50 * 1000};
   std::string raw;
   char buffer[16384];
+  bool complete = false;
   while (true) {
     const ssize_t n = recv(s.fd(), buffer, sizeof buffer, 0);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ECONNRESET && !raw.empty()) break;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && complete) break;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         return absl::UnavailableError(
             absl::StrCat("no answer within ", timeout_seconds, " s (", raw.size(), " bytes)"));
@@ -101,6 +107,10 @@ absl::StatusOr<HttpAnswer> SendHttp(int port, absl::string_view request, int tim
       break;
     }
     raw.append(buffer, static_cast<size_t>(n));
+    if (!complete && Parse(raw).ok()) {
+      complete = true;
+      setsockopt(s.fd(), SOL_SOCKET, SO_RCVTIMEO, &kLinger, sizeof kLinger);
+    }
   }
   if (raw.empty()) return absl::DataLossError("the server closed without answering");
   absl::StatusOr<HttpAnswer> answer = Parse(raw);

@@ -1,7 +1,8 @@
 // A minimal HTTP/1.1 client for the HTTP fuzz target (http_fuzz.cc): sends the bytes it is
 // given, as they are, on a new connection to 127.0.0.1 and reads the answer until the
 // server closes it. Unlike a library client it lets a header carry any byte (NUL, 0x80..)
-// and never fixes up what it sends.
+// and never fixes up what it sends. A connection still open 50 ms after a whole answer
+// came back is left (see `after`).
 #ifndef ARRS_TESTS_FUZZ_HTTP_WIRE_H_
 #define ARRS_TESTS_FUZZ_HTTP_WIRE_H_
 
@@ -20,7 +21,8 @@ struct HttpAnswer {
   // Bytes after the first response. With "Connection: close" there should be none; but
   // cpp-httplib 0.11.4, refusing a header line over its 8,192-byte limit with 400, goes on
   // reading the rest of that line as a new request on the same connection and answers it
-  // too (docs/RELIABILITY.md, the `http` target).
+  // too (docs/RELIABILITY.md, the `http` target), then holds the connection open for its
+  // keep-alive timeout although its first answer said "Connection: close".
   std::string after;
 };
 
