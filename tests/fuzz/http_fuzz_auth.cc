@@ -120,6 +120,7 @@ std::optional<std::string> MakeAuthorization(const RpcWorld& world, uint8_t kind
 }
 
 bool IsValidAuthorization(const RpcWorld& world, absl::string_view value) {
+  value = value.substr(0, value.find('\0'));  // cpp-httplib reads a value up to a NUL byte
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   if (!absl::ConsumePrefix(&value, "Bearer ") && !absl::ConsumePrefix(&value, "bearer ")) {
