@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -126,6 +127,7 @@ bool IsValidAuthorization(const RpcWorld& world, absl::string_view value) {
   if (!absl::ConsumePrefix(&value, "Bearer ") && !absl::ConsumePrefix(&value, "bearer ")) {
     return false;
   }
+  value = absl::StripAsciiWhitespace(value);  // as TokenStore::Authenticate does (1*SP)
   for (const std::string& token : FileTokens(world)) {
     if (value == token) return true;
   }

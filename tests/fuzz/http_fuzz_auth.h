@@ -23,10 +23,11 @@ std::optional<std::string> MakeAuthorization(const RpcWorld& world, uint8_t kind
 
 // True when `value` names a caller of the world once HTTP has read it: "Bearer " (or
 // "bearer ") and a token of the tokens file or one of the world's JWTs, between optional
-// spaces and tabs; a JWT whose signature part only encodes the same bytes differently
-// counts as that JWT. cpp-httplib 0.11.4 reads a header value only up to its first NUL
-// byte, so what follows one is not looked at (found by this target: "Bearer <a valid
-// token>\0<anything>" is served as that token). Anything else must never be served.
+// spaces and tabs (and, after the scheme, any ASCII whitespace: RFC 6750's 1*SP); a JWT whose
+// signature part only encodes the same bytes differently counts as that JWT. cpp-httplib 0.11.4
+// reads a header value only up to its first NUL byte, so what follows one is not looked at (found
+// by this target: "Bearer <a valid token>\0<anything>" is served as that token). Anything else must
+// never be served.
 bool IsValidAuthorization(const RpcWorld& world, absl::string_view value);
 
 }  // namespace arrs::fuzz
