@@ -4,14 +4,14 @@
 # from its seed corpus (tests/fuzz/corpus/<target>/). A crash fails the script and leaves
 # the input in build-fuzz/artifacts/: fix the bug, then add the input to
 # tests/fuzz/regressions/<target>/ so the ordinary test suite replays it from then on.
-# Usage: scripts/fuzz.sh [target...]   (default: envelope rules csv request jwt rpc)
+# Usage: scripts/fuzz.sh [target...]   (default: envelope rules csv request jwt rpc http)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-2}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-45}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope rules csv request jwt rpc)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope rules csv request jwt rpc http)
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 

@@ -44,6 +44,7 @@ class AdminServiceImpl final
   void StopSubscriptions();
   // Subscriptions being served now.
   int subscribers() const { return subscriptions_.subscribers(); }
+  uint64_t subscribers_cut_off() const { return subscriptions_.subscribers_cut_off(); }
 
  private:
   engine::Ledger* ledger_;

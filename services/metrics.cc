@@ -129,6 +129,10 @@ std::string RenderMetrics(const engine::Ledger& ledger, const ServerGauges& serv
         ledger.WritingStopped().ok() ? "0" : "1");
   Gauge(&out, "arrs_subscribers", "gauge", "Subscribe streams being served.",
         absl::StrCat(server.subscribers));
+  Gauge(&out, "arrs_subscribers_cut_off_total", "counter",
+        "Subscribe streams ended with RESOURCE_EXHAUSTED because the client left an event "
+        "unread longer than --subscriber-stall-seconds, since the server started.",
+        absl::StrCat(server.subscribers_cut_off));
 
   const engine::Ledger::SnapshotStatus snapshot = ledger.LatestSnapshot();
   Gauge(&out, "arrs_snapshot_position", "gauge",

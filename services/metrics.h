@@ -8,6 +8,7 @@
 //   arrs_log_head_position, arrs_log_queued_appends events in the log; appends waiting
 //   arrs_log_live_data_bytes                        RocksDB's estimate of live data
 //   arrs_subscribers                                Subscribe streams being served
+//   arrs_subscribers_cut_off_total                  subscribers cut off for a stalled write
 //   arrs_snapshot_position, arrs_snapshot_age_seconds, arrs_snapshot_events_behind
 //                                                   the latest snapshot written or restored
 //   arrs_state_cold_streams                         restored streams not yet read
@@ -17,6 +18,7 @@
 #ifndef ARRS_SERVICES_METRICS_H_
 #define ARRS_SERVICES_METRICS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -34,6 +36,7 @@ void RecordRpc(absl::string_view method, absl::StatusCode code, absl::Duration l
 
 struct ServerGauges {
   int subscribers = 0;
+  uint64_t subscribers_cut_off = 0;  // since the server started
 };
 
 std::string RenderMetrics(const engine::Ledger& ledger, const ServerGauges& server);

@@ -179,7 +179,9 @@ absl::Status ArrsServer::StartHttp(engine::Ledger* ledger, const TokenStore* tok
     return !stopping_.load() && ledger->ColdStreams() == 0 && ledger->WritingStopped().ok();
   };
   hooks.metrics_text = [this, ledger] {
-    return RenderMetrics(*ledger, ServerGauges{.subscribers = admin_->subscribers()});
+    return RenderMetrics(*ledger,
+                         ServerGauges{.subscribers = admin_->subscribers(),
+                                      .subscribers_cut_off = admin_->subscribers_cut_off()});
   };
   absl::StatusOr<std::unique_ptr<http::HttpServer>> started =
       http::HttpServer::Start(http_options, std::move(bridge), std::move(hooks), tokens);

@@ -62,9 +62,10 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
     StartWrite(&page_[index_]);
   }
 
-  // Ends a subscription whose write has waited longer than `stall`; cancels one finished
-  // two stalls ago whose client has not yet taken the status.
-  void Check(absl::Time now, absl::Duration stall) ABSL_LOCKS_EXCLUDED(mu_) {
+  // Ends a subscription whose write has waited longer than `stall` (returns true: it was
+  // cut off now); cancels one finished two stalls ago whose client has not yet taken the
+  // status.
+  bool Check(absl::Time now, absl::Duration stall) ABSL_LOCKS_EXCLUDED(mu_) {
     {
       absl::MutexLock lock(&mu_);
       if (!finished_ && writing_ && now - write_started_ > stall) {
@@ -75,12 +76,13 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Event> {
             " for the client to read (the server holds one page per subscriber); resume "
             "from position ",
             resume)));
-        return;
+        return true;
       }
-      if (!finished_ || cancelled_ || now - finished_at_ <= 2 * stall) return;
+      if (!finished_ || cancelled_ || now - finished_at_ <= 2 * stall) return false;
       cancelled_ = true;
     }
     context_->TryCancel();
+    return false;
   }
 
   void End(absl::Status status) ABSL_LOCKS_EXCLUDED(mu_) {
@@ -229,7 +231,7 @@ void SubscriptionHub::Loop() {
     absl::MutexLock lock(&mu_);
     for (SubscribeReactor* reactor : live_) {
       reactor->Pump();
-      reactor->Check(now, limits_.stall);
+      if (reactor->Check(now, limits_.stall)) cut_off_.fetch_add(1);
     }
   }
 }

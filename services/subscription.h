@@ -66,6 +66,8 @@ class SubscriptionHub {
   // Ends every subscription (UNAVAILABLE) and refuses new ones.
   void Stop();
   int subscribers() const { return slots_.load(); }
+  // Subscriptions ended for a stalled write (RESOURCE_EXHAUSTED) since the hub started.
+  uint64_t subscribers_cut_off() const { return cut_off_.load(); }
 
   // For SubscribeReactor.
   absl::Status TakeSlot();
@@ -82,6 +84,7 @@ class SubscriptionHub {
   const TokenStore* tokens_;
   const SubscriptionLimits limits_;
   std::atomic<int> slots_{0};
+  std::atomic<uint64_t> cut_off_{0};
   std::atomic<bool> stopping_{false};
   int listener_id_ = -1;
 

@@ -56,7 +56,8 @@ TEST_P(FuzzRegressionTest, SeedsAndPastCrashesRunClean) {
 
 // Inputs that must stay refused or harmless, checked by hand against each target.
 TEST(FuzzTargetsTest, EdgeInputsRunClean) {
-  for (Target target : {&FuzzEnvelope, &FuzzRules, &FuzzCsv, &FuzzRequest, &FuzzJwt, &FuzzRpc}) {
+  for (Target target :
+       {&FuzzEnvelope, &FuzzRules, &FuzzCsv, &FuzzRequest, &FuzzJwt, &FuzzRpc, &FuzzHttp}) {
     EXPECT_EQ(target(nullptr, 0), 0);
     const std::string nul(1, '\0');
     EXPECT_EQ(target(reinterpret_cast<const uint8_t*>(nul.data()), nul.size()), 0);
@@ -70,8 +71,8 @@ TEST(FuzzTargetsTest, EdgeInputsRunClean) {
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressionTest,
                          ::testing::Values(Case{"envelope", &FuzzEnvelope},
                                            Case{"rules", &FuzzRules}, Case{"csv", &FuzzCsv},
-                                           Case{"request", &FuzzRequest},
-                                           Case{"jwt", &FuzzJwt}, Case{"rpc", &FuzzRpc}),
+                                           Case{"request", &FuzzRequest}, Case{"jwt", &FuzzJwt},
+                                           Case{"rpc", &FuzzRpc}, Case{"http", &FuzzHttp}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -29,6 +29,11 @@ int FuzzJwt(const uint8_t* data, size_t size);
 // caller of each role (or none), through an in-process arrsd with a seeded history
 // (rpc_fuzz.cc): documented statuses only, refusals write nothing.
 int FuzzRpc(const uint8_t* data, size_t size);
+// Any body to any route of the HTTP JSON API, with valid, missing, garbled, huge and
+// binary Authorization headers, over a connection to the same in-process arrsd's HTTP
+// listener (http_fuzz.cc): well-formed answers with JSON errors, refusals write nothing,
+// a garbled token is never served.
+int FuzzHttp(const uint8_t* data, size_t size);
 
 }  // namespace arrs::fuzz
 

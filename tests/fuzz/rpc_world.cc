@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <future>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,8 +16,11 @@
 #include "arrs/v1/service.pb.h"
 #include "google/protobuf/text_format.h"
 #include "ledger/rules/rule_file.h"
+#include "services/jwks.h"
+#include "services/jwt_config.h"
 #include "services/log.h"
 #include "tests/fuzz/fuzz_targets.h"
+#include "tests/services/jwt_test_keys.h"
 
 namespace arrs::fuzz {
 namespace {
@@ -214,6 +218,26 @@ std::unique_ptr<Message> ParseTemplate(const google::protobuf::Descriptor* type,
   return m;
 }
 
+// A JWT verifier for a P-256 key made now, and two tokens it accepts (valid for 30 days).
+void AddJwtVerifier(RpcWorld* w) {
+  namespace ts = testing_support;
+  const ts::SigningKey key = ts::NewEcKey("fuzz-ec");
+  absl::StatusOr<services::JwksKeySet> keys = services::JwksKeySet::Parse(ts::JwksJson({key}));
+  ARRS_FUZZ_CHECK(keys.ok());
+  absl::StatusOr<services::JwtConfig> config = services::JwtConfig::Parse(ts::JwtConfigText());
+  ARRS_FUZZ_CHECK(config.ok());
+  w->jwt_verifier = std::make_unique<services::JwtVerifier>(*config, *std::move(keys));
+  w->tokens->SetJwtVerifier(w->jwt_verifier.get());
+  for (auto [sub, role, codes] :
+       {std::tuple<const char*, const char*, std::vector<std::string>>{"jwt-admin", "admin", {}},
+        {"jwt-u40001", "pcn", {"U40001"}}}) {
+    ts::Json claims = ts::Claims(sub, role, codes);
+    claims["exp"] = absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 30));
+    w->jwt_tokens.push_back(ts::Mint(key, claims));
+    ARRS_FUZZ_CHECK(w->jwt_verifier->Verify(w->jwt_tokens.back()).ok());
+  }
+}
+
 void Build(RpcWorld* w) {
   services::SetLogLevel(services::LogLevel::kOff);
   w->dir = std::filesystem::temp_directory_path() / absl::StrCat("arrs-rpc-fuzz-", getpid());
@@ -239,6 +263,7 @@ void Build(RpcWorld* w) {
   absl::StatusOr<services::TokenStore> store = services::TokenStore::Parse(token_file);
   ARRS_FUZZ_CHECK(store.ok());
   w->tokens = std::make_unique<services::TokenStore>(*std::move(store));
+  AddJwtVerifier(w);
 
   absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger =
       engine::Ledger::Open((w->dir / "data").string(), engine::LedgerOptions());
@@ -250,10 +275,13 @@ void Build(RpcWorld* w) {
   options.listen_address = "127.0.0.1:0";
   options.data_dir = (w->dir / "data").string();
   options.backup_root = w->backup_root.string();
+  options.http_listen_address = "127.0.0.1:0";
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
       services::ArrsServer::Start(w->ledger.get(), w->tokens.get(), options);
   ARRS_FUZZ_CHECK(server.ok());
   w->server = *std::move(server);
+  w->http_port = w->server->http_port();
+  ARRS_FUZZ_CHECK(w->http_port > 0);
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
   args.SetMaxSendMessageSize(options.max_message_bytes);

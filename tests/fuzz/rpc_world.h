@@ -3,7 +3,8 @@
 // and a backup root), a small seeded history (two PCNs in two ICBs with list sizes, a
 // 2023/24 sum, a hire and an assessed claim on U40001), every method of CommandService,
 // QueryService and AdminService with a valid template request, and the in-process
-// channel the calls go through.
+// channel the calls go through. The server also serves HTTP on 127.0.0.1 (the JSON API,
+// for http_fuzz.cc) and accepts JWTs signed by a key made at start (jwt_tokens).
 #ifndef ARRS_TESTS_FUZZ_RPC_WORLD_H_
 #define ARRS_TESTS_FUZZ_RPC_WORLD_H_
 
@@ -19,6 +20,7 @@
 #include "google/protobuf/message.h"
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
+#include "services/jwt_auth.h"
 #include "services/server.h"
 
 namespace arrs::fuzz {
@@ -39,12 +41,15 @@ struct RpcCaller {
 struct RpcWorld {
   std::filesystem::path dir;
   std::filesystem::path backup_root;
+  std::unique_ptr<services::JwtVerifier> jwt_verifier;
   std::unique_ptr<services::TokenStore> tokens;
   std::unique_ptr<engine::Ledger> ledger;
   std::unique_ptr<services::ArrsServer> server;
   std::shared_ptr<grpc::Channel> channel;
   std::vector<RpcMethod> methods;  // service by service, in service.proto's order
   std::vector<RpcCaller> callers;  // admin, auditor, 2 commissioners, 2 PCNs, none, unknown
+  std::vector<std::string> jwt_tokens;  // valid for 30 days: an admin's, U40001's system's
+  int http_port = 0;                    // the JSON API on 127.0.0.1
 
   uint64_t Head() const { return ledger->log().head().position; }
 };

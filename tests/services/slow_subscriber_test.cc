@@ -1,13 +1,16 @@
 // A subscriber that stops reading, against the real arrsd (--max-subscribers 1, a 2 s
 // stall limit): it is cut off with RESOURCE_EXHAUSTED naming the position to resume
 // from, its slot is freed (another subscriber is accepted at the limit), and resuming from
-// the named position delivers every later event exactly once, in order.
+// the named position delivers every later event exactly once, in order; /metrics counts
+// the cut-off (arrs_subscribers_cut_off_total).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "arrs/v1/service.grpc.pb.h"
@@ -45,8 +48,12 @@ class SlowSubscriberTest : public ::testing::Test {
     const std::string tokens = (dir_ / "tokens.txt").string();
     std::ofstream(tokens) << services::TokenHash("slow-sub-admin-token") << " admin * a\n"
                           << services::TokenHash("slow-sub-auditor-token") << " auditor * b\n";
+    const std::string http_port_file = (dir_ / "http.port").string();
     ASSERT_TRUE(arrsd_.Start((dir_ / "data").string(), tokens,
-                             {"--max-subscribers", "1", "--subscriber-stall-seconds", "2"}));
+                             {"--max-subscribers", "1", "--subscriber-stall-seconds", "2", "--http",
+                              "127.0.0.1:0", "--http-port-file", http_port_file}));
+    std::ifstream(http_port_file) >> http_port_;  // written before the gRPC port file
+    ASSERT_GT(http_port_, 0);
     channel_ = grpc::CreateChannel(arrsd_.address(), grpc::InsecureChannelCredentials());
     commands_ = v1::CommandService::NewStub(channel_);
     grpc::ClientContext context;
@@ -84,6 +91,19 @@ class SlowSubscriberTest : public ::testing::Test {
     return Head();
   }
 
+  // The value of the unlabelled metric `name` on GET /metrics; "" when it is not there.
+  std::string Metric(const std::string& name) {
+    httplib::Client client("127.0.0.1", http_port_);
+    httplib::Result res = client.Get("/metrics");
+    if (!res || res->status != 200) return "";
+    std::istringstream lines(res->body);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.rfind(name + " ", 0) == 0) return line.substr(name.size() + 1);
+    }
+    return "";
+  }
+
   uint64_t Head() {
     grpc::ClientContext context;
     context.AddMetadata("authorization", kAuditor);
@@ -98,6 +118,7 @@ class SlowSubscriberTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CommandService::Stub> commands_;
   int hired_ = 0;
+  int http_port_ = 0;
 };
 
 struct Subscription {
@@ -143,6 +164,8 @@ TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactl
   v1::Event event;
   ASSERT_TRUE(slow->reader->Read(&event));
   ASSERT_EQ(event.position(), 1u);
+  EXPECT_EQ(Metric("arrs_subscribers"), "1");
+  EXPECT_EQ(Metric("arrs_subscribers_cut_off_total"), "0");
   const long rss_before = RssKib(arrsd_.pid());
   const Clock::time_point writes_start = Clock::now();
   const uint64_t head = Hire(2000);  // far more than the window holds; nobody reads them
@@ -156,6 +179,8 @@ TEST_F(SlowSubscriberTest, StalledSubscriberIsCutOffFreesItsSlotAndResumesExactl
   std::unique_ptr<Subscription> other =
       SubscribeWhenAccepted(arrsd_.address(), head, std::chrono::seconds(30));
   ASSERT_NE(other, nullptr) << "the stalled subscriber still holds the only slot after 30 s";
+  EXPECT_EQ(Metric("arrs_subscribers_cut_off_total"), "1");
+  EXPECT_EQ(Metric("arrs_subscribers"), "1");  // the new one
   std::fprintf(stderr, "[slow subscriber] slot freed %.1f s after the writes; RSS %ld KiB\n",
                std::chrono::duration<double>(Clock::now() - waiting).count(),
                RssKib(arrsd_.pid()));
