@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/auth.h"
 #include "services/authorize.h"
 #include "services/http/bounded_task_queue.h"
@@ -102,6 +103,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions&
                                                options.listen_address, " (in use or invalid)"));
   }
   server->listener_ = std::thread([raw = server.get()] { raw->server_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listener has begun (is_running): a Stop soon
+  // after Start, on a loaded machine, found it not yet begun and then waited for ever to
+  // join it. Return only once it has begun, so that Stop always ends it.
+  while (!http.is_running()) absl::SleepFor(absl::Milliseconds(1));
   return server;
 }
 
