@@ -64,9 +64,14 @@ domain::PcnModel RandomPcn(std::mt19937_64& rng) {
   return pcn;
 }
 
-TEST(BalanceForecastTest, ReusingEqualMonthsPricesExactlyAsPricingEveryMonth) {
+// Random PCNs priced under the shipped rule book.
+class BalanceForecastTest : public ::testing::Test {
+ protected:
+  BalanceForecastTest() { rules::testing::PublishShipped(&book); }
   rules::RuleBook book;
-  rules::testing::PublishShipped(&book);
+};
+
+TEST_F(BalanceForecastTest, ReusingEqualMonthsPricesExactlyAsPricingEveryMonth) {
   std::mt19937_64 rng(7);
   int with_forecast = 0;
   for (int trial = 0; trial < 150; ++trial) {
@@ -85,9 +90,7 @@ TEST(BalanceForecastTest, ReusingEqualMonthsPricesExactlyAsPricingEveryMonth) {
   EXPECT_GT(with_forecast, 300) << "most questions should have something to forecast";
 }
 
-TEST(BalanceForecastTest, RunningSumsRankAsMemberByMember) {
-  rules::RuleBook book;
-  rules::testing::PublishShipped(&book);
+TEST_F(BalanceForecastTest, RunningSumsRankAsMemberByMember) {
   std::mt19937_64 rng(11);
   int with_wte_ahead = 0;
   for (int trial = 0; trial < 60; ++trial) {
