@@ -14,6 +14,11 @@ namespace arrs::services::http {
 // 200 for OK; 400, 401, 403, 404, 409, 429, 499, 500, 501, 503 or 504 otherwise.
 int HttpStatusFor(absl::StatusCode code);
 
+// `text` with each byte that does not begin or continue a well-formed UTF-8 sequence
+// written as the four characters \xNN (JSON text, and protobuf's string fields, must be
+// UTF-8; a message may quote a request's bytes).
+std::string ValidUtf8(absl::string_view text);
+
 // The JSON error body for `status` (not OK): its code name, message and HTTP status
 // (`http_status`, or HttpStatusFor(status.code()) when 0).
 std::string ErrorJson(const absl::Status& status, int http_status = 0);
