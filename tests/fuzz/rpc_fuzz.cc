@@ -106,7 +106,11 @@ int FuzzRpc(const uint8_t* data, size_t size) {
   // own (UNIMPLEMENTED, no message, in Debian's gRPC 1.51). Such a call must still write
   // nothing, but its status is gRPC's, not one service.proto documents.
   std::unique_ptr<Message> reparsed(request->New());
-  const bool parsable = reparsed->ParseFromString(request->SerializeAsString());
+  // A request over the channel's message limit (a mutation can grow lists to tens of
+  // megabytes) is refused by the client's gRPC, RESOURCE_EXHAUSTED "Sent message larger
+  // than max", before it is sent: it too must write nothing, whoever the caller.
+  const bool parsable = reparsed->ParseFromString(request->SerializeAsString()) &&
+                        request->ByteSizeLong() <= world.max_message_bytes;
 
   const uint64_t head = world.Head();
   std::unique_ptr<Message> response(method.request_template->New());

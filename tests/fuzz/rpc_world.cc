@@ -286,6 +286,7 @@ void Build(RpcWorld* w) {
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
   args.SetMaxSendMessageSize(options.max_message_bytes);
   w->channel = w->server->InProcessChannel(args);
+  w->max_message_bytes = static_cast<size_t>(options.max_message_bytes);
 
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   // Refer to service.pb.cc's descriptors so that a static link keeps them.

@@ -46,6 +46,7 @@ struct RpcWorld {
   std::unique_ptr<engine::Ledger> ledger;
   std::unique_ptr<services::ArrsServer> server;
   std::shared_ptr<grpc::Channel> channel;
+  size_t max_message_bytes = 0;  // the channel's limit: a larger request is never sent
   std::vector<RpcMethod> methods;  // service by service, in service.proto's order
   std::vector<RpcCaller> callers;  // admin, auditor, 2 commissioners, 2 PCNs, none, unknown
   std::vector<std::string> jwt_tokens;  // valid for 30 days: an admin's, U40001's system's
