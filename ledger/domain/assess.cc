@@ -35,47 +35,28 @@ rules::LineInput BuildLineInputWith(const PcnModel& pcn, const rules::RuleBook& 
   return in;
 }
 
-// Adds up, member by member, the WTE on `reference` of the members `for_each_other(visit)`
-// visits that are ranked ahead of `staff`, in its role and in its cap group.
-template <typename ForEachOther>
-auto AddEachAhead(const StaffModel& staff, const ForEachOther& for_each_other) {
-  return [&staff, &for_each_other](const std::optional<rules::CapInForce>& cap,
-                                   absl::CivilDay reference, rules::LineContext& context) {
-    for_each_other([&](const StaffModel& other) {
-      const bool same_role = other.role == staff.role;
-      const bool same_cap = cap && std::find(cap->roles.begin(), cap->roles.end(),
-                                             other.role) != cap->roles.end();
-      if (!same_role && !same_cap) return;
-      if (other.staff_id == staff.staff_id || !RankedAhead(other, staff)) return;
-      const int32_t wte = other.ContractedWteOn(reference);
-      if (wte <= 0) return;
-      if (same_role) context.role_wte_ahead_bp += wte;
-      if (same_cap) context.cap_wte_ahead_bp += wte;
-    });
-  };
-}
-
 }  // namespace
 
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at) {
-  auto all = [&pcn](const auto& visit) {
-    for (const auto& [id, other] : pcn.staff) visit(other);
+  // Member by member: the WTE on `reference` of the PCN's members ranked ahead of
+  // `staff`, in its role and in its cap group.
+  auto each_ahead = [&pcn, &staff](const std::optional<rules::CapInForce>& cap,
+                                   absl::CivilDay reference, rules::LineContext& context) {
+    for (const auto& [id, other] : pcn.staff) {
+      const bool same_role = other.role == staff.role;
+      const bool same_cap = cap && std::find(cap->roles.begin(), cap->roles.end(),
+                                             other.role) != cap->roles.end();
+      if (!same_role && !same_cap) continue;
+      if (other.staff_id == staff.staff_id || !RankedAhead(other, staff)) continue;
+      const int32_t wte = other.ContractedWteOn(reference);
+      if (wte <= 0) continue;
+      if (same_role) context.role_wte_ahead_bp += wte;
+      if (same_cap) context.cap_wte_ahead_bp += wte;
+    }
   };
-  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at,
-                            AddEachAhead(staff, all));
-}
-
-rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
-                                const StaffModel& staff, absl::CivilDay month,
-                                int64_t claimed_pence, uint64_t rules_known_at,
-                                const std::vector<const StaffModel*>& others) {
-  auto listed = [&others](const auto& visit) {
-    for (const StaffModel* other : others) visit(*other);
-  };
-  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at,
-                            AddEachAhead(staff, listed));
+  return BuildLineInputWith(pcn, book, staff, month, claimed_pence, rules_known_at, each_ahead);
 }
 
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,

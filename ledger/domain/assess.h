@@ -24,16 +24,10 @@ namespace arrs::domain {
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at);
-// The same, ranking `staff` only against `others`: every member of `pcn` left out must
-// have no contracted WTE on any day of the month (not yet in post, or gone). Lets a
-// forecast over many months leave out the PCN's long-gone staff once.
-rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
-                                const StaffModel& staff, absl::CivilDay month,
-                                int64_t claimed_pence, uint64_t rules_known_at,
-                                const std::vector<const StaffModel*>& others);
-// The same, ranking `staff` against the members `ranked` holds (the same condition on
-// those left out), from its running sums: the same input, without a pass over the
-// members for each line.
+// The same, ranking `staff` only against the members `ranked` holds, from its running
+// sums (no pass over the members for each line): every member of `pcn` left out must have
+// no contracted WTE on any day of the month (not yet in post, or gone). Lets a forecast
+// over many months, or a restatement of a month's lines, rank a large PCN cheaply.
 rules::LineInput BuildLineInput(const PcnModel& pcn, const rules::RuleBook& book,
                                 const StaffModel& staff, absl::CivilDay month,
                                 int64_t claimed_pence, uint64_t rules_known_at,

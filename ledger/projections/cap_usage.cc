@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ledger/domain/ranked_wte.h"
 #include "ledger/projections/projections.h"
 #include "ledger/util/civil_date.h"
 
@@ -22,10 +23,8 @@ v1::CapUsage ComputeCapUsage(const domain::PcnModel& pcn, const rules::RuleBook&
   for (const auto& [id, staff] : pcn.staff) {
     if (staff.InPost(as_of)) ranked.push_back(&staff);
   }
-  std::sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
-    return std::make_pair(a->FirstDayInPost(), a->hired_position) <
-           std::make_pair(b->FirstDayInPost(), b->hired_position);
-  });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto* a, const auto* b) { return domain::RankedAhead(*a, *b); });
 
   for (const v1::CapRule& cap : year->caps()) {
     const absl::CivilDay from(cap.effective_from().year(), cap.effective_from().month(),
