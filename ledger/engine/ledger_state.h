@@ -17,7 +17,8 @@
 // stream's events are installed under mu *shared* (so queries and decisions can load a
 // cold stream without stopping commits) and under the stream's own load_mu, which
 // serialises the loading of that one stream; its readers see events_loaded (acquire)
-// before touching its events. Lock order: mu, then a stream's load_mu, then the event pages' own (leaf) lock.
+// before touching its events. Lock order: mu, then a stream's load_mu, then the event
+// pages' own (leaf) lock.
 // Callbacks given to Read*/ForEach* run under mu shared: they must not call back into
 // the state or append to the log.
 //

@@ -24,7 +24,9 @@ class StreamReadsFail : public store::EventLog {
   absl::StatusOr<std::vector<v1::Event>> ReadStream(const std::string& stream,
                                                     uint64_t from_version,
                                                     size_t max_events) const override {
-    if (failing && stream.starts_with("pcn/")) return absl::UnavailableError("reading stream " + stream + ": injected");
+    if (failing && stream.starts_with("pcn/")) {
+      return absl::UnavailableError("reading stream " + stream + ": injected");
+    }
     return log_.ReadStream(stream, from_version, max_events);
   }
   absl::StatusOr<store::AppendResult> Append(store::AppendRequest r) override {
