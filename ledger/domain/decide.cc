@@ -49,6 +49,20 @@ absl::StatusOr<const ClaimModel*> FindClaim(const PcnModel& pcn, absl::string_vi
   return &it->second;
 }
 
+// A fact about a registered PCN that holds from a date the request gives (`date_field`
+// names it in errors): checks the header, the PCN and the date, in that order, then the
+// payload, and makes the one event dated that day.
+template <typename Request>
+absl::StatusOr<Events> RecordDatedFact(const PcnModel& pcn, const Request& r,
+                                       absl::string_view date_field, const v1::Date& date,
+                                       v1::Payload payload) {
+  RETURN_IF_ERROR(CheckHeader(r.header(), false));
+  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
+  ASSIGN_OR_RETURN(day, CheckDate(date_field, date));
+  RETURN_IF_ERROR(ValidatePayload(payload, ""));
+  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
+}
+
 }  // namespace
 
 
@@ -70,27 +84,19 @@ absl::StatusOr<Events> DecideRegisterPcn(const PcnModel& pcn, const v1::Register
 
 absl::StatusOr<Events> DecideRecordListSize(const PcnModel& pcn,
                                             const v1::RecordListSizeRequest& r) {
-  RETURN_IF_ERROR(CheckHeader(r.header(), false));
-  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
-  ASSIGN_OR_RETURN(day, CheckDate("reference_date", r.reference_date()));
   v1::Payload payload;
   payload.mutable_list_size_recorded()->set_registered_list_size(r.registered_list_size());
   payload.mutable_list_size_recorded()->set_weighted_population_milli(
       r.weighted_population_milli());
-  RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
+  return RecordDatedFact(pcn, r, "reference_date", r.reference_date(), std::move(payload));
 }
 
 absl::StatusOr<Events> DecideRecordLondonZone(const PcnModel& pcn,
                                               const v1::RecordLondonZoneRequest& r) {
-  RETURN_IF_ERROR(CheckHeader(r.header(), false));
-  RETURN_IF_ERROR(RequireRegistered(pcn, r.pcn_code()));
-  ASSIGN_OR_RETURN(day, CheckDate("effective_from", r.effective_from()));
   v1::Payload payload;
   payload.mutable_london_zone_recorded()->set_zone(r.zone());
   payload.mutable_london_zone_recorded()->set_source(r.source());
-  RETURN_IF_ERROR(ValidatePayload(payload, ""));
-  return OneEvent(MakeEvent(day, r.header(), std::move(payload)));
+  return RecordDatedFact(pcn, r, "effective_from", r.effective_from(), std::move(payload));
 }
 
 absl::StatusOr<Events> DecideRecordBaseline(const PcnModel& pcn,

@@ -72,7 +72,12 @@ class RuleChecker {
   static bool KnownOn(const google::protobuf::RepeatedPtrField<v1::MaxAmount>& amounts,
                       absl::CivilDay day);
   static bool IsUrlList(const std::string& text);
-  void CheckFigure(const v1::MaxAmount& m, const Path& at, bool on_band_row);
+  // One figure, a role's own or a band row's: its amount (not negative; zero only when
+  // unverified), its source URL(s), its confidence, the roles it is published for, its
+  // London figures and its dates. Returns the days it runs, or nothing when a date is
+  // missing or outside the year (the order of the two is the caller's to check).
+  using DayRange = std::pair<absl::CivilDay, absl::CivilDay>;
+  std::optional<DayRange> CheckFigure(const v1::MaxAmount& m, const Path& at, bool on_band_row);
   void CheckBandRow(int i, std::set<std::string>* seen);
 
   const v1::FinancialYearRules& rules_;

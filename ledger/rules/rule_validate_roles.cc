@@ -48,39 +48,32 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> RuleChecker::CheckAmoun
   for (int j = 0; j < r.max_amounts_size(); ++j) {
     const v1::MaxAmount& m = r.max_amounts(j);
     const Path at = Join(base, "max_amounts", j);
-    if (m.annual_max_pence() < 0) {
-      Add(Join(at, "annual_max_pence"), absl::StrCat(m.annual_max_pence()), "must not be negative");
-    } else if (m.annual_max_pence() == 0 && !m.unverified()) {
-      Add(Join(at, "annual_max_pence"), "0",
-          "missing amount: give the annual maximum in pence, or mark it unverified: true");
-    }
-    CheckFigure(m, at, /*on_band_row=*/false);
-    std::optional<absl::CivilDay> from = InYear(m.effective_from(), Join(at, "effective_from"));
-    std::optional<absl::CivilDay> to = InYear(m.effective_to(), Join(at, "effective_to"));
-    if (!from || !to) {
+    const std::optional<DayRange> period = CheckFigure(m, at, /*on_band_row=*/false);
+    if (!period) {
       chain_ok = false;
       continue;
     }
-    if (*from > *to) {
-      Add(Join(at, "effective_to"), FormatCivilDay(*to),
-          absl::StrCat("is before effective_from ", FormatCivilDay(*from)));
+    const auto [from, to] = *period;
+    if (from > to) {
+      Add(Join(at, "effective_to"), FormatCivilDay(to),
+          absl::StrCat("is before effective_from ", FormatCivilDay(from)));
       chain_ok = false;
       continue;
     }
-    if (elig_from && elig_to && (*from < *elig_from || *to > *elig_to)) {
-      Add(at, absl::StrCat(FormatCivilDay(*from), "..", FormatCivilDay(*to)),
+    if (elig_from && elig_to && (from < *elig_from || to > *elig_to)) {
+      Add(at, absl::StrCat(FormatCivilDay(from), "..", FormatCivilDay(to)),
           absl::StrCat("lies outside the role's eligibility ", FormatCivilDay(*elig_from), "..",
                        FormatCivilDay(*elig_to)));
       chain_ok = false;
     }
     if (prev_to) {
-      if (*from <= *prev_to) {
-        Add(Join(at, "effective_from"), FormatCivilDay(*from),
+      if (from <= *prev_to) {
+        Add(Join(at, "effective_from"), FormatCivilDay(from),
             absl::StrCat("overlaps the previous version, which runs to ",
                          FormatCivilDay(*prev_to)));
         chain_ok = false;
-      } else if (*from > *prev_to + 1) {
-        Add(Join(at, "effective_from"), FormatCivilDay(*from),
+      } else if (from > *prev_to + 1) {
+        Add(Join(at, "effective_from"), FormatCivilDay(from),
             absl::StrCat("leaves a gap: the previous version ends ", FormatCivilDay(*prev_to),
                          ", so this one must start ", FormatCivilDay(*prev_to + 1)));
         chain_ok = false;
@@ -260,7 +253,18 @@ bool RuleChecker::IsUrlList(const std::string& text) {
 }
 
 // Provenance and London figures of one MaxAmount (a role's own or a band row's).
-void RuleChecker::CheckFigure(const v1::MaxAmount& m, const Path& at, bool on_band_row) {
+std::optional<RuleChecker::DayRange> RuleChecker::CheckFigure(const v1::MaxAmount& m,
+                                                                const Path& at,
+                                                                bool on_band_row) {
+  if (m.annual_max_pence() < 0) {
+    Add(Join(at, "annual_max_pence"), absl::StrCat(m.annual_max_pence()), "must not be negative");
+  } else if (m.annual_max_pence() == 0 && !m.unverified()) {
+    Add(Join(at, "annual_max_pence"), "0",
+        on_band_row ? "missing amount: give the annual maximum in pence, or mark the period "
+                      "unverified: true"
+                    : "missing amount: give the annual maximum in pence, or mark it unverified: "
+                      "true");
+  }
   const bool known = !m.unverified() && m.annual_max_pence() > 0;
   if (known && !m.source().empty() && !IsUrlList(m.source())) {
     Add(Join(at, "source"), absl::StrCat("\"", m.source(), "\""),
@@ -310,6 +314,10 @@ void RuleChecker::CheckFigure(const v1::MaxAmount& m, const Path& at, bool on_ba
     Add(Join(at, "outer_london_pence"), absl::StrCat(m.outer_london_pence()),
         absl::StrCat("is above the inner London figure ", m.inner_london_pence()));
   }
+  std::optional<absl::CivilDay> from = InYear(m.effective_from(), Join(at, "effective_from"));
+  std::optional<absl::CivilDay> to = InYear(m.effective_to(), Join(at, "effective_to"));
+  if (!from || !to) return std::nullopt;
+  return DayRange{*from, *to};
 }
 
 void RuleChecker::CheckBandRow(int i, std::set<std::string>* seen) {
@@ -328,28 +336,20 @@ void RuleChecker::CheckBandRow(int i, std::set<std::string>* seen) {
   for (int j = 0; j < row.amounts_size(); ++j) {
     const v1::MaxAmount& m = row.amounts(j);
     const Path at = Join(base, "amounts", j);
-    if (m.annual_max_pence() < 0) {
-      Add(Join(at, "annual_max_pence"), absl::StrCat(m.annual_max_pence()), "must not be negative");
-    } else if (m.annual_max_pence() == 0 && !m.unverified()) {
-      Add(Join(at, "annual_max_pence"), "0",
-          "missing amount: give the annual maximum in pence, or mark the period "
-          "unverified: true");
-    }
-    CheckFigure(m, at, /*on_band_row=*/true);
-    std::optional<absl::CivilDay> from = InYear(m.effective_from(), Join(at, "effective_from"));
-    std::optional<absl::CivilDay> to = InYear(m.effective_to(), Join(at, "effective_to"));
-    if (!from || !to) {
+    const std::optional<DayRange> period = CheckFigure(m, at, /*on_band_row=*/true);
+    if (!period) {
       prev_to.reset();
       continue;
     }
-    if (*from > *to) {
-      Add(Join(at, "effective_to"), FormatCivilDay(*to),
-          absl::StrCat("is before effective_from ", FormatCivilDay(*from)));
-    } else if (prev_to && *from <= *prev_to) {
-      Add(Join(at, "effective_from"), FormatCivilDay(*from),
+    const auto [from, to] = *period;
+    if (from > to) {
+      Add(Join(at, "effective_to"), FormatCivilDay(to),
+          absl::StrCat("is before effective_from ", FormatCivilDay(from)));
+    } else if (prev_to && from <= *prev_to) {
+      Add(Join(at, "effective_from"), FormatCivilDay(from),
           absl::StrCat("overlaps the previous period, which runs to ", FormatCivilDay(*prev_to)));
-    } else if (prev_to && *from > *prev_to + 1) {
-      Add(Join(at, "effective_from"), FormatCivilDay(*from),
+    } else if (prev_to && from > *prev_to + 1) {
+      Add(Join(at, "effective_from"), FormatCivilDay(from),
           absl::StrCat("leaves a gap: the previous period ends ", FormatCivilDay(*prev_to),
                        ", so this one must start ", FormatCivilDay(*prev_to + 1),
                        " (write an unknown period as annual_max_pence: 0 with "
