@@ -109,12 +109,27 @@ absl::Status CheckEmploymentModel(absl::string_view field, v1::EmploymentModel m
   return absl::OkStatus();
 }
 
+absl::Status CheckFinancialYear(absl::string_view field, int64_t year, bool zero_is_every_year) {
+  if (zero_is_every_year && year == 0) return absl::OkStatus();
+  if (year < kFirstFinancialYear || year > kLastFinancialYear) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " must be ", zero_is_every_year ? "0 (every year) or " : "", kFirstFinancialYear,
+        "..", kLastFinancialYear, " (", kFirstFinancialYear, " = ",
+        FormatFinancialYear(kFirstFinancialYear), "), got ", year));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<absl::CivilDay> CheckDate(absl::string_view field, const v1::Date& date) {
   absl::StatusOr<absl::CivilDay> day = ToCivilDay(date, field);
   if (!day.ok()) return day.status();
-  if (*day < absl::CivilDay(2019, 1, 1) || *day > absl::CivilDay(2100, 12, 31)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be between 2019-01-01 and 2100-12-31, got ", FormatCivilDay(*day)));
+  const absl::CivilDay first(kFirstFinancialYear, 1, 1);
+  const absl::CivilDay last(kLastFinancialYear, 12, 31);
+  if (*day < first || *day > last) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be between ",
+                                                   FormatCivilDay(first), " and ",
+                                                   FormatCivilDay(last), ", got ",
+                                                   FormatCivilDay(*day)));
   }
   return *day;
 }

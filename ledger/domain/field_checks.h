@@ -36,6 +36,8 @@ absl::Status CheckShareBp(absl::string_view field, int32_t bp);
 // A defined role other than ROLE_UNSPECIFIED.
 absl::Status CheckRole(absl::string_view field, v1::Role role);
 absl::Status CheckEmploymentModel(absl::string_view field, v1::EmploymentModel model);
+// kFirstFinancialYear..kLastFinancialYear, or also 0 ("every year") when `zero_is_every_year`.
+absl::Status CheckFinancialYear(absl::string_view field, int64_t year, bool zero_is_every_year);
 // A real civil date between 2019-01-01 and 2100-12-31.
 absl::StatusOr<absl::CivilDay> CheckDate(absl::string_view field, const v1::Date& date);
 

@@ -125,11 +125,8 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
     }
     case v1::Payload::kEntitlementSet: {
       const v1::EntitlementSet& e = p.entitlement_set();
-      if (e.financial_year() < 2019 || e.financial_year() > 2100) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            pre, "financial_year must be 2019 or later (2019 = 2019/20), got ",
-            e.financial_year()));
-      }
+      RETURN_IF_ERROR(CheckFinancialYear(absl::StrCat(pre, "financial_year"),
+                                         e.financial_year(), /*zero_is_every_year=*/false));
       return CheckPence(pre + "sum_pence", e.sum_pence(), false);
     }
     case v1::Payload::kStaffHired:

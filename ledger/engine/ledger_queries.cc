@@ -61,10 +61,8 @@ absl::StatusOr<uint64_t> Ledger::ResolveKnownAt(const v1::KnownAt& known_at) con
 }
 
 absl::StatusOr<v1::Balance> Ledger::GetBalance(const v1::BalanceRequest& r) const {
-  if (r.financial_year() < 2019 || r.financial_year() > 2100) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "financial_year must be 2019 or later (2019 = 2019/20), got ", r.financial_year()));
-  }
+  RETURN_IF_ERROR(domain::CheckFinancialYear("financial_year", r.financial_year(),
+                                             /*zero_is_every_year=*/false));
   ASSIGN_OR_RETURN(as_of, AsOfOr(r.as_of(), FinancialYearEnd(r.financial_year())));
   return PcnQuery<v1::Balance>(*state_, r, true, [&](const StreamRead& v, uint64_t known_at) {
     v1::Balance out =
@@ -161,10 +159,8 @@ absl::StatusOr<v1::ClaimList> Ledger::ListClaims(const v1::ListClaimsRequest& r)
           "statuses: '", status, "' is not a claim status (submitted, assessed, paid, overpaid)"));
     }
   }
-  if (r.financial_year() != 0 && (r.financial_year() < 2019 || r.financial_year() > 2100)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "financial_year must be 0 (every year) or 2019 or later, got ", r.financial_year()));
-  }
+  RETURN_IF_ERROR(domain::CheckFinancialYear("financial_year", r.financial_year(),
+                                             /*zero_is_every_year=*/true));
   if (r.max_claims() > 10000) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_claims must be at most 10000, got ", r.max_claims()));
@@ -239,11 +235,8 @@ absl::Status Ledger::ForEachPcnWithEvents(
 
 absl::StatusOr<v1::ArrearsReport> Ledger::GetArrears(const v1::ArrearsRequest& r) const {
   if (!r.icb_code().empty()) RETURN_IF_ERROR(domain::CheckCode("icb_code", r.icb_code()));
-  if (r.financial_year() != 0 && (r.financial_year() < 2019 || r.financial_year() > 2100)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("financial_year must be 0 (every year) or 2019 or later (2019 = 2019/20), got ",
-                     r.financial_year()));
-  }
+  RETURN_IF_ERROR(domain::CheckFinancialYear("financial_year", r.financial_year(),
+                                             /*zero_is_every_year=*/true));
   ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
   v1::ArrearsReport out;
   out.set_computed_at_position(known_at);
@@ -277,8 +270,8 @@ absl::StatusOr<v1::RulesCoverageResponse> Ledger::GetRulesCoverage(
   ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
   v1::RulesCoverageResponse out;
   out.set_computed_at_position(known_at);
-  const int first = r.financial_year() != 0 ? r.financial_year() : 2000;
-  const int last = r.financial_year() != 0 ? r.financial_year() : 2100;
+  const int first = r.financial_year() != 0 ? r.financial_year() : kFirstRuleFinancialYear;
+  const int last = r.financial_year() != 0 ? r.financial_year() : kLastFinancialYear;
   // 64-bit, so that a year of INT32_MAX ends the loop instead of overflowing `++fy`.
   for (int64_t fy = first; fy <= last; ++fy) {
     const auto found = state_->RulesInForce(static_cast<int>(fy), known_at);

@@ -98,10 +98,11 @@ std::optional<absl::CivilDay> RuleChecker::InYear(const v1::Date& date, const Pa
 void RuleChecker::CheckHeader() {
   if (rules_.version().empty()) Add({{"version"}}, "\"\"", "is required (a version name)");
   const int fy = rules_.financial_year();
-  if (fy < 2000 || fy > 2100) {
+  if (fy < kFirstRuleFinancialYear || fy > kLastFinancialYear) {
     Add({{"financial_year"}}, absl::StrCat(fy),
         fy == 0 ? "is required (first calendar year, 2023 = 2023/24)"
-                : "must be 2000..2100 (first calendar year, 2023 = 2023/24)");
+                : absl::StrCat("must be ", kFirstRuleFinancialYear, "..", kLastFinancialYear,
+                               " (first calendar year, 2023 = 2023/24)"));
   } else {
     fy_ok_ = true;
     fy_ = fy;

@@ -84,7 +84,7 @@ absl::StatusOr<int> ParseFinancialYear(absl::string_view text) {
     ok = absl::SimpleAtoi(text.substr(0, 4), &first) &&
          absl::SimpleAtoi(text.substr(5, 2), &second) && second == (first + 1) % 100;
   }
-  if (!ok || first < 2000 || first > 2100) {
+  if (!ok || first < kFirstRuleFinancialYear || first > kLastFinancialYear) {
     return absl::InvalidArgumentError(absl::StrCat(
         "financial year must be written like 2023/24, got \"", text, "\""));
   }

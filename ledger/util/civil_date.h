@@ -34,6 +34,13 @@ absl::StatusOr<absl::CivilDay> ParseCivilDay(absl::string_view text, absl::strin
 // "2024-03-31".
 std::string FormatCivilDay(absl::CivilDay day);
 
+// The financial years (2023 = 2023/24) the ledger keeps facts and claims for: the scheme
+// began in 2019/20; the last only bounds typing errors. Rule files, and years typed at the
+// command line, may name years from kFirstRuleFinancialYear (tables older than the scheme).
+inline constexpr int kFirstFinancialYear = 2019;
+inline constexpr int kLastFinancialYear = 2100;
+inline constexpr int kFirstRuleFinancialYear = 2000;
+
 // The financial year containing `day`: 2024-03-31 -> 2023, 2024-04-01 -> 2024.
 int FinancialYearOf(absl::CivilDay day);
 absl::CivilDay FinancialYearStart(int financial_year);  // 1 April
