@@ -82,7 +82,8 @@ TEST(RuleFile, DuplicateRole) {
   EXPECT_THAT(e, HasSubstr("duplicate role"));
 }
 
-// A one-line edit of kBase the loader refuses, and the parts its message must contain.
+// One edit of kBase (a replaced or removed text) that the loader refuses, and the parts its
+// message must contain.
 // Source of each expectation: the loader contract in ledger/rules/rule_file.h.
 struct BadEdit {
   const char* name;
