@@ -102,6 +102,14 @@ class DomainLog {
     }
     return first;
   }
+  // The shipped rules, the PCN registered with 30,000 patients and a yearly sum of
+  // `sum_pence` for `first_year`..`last_year`, and cp-1 hired: a whole-time clinical
+  // pharmacist from 1 April 2024. A refusal fails the test.
+  void StartWithOnePharmacist(int64_t sum_pence, int first_year, int last_year) {
+    PublishShippedRules();
+    ASSERT_TRUE(Register(30000, sum_pence, first_year, last_year).ok());
+    ASSERT_TRUE(Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  }
   // Sets (or sets again) the PCN's yearly sum for `financial_year`.
   absl::StatusOr<uint64_t> SetSum(int financial_year, int64_t sum_pence) {
     v1::SetEntitlementRequest e;

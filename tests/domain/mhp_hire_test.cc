@@ -8,6 +8,7 @@
 
 #include "ledger/domain/mhp_hire.h"
 #include "tests/domain/domain_log.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::domain {
 namespace {
@@ -101,17 +102,12 @@ TEST(MhpHireCommand, TheCommandRefusesAnMhpWithoutAnArrangement) {
   testing::DomainLog log;
   log.PublishShippedRules();
   ASSERT_TRUE(log.Register(80000, 100000000, 2024, 2024).ok());
-  v1::HireStaffRequest r;
+  v1::HireStaffRequest r = testing_support::WholeTimeHire(
+      "", log.pcn_code(), "MHP-1", v1::MENTAL_HEALTH_PRACTITIONER, v1::THIRD_PARTY,
+      ToProtoDate(absl::CivilDay(2024, 5, 1)), 4000000);
   *r.mutable_header() = log.Header();
-  r.set_pcn_code(log.pcn_code());
-  r.set_staff_id("MHP-1");
-  r.set_role(v1::MENTAL_HEALTH_PRACTITIONER);
   r.set_band("6");
-  r.set_employment_model(v1::THIRD_PARTY);
   r.set_employer_name("A Mental Health Trust");
-  *r.mutable_hire_date() = ToProtoDate(absl::CivilDay(2024, 5, 1));
-  r.set_wte_bp(10000);
-  r.set_annual_salary_pence(4000000);
   const absl::StatusOr<Events> refused = DecideHireStaff(log.Model(), log.book(), r);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(refused.status().message(), HasSubstr("mhp_funding is required"));

@@ -27,9 +27,7 @@ constexpr int64_t kClaimed = 550000;  // actual cost claimed, above the maximum
 class RestateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log_.PublishShippedRules();
-    ASSERT_TRUE(log_.Register(30000, 20'000'000, 2024, 2025).ok());
-    ASSERT_TRUE(log_.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+    ASSERT_NO_FATAL_FAILURE(log_.StartWithOnePharmacist(20'000'000, 2024, 2025));
     hired_ = log_.head();
   }
   // Claims, assesses and pays `claim` for cp-1 alone.
@@ -248,9 +246,7 @@ TEST_F(RestateTest, PaymentCountsOnlyFromItsDate) {
 // as their cause.
 TEST_F(RestateTest, NoSumSetLineIsOwedOnceASumIsSet) {
   DomainLog log("U49999");
-  log.PublishShippedRules();
-  ASSERT_TRUE(log.Register(30000, 0, 2024, 2023).ok());  // no year: no sum set
-  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  ASSERT_NO_FATAL_FAILURE(log.StartWithOnePharmacist(0, 2024, 2023));  // no year: no sum set
   ASSERT_TRUE(log.Claim("2024-05", D(2024, 5, 1), {{"cp-1", kClaimed}}).ok());
   ASSERT_TRUE(log.Assess("2024-05").ok());
   ClaimRestatement c = ClaimOf(log.Restate(), "2024-05");
@@ -281,9 +277,7 @@ TEST_F(RestateTest, NoSumSetLineIsOwedOnceASumIsSet) {
 // A PCN with a yearly 2024/25 sum of `sum_pence` and one full-time clinical pharmacist,
 // whose May and June 2024 claims are assessed and paid.
 void ClaimAndPayMayAndJune(DomainLog& log, int64_t sum_pence) {
-  log.PublishShippedRules();
-  ASSERT_TRUE(log.Register(30000, sum_pence, 2024, 2024).ok());
-  ASSERT_TRUE(log.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+  ASSERT_NO_FATAL_FAILURE(log.StartWithOnePharmacist(sum_pence, 2024, 2024));
   for (const auto& [id, month, paid] :
        {std::tuple{"2024-05", D(2024, 5, 1), D(2024, 6, 20)},
         std::tuple{"2024-06", D(2024, 6, 1), D(2024, 7, 20)}}) {

@@ -5,6 +5,9 @@
 // when a field is added to a model struct, pointing here.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/domain/pcn_model.h"
 #include "ledger/engine/snapshot.h"
@@ -26,92 +29,80 @@ static_assert(sizeof(domain::Pay) == 16, "Pay changed: see the comment above");
 static_assert(sizeof(domain::Leave) == 40, "Leave changed: see the comment above");
 static_assert(sizeof(domain::ListSize) == 16, "ListSize changed: see the comment above");
 
-template <typename Message>
-void ExpectSameMessages(const std::vector<Message>& a, const std::vector<Message>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(MessageDifferencer::Equals(a[i], b[i]));
+// Expects a.*field == b.*field for each field listed; a failure names the field by its
+// place in the list (0 = the first).
+template <typename Struct, typename... Fields>
+void ExpectSameFields(const Struct& a, const Struct& b, Fields Struct::*... fields) {
+  int place = 0;
+  auto expect_same = [&](auto field) {
+    EXPECT_EQ(a.*field, b.*field) << "field " << place << " of the list";
+    ++place;
+  };
+  (expect_same(fields), ...);
 }
 
-template <typename Key, typename Message>
-void ExpectSameMessages(const std::map<Key, Message>& a, const std::map<Key, Message>& b) {
+void ExpectSameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b) {
+  EXPECT_TRUE(MessageDifferencer::Equals(a, b)) << a.DebugString() << "vs\n" << b.DebugString();
+}
+
+// Same length, and `expect_same(a[i], b[i])` for each i.
+template <typename T, typename ExpectSame>
+void ExpectSameVectors(const std::vector<T>& a, const std::vector<T>& b, ExpectSame expect_same) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
+}
+
+// Same keys in the same order, and `expect_same(value in a, value in b)` for each key.
+template <typename Key, typename T, typename ExpectSame>
+void ExpectSameMaps(const std::map<Key, T>& a, const std::map<Key, T>& b, ExpectSame expect_same) {
   ASSERT_EQ(a.size(), b.size());
   for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
     EXPECT_EQ(i->first, j->first);
-    EXPECT_TRUE(MessageDifferencer::Equals(i->second, j->second));
+    expect_same(i->second, j->second);
   }
 }
 
 void ExpectSameStaff(const domain::StaffModel& a, const domain::StaffModel& b) {
-  EXPECT_EQ(a.staff_id, b.staff_id);
-  EXPECT_EQ(a.role, b.role);
-  EXPECT_EQ(a.band, b.band);
-  EXPECT_EQ(a.employment_model, b.employment_model);
-  EXPECT_EQ(a.employer_name, b.employer_name);
-  EXPECT_EQ(a.display_name, b.display_name);
-  EXPECT_EQ(a.hired, b.hired);
-  EXPECT_EQ(a.started, b.started);
-  EXPECT_EQ(a.left, b.left);
-  EXPECT_EQ(a.wte_bp, b.wte_bp);
-  ASSERT_EQ(a.pay.size(), b.pay.size());
-  for (auto i = a.pay.begin(), j = b.pay.begin(); i != a.pay.end(); ++i, ++j) {
-    EXPECT_EQ(i->first, j->first);
-    EXPECT_EQ(i->second.annual_salary_pence, j->second.annual_salary_pence);
-    EXPECT_EQ(i->second.annual_on_costs_pence, j->second.annual_on_costs_pence);
-  }
-  ASSERT_EQ(a.leaves.size(), b.leaves.size());
-  for (size_t i = 0; i < a.leaves.size(); ++i) {
-    EXPECT_EQ(a.leaves[i].from, b.leaves[i].from);
-    EXPECT_EQ(a.leaves[i].to, b.leaves[i].to);
-    EXPECT_EQ(a.leaves[i].paid_share_bp, b.leaves[i].paid_share_bp);
-    EXPECT_EQ(a.leaves[i].kind, b.leaves[i].kind);
-  }
-  EXPECT_EQ(a.hired_position, b.hired_position);
+  using domain::StaffModel;
+  ExpectSameFields(a, b, &StaffModel::staff_id, &StaffModel::role, &StaffModel::band,
+                   &StaffModel::employment_model, &StaffModel::employer_name,
+                   &StaffModel::display_name, &StaffModel::hired, &StaffModel::started,
+                   &StaffModel::left, &StaffModel::wte_bp, &StaffModel::hired_position);
+  ExpectSameMaps(a.pay, b.pay, [](const domain::Pay& x, const domain::Pay& y) {
+    ExpectSameFields(x, y, &domain::Pay::annual_salary_pence, &domain::Pay::annual_on_costs_pence);
+  });
+  ExpectSameVectors(a.leaves, b.leaves, [](const domain::Leave& x, const domain::Leave& y) {
+    using domain::Leave;
+    ExpectSameFields(x, y, &Leave::from, &Leave::to, &Leave::paid_share_bp, &Leave::kind);
+  });
 }
 
 // Every field but the event pointers (submitted, assessment), which a snapshot does not
 // hold by design: they are filled in when the stream's events are read.
 void ExpectSameClaim(const domain::ClaimModel& a, const domain::ClaimModel& b) {
-  EXPECT_EQ(a.claim_id, b.claim_id);
-  EXPECT_EQ(a.month, b.month);
-  EXPECT_EQ(a.submitted_position, b.submitted_position);
-  EXPECT_EQ(a.assessed_position, b.assessed_position);
-  EXPECT_EQ(a.reduced_pence, b.reduced_pence);
-  ExpectSameMessages(a.reductions, b.reductions);
-  EXPECT_EQ(a.paid_pence, b.paid_pence);
-  EXPECT_EQ(a.paid_on, b.paid_on);
-  EXPECT_EQ(a.claimed_total_pence, b.claimed_total_pence);
-  EXPECT_EQ(a.approved_total_pence, b.approved_total_pence);
+  using domain::ClaimModel;
+  ExpectSameFields(a, b, &ClaimModel::claim_id, &ClaimModel::month, &ClaimModel::submitted_position,
+                   &ClaimModel::assessed_position, &ClaimModel::reduced_pence,
+                   &ClaimModel::paid_pence, &ClaimModel::paid_on, &ClaimModel::claimed_total_pence,
+                   &ClaimModel::approved_total_pence);
+  ExpectSameVectors(a.reductions, b.reductions, ExpectSameMessage);
 }
 
 void ExpectSamePcn(const domain::PcnModel& a, const domain::PcnModel& b) {
-  EXPECT_EQ(a.registered, b.registered);
-  EXPECT_EQ(a.pcn_code, b.pcn_code);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.icb_code, b.icb_code);
-  ExpectSameMessages(a.member_practices, b.member_practices);
-  EXPECT_EQ(a.established, b.established);
-  ASSERT_EQ(a.list_sizes.size(), b.list_sizes.size());
-  for (auto i = a.list_sizes.begin(), j = b.list_sizes.begin(); i != a.list_sizes.end();
-       ++i, ++j) {
-    EXPECT_EQ(i->first, j->first);
-    EXPECT_EQ(i->second.registered_list_size, j->second.registered_list_size);
-    EXPECT_EQ(i->second.weighted_population_milli, j->second.weighted_population_milli);
-  }
-  EXPECT_EQ(a.london_zones, b.london_zones);
-  ExpectSameMessages(a.baseline, b.baseline);
-  ExpectSameMessages(a.entitlements, b.entitlements);
-  ASSERT_EQ(a.staff.size(), b.staff.size());
-  for (auto i = a.staff.begin(), j = b.staff.begin(); i != a.staff.end(); ++i, ++j) {
-    EXPECT_EQ(i->first, j->first);
-    ExpectSameStaff(i->second, j->second);
-  }
-  ASSERT_EQ(a.claims.size(), b.claims.size());
-  for (auto i = a.claims.begin(), j = b.claims.begin(); i != a.claims.end(); ++i, ++j) {
-    EXPECT_EQ(i->first, j->first);
-    ExpectSameClaim(i->second, j->second);
-  }
-  EXPECT_EQ(a.stream_version, b.stream_version);
-  EXPECT_EQ(a.position, b.position);
+  using domain::PcnModel;
+  ExpectSameFields(a, b, &PcnModel::registered, &PcnModel::pcn_code, &PcnModel::name,
+                   &PcnModel::icb_code, &PcnModel::established, &PcnModel::london_zones,
+                   &PcnModel::stream_version, &PcnModel::position);
+  ExpectSameVectors(a.member_practices, b.member_practices, ExpectSameMessage);
+  ExpectSameMaps(a.list_sizes, b.list_sizes,
+                 [](const domain::ListSize& x, const domain::ListSize& y) {
+                   ExpectSameFields(x, y, &domain::ListSize::registered_list_size,
+                                    &domain::ListSize::weighted_population_milli);
+                 });
+  ExpectSameMaps(a.baseline, b.baseline, ExpectSameMessage);
+  ExpectSameMaps(a.entitlements, b.entitlements, ExpectSameMessage);
+  ExpectSameMaps(a.staff, b.staff, ExpectSameStaff);
+  ExpectSameMaps(a.claims, b.claims, ExpectSameClaim);
 }
 
 // Every field set to something other than its default.

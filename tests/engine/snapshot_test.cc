@@ -91,6 +91,28 @@ class SnapshotTest : public LedgerFixture {
                     .ok());
   }
 
+  // The history, folded whole by a ledger opened on it without a snapshot; returns its head.
+  uint64_t FoldedHistory() {
+    BuildHistory();
+    OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
+    return Head();
+  }
+
+  // A query request as known at log position `k`.
+  template <typename Request>
+  static Request KnownAt(uint64_t k) {
+    Request r;
+    r.mutable_known_at()->set_position(k);
+    return r;
+  }
+  // A query request about `pcn` as known at log position `k`.
+  template <typename Request>
+  static Request AboutPcn(const std::string& pcn, uint64_t k) {
+    Request r = KnownAt<Request>(k);
+    r.set_pcn_code(pcn);
+    return r;
+  }
+
   // Every query the ledger answers, at known_at `k`, as text.
   std::vector<std::string> AnswersAt(uint64_t k) {
     std::vector<std::string> out;
@@ -98,29 +120,18 @@ class SnapshotTest : public LedgerFixture {
       out.push_back(result.ok() ? result->ShortDebugString() : result.status().ToString());
     };
     for (const char* pcn : {"U10001", "U10002"}) {
-      v1::BalanceRequest balance;
-      balance.set_pcn_code(pcn);
+      v1::BalanceRequest balance = AboutPcn<v1::BalanceRequest>(pcn, k);
       balance.set_financial_year(2022);
-      balance.mutable_known_at()->set_position(k);
       add(ledger_->GetBalance(balance));
-      v1::CapUsageRequest caps;
-      caps.set_pcn_code(pcn);
+      v1::CapUsageRequest caps = AboutPcn<v1::CapUsageRequest>(pcn, k);
       *caps.mutable_as_of() = D(2022, 9, 30);
-      caps.mutable_known_at()->set_position(k);
       add(ledger_->GetCapUsage(caps));
-      v1::WorkforceRequest workforce;
-      workforce.set_pcn_code(pcn);
+      v1::WorkforceRequest workforce = AboutPcn<v1::WorkforceRequest>(pcn, k);
       *workforce.mutable_as_of() = D(2022, 9, 30);
-      workforce.mutable_known_at()->set_position(k);
       add(ledger_->GetWorkforce(workforce));
-      v1::AuditRequest audit;
-      audit.set_pcn_code(pcn);
-      audit.mutable_known_at()->set_position(k);
-      add(ledger_->GetAuditTrail(audit));
-      v1::ExplainRequest explain;
-      explain.set_pcn_code(pcn);
+      add(ledger_->GetAuditTrail(AboutPcn<v1::AuditRequest>(pcn, k)));
+      v1::ExplainRequest explain = AboutPcn<v1::ExplainRequest>(pcn, k);
       explain.set_claim_id("2021-09");
-      explain.mutable_known_at()->set_position(k);
       add(ledger_->ExplainClaim(explain));
     }
     v1::BalanceRequest by_time;  // known_at given as a recorded time
@@ -128,17 +139,13 @@ class SnapshotTest : public LedgerFixture {
     by_time.set_financial_year(2022);
     by_time.mutable_known_at()->set_recorded_at_micros(ledger_->log().Get(k)->recorded_at_micros());
     add(ledger_->GetBalance(by_time));
-    v1::RulesRequest rules;
+    v1::RulesRequest rules = KnownAt<v1::RulesRequest>(k);
     rules.set_financial_year(2022);
-    rules.mutable_known_at()->set_position(k);
     add(ledger_->GetRules(rules));
-    v1::RegionRequest region;
+    v1::RegionRequest region = KnownAt<v1::RegionRequest>(k);
     *region.mutable_as_of() = D(2022, 3, 31);
-    region.mutable_known_at()->set_position(k);
     add(ledger_->GetRegionSummary(region));
-    v1::ListPcnsRequest list;
-    list.mutable_known_at()->set_position(k);
-    add(ledger_->ListPcns(list));
+    add(ledger_->ListPcns(KnownAt<v1::ListPcnsRequest>(k)));
     return out;
   }
 
@@ -338,9 +345,7 @@ TEST_F(SnapshotTest, ASnapshotThatDoesNotMatchTheLogIsRefusedAndTheLogFolded) {
 }
 
 TEST_F(SnapshotTest, AModelThatDisagreesWithItsEventsIsRefusedWhenReadAndSnapshotsDropped) {
-  BuildHistory();
-  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
-  const uint64_t head = Head();
+  const uint64_t head = FoldedHistory();
   const auto expected = AnswersAt(head / 2);
   ASSERT_OK(ledger_->WriteSnapshot());
   v1::LedgerSnapshot snapshot;
@@ -382,9 +387,7 @@ TEST_F(SnapshotTest, OnlyTheLatestSnapshotIsKept) {
 }
 
 TEST_F(SnapshotTest, ThreadsReadingARestoredStreamAtOnceAgree) {
-  BuildHistory();
-  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
-  const uint64_t head = Head();
+  const uint64_t head = FoldedHistory();
   const auto expected = AnswersAt(head / 2);
   ASSERT_OK(ledger_->WriteSnapshot());
   for (int round = 0; round < 4; ++round) {
@@ -432,9 +435,7 @@ TEST_F(SnapshotTest, StreamsEncodedBeyondTheSnapshotPositionFoldTheirLaterEvents
   // What a snapshot taken while commands commit can hold, made on purpose: streams as at
   // the head H, the snapshot's position P < H. The events P+1..H are folded after the
   // restore and must count once.
-  BuildHistory();
-  OpenWith(/*restore=*/false, /*snapshot_on_close=*/false);
-  const uint64_t head = Head();
+  const uint64_t head = FoldedHistory();
   const auto expected = AllAnswers();
   ASSERT_OK(ledger_->WriteSnapshot());
   v1::LedgerSnapshot snapshot;

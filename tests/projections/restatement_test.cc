@@ -16,9 +16,7 @@ using ::testing::HasSubstr;
 class RestatementProjectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log_.PublishShippedRules();
-    ASSERT_TRUE(log_.Register(30000, 20'000'000, 2024, 2024).ok());
-    ASSERT_TRUE(log_.Hire("cp-1", v1::CLINICAL_PHARMACIST, D(2024, 4, 1), 10000).ok());
+    ASSERT_NO_FATAL_FAILURE(log_.StartWithOnePharmacist(20'000'000, 2024, 2024));
     for (int month : {5, 6}) {
       const std::string id = absl::StrCat("2024-0", month);
       ASSERT_TRUE(log_.Claim(id, D(2024, month, 1), {{"cp-1", 550000}}).ok());

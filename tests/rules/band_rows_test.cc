@@ -31,6 +31,8 @@ namespace arrs::rules {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::LoadError;
+using testing::Replaced;
 
 constexpr v1::FigureConfidence P = v1::FIGURE_PUBLISHED;
 constexpr v1::FigureConfidence PS = v1::FIGURE_PERIOD_INFERRED;
@@ -282,27 +284,13 @@ constexpr char kBandBase[] =
     "  unverified: true\n"                                          // 29
     "}\n";                                                          // 30
 
-std::string BandWith(const std::string& from, const std::string& to) {
-  std::string text = kBandBase;
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string BandError(const std::string& text) {
-  absl::StatusOr<v1::FinancialYearRules> r = ParseRulesText(text, "bad.textproto");
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? "" : std::string(r.status().message());
-}
-
 TEST(BandRowFile, TheBaseLoads) {
   absl::StatusOr<v1::FinancialYearRules> r = ParseRulesText(kBandBase, "ok.textproto");
   ASSERT_TRUE(r.ok()) << r.status();
 }
 
 TEST(BandRowFile, RowPeriodsMustBeContiguous) {
-  EXPECT_EQ(BandError(BandWith("month: 10 day: 1 }", "month: 10 day: 2 }")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "month: 10 day: 1 }", "month: 10 day: 2 }")),
             "bad.textproto:16:5: band_rows[0] (band 7).amounts[1].effective_from = 2024-10-02: "
             "leaves a gap: the previous period ends 2024-09-30, so this one must start "
             "2024-10-01 (write an unknown period as annual_max_pence: 0 with unverified: "
@@ -310,42 +298,43 @@ TEST(BandRowFile, RowPeriodsMustBeContiguous) {
 }
 
 TEST(BandRowFile, LondonFiguresMustBeAboveTheNationalOne) {
-  EXPECT_EQ(BandError(BandWith("outer_london_pence: 6736900", "outer_london_pence: 6040100")),
-            "bad.textproto:9:5: band_rows[0] (band 7).amounts[0].outer_london_pence = 6040100: "
-            "a London figure must be higher than the national figure 6040100");
+  EXPECT_EQ(
+      LoadError(Replaced(kBandBase, "outer_london_pence: 6736900", "outer_london_pence: 6040100")),
+      "bad.textproto:9:5: band_rows[0] (band 7).amounts[0].outer_london_pence = 6040100: "
+      "a London figure must be higher than the national figure 6040100");
 }
 
 TEST(BandRowFile, SourcesAreUrls) {
-  EXPECT_EQ(BandError(BandWith("\"https://example.org/epn\"", "\"the DES, table 2\"")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "\"https://example.org/epn\"", "\"the DES, table 2\"")),
             "bad.textproto:13:5: band_rows[0] (band 7).amounts[0].source = \"the DES, table "
             "2\": must be the URL(s) the figure is copied from (http:// or https://, \" ; \" "
             "between several)");
-  EXPECT_EQ(BandError(BandWith("\"https://example.org/bands\"", "\"\"")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "\"https://example.org/bands\"", "\"\"")),
             "bad.textproto:28:3: roles[0] (PARAMEDIC).band_row_source = \"\": must be the URL(s) "
             "saying the role is on this band row (http:// or https://)");
 }
 
 TEST(BandRowFile, ARowMustNameTheRolesItsFigureIsPublishedFor) {
-  EXPECT_EQ(BandError(BandWith("    published_for: ENHANCED_PRACTICE_NURSE\n", "")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "    published_for: ENHANCED_PRACTICE_NURSE\n", "")),
             "bad.textproto:5:3: band_rows[0] (band 7).amounts[0].published_for = none: a "
             "band-row figure names the role(s) it is published for");
 }
 
 TEST(BandRowFile, BandInferredIsNeverWritten) {
-  EXPECT_EQ(BandError(BandWith("FIGURE_PUBLISHED", "FIGURE_BAND_INFERRED")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "FIGURE_PUBLISHED", "FIGURE_BAND_INFERRED")),
             "bad.textproto:11:5: band_rows[0] (band 7).amounts[0].confidence = "
             "FIGURE_BAND_INFERRED: is derived, never written: give the confidence for the "
             "roles in published_for");
 }
 
 TEST(BandRowFile, ARoleNamesARowOfTheYear) {
-  EXPECT_EQ(BandError(BandWith("band_row: \"7\"", "band_row: \"7-8a\"")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "band_row: \"7\"", "band_row: \"7-8a\"")),
             "bad.textproto:27:3: roles[0] (PARAMEDIC).band_row = \"7-8a\": names no band row "
             "of this year (band_rows[].band)");
 }
 
 TEST(BandRowFile, ARoleWithAnUnknownPeriodMustBeMarkedUnknown) {
-  EXPECT_EQ(BandError(BandWith("  unverified: true\n}", "}")),
+  EXPECT_EQ(LoadError(Replaced(kBandBase, "  unverified: true\n}", "}")),
             "bad.textproto:27:3: roles[0] (PARAMEDIC).band_row = \"7\": has no known figure on "
             "2024-10-01 and the role has none of its own (mark the role unverified: true if "
             "the figure is not known)");
@@ -356,7 +345,7 @@ TEST(BandRowFile, DuplicateRowsAreRefused) {
   text += "band_rows {\n  band: \"7\"\n  amounts {\n    effective_from { year: 2024 month: 4 "
           "day: 1 }\n    effective_to { year: 2025 month: 3 day: 31 }\n    annual_max_pence: "
           "0\n    unverified: true\n  }\n}\n";
-  EXPECT_EQ(BandError(text),
+  EXPECT_EQ(LoadError(text),
             "bad.textproto:32:3: band_rows[1] (band 7).band = \"7\": duplicate band row: listed "
             "twice in this year");
 }
@@ -436,12 +425,10 @@ TEST(RuleVersions, AVersionFileNamedForAnotherYearIsRefused) {
   EXPECT_THAT(std::string(all.status().message()), HasSubstr("named for 2024/25"));
 }
 
+// ---- Explanations, word for word (golden files in tests/rules/testdata) ----
 
-// ---- Explanations, word for word ----
-
-class Explained : public ::testing::Test {
+class Explained : public testing::ShippedBookTest {
  protected:
-  void SetUp() override { testing::PublishShipped(&book_); }
   LinePrice Price(v1::Role role, absl::CivilDay month, int64_t claimed,
                   v1::LondonZone zone = v1::LONDON_ZONE_NONE) {
     LineInput in;
@@ -455,7 +442,6 @@ class Explained : public ::testing::Test {
     }
     return PriceLine(book_, in);
   }
-  RuleBook book_;
 };
 
 // GP assistant, August 2023, 1.0 WTE, claimed £3,000: no figure is published for GP
@@ -463,22 +449,7 @@ class Explained : public ::testing::Test {
 // care coordinators. 3,339,600 x 10,000 x 31 / (12 x 10,000 x 31) = 278,300 p exactly.
 TEST_F(Explained, BandInferredLine) {
   LinePrice p = Price(v1::GP_ASSISTANT, absl::CivilDay(2023, 8, 1), 300000);
-  EXPECT_EQ(p.explanation,
-            R"(Claim line: GP_ASSISTANT, month 2023-08 (31 days), claimed £3,000.00.
-Rules: version "2023/24 r2" for 2023/24, published at log position 10 (as known at log position 14).
-Role rule: GP_ASSISTANT reimbursable 2023-04-01..2024-03-31, 100% of the capped cost, band 4.
-Check cap: no cap on GP_ASSISTANT.
-Check additionality: GP_ASSISTANT is not a baseline role in this rule version: not tested.
-Days in post, split where the WTE, the maximum or eligibility changes:
-  2023-08-01..2023-08-31: 31 days x 1.0 WTE x £33,396.00 a year (maximum in force 2023-07-01..2024-03-31) = 3,339,600 p x 10000 bp x 31 d = 1,035,276,000,000
-Where each maximum comes from:
-  £33,396.00 a year from 2023-07-01: band 4 row, published for CARE_COORDINATOR (https://www.thepharmacist.co.uk/news/no-new-funding-for-arrs-pay-increases/ ; https://managementinpractice.com/news/total-arrs-budget-will-not-account-for-agenda-for-change-uplift); GP_ASSISTANT is on band 4 in 2023/24 (https://www.pulsetoday.co.uk/analysis/pulse-pcn/explainer-the-new-arrs-additions/); band-inferred.
-Maximum = 1,035,276,000,000 / (12 months x 10,000 bp x 31 days = 3,720,000) = 278,300.0000 pence (reported rounded down: £2,783.00).
-Capped cost = min(claimed 300,000 p, maximum 278,300.0000 pence) = 278,300.0000 pence.
-Reimbursable = 278,300.0000 pence x 100% = 278,300.0000 pence
-  rounded once, down to whole pence = 278300 p = £2,783.00.
-Check sum: £1,000,000.00 remains of the PCN's sum: enough.
-Outcome: APPROVED, approved £2,783.00.)");
+  testing::ExpectGoldenText(p.explanation, "explained-band-inferred-line.txt");
   EXPECT_EQ(p.approved_pence, 278300);
 }
 
@@ -487,22 +458,7 @@ Outcome: APPROVED, approved £2,783.00.)");
 TEST_F(Explained, LondonLineAtTheZoneFigure) {
   LinePrice p = Price(v1::CLINICAL_PHARMACIST, absl::CivilDay(2024, 11, 1), 700000,
                       v1::INNER_LONDON);
-  EXPECT_EQ(p.explanation,
-            R"(Claim line: CLINICAL_PHARMACIST, month 2024-11 (30 days), claimed £7,000.00.
-Rules: version "2024/25 r2" for 2024/25, published at log position 12 (as known at log position 14).
-Role rule: CLINICAL_PHARMACIST reimbursable 2024-04-01..2025-03-31, 100% of the capped cost, band 7-8a.
-Check cap: no cap on CLINICAL_PHARMACIST.
-Check additionality: 0.0 WTE of CLINICAL_PHARMACIST ranked ahead + this member's 1.0 WTE = 1.0 WTE against the PCN's 31 March 2019 baseline of 0.0 WTE: additional.
-Days in post, split where the WTE, the maximum or eligibility changes:
-  2024-11-01..2024-11-30: 30 days x 1.0 WTE x £76,313.00 a year (maximum in force 2024-10-01..2025-03-31) = 7,631,300 p x 10000 bp x 30 d = 2,289,390,000,000
-Where each maximum comes from:
-  £76,313.00 a year from 2024-10-01: inner London figure (national £65,838.00); band 7-8a row, published for CLINICAL_PHARMACIST, FIRST_CONTACT_PHYSIOTHERAPIST (https://thepharmacist.co.uk/in-practice/pcns-can-claim-more-per-arrs-role-but-no-overall-funding-increase ; https://thcprimarycare.co.uk/post/what-factors-influence-my-salary-a-guide-for-primary-care-network-staff); CLINICAL_PHARMACIST is on band 7-8a in 2024/25 (https://thepharmacist.co.uk/in-practice/pcns-can-claim-more-per-arrs-role-but-no-overall-funding-increase); published.
-Maximum = 2,289,390,000,000 / (12 months x 10,000 bp x 30 days = 3,600,000) = 635,941.6666 pence (reported rounded down: £6,359.41).
-Capped cost = min(claimed 700,000 p, maximum 635,941.6666 pence) = 635,941.6666 pence.
-Reimbursable = 635,941.6666 pence x 100% = 635,941.6666 pence
-  rounded once, down to whole pence = 635941 p = £6,359.41.
-Check sum: £1,000,000.00 remains of the PCN's sum: enough.
-Outcome: APPROVED, approved £6,359.41.)");
+  testing::ExpectGoldenText(p.explanation, "explained-london-line-at-the-zone-figure.txt");
   EXPECT_EQ(p.approved_pence, 635941);
 }
 
@@ -512,22 +468,7 @@ Outcome: APPROVED, approved £6,359.41.)");
 TEST_F(Explained, LondonLineAtTheNationalFigureForWantOfAZoneFigure) {
   LinePrice p = Price(v1::CLINICAL_PHARMACIST, absl::CivilDay(2022, 11, 1), 600000,
                       v1::OUTER_LONDON);
-  EXPECT_EQ(p.explanation,
-            R"(Claim line: CLINICAL_PHARMACIST, month 2022-11 (30 days), claimed £6,000.00.
-Rules: version "2022/23 r2" for 2022/23, published at log position 8 (as known at log position 14).
-Role rule: CLINICAL_PHARMACIST reimbursable 2022-04-01..2023-03-31, 100% of the capped cost, band 7-8a.
-Check cap: no cap on CLINICAL_PHARMACIST.
-Check additionality: 0.0 WTE of CLINICAL_PHARMACIST ranked ahead + this member's 1.0 WTE = 1.0 WTE against the PCN's 31 March 2019 baseline of 0.0 WTE: additional.
-Days in post, split where the WTE, the maximum or eligibility changes:
-  2022-11-01..2022-11-30: 30 days x 1.0 WTE x £59,312.00 a year (maximum in force 2022-10-01..2023-03-31) = 5,931,200 p x 10000 bp x 30 d = 1,779,360,000,000
-Where each maximum comes from:
-  £59,312.00 a year from 2022-10-01: national maximum used: the outer London figure is not in the rule book; band 7-8a row, published for CLINICAL_PHARMACIST (https://www.chemistanddruggist.co.uk/CD136485/Unfair-advantage-PCNs-see-increase-in-reimbursable-pay-for-pharmacists); CLINICAL_PHARMACIST is on band 7-8a in 2022/23 (https://www.chemistanddruggist.co.uk/CD136485/Unfair-advantage-PCNs-see-increase-in-reimbursable-pay-for-pharmacists); published.
-Maximum = 1,779,360,000,000 / (12 months x 10,000 bp x 30 days = 3,600,000) = 494,266.6666 pence (reported rounded down: £4,942.66).
-Capped cost = min(claimed 600,000 p, maximum 494,266.6666 pence) = 494,266.6666 pence.
-Reimbursable = 494,266.6666 pence x 100% = 494,266.6666 pence
-  rounded once, down to whole pence = 494266 p = £4,942.66.
-Check sum: £1,000,000.00 remains of the PCN's sum: enough.
-Outcome: APPROVED, approved £4,942.66.)");
+  testing::ExpectGoldenText(p.explanation, "explained-london-line-at-the-national-figure.txt");
   EXPECT_EQ(p.approved_pence, 494266);
 }
 

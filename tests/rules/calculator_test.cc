@@ -11,34 +11,16 @@
 namespace arrs::rules {
 namespace {
 
-using ::testing::HasSubstr;
-using testing::PublishEvent;
 using ::arrs::FirstDayOfMonth;
 using ::arrs::LastDayOfMonth;
+using ::testing::HasSubstr;
+using testing::PricedBothWays;
+using testing::PublishEvent;
 
 constexpr int64_t kPlenty = 100'000'000;  // £1m left of the sum
 
-// Prices `in` with its explanation and again for figures only (as forecasts do): every
-// test below thereby also checks that the figures and the outcome do not depend on
-// whether the text is wanted, and that figures-only pricing leaves the text empty.
-LinePrice PricedBothWays(const RuleBook& book, LineInput in) {
-  in.explain = false;
-  const LinePrice figures = PriceLine(book, in);
-  in.explain = true;
-  LinePrice full = PriceLine(book, in);
-  EXPECT_EQ(figures.outcome, full.outcome) << full.explanation;
-  EXPECT_EQ(figures.maximum_pence, full.maximum_pence) << full.explanation;
-  EXPECT_EQ(figures.reimbursable_pence, full.reimbursable_pence) << full.explanation;
-  EXPECT_EQ(figures.approved_pence, full.approved_pence) << full.explanation;
-  EXPECT_EQ(figures.rule_versions, full.rule_versions) << full.explanation;
-  EXPECT_EQ(figures.explanation, "");
-  return full;
-}
-
-class ShippedBook : public ::testing::Test {
+class ShippedBook : public testing::ShippedBookTest {
  protected:
-  void SetUp() override { testing::PublishShipped(&book_); }
-
   LinePrice Price(v1::Role role, absl::CivilDay month, std::vector<PostSegment> in_post,
                   int64_t claimed, LineContext context = {.sum_remaining_pence = kPlenty}) {
     LineInput in;
@@ -52,8 +34,6 @@ class ShippedBook : public ::testing::Test {
   static std::vector<PostSegment> Whole(absl::CivilDay month, int32_t wte_bp = 10000) {
     return {{FirstDayOfMonth(month), LastDayOfMonth(month), wte_bp}};
   }
-
-  RuleBook book_;
 };
 
 // rules/2022-23.textproto: CP £59,312 from 1 Oct 2022 (C+D, NHSE letter 26 Sep 2022).
@@ -394,53 +374,14 @@ TEST_F(ShippedBook, NonsenseInputIsRefusedWithAReason) {
 
 // ---- Constructed rule versions (test fixtures, not scheme figures) ----
 
-constexpr char kMidMonthChange[] = R"pb(
-  version: "2021/22 test"
-  financial_year: 2021
-  roles {
-    role: CLINICAL_PHARMACIST
-    eligible_from { year: 2021 month: 4 day: 1 }
-    eligible_to { year: 2022 month: 3 day: 31 }
-    reimbursed_bp: 10000
-    max_amounts {
-      effective_from { year: 2021 month: 4 day: 1 }
-      effective_to { year: 2021 month: 6 day: 14 }
-      annual_max_pence: 6000000
-    }
-    max_amounts {
-      effective_from { year: 2021 month: 6 day: 15 }
-      effective_to { year: 2022 month: 3 day: 31 }
-      annual_max_pence: 7200000
-    }
-  }
-  roles {
-    role: PODIATRIST
-    eligible_from { year: 2021 month: 6 day: 15 }
-    eligible_to { year: 2022 month: 3 day: 31 }
-    reimbursed_bp: 10000
-    max_amounts {
-      effective_from { year: 2021 month: 6 day: 15 }
-      effective_to { year: 2022 month: 3 day: 31 }
-      annual_max_pence: 3600000
-    }
-  }
-  roles {
-    role: DIETITIAN
-    eligible_from { year: 2021 month: 4 day: 1 }
-    eligible_to { year: 2022 month: 3 day: 31 }
-    reimbursed_bp: 7000
-    max_amounts {
-      effective_from { year: 2021 month: 4 day: 1 }
-      effective_to { year: 2022 month: 3 day: 31 }
-      annual_max_pence: 1000100
-    }
-  }
-)pb";
+// tests/rules/testdata/mid-month-change.textproto: a clinical pharmacist whose maximum
+// changes on 15 June 2021, a podiatrist eligible from 15 June 2021 and a dietitian at 70%.
+constexpr char kMidMonthChange[] = "mid-month-change.textproto";
 
 class ConstructedBook : public ::testing::Test {
  protected:
   void SetUp() override {
-    book_.Apply(PublishEvent(1, testing::RulesFromText(kMidMonthChange)));
+    book_.Apply(PublishEvent(1, testing::RulesFromTestdata(kMidMonthChange)));
   }
   LinePrice Price(v1::Role role, absl::CivilDay month, int64_t claimed) {
     LineInput in;
@@ -483,7 +424,7 @@ TEST_F(ConstructedBook, RoundsOnceDownAtTheEndOfTheLine) {
 // Bitemporal: a correction published at position 2 changes the price from then on; pricing
 // "as known at 1" still gives the original answer.
 TEST_F(ConstructedBook, PricesAsTheLogStoodAtKnownAt) {
-  v1::FinancialYearRules r2 = testing::RulesFromText(kMidMonthChange);
+  v1::FinancialYearRules r2 = testing::RulesFromTestdata(kMidMonthChange);
   r2.set_version("2021/22 test r2");
   r2.mutable_roles(0)->mutable_max_amounts(0)->set_annual_max_pence(4800000);
   book_.Apply(PublishEvent(2, r2));

@@ -11,11 +11,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class Shipped : public ::testing::Test {
- protected:
-  void SetUp() override { testing::PublishShipped(&book_); }
-  RuleBook book_;
-};
+class Shipped : public testing::ShippedBookTest {};
 
 // https://managementinpractice.com/news/practice-income-calculator-for-2025-26-released :
 // 30,000 weighted patients -> £798,930 ARRS (26.631 x 30,000).

@@ -10,17 +10,24 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// Forecasts under the shipped rule book.
+class ForecastUnderShippedRules : public testing::ShippedBookTest {
+ protected:
+  // One member of `role` in post `from`..`to` at `wte_bp`, costing `monthly_cost_pence`.
+  absl::StatusOr<StaffForecast> Forecast(v1::Role role, absl::CivilDay from, absl::CivilDay to,
+                                         int32_t wte_bp, int64_t monthly_cost_pence) {
+    return ForecastStaff(book_, role, {{from, to, wte_bp}}, monthly_cost_pence);
+  }
+};
+
 // CP 1.0 WTE from 15 Oct 2023 at £6,000 a month (2023/24 CP £62,340 from 1 July 2023):
 // Oct: 6,234,000 x 17/31 / 12 = 284,887.09 -> 284,887; Nov-Mar: 519,500 x 5 = 2,597,500.
 // Total 2,882,387 p. Full year 2024/25 (published): Apr-Sep 6,234,000/12 = 519,500 x 6 =
 // 3,117,000; Oct-Mar 6,583,800/12 = 548,650 x 6 = 3,291,900 (cost £6,000 exceeds both);
 // 6,408,900 p.
-TEST(ForecastStaff, RestOfYearAndFullYearUnderNextYearsRules) {
-  RuleBook book;
-  testing::PublishShipped(&book);
-  absl::StatusOr<StaffForecast> f = ForecastStaff(
-      book, v1::CLINICAL_PHARMACIST,
-      {{absl::CivilDay(2023, 10, 15), absl::CivilDay(2024, 3, 31), 10000}}, 600000);
+TEST_F(ForecastUnderShippedRules, RestOfYearAndFullYearUnderNextYearsRules) {
+  absl::StatusOr<StaffForecast> f = Forecast(v1::CLINICAL_PHARMACIST, absl::CivilDay(2023, 10, 15),
+                                             absl::CivilDay(2024, 3, 31), 10000, 600000);
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->financial_year, 2023);
   ASSERT_EQ(f->months.size(), 6u);
@@ -57,27 +64,25 @@ TEST(ForecastStaff, FullYearAtCurrentFiguresWhenNextYearIsNotPublished) {
   EXPECT_THAT(f->full_year_basis, HasSubstr("No rule version for 2022/23"));
 }
 
-TEST(ForecastStaff, UnknownMaximumIsFlaggedAndLeaverHasNoFullYear) {
-  RuleBook book;
-  testing::PublishShipped(&book);
+TEST_F(ForecastUnderShippedRules, UnknownMaximumIsFlaggedAndLeaverHasNoFullYear) {
   // The 2025/26 enhanced practice nurse (band 7) figure is not known and there is no
   // 2026/27 version.
-  absl::StatusOr<StaffForecast> f = ForecastStaff(
-      book, v1::ENHANCED_PRACTICE_NURSE,
-      {{absl::CivilDay(2025, 4, 1), absl::CivilDay(2026, 3, 31), 10000}}, 600000);
+  absl::StatusOr<StaffForecast> f =
+      Forecast(v1::ENHANCED_PRACTICE_NURSE, absl::CivilDay(2025, 4, 1), absl::CivilDay(2026, 3, 31),
+               10000, 600000);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->months[0].outcome, v1::MAXIMUM_UNKNOWN);
   EXPECT_EQ(f->total_reimbursable_pence, 0);
   EXPECT_FALSE(f->full_year_known);
   // Leaves 31 Jan 2024: Feb and Mar not in post, no full-year effect.
-  f = ForecastStaff(book, v1::CLINICAL_PHARMACIST,
-                    {{absl::CivilDay(2023, 12, 1), absl::CivilDay(2024, 1, 31), 10000}}, 600000);
+  f = Forecast(v1::CLINICAL_PHARMACIST, absl::CivilDay(2023, 12, 1), absl::CivilDay(2024, 1, 31),
+               10000, 600000);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->months.size(), 4u);
   EXPECT_EQ(f->months[3].outcome, v1::NOT_IN_POST);
   EXPECT_EQ(f->total_reimbursable_pence, 2 * 519500);
   EXPECT_EQ(f->full_year_effect_pence, 0);
-  EXPECT_EQ(ForecastStaff(book, v1::CLINICAL_PHARMACIST, {}, 1).status().code(),
+  EXPECT_EQ(ForecastStaff(book_, v1::CLINICAL_PHARMACIST, {}, 1).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

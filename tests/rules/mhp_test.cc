@@ -45,14 +45,7 @@ class MhpBook : public ::testing::Test {
 
   LinePrice Price(absl::CivilDay month, const std::string& band, v1::MhpFunding funding,
                   int32_t wte_bp, int64_t claimed) {
-    LineInput in = MhpLine(month, band, funding, wte_bp, claimed);
-    in.explain = false;
-    const LinePrice figures = PriceLine(book_, in);
-    in.explain = true;
-    LinePrice full = PriceLine(book_, in);
-    EXPECT_EQ(figures.outcome, full.outcome) << full.explanation;
-    EXPECT_EQ(figures.reimbursable_pence, full.reimbursable_pence) << full.explanation;
-    return full;
+    return testing::PricedBothWays(book_, MhpLine(month, band, funding, wte_bp, claimed));
   }
 
   RuleBook book_;
@@ -196,10 +189,8 @@ TEST(MhpShipped, ShippedMhpLinesStayUnknown) {
 
 // ---- The loader refuses bad per-band and arrangement data, naming file:line and field ----
 
-std::string ErrorOf(v1::FinancialYearRules rules) {
-  absl::StatusOr<v1::FinancialYearRules> r = ParseRulesText(rules.DebugString(), "bad.textproto");
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? "" : std::string(r.status().message());
+std::string ErrorOf(const v1::FinancialYearRules& rules) {
+  return testing::LoadError(rules.DebugString());
 }
 
 v1::FinancialYearRules Year2024() {
