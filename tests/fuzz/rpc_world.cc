@@ -10,8 +10,10 @@
 #include <map>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "arrs/v1/api.pb.h"
 #include "arrs/v1/service.pb.h"
 #include "google/protobuf/text_format.h"
@@ -29,67 +31,80 @@ using google::protobuf::Message;
 
 constexpr char kAdmin[] = "fuzz-admin-token-0001";
 
+using Request = std::pair<std::string, std::string>;  // a method's name, its request's text
+
+// A claim of U40001 with one line for s1, submitted and then assessed (request ids
+// world-<first_id> and the next).
+std::vector<Request> AssessedClaim(int first_id, const char* claim_id, int month,
+                                   int64_t cost_pence) {
+  return {{"SubmitClaim",
+           absl::Substitute(R"pb(header { request_id: "world-$0" }
+                                 pcn_code: "U40001"
+                                 claim_id: "$1"
+                                 month { year: 2023 month: $2 day: 1 }
+                                 lines { line_no: 1 staff_id: "s1" actual_cost_pence: $3 })pb",
+                            first_id, claim_id, month, cost_pence)},
+          {"AssessClaim", absl::Substitute(R"pb(header { request_id: "world-$0" }
+                                                pcn_code: "U40001"
+                                                claim_id: "$1")pb",
+                                           first_id + 1, claim_id)}};
+}
+
+// A hire into U40001 (lead practice, from the 1st of `month` in 2023).
+Request Hire(const char* request_id, const char* staff, const char* role, int band, int month,
+             int wte_bp, int64_t salary_pence) {
+  return {"HireStaff",
+          absl::Substitute(R"pb(header { request_id: "$0" }
+                                pcn_code: "U40001"
+                                staff_id: "$1"
+                                role: $2
+                                band: "$3"
+                                employment_model: LEAD_PRACTICE
+                                hire_date { year: 2023 month: $4 day: 1 }
+                                wte_bp: $5
+                                annual_salary_pence: $6)pb",
+                           request_id, staff, role, band, month, wte_bp, salary_pence)};
+}
+
 // The seeded history, sent by an admin before any input runs.
-const std::pair<const char*, const char*> kHistory[] = {
-    {"RegisterPcn",
-     R"pb(header { request_id: "world-1" }
-          pcn_code: "U40001"
-          name: "Fuzz One"
-          icb_code: "QAA"
-          effective_date { year: 2019 month: 7 day: 1 })pb"},
-    {"RegisterPcn",
-     R"pb(header { request_id: "world-2" }
-          pcn_code: "U40002"
-          name: "Fuzz Two"
-          icb_code: "QBB"
-          effective_date { year: 2019 month: 7 day: 1 })pb"},
-    {"RecordListSize",
-     R"pb(header { request_id: "world-3" }
-          pcn_code: "U40001"
-          reference_date { year: 2023 month: 1 day: 1 }
-          registered_list_size: 45000
-          weighted_population_milli: 47000000)pb"},
-    {"SetEntitlement",
-     R"pb(header { request_id: "world-4" }
-          pcn_code: "U40001"
-          financial_year: 2023
-          derive_from_weighted_population: true)pb"},
-    {"HireStaff",
-     R"pb(header { request_id: "world-5" }
-          pcn_code: "U40001"
-          staff_id: "s1"
-          role: CARE_COORDINATOR
-          band: "4"
-          employment_model: LEAD_PRACTICE
-          hire_date { year: 2023 month: 4 day: 1 }
-          wte_bp: 10000
-          annual_salary_pence: 2500000)pb"},
-    {"SubmitClaim",
-     R"pb(header { request_id: "world-6" }
-          pcn_code: "U40001"
-          claim_id: "c1"
-          month { year: 2023 month: 5 day: 1 }
-          lines { line_no: 1 staff_id: "s1" actual_cost_pence: 200000 })pb"},
-    {"AssessClaim", R"pb(header { request_id: "world-7" }
-                         pcn_code: "U40001"
-                         claim_id: "c1")pb"},
-    // A second assessed claim, for reductions (c1 stays payable at its approved amount).
-    {"SubmitClaim",
-     R"pb(header { request_id: "world-8" }
-          pcn_code: "U40001"
-          claim_id: "c0"
-          month { year: 2023 month: 4 day: 1 }
-          lines { line_no: 1 staff_id: "s1" actual_cost_pence: 150000 })pb"},
-    {"AssessClaim", R"pb(header { request_id: "world-9" }
-                         pcn_code: "U40001"
-                         claim_id: "c0")pb"},
-};
+std::vector<Request> History() {
+  std::vector<Request> history = {
+      {"RegisterPcn",
+       R"pb(header { request_id: "world-1" }
+            pcn_code: "U40001"
+            name: "Fuzz One"
+            icb_code: "QAA"
+            effective_date { year: 2019 month: 7 day: 1 })pb"},
+      {"RegisterPcn",
+       R"pb(header { request_id: "world-2" }
+            pcn_code: "U40002"
+            name: "Fuzz Two"
+            icb_code: "QBB"
+            effective_date { year: 2019 month: 7 day: 1 })pb"},
+      {"RecordListSize",
+       R"pb(header { request_id: "world-3" }
+            pcn_code: "U40001"
+            reference_date { year: 2023 month: 1 day: 1 }
+            registered_list_size: 45000
+            weighted_population_milli: 47000000)pb"},
+      {"SetEntitlement",
+       R"pb(header { request_id: "world-4" }
+            pcn_code: "U40001"
+            financial_year: 2023
+            derive_from_weighted_population: true)pb"},
+      Hire("world-5", "s1", "CARE_COORDINATOR", /*band=*/4, /*month=*/4, 10000, 2500000),
+  };
+  for (Request& r : AssessedClaim(6, "c1", 5, 200000)) history.push_back(std::move(r));
+  // A second assessed claim, for reductions (c1 stays payable at its approved amount).
+  for (Request& r : AssessedClaim(8, "c0", 4, 150000)) history.push_back(std::move(r));
+  return history;
+}
 
 // A valid request of every method (for an admin; other callers may be refused); Build fills
 // in the positions, the amount and the rules that depend on the seeded history. Commands keep their
 // request ids, so after their first success they are answered deduplicated.
-const std::map<std::string, const char*>& Templates() {
-  static const auto* templates = new std::map<std::string, const char*>{
+const std::map<std::string, std::string>& Templates() {
+  static const auto* templates = new std::map<std::string, std::string>{
       {"RegisterPcn",
        R"pb(header { request_id: "t-register" }
             pcn_code: "U40009"
@@ -112,16 +127,7 @@ const std::map<std::string, const char*>& Templates() {
             pcn_code: "U40001"
             financial_year: 2024
             sum_pence: 100000000)pb"},
-      {"HireStaff",
-       R"pb(header { request_id: "t-hire" }
-            pcn_code: "U40001"
-            staff_id: "s2"
-            role: CLINICAL_PHARMACIST
-            band: "7"
-            employment_model: LEAD_PRACTICE
-            hire_date { year: 2023 month: 6 day: 1 }
-            wte_bp: 5000
-            annual_salary_pence: 4500000)pb"},
+      Hire("t-hire", "s2", "CLINICAL_PHARMACIST", /*band=*/7, /*month=*/6, 5000, 4500000),
       {"ChangeStaff",
        R"pb(header { request_id: "t-change" }
             pcn_code: "U40001"
@@ -315,7 +321,7 @@ void Build(RpcWorld* w) {
   // Filled in from the seeded history: the templates' positions and the claim's amount.
   uint64_t list_size_position = 0;
   int64_t approved_pence = 0;
-  for (const auto& [method_name, text] : kHistory) {
+  for (const auto& [method_name, text] : History()) {
     const RpcMethod* method = nullptr;
     for (const RpcMethod& m : w->methods) {
       if (m.descriptor->name() == method_name) method = &m;
@@ -324,7 +330,9 @@ void Build(RpcWorld* w) {
     std::unique_ptr<Message> request = ParseTemplate(method->descriptor->input_type(), text);
     std::unique_ptr<Message> response = NewMessage(method->descriptor->output_type());
     const grpc::Status status = CallUnary(*w, *method, kAdmin, *request, response.get());
-    if (!status.ok()) std::fprintf(stderr, "%s: %s\n", method_name, status.error_message().c_str());
+    if (!status.ok()) {
+      std::fprintf(stderr, "%s: %s\n", method_name.c_str(), status.error_message().c_str());
+    }
     ARRS_FUZZ_CHECK(status.ok());
     const auto& result = static_cast<const v1::CommandResult&>(*response);
     if (method->descriptor->name() == "RecordListSize") list_size_position = result.last_position();

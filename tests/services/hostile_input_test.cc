@@ -7,6 +7,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "arrs/v1/service.grpc.pb.h"
@@ -16,6 +18,7 @@
 #include "tests/services/arrsd_process.h"
 #include "tests/services/server_fixture.h"
 #include "tests/testing/hire_request.h"
+#include "tests/testing/requests.h"
 #include "tests/testing/temp_dir.h"
 
 namespace arrs::testing_support {
@@ -114,22 +117,13 @@ TEST_F(HostileInputTest, EveryRepeatedFieldIsBounded) {
                 HasSubstr(absl::StrCat("member_practices has ", practices,
                                        " entries; the limit is 100")));
   }
-  v1::RecordBaselineRequest b;
-  b.mutable_header()->set_request_id(NextId());
-  b.set_pcn_code("U40001");
+  auto b = PcnRequest<v1::RecordBaselineRequest>("U40001", NextId());
   for (int i = 0; i < 65; ++i) b.add_roles()->set_role(v1::PARAMEDIC);
   grpc::Status s = commands_->RecordBaseline(Ctx(kCommA).get(), b, &out);
   EXPECT_THAT(s.error_message(), HasSubstr("roles has 65 entries; the limit is 64"));
-  v1::SubmitClaimRequest c;
-  c.mutable_header()->set_request_id(NextId());
-  c.set_pcn_code("U40001");
-  c.set_claim_id("big");
-  *c.mutable_month() = Day(2024, 5, 1);
-  for (int i = 1; i <= 501; ++i) {
-    v1::ClaimLine* line = c.add_lines();
-    line->set_line_no(i);
-    line->set_staff_id(absl::StrCat("s", i));
-  }
+  std::vector<std::pair<std::string, int64_t>> lines;  // no costs: refused before that
+  for (int i = 1; i <= 501; ++i) lines.emplace_back(absl::StrCat("s", i), 0);
+  const v1::SubmitClaimRequest c = ValidClaim("U40001", "big", Day(2024, 5, 1), lines, NextId());
   s = commands_->SubmitClaim(Ctx(kPcnA).get(), c, &out);
   EXPECT_THAT(s.error_message(), HasSubstr("lines has 501 entries; the limit is 500"));
   EXPECT_EQ(Head(), head);

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/http/http_status.h"
+#include "tests/services/http_client_fixture.h"
 #include "tests/services/server_fixture.h"
 
 namespace arrs::testing_support {
@@ -25,24 +26,16 @@ using google::protobuf::util::JsonStringToMessage;
 
 constexpr char kJson[] = "application/json";
 
-class HttpApiTest : public ServerFixture {
+class HttpApiTest : public WithHttpClient<ServerFixture> {
  protected:
   void SetUp() override {
     web_root_ = temp_.path() / "web";
     std::filesystem::create_directories(web_root_ / "js");
     std::ofstream(web_root_ / "index.html") << "<!doctype html><title>console</title>";
     std::ofstream(web_root_ / "js" / "app.js") << "export const ok = true;\n";
-    server_options_.http_listen_address = "127.0.0.1:0";
     server_options_.web_root = web_root_.string();
     server_options_.max_message_bytes = 4 << 20;
-    ServerFixture::SetUp();
-    ASSERT_GT(server_->http_port(), 0);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
-    client_->set_read_timeout(30, 0);
-  }
-  void TearDown() override {
-    client_.reset();
-    ServerFixture::TearDown();
+    WithHttpClient::SetUp();
   }
 
   httplib::Headers Auth(const std::string& token) {
@@ -77,7 +70,6 @@ class HttpApiTest : public ServerFixture {
   }
 
   std::filesystem::path web_root_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 const std::vector<std::string>& Routes() {

@@ -6,29 +6,24 @@
 #include <httplib.h>
 
 #include "services/jwt_auth.h"
+#include "tests/services/http_client_fixture.h"
 #include "tests/services/jwt_test_keys.h"
 #include "tests/services/server_fixture.h"
 
-namespace arrs {
+namespace arrs::testing_support {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing_support::Claims;
-using testing_support::Json;
-using testing_support::Mint;
-using testing_support::SigningKey;
 
-class JwtServerTest : public testing_support::ServerFixture {
+class JwtServerTest : public ServerFixture {
  protected:
   void SetUp() override {
-    rsa_ = testing_support::NewRsaKey("idp-rsa-2026");
-    ec_ = testing_support::NewEcKey("idp-ec-2026");
-    absl::StatusOr<services::JwtConfig> config =
-        services::JwtConfig::Parse(testing_support::JwtConfigText());
+    rsa_ = NewRsaKey("idp-rsa-2026");
+    ec_ = NewEcKey("idp-ec-2026");
+    absl::StatusOr<services::JwtConfig> config = services::JwtConfig::Parse(JwtConfigText());
     ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<services::JwksKeySet> keys =
-        services::JwksKeySet::Parse(testing_support::JwksJson({rsa_, ec_}));
+    absl::StatusOr<services::JwksKeySet> keys = services::JwksKeySet::Parse(JwksJson({rsa_, ec_}));
     ASSERT_TRUE(keys.ok()) << keys.status();
     verifier_ = std::make_unique<services::JwtVerifier>(*config, *std::move(keys));
     ServerFixture::SetUp();
@@ -73,7 +68,7 @@ TEST_F(JwtServerTest, Es256PcnReadsOnlyItsPcnAndCannotRecordListSizes) {
   v1::RecordListSizeRequest l;
   l.mutable_header()->set_request_id(NextId());
   l.set_pcn_code("U40001");
-  *l.mutable_reference_date() = testing_support::Day(2024, 1, 1);
+  *l.mutable_reference_date() = Day(2024, 1, 1);
   l.set_registered_list_size(50000);
   l.set_weighted_population_milli(52000000);
   v1::CommandResult out;
@@ -93,9 +88,8 @@ TEST_F(JwtServerTest, AdminTokenIsRecordedAsTheActor) {
 }
 
 TEST_F(JwtServerTest, TokensFileStillWorksBesideJwts) {
-  EXPECT_TRUE(Balance(testing_support::kPcnA, "U40001").ok());
-  EXPECT_EQ(Balance(testing_support::kPcnA, "U40002").error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Balance(kPcnA, "U40001").ok());
+  EXPECT_EQ(Balance(kPcnA, "U40002").error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(JwtServerTest, EachRefusalIsUnauthenticatedWithItsReasonLoggedAndNeverTheToken) {
@@ -108,12 +102,12 @@ TEST_F(JwtServerTest, EachRefusalIsUnauthenticatedWithItsReasonLoggedAndNeverThe
   wrong_iss["iss"] = "https://evil.example.com";
   Json wrong_aud = Claims("a", "admin");
   wrong_aud["aud"] = "some-other-api";
-  const SigningKey stranger = testing_support::NewRsaKey("idp-rsa-2026");  // known kid, wrong key
-  const SigningKey unknown = testing_support::NewEcKey("retired-2025");
+  const SigningKey stranger = NewRsaKey("idp-rsa-2026");  // known kid, wrong key
+  const SigningKey unknown = NewEcKey("retired-2025");
   const std::string good = Mint(ec_, Claims("a", "admin"));
   const std::string tampered =
-      absl::StrCat(good.substr(0, good.find('.') + 1),
-                   testing_support::B64(Claims("b", "admin").dump()), good.substr(good.rfind('.')));
+      absl::StrCat(good.substr(0, good.find('.') + 1), B64(Claims("b", "admin").dump()),
+                   good.substr(good.rfind('.')));
   struct Case {
     const char* what;
     std::string token;
@@ -124,14 +118,13 @@ TEST_F(JwtServerTest, EachRefusalIsUnauthenticatedWithItsReasonLoggedAndNeverThe
       {"not yet valid", Mint(rsa_, early), "not yet valid"},
       {"wrong issuer", Mint(rsa_, wrong_iss), "wrong issuer"},
       {"wrong audience", Mint(ec_, wrong_aud), "wrong audience"},
-      {"alg none", testing_support::MintNone("idp-rsa-2026", Claims("a", "admin")), "alg none"},
-      {"HS256 with the public key",
-       testing_support::MintHs256WithPublicKey(rsa_, Claims("a", "admin")),
+      {"alg none", MintNone("idp-rsa-2026", Claims("a", "admin")), "alg none"},
+      {"HS256 with the public key", MintHs256WithPublicKey(rsa_, Claims("a", "admin")),
        "alg \\\"HS256\\\" is not accepted"},
       {"unknown kid", Mint(unknown, Claims("a", "admin")), "unknown kid"},
       {"bad signature (other key)", Mint(stranger, Claims("a", "admin")), "bad signature"},
       {"bad signature (tampered)", tampered, "bad signature"},
-      {"malformed", absl::StrCat(testing_support::B64("{oops"), ".e30.c2ln"), "malformed"},
+      {"malformed", absl::StrCat(B64("{oops"), ".e30.c2ln"), "malformed"},
       {"unmapped role", Mint(rsa_, Claims("a", "root")), "not mapped"},
   };
   for (const Case& c : cases) {
@@ -149,16 +142,16 @@ TEST_F(JwtServerTest, EachRefusalIsUnauthenticatedWithItsReasonLoggedAndNeverThe
 
 TEST_F(JwtServerTest, ReloadedKeysApplyToTheNextCall) {
   const std::string path = (dir_.string() + "-jwks.json");
-  testing_support::WriteFile(path, testing_support::JwksJson({rsa_}));
-  absl::StatusOr<std::unique_ptr<services::JwtVerifier>> verifier = services::JwtVerifier::Create(
-      *services::JwtConfig::Parse(testing_support::JwtConfigText()), path);
+  WriteFile(path, JwksJson({rsa_}));
+  absl::StatusOr<std::unique_ptr<services::JwtVerifier>> verifier =
+      services::JwtVerifier::Create(*services::JwtConfig::Parse(JwtConfigText()), path);
   ASSERT_TRUE(verifier.ok()) << verifier.status();
   tokens_->SetJwtVerifier(verifier->get());
   const std::string old_token = Mint(rsa_, Claims("a", "auditor"));
   const std::string new_token = Mint(ec_, Claims("a", "auditor"));
   EXPECT_TRUE(Balance(old_token, "U40001").ok());
   EXPECT_EQ(Balance(new_token, "U40001").error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  testing_support::WriteFile(path, testing_support::JwksJson({ec_}));
+  WriteFile(path, JwksJson({ec_}));
   ASSERT_TRUE((*verifier)->Reload().ok());
   EXPECT_TRUE(Balance(new_token, "U40001").ok());
   EXPECT_EQ(Balance(old_token, "U40001").error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -168,28 +161,14 @@ TEST_F(JwtServerTest, ReloadedKeysApplyToTheNextCall) {
 
 // The same tokens over the HTTP JSON API (its calls go through the gRPC server's
 // in-process channel, so the same checks apply).
-class JwtHttpTest : public JwtServerTest {
+class JwtHttpTest : public WithHttpClient<JwtServerTest> {
  protected:
-  void SetUp() override {
-    server_options_.http_listen_address = "127.0.0.1:0";
-    JwtServerTest::SetUp();
-    ASSERT_GT(server_->http_port(), 0);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
-    client_->set_read_timeout(30, 0);
-  }
-  void TearDown() override {
-    client_.reset();
-    JwtServerTest::TearDown();
-  }
-
   int PostBalance(const std::string& token, const std::string& pcn) {
     httplib::Result got = client_->Post(
         "/api/v1/QueryService/GetBalance", {{"Authorization", absl::StrCat("Bearer ", token)}},
         absl::StrCat("{\"pcnCode\":\"", pcn, "\",\"financialYear\":2023}"), "application/json");
     return got ? got->status : -1;
   }
-
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(JwtHttpTest, JwtsCarryTheSameRoleAndScopeOverHttp) {
@@ -199,9 +178,8 @@ TEST_F(JwtHttpTest, JwtsCarryTheSameRoleAndScopeOverHttp) {
   Json expired = Claims("u40001-system", "pcn", {"U40001"});
   expired["exp"] = absl::ToUnixSeconds(absl::Now()) - 3600;
   EXPECT_EQ(PostBalance(Mint(ec_, expired), "U40001"), 401);
-  EXPECT_EQ(PostBalance(testing_support::MintNone("idp-ec-2026", Claims("a", "admin")), "U40001"),
-            401);
+  EXPECT_EQ(PostBalance(MintNone("idp-ec-2026", Claims("a", "admin")), "U40001"), 401);
 }
 
 }  // namespace
-}  // namespace arrs
+}  // namespace arrs::testing_support

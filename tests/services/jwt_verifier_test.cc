@@ -12,7 +12,7 @@
 #include "tests/services/jwt_test_keys.h"
 #include "tests/testing/temp_dir.h"
 
-namespace arrs {
+namespace arrs::testing_support {
 namespace {
 
 using services::JwksKeySet;
@@ -22,18 +22,13 @@ using services::Principal;
 using services::Role;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing_support::Claims;
-using testing_support::Json;
-using testing_support::JwksJson;
-using testing_support::Mint;
-using testing_support::SigningKey;
 
 class JwtTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    rsa_ = new SigningKey(testing_support::NewRsaKey("rsa-1"));
-    ec_ = new SigningKey(testing_support::NewEcKey("ec-1"));
-    other_rsa_ = new SigningKey(testing_support::NewRsaKey("rsa-1"));  // same kid, other key
+    rsa_ = new SigningKey(NewRsaKey("rsa-1"));
+    ec_ = new SigningKey(NewEcKey("ec-1"));
+    other_rsa_ = new SigningKey(NewRsaKey("rsa-1"));  // same kid, other key
   }
   static void TearDownTestSuite() {
     delete rsa_;
@@ -42,7 +37,7 @@ class JwtTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    absl::StatusOr<JwtConfig> config = JwtConfig::Parse(testing_support::JwtConfigText());
+    absl::StatusOr<JwtConfig> config = JwtConfig::Parse(JwtConfigText());
     ASSERT_TRUE(config.ok()) << config.status();
     absl::StatusOr<JwksKeySet> keys = JwksKeySet::Parse(JwksJson({*rsa_, *ec_}));
     ASSERT_TRUE(keys.ok()) << keys.status();
@@ -142,41 +137,36 @@ TEST_F(JwtTest, WrongIssuerOrAudienceIsRefused) {
 
 TEST_F(JwtTest, AlgNoneIsRefusedInAnySpelling) {
   const Json claims = Claims("a", "admin");
-  EXPECT_THAT(Refusal(testing_support::MintNone("rsa-1", claims)), HasSubstr("alg none"));
+  EXPECT_THAT(Refusal(MintNone("rsa-1", claims)), HasSubstr("alg none"));
   for (const char* none : {"None", "NONE", "nOnE"}) {
     Json header = {{"alg", none}, {"kid", "rsa-1"}};
-    std::string token = absl::StrCat(testing_support::B64(header.dump()), ".",
-                                     testing_support::B64(claims.dump()), ".AAAA");
+    std::string token = absl::StrCat(B64(header.dump()), ".", B64(claims.dump()), ".AAAA");
     EXPECT_THAT(Refusal(token), HasSubstr("alg none")) << none;
   }
 }
 
 TEST_F(JwtTest, Hs256KeyedWithThePublicKeyIsRefused) {
   const Json claims = Claims("a", "admin");
-  EXPECT_THAT(Refusal(testing_support::MintHs256WithPublicKey(*rsa_, claims)),
+  EXPECT_THAT(Refusal(MintHs256WithPublicKey(*rsa_, claims)),
               HasSubstr("alg \"HS256\" is not accepted for kid \"rsa-1\" (only RS256)"));
-  EXPECT_THAT(Refusal(testing_support::MintHs256WithPublicKey(*ec_, claims)),
-              HasSubstr("(only ES256)"));
+  EXPECT_THAT(Refusal(MintHs256WithPublicKey(*ec_, claims)), HasSubstr("(only ES256)"));
 }
 
 TEST_F(JwtTest, AnAlgorithmOtherThanTheKeysIsRefused) {
   // ES256 claimed for the RSA key; RS256 (lower case) for the RSA key.
   const Json claims = Claims("a", "admin");
-  EXPECT_THAT(
-      Refusal(testing_support::MintWithHeader(*ec_, {{"alg", "ES256"}, {"kid", "rsa-1"}}, claims)),
-      HasSubstr("not accepted for kid"));
-  EXPECT_THAT(
-      Refusal(testing_support::MintWithHeader(*rsa_, {{"alg", "rs256"}, {"kid", "rsa-1"}}, claims)),
-      HasSubstr("not accepted for kid"));
+  EXPECT_THAT(Refusal(MintWithHeader(*ec_, {{"alg", "ES256"}, {"kid", "rsa-1"}}, claims)),
+              HasSubstr("not accepted for kid"));
+  EXPECT_THAT(Refusal(MintWithHeader(*rsa_, {{"alg", "rs256"}, {"kid", "rsa-1"}}, claims)),
+              HasSubstr("not accepted for kid"));
 }
 
 TEST_F(JwtTest, UnknownOrMissingKidIsRefused) {
-  SigningKey stranger = testing_support::NewEcKey("ec-unknown");
+  SigningKey stranger = NewEcKey("ec-unknown");
   EXPECT_THAT(Refusal(Mint(stranger, Claims("a", "admin"))),
               HasSubstr("unknown kid \"ec-unknown\""));
-  EXPECT_THAT(
-      Refusal(testing_support::MintWithHeader(*rsa_, {{"alg", "RS256"}}, Claims("a", "admin"))),
-      HasSubstr("no kid"));
+  EXPECT_THAT(Refusal(MintWithHeader(*rsa_, {{"alg", "RS256"}}, Claims("a", "admin"))),
+              HasSubstr("no kid"));
 }
 
 TEST_F(JwtTest, BadSignatureIsRefused) {
@@ -184,7 +174,7 @@ TEST_F(JwtTest, BadSignatureIsRefused) {
   EXPECT_THAT(Refusal(Mint(*other_rsa_, Claims("a", "admin"))), HasSubstr("bad signature"));
   // A valid token whose payload was changed (pcn → admin).
   const std::string good = Mint(*ec_, Claims("a", "pcn", {"U40001"}));
-  const std::string forged_payload = testing_support::B64(Claims("a", "admin").dump());
+  const std::string forged_payload = B64(Claims("a", "admin").dump());
   const size_t dot1 = good.find('.'), dot2 = good.rfind('.');
   const std::string forged =
       absl::StrCat(good.substr(0, dot1 + 1), forged_payload, good.substr(dot2));
@@ -200,25 +190,20 @@ TEST_F(JwtTest, MalformedTokensAreRefused) {
   EXPECT_THAT(Refusal("a.b"), HasSubstr("malformed"));
   EXPECT_THAT(Refusal("a.b.c.d"), HasSubstr("malformed"));
   EXPECT_THAT(Refusal(absl::StrCat("ab+/", payload)), HasSubstr("malformed"));
-  EXPECT_THAT(Refusal(absl::StrCat(testing_support::B64("{not json"), payload)),
-              HasSubstr("malformed"));
-  EXPECT_THAT(Refusal(absl::StrCat(testing_support::B64("[1,2]"), payload)),
-              HasSubstr("malformed"));
-  EXPECT_THAT(Refusal(absl::StrCat(testing_support::B64(R"({"alg":7,"kid":"rsa-1"})"), payload)),
+  EXPECT_THAT(Refusal(absl::StrCat(B64("{not json"), payload)), HasSubstr("malformed"));
+  EXPECT_THAT(Refusal(absl::StrCat(B64("[1,2]"), payload)), HasSubstr("malformed"));
+  EXPECT_THAT(Refusal(absl::StrCat(B64(R"({"alg":7,"kid":"rsa-1"})"), payload)),
               HasSubstr("malformed"));
   EXPECT_THAT(Refusal(std::string(services::kMaxBearerBytes + 1, 'a')), HasSubstr("longer"));
   // A signed payload that is not JSON.
   Json header = {{"alg", "RS256"}, {"kid", "rsa-1"}};
-  const std::string input =
-      absl::StrCat(testing_support::B64(header.dump()), ".", testing_support::B64("not json"));
-  EXPECT_THAT(
-      Refusal(absl::StrCat(input, ".", testing_support::B64(testing_support::Sign(*rsa_, input)))),
-      HasSubstr("malformed payload"));
+  const std::string input = absl::StrCat(B64(header.dump()), ".", B64("not json"));
+  EXPECT_THAT(Refusal(absl::StrCat(input, ".", B64(Sign(*rsa_, input)))),
+              HasSubstr("malformed payload"));
   // crit extensions are not understood.
-  EXPECT_THAT(
-      Refusal(testing_support::MintWithHeader(
-          *rsa_, {{"alg", "RS256"}, {"kid", "rsa-1"}, {"crit", {"exp"}}}, Claims("a", "admin"))),
-      HasSubstr("crit"));
+  EXPECT_THAT(Refusal(MintWithHeader(*rsa_, {{"alg", "RS256"}, {"kid", "rsa-1"}, {"crit", {"exp"}}},
+                                     Claims("a", "admin"))),
+              HasSubstr("crit"));
 }
 
 TEST_F(JwtTest, RoleAndScopeClaimsAreMappedStrictly) {
@@ -238,7 +223,7 @@ TEST_F(JwtTest, RoleAndScopeClaimsAreMappedStrictly) {
 
 TEST_F(JwtTest, ConfiguredClaimNamesAndRoleValues) {
   absl::StatusOr<JwtConfig> config = JwtConfig::Parse(
-      absl::StrCat(testing_support::JwtConfigText(),
+      absl::StrCat(JwtConfigText(),
                    "role_claim roles\nicb_claim org_icb\nname_claim preferred_username\n"
                    "role ARRS.Commissioner commissioner\nrole ARRS.Admin admin\n"));
   ASSERT_TRUE(config.ok()) << config.status();
@@ -282,8 +267,8 @@ TEST(JwtConfigTest, TheShippedExampleParses) {
 }
 
 TEST(JwksTest, RefusesKeysItWillNotVerifyWith) {
-  SigningKey rsa = testing_support::NewRsaKey("k1");
-  Json good = testing_support::Jwk(rsa);
+  SigningKey rsa = NewRsaKey("k1");
+  Json good = Jwk(rsa);
   auto refusal = [](const Json& key) {
     return std::string(
         JwksKeySet::Parse(Json{{"keys", Json::array({key})}}.dump()).status().message());
@@ -302,9 +287,9 @@ TEST(JwksTest, RefusesKeysItWillNotVerifyWith) {
   k["d"] = "AQAB";
   EXPECT_THAT(refusal(k), HasSubstr("private key material"));
   EVP_PKEY* small = EVP_RSA_gen(1024);
-  k = testing_support::Jwk({"k1", "RS256", std::shared_ptr<EVP_PKEY>(small, EVP_PKEY_free)});
+  k = Jwk({"k1", "RS256", std::shared_ptr<EVP_PKEY>(small, EVP_PKEY_free)});
   EXPECT_THAT(refusal(k), HasSubstr("1024 bits"));
-  Json ec = testing_support::Jwk(testing_support::NewEcKey("e1"));
+  Json ec = Jwk(NewEcKey("e1"));
   k = ec;
   k["crv"] = "P-384";
   EXPECT_THAT(refusal(k), HasSubstr("P-256"));
@@ -339,10 +324,10 @@ TEST(JwksTest, LoadNamesTheFile) {
 }
 
 TEST_F(JwtTest, ReloadSwapsKeysAndKeepsThemWhenTheFileIsBad) {
-  const testing_support::TempDir temp("jwks");
+  const TempDir temp("jwks");
   const std::string path = temp.Sub("jwks.json");
-  testing_support::WriteFile(path, JwksJson({*rsa_}));
-  absl::StatusOr<JwtConfig> config = JwtConfig::Parse(testing_support::JwtConfigText());
+  WriteFile(path, JwksJson({*rsa_}));
+  absl::StatusOr<JwtConfig> config = JwtConfig::Parse(JwtConfigText());
   absl::StatusOr<std::unique_ptr<JwtVerifier>> verifier = JwtVerifier::Create(*config, path);
   ASSERT_TRUE(verifier.ok()) << verifier.status();
   const std::string old_token = Mint(*rsa_, Claims("a", "admin"));
@@ -350,7 +335,7 @@ TEST_F(JwtTest, ReloadSwapsKeysAndKeepsThemWhenTheFileIsBad) {
   EXPECT_TRUE((*verifier)->Verify(old_token).ok());
   EXPECT_FALSE((*verifier)->Verify(new_token).ok());
 
-  testing_support::WriteFile(path, JwksJson({*ec_}));  // rotated: rsa-1 removed
+  WriteFile(path, JwksJson({*ec_}));  // rotated: rsa-1 removed
   absl::StatusOr<size_t> reloaded = (*verifier)->Reload();
   ASSERT_TRUE(reloaded.ok()) << reloaded.status();
   EXPECT_EQ(*reloaded, 1u);
@@ -358,7 +343,7 @@ TEST_F(JwtTest, ReloadSwapsKeysAndKeepsThemWhenTheFileIsBad) {
   EXPECT_THAT(std::string((*verifier)->Verify(old_token).status().message()),
               HasSubstr("unknown kid \"rsa-1\""));
 
-  testing_support::WriteFile(path, "{\"keys\": [");  // a half-written file
+  WriteFile(path, "{\"keys\": [");  // a half-written file
   reloaded = (*verifier)->Reload();
   EXPECT_FALSE(reloaded.ok());
   EXPECT_THAT(std::string(reloaded.status().message()), HasSubstr(path));
@@ -384,4 +369,4 @@ TEST_F(JwtTest, TokenStoreSendsJwtShapedTokensToTheVerifier) {
 }
 
 }  // namespace
-}  // namespace arrs
+}  // namespace arrs::testing_support

@@ -6,22 +6,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tests/services/http_client_fixture.h"
 #include "tests/services/server_fixture.h"
 
 namespace arrs::testing_support {
 namespace {
 
-class MetricsTest : public ServerFixture {
+class MetricsTest : public WithHttpClient<ServerFixture> {
  protected:
-  void SetUp() override {
-    server_options_.http_listen_address = "127.0.0.1:0";
-    ServerFixture::SetUp();
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
-  }
-  void TearDown() override {
-    client_.reset();
-    ServerFixture::TearDown();
-  }
   // The value of the sample line starting with `series` ("" when absent).
   static std::string Sample(const std::string& text, const std::string& series) {
     for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -29,7 +21,6 @@ class MetricsTest : public ServerFixture {
     }
     return "";
   }
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(MetricsTest, CountsCallsAppendsAndFsyncs) {

@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tests/services/server_fixture.h"
@@ -28,226 +30,116 @@ class PermissionMatrixFixture : public ServerFixture {
     std::set<std::string> allowed;  // tokens that must get past authorisation
   };
 
+  using CommandStub = v1::CommandService::Stub;
+  using QueryStub = v1::QueryService::Stub;
+
+  // A call of `method` on `stub` with a request `fill` makes (empty without it); the
+  // response is dropped.
+  template <typename Stub, typename Request, typename Response>
+  static Call Unary(Stub* stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    std::type_identity_t<std::function<void(Request*)>> fill = nullptr) {
+    return [=](grpc::ClientContext* c) {
+      Request r;
+      if (fill) fill(&r);
+      Response out;
+      return (stub->*method)(c, r, &out);
+    };
+  }
+
+  // A command aimed at U40001 (when it names a PCN), with a new request id on every call;
+  // `fill` sets the rest.
+  template <typename Request>
+  Call Command(grpc::Status (CommandStub::*method)(grpc::ClientContext*, const Request&,
+                                                   v1::CommandResult*),
+               std::type_identity_t<std::function<void(Request*)>> fill = nullptr) {
+    return Unary(commands_.get(), method, [this, fill](Request* r) {
+      r->mutable_header()->set_request_id(NextId());
+      if constexpr (requires { r->set_pcn_code(""); }) r->set_pcn_code("U40001");
+      if (fill) fill(r);
+    });
+  }
+
+  // A query; `fill` sets its request.
+  template <typename Request, typename Response>
+  Call Query(grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&, Response*),
+             std::type_identity_t<std::function<void(Request*)>> fill = nullptr) {
+    return Unary(queries_.get(), method, std::move(fill));
+  }
+
   std::vector<Rpc> Matrix() {
     // Requests aimed at U40001 (ICB QAA); they may fail for domain reasons once allowed.
-    auto header = [this](auto* r) { r->mutable_header()->set_request_id(NextId()); };
     const std::set<std::string> pcn_writers = {kAdmin, kPcnA};
     const std::set<std::string> commissioners = {kAdmin, kCommA};
     const std::set<std::string> readers = {kAdmin, kAuditor, kCommA, kPcnA};
     const std::set<std::string> everyone = {kAdmin, kAuditor, kCommA, kCommB, kPcnA, kPcnB};
+    const auto pcn_a_in_may = [](auto* r) {
+      r->set_pcn_code("U40001");
+      *r->mutable_as_of() = Day(2023, 5, 1);
+    };
+    const auto may = [](auto* r) { *r->mutable_as_of() = Day(2023, 5, 1); };
+    const auto qaa = [](auto* r) { r->set_icb_code("QAA"); };
+    const auto year_2023 = [](auto* r) { r->set_financial_year(2023); };
     std::vector<Rpc> m;
     auto add = [&](std::string name, std::set<std::string> allowed, Call call) {
       m.push_back(Rpc{std::move(name), std::move(call), std::move(allowed)});
     };
-    add("RegisterPcn", commissioners, [=, this](grpc::ClientContext* c) {
+    add("RegisterPcn", commissioners, [this](grpc::ClientContext* c) {
       v1::RegisterPcnRequest r = RegisterRequest("U40009", "QAA");
       v1::CommandResult out;
       return commands_->RegisterPcn(c, r, &out);
     });
-    add("RecordListSize", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::RecordListSizeRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->RecordListSize(c, r, &out);
-    });
-    add("RecordLondonZone", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::RecordLondonZoneRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->RecordLondonZone(c, r, &out);
-    });
-    add("RecordBaseline", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::RecordBaselineRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.add_roles()->set_role(static_cast<v1::Role>(999));  // invalid once allowed
-      v1::CommandResult out;
-      return commands_->RecordBaseline(c, r, &out);
-    });
-    add("SetEntitlement", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::SetEntitlementRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.set_financial_year(1999);
-      r.set_sum_pence(1);
-      v1::CommandResult out;
-      return commands_->SetEntitlement(c, r, &out);
-    });
-    add("HireStaff", pcn_writers, [=, this](grpc::ClientContext* c) {
-      v1::HireStaffRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->HireStaff(c, r, &out);
-    });
-    add("ChangeStaff", pcn_writers, [=, this](grpc::ClientContext* c) {
-      v1::StaffChangeRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.set_staff_id("nobody");
-      v1::CommandResult out;
-      return commands_->ChangeStaff(c, r, &out);
-    });
-    add("SubmitClaim", pcn_writers, [=, this](grpc::ClientContext* c) {
-      v1::SubmitClaimRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->SubmitClaim(c, r, &out);
-    });
-    add("AssessClaim", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::AssessClaimRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.set_claim_id("none");
-      v1::CommandResult out;
-      return commands_->AssessClaim(c, r, &out);
-    });
-    add("ReduceClaimLine", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::ReduceClaimLineRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->ReduceClaimLine(c, r, &out);
-    });
-    add("PayClaim", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::PayClaimRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->PayClaim(c, r, &out);
-    });
-    add("Correct", {kAdmin}, [=, this](grpc::ClientContext* c) {
-      v1::CorrectRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      v1::CommandResult out;
-      return commands_->Correct(c, r, &out);
-    });
-    add("PayArrears", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::PayArrearsRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.set_claim_id("none");
-      v1::CommandResult out;
-      return commands_->PayArrears(c, r, &out);
-    });
-    add("RecoverOverpayment", commissioners, [=, this](grpc::ClientContext* c) {
-      v1::RecoverOverpaymentRequest r;
-      header(&r);
-      r.set_pcn_code("U40001");
-      r.set_claim_id("none");
-      v1::CommandResult out;
-      return commands_->RecoverOverpayment(c, r, &out);
-    });
-    add("PublishRules", {kAdmin}, [=, this](grpc::ClientContext* c) {
-      v1::PublishRulesRequest r;
-      header(&r);
-      v1::CommandResult out;
-      return commands_->PublishRules(c, r, &out);
-    });
-    add("GetBalance", readers, [this](grpc::ClientContext* c) {
-      v1::BalanceRequest r;
-      r.set_pcn_code("U40001");
-      r.set_financial_year(2023);
-      v1::Balance out;
-      return queries_->GetBalance(c, r, &out);
-    });
-    add("GetCapUsage", readers, [this](grpc::ClientContext* c) {
-      v1::CapUsageRequest r;
-      r.set_pcn_code("U40001");
-      *r.mutable_as_of() = Day(2023, 5, 1);
-      v1::CapUsage out;
-      return queries_->GetCapUsage(c, r, &out);
-    });
-    add("GetWorkforce", readers, [this](grpc::ClientContext* c) {
-      v1::WorkforceRequest r;
-      r.set_pcn_code("U40001");
-      *r.mutable_as_of() = Day(2023, 5, 1);
-      v1::Workforce out;
-      return queries_->GetWorkforce(c, r, &out);
-    });
-    add("GetAuditTrail", readers, [this](grpc::ClientContext* c) {
-      v1::AuditRequest r;
-      r.set_pcn_code("U40001");
-      v1::AuditTrail out;
-      return queries_->GetAuditTrail(c, r, &out);
-    });
-    add("ExplainClaim", readers, [this](grpc::ClientContext* c) {
-      v1::ExplainRequest r;
-      r.set_pcn_code("U40001");
-      r.set_claim_id("none");
-      v1::Explanation out;
-      return queries_->ExplainClaim(c, r, &out);
-    });
-    add("GetRegionSummary(national)", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
-      v1::RegionRequest r;
-      *r.mutable_as_of() = Day(2023, 5, 1);
-      v1::RegionSummary out;
-      return queries_->GetRegionSummary(c, r, &out);
-    });
-    add("GetRegionSummary(QAA)", {kAdmin, kAuditor, kCommA}, [this](grpc::ClientContext* c) {
-      v1::RegionRequest r;
-      r.set_icb_code("QAA");
-      *r.mutable_as_of() = Day(2023, 5, 1);
-      v1::RegionSummary out;
-      return queries_->GetRegionSummary(c, r, &out);
-    });
-    add("GetArrears(national)", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
-      v1::ArrearsReport out;
-      return queries_->GetArrears(c, v1::ArrearsRequest(), &out);
-    });
-    add("GetArrears(QAA)", {kAdmin, kAuditor, kCommA}, [this](grpc::ClientContext* c) {
-      v1::ArrearsRequest r;
-      r.set_icb_code("QAA");
-      v1::ArrearsReport out;
-      return queries_->GetArrears(c, r, &out);
-    });
-    add("GetRules", everyone, [this](grpc::ClientContext* c) {
-      v1::RulesRequest r;
-      r.set_financial_year(2023);
-      v1::RulesResponse out;
-      return queries_->GetRules(c, r, &out);
-    });
-    add("GetRulesCoverage", everyone, [this](grpc::ClientContext* c) {
-      v1::RulesCoverageRequest r;
-      r.set_financial_year(2023);
-      v1::RulesCoverageResponse out;
-      return queries_->GetRulesCoverage(c, r, &out);
-    });
-    add("ListClaims(national)", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
-      v1::ClaimList out;
-      return queries_->ListClaims(c, v1::ListClaimsRequest(), &out);
-    });
-    add("ListClaims(QAA)", {kAdmin, kAuditor, kCommA}, [this](grpc::ClientContext* c) {
-      v1::ListClaimsRequest r;
-      r.set_icb_code("QAA");
-      v1::ClaimList out;
-      return queries_->ListClaims(c, r, &out);
-    });
-    add("WhoAmI", everyone, [this](grpc::ClientContext* c) {
-      v1::WhoAmIResponse out;
-      return queries_->WhoAmI(c, v1::WhoAmIRequest(), &out);
-    });
-    add("ListPcns", everyone, [this](grpc::ClientContext* c) {
-      v1::ListPcnsResponse out;
-      return queries_->ListPcns(c, v1::ListPcnsRequest(), &out);
-    });
-    add("Verify", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
-      v1::VerifyResponse out;
-      return admin_->Verify(c, v1::VerifyRequest(), &out);
-    });
-    add("Stats", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
-      v1::StatsResponse out;
-      return admin_->Stats(c, v1::StatsRequest(), &out);
-    });
-    add("Backup", {kAdmin}, [this](grpc::ClientContext* c) {
-      v1::BackupRequest r;  // empty target: INVALID_ARGUMENT once allowed
-      v1::BackupResponse out;
-      return admin_->Backup(c, r, &out);
-    });
+    add("RecordListSize", commissioners, Command(&CommandStub::RecordListSize));
+    add("RecordLondonZone", commissioners, Command(&CommandStub::RecordLondonZone));
+    add("RecordBaseline", commissioners, Command(&CommandStub::RecordBaseline, [](auto* r) {
+          r->add_roles()->set_role(static_cast<v1::Role>(999));  // invalid once allowed
+        }));
+    add("SetEntitlement", commissioners, Command(&CommandStub::SetEntitlement, [](auto* r) {
+          r->set_financial_year(1999);
+          r->set_sum_pence(1);
+        }));
+    add("HireStaff", pcn_writers, Command(&CommandStub::HireStaff));
+    add("ChangeStaff", pcn_writers,
+        Command(&CommandStub::ChangeStaff, [](auto* r) { r->set_staff_id("nobody"); }));
+    add("SubmitClaim", pcn_writers, Command(&CommandStub::SubmitClaim));
+    const auto no_claim = [](auto* r) { r->set_claim_id("none"); };
+    add("AssessClaim", commissioners, Command(&CommandStub::AssessClaim, no_claim));
+    add("ReduceClaimLine", commissioners, Command(&CommandStub::ReduceClaimLine));
+    add("PayClaim", commissioners, Command(&CommandStub::PayClaim));
+    add("Correct", {kAdmin}, Command(&CommandStub::Correct));
+    add("PayArrears", commissioners, Command(&CommandStub::PayArrears, no_claim));
+    add("RecoverOverpayment", commissioners, Command(&CommandStub::RecoverOverpayment, no_claim));
+    add("PublishRules", {kAdmin}, Command(&CommandStub::PublishRules));
+    add("GetBalance", readers, Query(&QueryStub::GetBalance, [](auto* r) {
+          r->set_pcn_code("U40001");
+          r->set_financial_year(2023);
+        }));
+    add("GetCapUsage", readers, Query(&QueryStub::GetCapUsage, pcn_a_in_may));
+    add("GetWorkforce", readers, Query(&QueryStub::GetWorkforce, pcn_a_in_may));
+    add("GetAuditTrail", readers,
+        Query(&QueryStub::GetAuditTrail, [](auto* r) { r->set_pcn_code("U40001"); }));
+    add("ExplainClaim", readers, Query(&QueryStub::ExplainClaim, [](auto* r) {
+          r->set_pcn_code("U40001");
+          r->set_claim_id("none");
+        }));
+    add("GetRegionSummary(national)", {kAdmin, kAuditor}, Query(&QueryStub::GetRegionSummary, may));
+    add("GetRegionSummary(QAA)", {kAdmin, kAuditor, kCommA},
+        Query(&QueryStub::GetRegionSummary, [=](auto* r) {
+          qaa(r);
+          may(r);
+        }));
+    add("GetArrears(national)", {kAdmin, kAuditor}, Query(&QueryStub::GetArrears));
+    add("GetArrears(QAA)", {kAdmin, kAuditor, kCommA}, Query(&QueryStub::GetArrears, qaa));
+    add("GetRules", everyone, Query(&QueryStub::GetRules, year_2023));
+    add("GetRulesCoverage", everyone, Query(&QueryStub::GetRulesCoverage, year_2023));
+    add("ListClaims(national)", {kAdmin, kAuditor}, Query(&QueryStub::ListClaims));
+    add("ListClaims(QAA)", {kAdmin, kAuditor, kCommA}, Query(&QueryStub::ListClaims, qaa));
+    add("WhoAmI", everyone, Query(&QueryStub::WhoAmI));
+    add("ListPcns", everyone, Query(&QueryStub::ListPcns));
+    add("Verify", {kAdmin, kAuditor}, Unary(admin_.get(), &v1::AdminService::Stub::Verify));
+    add("Stats", {kAdmin, kAuditor}, Unary(admin_.get(), &v1::AdminService::Stub::Stats));
+    // An empty target: INVALID_ARGUMENT once allowed.
+    add("Backup", {kAdmin}, Unary(admin_.get(), &v1::AdminService::Stub::Backup));
     add("Subscribe", {kAdmin, kAuditor}, [this](grpc::ClientContext* c) {
       v1::SubscribeRequest r;
       r.set_from_position(1);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/services/server_fixture.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::testing_support {
 namespace {
@@ -28,9 +29,7 @@ TEST_F(RpcSuccessTest, CommandsQueriesAndAdmin) {
   RegisterTwoPcns();
   v1::CommandResult out;
 
-  v1::RecordBaselineRequest baseline;
-  baseline.mutable_header()->set_request_id(NextId());
-  baseline.set_pcn_code("U40001");
+  auto baseline = PcnRequest<v1::RecordBaselineRequest>("U40001", NextId());
   v1::RoleBaseline* role = baseline.add_roles();
   role->set_role(v1::CLINICAL_PHARMACIST);
   role->set_headcount(1);
@@ -38,46 +37,25 @@ TEST_F(RpcSuccessTest, CommandsQueriesAndAdmin) {
   ASSERT_RPC_OK(commands_->RecordBaseline(Ctx(kCommA).get(), baseline, &out));
 
   for (const char* staff : {"cp-1", "cp-2"}) {
-    v1::HireStaffRequest hire;
-    hire.mutable_header()->set_request_id(NextId());
-    hire.set_pcn_code("U40001");
-    hire.set_staff_id(staff);
-    hire.set_role(v1::CLINICAL_PHARMACIST);
+    v1::HireStaffRequest hire = WholeTimeHire(NextId(), "U40001", staff, v1::CLINICAL_PHARMACIST,
+                                              v1::THIRD_PARTY, Day(2023, 4, 1), 4800000);
     hire.set_band("7");
-    hire.set_employment_model(v1::THIRD_PARTY);
     hire.set_employer_name("Northfield Federation");
-    *hire.mutable_hire_date() = Day(2023, 4, 1);
-    hire.set_wte_bp(10000);
-    hire.set_annual_salary_pence(4800000);
     hire.set_annual_on_costs_pence(1100000);
     ASSERT_RPC_OK(commands_->HireStaff(Ctx(kPcnA).get(), hire, &out));
   }
-  v1::StaffChangeRequest change;
-  change.mutable_header()->set_request_id(NextId());
-  change.set_pcn_code("U40001");
+  auto change = PcnRequest<v1::StaffChangeRequest>("U40001", NextId());
   change.set_staff_id("cp-2");
   *change.mutable_effective_date() = Day(2023, 4, 3);
   change.mutable_started();
   ASSERT_RPC_OK(commands_->ChangeStaff(Ctx(kPcnA).get(), change, &out));
 
-  v1::SubmitClaimRequest claim;
-  claim.mutable_header()->set_request_id(NextId());
-  claim.set_pcn_code("U40001");
-  claim.set_claim_id("2023-05");
-  *claim.mutable_month() = Day(2023, 5, 1);
-  for (int i = 1; i <= 2; ++i) {
-    v1::ClaimLine* line = claim.add_lines();
-    line->set_line_no(i);
-    line->set_staff_id(absl::StrCat("cp-", i));
-    line->set_actual_cost_pence(491666);
-  }
+  const v1::SubmitClaimRequest claim = ValidClaim("U40001", "2023-05", Day(2023, 5, 1),
+                                                  {{"cp-1", 491666}, {"cp-2", 491666}}, NextId());
   ASSERT_RPC_OK(commands_->SubmitClaim(Ctx(kPcnA).get(), claim, &out));
   const uint64_t submitted_at = out.first_position();
 
-  v1::AssessClaimRequest assess;
-  assess.mutable_header()->set_request_id(NextId());
-  assess.set_pcn_code("U40001");
-  assess.set_claim_id("2023-05");
+  const v1::AssessClaimRequest assess = ValidAssess("U40001", "2023-05", NextId());
   ASSERT_RPC_OK(commands_->AssessClaim(Ctx(kCommA).get(), assess, &out));
   ASSERT_EQ(out.assessment().lines_size(), 2);
   // cp-1 fills the 2019 baseline of 1.0 WTE: not additional. cp-2 is approved.
@@ -85,27 +63,21 @@ TEST_F(RpcSuccessTest, CommandsQueriesAndAdmin) {
   EXPECT_EQ(out.assessment().lines(1).outcome(), v1::APPROVED);
   EXPECT_EQ(out.assessment().total_approved_pence(), 491666);
 
-  v1::ReduceClaimLineRequest reduce;
-  reduce.mutable_header()->set_request_id(NextId());
+  auto reduce = PcnRequest<v1::ReduceClaimLineRequest>("U40001", NextId());
   reduce.mutable_header()->set_reason("two days unpaid leave not deducted");
-  reduce.set_pcn_code("U40001");
   reduce.set_claim_id("2023-05");
   reduce.set_line_no(2);
   reduce.set_approved_pence(450000);
   ASSERT_RPC_OK(commands_->ReduceClaimLine(Ctx(kCommA).get(), reduce, &out));
 
-  v1::PayClaimRequest pay;
-  pay.mutable_header()->set_request_id(NextId());
-  pay.set_pcn_code("U40001");
+  auto pay = PcnRequest<v1::PayClaimRequest>("U40001", NextId());
   pay.set_claim_id("2023-05");
   *pay.mutable_paid_on() = Day(2023, 6, 20);
   pay.set_amount_pence(450000);
   ASSERT_RPC_OK(commands_->PayClaim(Ctx(kCommA).get(), pay, &out));
 
-  v1::CorrectRequest correct;
-  correct.mutable_header()->set_request_id(NextId());
+  auto correct = PcnRequest<v1::CorrectRequest>("U40001", NextId());
   correct.mutable_header()->set_reason("start date recorded twice");
-  correct.set_pcn_code("U40001");
   correct.set_corrects_position(submitted_at - 1);  // the StaffStarted event
   correct.set_reverse(true);
   ASSERT_RPC_OK(commands_->Correct(Ctx(kAdmin).get(), correct, &out));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arrs/v1/api.pb.h"
+#include "ledger/util/money.h"
 
 namespace arrs::testing_support {
 
@@ -24,7 +25,7 @@ inline v1::HireStaffRequest WholeTimeHire(const std::string& request_id, const s
   r.set_role(role);
   r.set_employment_model(employment);
   *r.mutable_hire_date() = hired;
-  r.set_wte_bp(10000);
+  r.set_wte_bp(kWholeTimeBp);
   r.set_annual_salary_pence(salary_pence);
   return r;
 }

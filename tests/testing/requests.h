@@ -11,26 +11,28 @@
 #include "absl/time/civil_time.h"
 #include "arrs/v1/api.pb.h"
 #include "ledger/util/civil_date.h"
-#include "ledger/util/money.h"
+#include "tests/testing/hire_request.h"
 
 namespace arrs::testing_support {
 
 inline v1::Date D(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
 
+// A command request about `pcn` with only its PCN and its header's request id set.
+template <typename Request>
+Request PcnRequest(const std::string& pcn, const std::string& request_id = "") {
+  Request r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code(pcn);
+  return r;
+}
+
 // A whole-time clinical pharmacist hired on 1 April 2023 (band 7, lead practice,
 // £50,000 salary, £12,000 on-costs).
 inline v1::HireStaffRequest ValidHire(const std::string& pcn, const std::string& staff,
                                       const std::string& request_id = "") {
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id(request_id);
-  r.set_pcn_code(pcn);
-  r.set_staff_id(staff);
-  r.set_role(v1::CLINICAL_PHARMACIST);
+  v1::HireStaffRequest r = WholeTimeHire(request_id, pcn, staff, v1::CLINICAL_PHARMACIST,
+                                         v1::LEAD_PRACTICE, D(2023, 4, 1), 5000000);
   r.set_band("7");
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = D(2023, 4, 1);
-  r.set_wte_bp(kWholeTimeBp);
-  r.set_annual_salary_pence(5000000);
   r.set_annual_on_costs_pence(1200000);
   return r;
 }
@@ -39,16 +41,8 @@ inline v1::HireStaffRequest ValidHire(const std::string& pcn, const std::string&
 // smallest valid hire, for tests that only need events.
 inline v1::HireStaffRequest CareCoordinatorHire(const std::string& pcn, const std::string& staff,
                                                 const std::string& request_id) {
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id(request_id);
-  r.set_pcn_code(pcn);
-  r.set_staff_id(staff);
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = D(2021, 4, 1);
-  r.set_wte_bp(kWholeTimeBp);
-  r.set_annual_salary_pence(2500000);
-  return r;
+  return WholeTimeHire(request_id, pcn, staff, v1::CARE_COORDINATOR, v1::LEAD_PRACTICE,
+                       D(2021, 4, 1), 2500000);
 }
 
 // A claim of `pcn` for `month`, one line per (staff id, actual cost in pence), numbered
@@ -57,9 +51,7 @@ inline v1::SubmitClaimRequest ValidClaim(
     const std::string& pcn, const std::string& claim, const v1::Date& month,
     const std::vector<std::pair<std::string, int64_t>>& lines,
     const std::string& request_id = "") {
-  v1::SubmitClaimRequest r;
-  r.mutable_header()->set_request_id(request_id);
-  r.set_pcn_code(pcn);
+  auto r = PcnRequest<v1::SubmitClaimRequest>(pcn, request_id);
   r.set_claim_id(claim);
   *r.mutable_month() = month;
   int n = 0;
@@ -75,9 +67,7 @@ inline v1::SubmitClaimRequest ValidClaim(
 // Assessment of `claim` of `pcn`.
 inline v1::AssessClaimRequest ValidAssess(const std::string& pcn, const std::string& claim,
                                           const std::string& request_id = "") {
-  v1::AssessClaimRequest r;
-  r.mutable_header()->set_request_id(request_id);
-  r.set_pcn_code(pcn);
+  auto r = PcnRequest<v1::AssessClaimRequest>(pcn, request_id);
   r.set_claim_id(claim);
   return r;
 }

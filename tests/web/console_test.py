@@ -204,26 +204,27 @@ SHOTS = None
 USER_DATA = None
 
 
+def submit_work_claim(request_id, claim_id, month, lines):
+    """Submits claim `claim_id` of WORK_PCN for `month` of 2025 as the PCN itself; `lines`:
+    (staff id, actual cost in pence), numbered from 1."""
+    SERVER.ok('SubmitClaim', {
+        'header': {'requestId': request_id},
+        'pcnCode': WORK_PCN, 'claimId': claim_id,
+        'month': {'year': 2025, 'month': month, 'day': 1},
+        'lines': [{'lineNo': n, 'staffId': staff, 'actualCostPence': str(cost)}
+                  for n, (staff, cost) in enumerate(lines, 1)],
+    }, TOKENS['pcn'][0], service='CommandService')
+
+
 def setUpModule():  # noqa: N802 (unittest's name)
     global SERVER, DRIVER, SHOTS, USER_DATA
     SHOTS = ENV['SCREENSHOT_DIR']
     os.makedirs(SHOTS, exist_ok=True)
     SERVER = Server(ENV)
     # The claim for the worklist, submitted by the PCN itself.
-    SERVER.ok('SubmitClaim', {
-        'header': {'requestId': 'console-test:submit'},
-        'pcnCode': WORK_PCN, 'claimId': WORK_CLAIM,
-        'month': {'year': 2025, 'month': 6, 'day': 1},
-        'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'},
-                  {'lineNo': 2, 'staffId': 'SPLW-01', 'actualCostPence': '250000'}],
-    }, TOKENS['pcn'][0], service='CommandService')
+    submit_work_claim('console-test:submit', WORK_CLAIM, 6, [('CP-01', 450000), ('SPLW-01', 250000)])
     # A second open claim of ICB QWE, so that a worklist of one claim is cut short.
-    SERVER.ok('SubmitClaim', {
-        'header': {'requestId': 'console-test:submit-other'},
-        'pcnCode': WORK_PCN, 'claimId': OTHER_CLAIM,
-        'month': {'year': 2025, 'month': 7, 'day': 1},
-        'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'}],
-    }, TOKENS['pcn'][0], service='CommandService')
+    submit_work_claim('console-test:submit-other', OTHER_CLAIM, 7, [('CP-01', 450000)])
     USER_DATA = tempfile.mkdtemp(prefix='arrs-console-chromium-')
     try:
         DRIVER = start_browser(USER_DATA)
@@ -363,6 +364,20 @@ class ConsoleTest(unittest.TestCase):
     def worklist_rows(self):
         return [(a.get_attribute('data-pcn'), a.get_attribute('data-claim'))
                 for a in self.d.find_elements(By.CSS_SELECTOR, '#worklist-table a.arrs-review-link')]
+
+    def worklist_api_calls(self):
+        """Opens the worklist afresh (from the PCN list) and returns the API calls it made."""
+        self.go('#/pcns')
+        self.record_api_calls()
+        try:
+            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
+            return self.api_calls()
+        finally:
+            self.stop_recording_api_calls()
+
+    def assert_worklist_shows(self, listed):
+        """The worklist's rows are the claims of ListClaims' answer `listed`, in its order."""
+        self.assertEqual(self.worklist_rows(), [(c['pcnCode'], c['claim']['claimId']) for c in listed['claims']])
 
     def figures(self):
         """{data-field: text} of the page's figures."""
@@ -569,20 +584,14 @@ class ConsoleTest(unittest.TestCase):
             self.stop_recording_api_calls()
         # The whole list: one ListClaims call for the commissioner's one ICB (QWE), none per
         # PCN or year; its rows are ListClaims' answer, with nothing said about truncation.
-        self.go('#/pcns')
-        self.record_api_calls()
-        try:
-            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
-            calls = self.api_calls()
-        finally:
-            self.stop_recording_api_calls()
+        calls = self.worklist_api_calls()
         self.assertEqual([c['method'] for c in calls], ['QueryService/ListClaims'], calls)
         body = calls[0]['body']
         self.assertEqual((body['icbCode'], sorted(body['statuses']), body['financialYear']),
                          ('QWE', ['assessed', 'submitted'], 0))
         listed = SERVER.ok('ListClaims', body, token)
         self.assertFalse(listed['truncated'])
-        self.assertEqual(self.worklist_rows(), [(c['pcnCode'], c['claim']['claimId']) for c in listed['claims']])
+        self.assert_worklist_shows(listed)
         self.assertIn((WORK_PCN, WORK_CLAIM), self.worklist_rows())
         self.assertEqual(self.d.find_elements(By.ID, 'worklist-truncated'), [])
         link = self.d.find_element(
@@ -688,16 +697,9 @@ class ConsoleTest(unittest.TestCase):
             self.assertEqual(len(self.d.find_elements(By.TAG_NAME, 'h1')), 1, route)
             self.shot(name)
         # The worklist of an admin: one national ListClaims call (every ICB).
-        self.go('#/pcns')
-        self.record_api_calls()
-        try:
-            self.assertEqual(self.go('#/worklist', timeout=60), 'ready')
-            calls = self.api_calls()
-        finally:
-            self.stop_recording_api_calls()
+        calls = self.worklist_api_calls()
         self.assertEqual([(c['method'], c['body']['icbCode']) for c in calls], [('QueryService/ListClaims', '')])
-        listed = SERVER.ok('ListClaims', calls[0]['body'], TOKENS['admin'][0])
-        self.assertEqual(self.worklist_rows(), [(c['pcnCode'], c['claim']['claimId']) for c in listed['claims']])
+        self.assert_worklist_shows(SERVER.ok('ListClaims', calls[0]['body'], TOKENS['admin'][0]))
         self.shot('25-worklist-national')
         # The explanation carries the same text as `arrsctl explain`.
         self.go('#/pcn/U10002/claim/2023-11')
@@ -784,12 +786,7 @@ class ConsoleTest(unittest.TestCase):
         ]:
             page(name, route)
         # A worklist cut short, with its warning: two open claims (test_05 paid one), one shown.
-        SERVER.ok('SubmitClaim', {
-            'header': {'requestId': 'console-test:submit-a11y'},
-            'pcnCode': WORK_PCN, 'claimId': A11Y_CLAIM,
-            'month': {'year': 2025, 'month': 9, 'day': 1},
-            'lines': [{'lineNo': 1, 'staffId': 'CP-01', 'actualCostPence': '450000'}],
-        }, TOKENS['pcn'][0], service='CommandService')
+        submit_work_claim('console-test:submit-a11y', A11Y_CLAIM, 9, [('CP-01', 450000)])
         self.go('#/pcns')
         self.record_api_calls({'maxClaims': 1})
         try:

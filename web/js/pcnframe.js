@@ -2,7 +2,7 @@
 // time travel, then the page's own content, or an error summary (403: "You may not see
 // this PCN").
 import { h } from './dom.js';
-import { ApiError } from './api.js';
+import { ApiError, query } from './api.js';
 import {
   asOfOf, hrefOf, InputError, knownAtOf, pcnInfo, seg, timeParams,
 } from './state.js';
@@ -30,6 +30,12 @@ export function pcnTabs(code, q, year) {
     ['workforce', 'Workforce', hrefOf(`${base}/workforce`, t)],
     ['audit', 'Audit trail', hrefOf(`${base}/audit`, tq)],
   ];
+}
+
+// The PCN's audit trail filtered by `params` (staff, claim, pos), known at what the query
+// `q` asks (the audit trail takes no as-of date).
+export function auditHref(code, q, params) {
+  return hrefOf(`/pcn/${seg(code)}/audit`, { ...timeParams(q, { asOf: false }), ...params });
 }
 
 export function pcnCaption(code, info) {
@@ -121,4 +127,16 @@ export async function pcnPage(ctx, opts) {
   nodes.push(h('div', { class: 'arrs-page-body' }, opts.body(data, info)));
   ctx.show(...nodes);
   ctx.markStatus('ready');
+}
+
+// A PCN page showing one query's answer about the PCN as of a date, today (UTC) when the
+// date is blank (caps, workforce): opts are pcnPage's code, tab, title and body, and
+// `method`, the query.
+export function pcnAsOfPage(ctx, { method, ...opts }) {
+  return pcnPage(ctx, {
+    ...opts,
+    asOf: { hint: 'Blank: today (UTC).', todayWhenBlank: true },
+    load: (req) => query(method, { pcnCode: opts.code, ...req }),
+    computedAt: (answer) => answer.computedAtPosition,
+  });
 }

@@ -155,6 +155,12 @@ export function table({ caption, captionSize = 'm', columns, rows, footer, id, c
   return h('div', { class: 'arrs-scroll', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, t);
 }
 
+// A section of a page: a level-2 heading `title`, then a table (as table() takes it) with a
+// small caption.
+export function tableSection(title, spec) {
+  return [heading(title, { level: 2 }), table({ captionSize: 's', ...spec })];
+}
+
 // Form field helpers. Each input has a visible label (or a visually hidden one when the
 // context already names it) and an optional hint wired with aria-describedby.
 export function field({ id, label, hintText, input, hiddenLabel = false, error }) {

@@ -2,24 +2,20 @@
 // cap, the cap for the PCN's list size, and the headroom. WTE is in basis points
 // (10000 = 1.0 WTE).
 import { h } from '../dom.js';
-import { query } from '../api.js';
-import { hrefOf, seg, timeParams } from '../state.js';
-import { pcnPage } from '../pcnframe.js';
+import { auditHref, pcnAsOfPage } from '../pcnframe.js';
 import { dateText, roleName, signedWte, wte } from '../format.js';
 import { hint, link, para, table, tag } from '../ui.js';
 
 export async function capsPage(ctx, code) {
   const q = ctx.route.query;
-  await pcnPage(ctx, {
+  await pcnAsOfPage(ctx, {
     code,
     tab: 'caps',
     title: 'Caps on whole-time equivalents',
-    asOf: { hint: 'Blank: today (UTC).', todayWhenBlank: true },
-    load: (req) => query('GetCapUsage', { pcnCode: code, ...req }),
-    computedAt: (u) => u.computedAtPosition,
+    method: 'GetCapUsage',
     body: (u) => {
       const caps = u.caps || [];
-      const staffLink = (id) => link(hrefOf(`/pcn/${seg(code)}/audit`, { ...timeParams(q, { asOf: false }), staff: id }), id);
+      const staffLink = (id) => link(auditHref(code, q, { staff: id }), id);
       return [
         para(`As of ${dateText(u.asOf)}, registered list size ${Number(u.registeredListSize || 0).toLocaleString('en-GB')} patients.`),
         table({

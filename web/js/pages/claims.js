@@ -4,12 +4,12 @@
 import { h } from '../dom.js';
 import { ApiError, query } from '../api.js';
 import { hrefOf, seg, timeParams } from '../state.js';
-import { pcnPage, defaultYear } from '../pcnframe.js';
+import { auditHref, pcnPage, defaultYear } from '../pcnframe.js';
 import {
   big, count, dateText, enumWords, financialYear, money, monthName,
 } from '../format.js';
 import {
-  heading, hint, inset, link, linkList, para, preformatted, table, tag, details,
+  heading, hint, inset, link, linkList, para, preformatted, table, tableSection, tag, details,
 } from '../ui.js';
 import { FIRST_YEAR, yearsToNow } from './overview.js';
 
@@ -93,7 +93,7 @@ export function cliExplainText(code, claimId, e) {
 }
 
 export function explanationBody(code, claimId, e, q) {
-  const audit = (params) => hrefOf(`/pcn/${seg(code)}/audit`, { ...timeParams(q, { asOf: false }), ...params });
+  const audit = (params) => auditHref(code, q, params);
   const reductions = new Map((e.reductions || []).map((r) => [r.lineNo, r]));
   const lines = e.lines || [];
   return [
@@ -126,10 +126,8 @@ export function explanationBody(code, claimId, e, q) {
       h('ul', { class: 'nhsuk-list nhsuk-list--bullet' }, (e.reductions || []).map((r) => h('li', null, `Line ${r.lineNo} reduced to ${money(r.approvedPence)}`))),
     ] : null,
     (e.restated || []).length ? [
-      heading('Priced again from what is known now', { level: 2 }),
-      table({
+      tableSection('Priced again from what is known now', {
         caption: 'Restatement by line',
-        captionSize: 's',
         id: 'restated-table',
         columns: [{ title: 'Line', numeric: true }, { title: 'Decided' }, { title: 'Approved', numeric: true },
           { title: 'Paid', numeric: true }, { title: 'Restated' }, { title: 'Restated amount', numeric: true },
@@ -171,7 +169,7 @@ export async function claimPage(ctx, code, claimId) {
     computedAt: (e) => e.computedAtPosition,
     body: (e) => (e.notAssessed
       ? [inset(`${e.notAssessed.message}: the lines are priced when the claim is assessed.`),
-        para(link(hrefOf(`/pcn/${seg(code)}/audit`, { ...timeParams(q, { asOf: false }), claim: claimId }), `Audit trail of claim ${claimId}`))]
+        para(link(auditHref(code, q, { claim: claimId }), `Audit trail of claim ${claimId}`))]
       : explanationBody(code, claimId, e, q)),
   });
 }

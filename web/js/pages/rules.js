@@ -9,7 +9,7 @@ import {
   big, dateText, financialYear, money, percentBp, roleName, wte,
 } from '../format.js';
 import {
-  details, errorSummary, heading, hint, inset, linkList, summaryList, table,
+  details, errorSummary, heading, hint, inset, linkList, summaryList, tableSection,
 } from '../ui.js';
 import { timeTravel } from '../timetravel.js';
 
@@ -90,10 +90,8 @@ export async function rulesPage(ctx) {
       ['Baseline roles', (r.baselineRoles || []).map(roleName).join(', ') || 'none'],
       yc ? ['Maxima known', `${yc.priced} of ${yc.eligible} eligible role-periods are priced`] : null,
     ]),
-    heading('Roles', { level: 2 }),
-    table({
+    tableSection('Roles', {
       caption: 'Eligible roles and how much is reimbursed',
-      captionSize: 's',
       id: 'roles-table',
       columns: [{ title: 'Role' }, { title: 'Eligible from', nowrap: true }, { title: 'to', nowrap: true }, { title: 'Band' }, { title: 'Reimbursed', numeric: true }, { title: 'Note' }],
       rows: (r.roles || []).map((role) => [
@@ -102,10 +100,8 @@ export async function rulesPage(ctx) {
         [role.unverified ? 'unverified. ' : '', role.maximumAfterPercentage ? 'maximum caps the reimbursement. ' : '', role.note || ''].join('').trim(),
       ]),
     }),
-    heading('Maximum reimbursable amounts', { level: 2 }),
-    table({
+    tableSection('Maximum reimbursable amounts', {
       caption: 'Annual maximum per WTE, by role and period',
-      captionSize: 's',
       id: 'maxima-table',
       columns: [{ title: 'Role' }, { title: 'From', nowrap: true }, { title: 'To', nowrap: true }, { title: 'Annual maximum', numeric: true },
         { title: 'From where' }, { title: 'Confidence' }, { title: 'Outer London', numeric: true }, { title: 'Inner London', numeric: true }],
@@ -124,10 +120,8 @@ export async function rulesPage(ctx) {
       h('ul', { class: 'nhsuk-list nhsuk-list--bullet' }, (yc.rows || []).filter((c) => c.source).map((c) => h('li', null,
         h('strong', null, `${roleName(c.role)}, ${dateText(c.from)} to ${dateText(c.to)}: `), h('span', { class: 'arrs-source' }, c.source))))) : null,
     hint('Confidence: P published; P* published with the period inferred; B band-inferred (published for another role on the same band row); - not recorded.'),
-    heading('Caps on whole-time equivalents', { level: 2 }),
-    table({
+    tableSection('Caps on whole-time equivalents', {
       caption: 'Caps by list size',
-      captionSize: 's',
       id: 'cap-rules-table',
       columns: [{ title: 'Roles' }, { title: 'From', nowrap: true }, { title: 'To', nowrap: true }, { title: 'Below threshold (WTE)', numeric: true },
         { title: 'At or above (WTE)', numeric: true }, { title: 'Threshold (patients)', numeric: true }, { title: 'Enforced' }],
@@ -139,10 +133,8 @@ export async function rulesPage(ctx) {
       empty: 'No cap in this rule version.',
     }),
     (r.training || []).length ? [
-      heading('Training time', { level: 2 }),
-      table({
+      tableSection('Training time', {
         caption: 'Reimbursed training time',
-        captionSize: 's',
         id: 'training-table',
         columns: [{ title: 'Role' }, { title: 'From', nowrap: true }, { title: 'To', nowrap: true }, { title: 'Reimbursed', numeric: true }, { title: 'Description' }],
         rows: r.training.map((t) => [{ value: roleName(t.role), header: true }, dateText(t.effectiveFrom), dateText(t.effectiveTo),

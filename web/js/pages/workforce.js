@@ -1,27 +1,23 @@
 // Workforce against the 31 March 2019 baseline (GetWorkforce), by role, and the staff in
 // post.
 import { h } from '../dom.js';
-import { query } from '../api.js';
-import { hrefOf, seg, timeParams } from '../state.js';
-import { pcnPage } from '../pcnframe.js';
+import { auditHref, pcnAsOfPage } from '../pcnframe.js';
 import {
   dateText, enumWords, money, roleName, signedWte, wte,
 } from '../format.js';
-import { heading, hint, link, para, table } from '../ui.js';
+import { hint, link, para, table, tableSection } from '../ui.js';
 
 export async function workforcePage(ctx, code) {
   const q = ctx.route.query;
-  await pcnPage(ctx, {
+  await pcnAsOfPage(ctx, {
     code,
     tab: 'workforce',
     title: 'Workforce against the 2019 baseline',
-    asOf: { hint: 'Blank: today (UTC).', todayWhenBlank: true },
-    load: (req) => query('GetWorkforce', { pcnCode: code, ...req }),
-    computedAt: (w) => w.computedAtPosition,
+    method: 'GetWorkforce',
     body: (w) => {
       const roles = w.roles || [];
       const staff = w.staff || [];
-      const audit = (id) => hrefOf(`/pcn/${seg(code)}/audit`, { ...timeParams(q, { asOf: false }), staff: id });
+      const audit = (id) => auditHref(code, q, { staff: id });
       const totals = roles.reduce((t, l) => ({
         headcount: t.headcount + Number(l.headcount || 0),
         wte: t.wte + Number(l.wteBp || 0),
@@ -49,10 +45,8 @@ export async function workforcePage(ctx, code) {
           empty: 'No one in post and no baseline recorded.',
         }),
         hint('Additional WTE = WTE \u2212 baseline WTE; below zero, the PCN is under its 2019 baseline for the role.'),
-        heading('Staff in post', { level: 2 }),
-        table({
+        tableSection('Staff in post', {
           caption: `${staff.length} in post`,
-          captionSize: 's',
           id: 'staff-table',
           columns: [{ title: 'Staff' }, { title: 'Role' }, { title: 'WTE', numeric: true }, { title: 'Employed by' },
             { title: 'Started' }, { title: 'Annual cost', numeric: true }],
