@@ -216,7 +216,7 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   for (int p = 0; p < kPcns; ++p) {
     v1::WorkforceRequest w;
     w.set_pcn_code(Pcn(p));
-    *w.mutable_as_of() = CalendarDate(2021, 6, 1);
+    *w.mutable_as_of() = D(2021, 6, 1);
     staff += (*ledger)->GetWorkforce(w)->staff_size();
   }
   EXPECT_EQ(staff, static_cast<int>(record.acknowledged.size()));

@@ -10,29 +10,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "arrs/v1/api.pb.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::testing_support {
 
-inline v1::Date CalendarDate(int y, int m, int d) {
-  v1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
-
-// A care coordinator hired at `pcn_code` on 2021-04-01; `id` is the request id and the
-// staff id.
+// A care coordinator (0.2 WTE) hired at `pcn_code` on 2021-04-01; `id` is the request id
+// and the staff id.
 inline v1::HireStaffRequest CoordinatorHire(const std::string& id, const std::string& pcn_code) {
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id(id);
-  r.set_pcn_code(pcn_code);
-  r.set_staff_id(id);
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = CalendarDate(2021, 4, 1);
+  v1::HireStaffRequest r = CareCoordinatorHire(pcn_code, id, id);
   r.set_wte_bp(2000);
-  r.set_annual_salary_pence(2500000);
   return r;
 }
 
@@ -45,7 +31,7 @@ inline v1::RegisterPcnRequest PcnRegistration(int p, const std::string& pcn_code
   r.set_pcn_code(pcn_code);
   r.set_name(name);
   r.set_icb_code(icb_code);
-  *r.mutable_effective_date() = CalendarDate(2020, 4, 1);
+  *r.mutable_effective_date() = D(2020, 4, 1);
   return r;
 }
 
@@ -59,7 +45,7 @@ struct ProjectionRequests {
 inline ProjectionRequests ProjectionRequestsAt(const std::string& pcn_code, uint64_t position) {
   ProjectionRequests r;
   r.workforce.set_pcn_code(pcn_code);
-  *r.workforce.mutable_as_of() = CalendarDate(2021, 6, 1);
+  *r.workforce.mutable_as_of() = D(2021, 6, 1);
   r.workforce.mutable_known_at()->set_position(position);
   r.balance.set_pcn_code(pcn_code);
   r.balance.set_financial_year(2021);

@@ -20,6 +20,7 @@
 #include "ledger/store/event_hash.h"
 #include "tests/cli/process_harness.h"
 #include "tests/services/arrsd_process.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::cli_test {
 namespace {
@@ -68,19 +69,10 @@ v1::RegisterPcnRequest DrillPcn(const std::string& request_id) {
   return r;
 }
 
-// A care coordinator hired into the drill's PCN on 2021-04-01.
+// A care coordinator (0.1 WTE) hired into the drill's PCN on 2021-04-01.
 v1::HireStaffRequest DrillHire(const std::string& request_id, const std::string& staff_id) {
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id(request_id);
-  r.set_pcn_code("U10001");
-  r.set_staff_id(staff_id);
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  r.mutable_hire_date()->set_year(2021);
-  r.mutable_hire_date()->set_month(4);
-  r.mutable_hire_date()->set_day(1);
+  v1::HireStaffRequest r = testing_support::CareCoordinatorHire("U10001", staff_id, request_id);
   r.set_wte_bp(1000);
-  r.set_annual_salary_pence(2500000);
   return r;
 }
 
