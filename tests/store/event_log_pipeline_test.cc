@@ -20,7 +20,6 @@
 #include "rocksdb/env.h"
 #include "tests/store/faulty_file_system.h"
 #include "tests/store/store_test_util.h"
-#include "tests/store/told_answers.h"
 
 namespace arrs::store {
 namespace {
