@@ -158,9 +158,8 @@ TEST_F(EventLogConcurrencyTest, ReadersNeverSeeBeyondHead) {
 
 TEST_F(EventLogConcurrencyTest, AppendsFromManyThreadsSurviveClose) {
   std::vector<absl::StatusOr<AppendResult>> results(8);
-  RunOnThreads(8, [&](int t) {
-    results[t] = log_->Append(MakeRequest("pcn/d", absl::StrCat("d", t), 1));
-  });
+  RunOnThreads(
+      8, [&](int t) { results[t] = log_->Append(MakeRequest("pcn/d", absl::StrCat("d", t), 1)); });
   log_.reset();
   auto log = *EventLog::Open(dir_.path());
   EXPECT_EQ(log->head().position, 8u);
