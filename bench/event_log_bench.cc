@@ -34,6 +34,7 @@
 #include "ledger/store/log_format.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "tests/store/sample_events.h"
 
 namespace arrs::store {
 namespace {
@@ -54,22 +55,7 @@ struct TempFolder {
 };
 
 v1::Event HiredEvent(const std::string& staff_id) {
-  v1::Event event;
-  event.mutable_effective_date()->set_year(2024);
-  event.mutable_effective_date()->set_month(4);
-  event.mutable_effective_date()->set_day(1);
-  event.set_actor("pcn-manager@example.nhs.uk");
-  event.set_reason("New clinical pharmacist recruited under the ARRS for 2024/25");
-  v1::StaffHired* hired = event.mutable_payload()->mutable_staff_hired();
-  hired->set_staff_id(staff_id);
-  hired->set_role(v1::CLINICAL_PHARMACIST);
-  hired->set_band("7");
-  hired->set_employer_name("Example Health Federation Community Interest Company");
-  hired->set_wte_bp(10000);
-  hired->set_annual_salary_pence(4353800);
-  hired->set_annual_on_costs_pence(1102500);
-  hired->set_display_name("A. N. Example-Pharmacist");
-  return event;
+  return testing_util::MakeHiredEvent(staff_id, "pcn-manager@example.nhs.uk");
 }
 
 std::unique_ptr<EventLog> OpenLog(const std::string& dir, bool sync) {

@@ -46,25 +46,10 @@ class Repairer {
   // Pass 1: each event's streams entry, and each request's record, as the events say.
   absl::Status ScanEvents() {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_.events));
-    v1::Event event;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const std::optional<uint64_t> position = DecodeEventKey(ToView(it->key()));
-      if (!position || *position > head_) break;
-      if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(absl::StrCat("event ", *position, " does not parse"));
-      }
-      if (absl::Status s = CheckStreamEntry(event); !s.ok()) return s;
-      versions_[event.stream()] = event.stream_version();
-      if (run_.first_position != 0 && event.stream() == run_.stream &&
-          event.request_id() == run_id_ && *position == run_.last_position + 1) {
-        run_.last_position = *position;
-        run_.stream_version = event.stream_version();
-        continue;
-      }
-      if (absl::Status s = CheckRequestRecord(); !s.ok()) return s;
-      run_ = RequestRecord{*position, *position, event.stream_version(), event.stream(), {}, {}};
-      run_id_ = event.request_id();
-    }
+    const absl::Status scanned = ForEachEventUpTo(
+        *it, head_,
+        [this](uint64_t position, const v1::Event& event) { return ScanEvent(position, event); });
+    if (!scanned.ok()) return scanned;
     if (!it->status().ok()) return FromRocks(it->status(), "reading the events");
     return CheckRequestRecord();
   }
@@ -117,6 +102,23 @@ class Repairer {
   rocksdb::WriteBatch& batch() { return batch_; }
 
  private:
+  // Pass 1 for the event at `position`: its streams entry, and the run it extends or
+  // begins (the run it ends is checked then).
+  absl::Status ScanEvent(uint64_t position, const v1::Event& event) {
+    if (absl::Status s = CheckStreamEntry(event); !s.ok()) return s;
+    versions_[event.stream()] = event.stream_version();
+    if (run_.first_position != 0 && event.stream() == run_.stream &&
+        event.request_id() == run_id_ && position == run_.last_position + 1) {
+      run_.last_position = position;
+      run_.stream_version = event.stream_version();
+      return absl::OkStatus();
+    }
+    if (absl::Status s = CheckRequestRecord(); !s.ok()) return s;
+    run_ = RequestRecord{position, position, event.stream_version(), event.stream(), {}, {}};
+    run_id_ = event.request_id();
+    return absl::OkStatus();
+  }
+
   absl::Status CheckStreamEntry(const v1::Event& e) {
     const std::string key = StreamKey(e.stream(), e.stream_version());
     std::string value;

@@ -17,7 +17,9 @@
 
 #include <cstdint>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "arrs/v1/events.pb.h"
 #include "rocksdb/db.h"
 
 namespace arrs::store {
@@ -27,6 +29,15 @@ struct IndexFamilies {
   rocksdb::ColumnFamilyHandle* streams = nullptr;
   rocksdb::ColumnFamilyHandle* requests = nullptr;
 };
+
+// Calls `visit(position, event)` for each event that `events` (an iterator over the events
+// column family) holds at or before `head`, in position order, and returns the first error
+// `visit` returns; DATA_LOSS ("event N does not parse") for an event that does not parse.
+// Stops, with OK, at the first key beyond `head` or that is not an event key. The
+// iterator's own status is left to the caller. Shared by the verifier and the repair.
+absl::Status ForEachEventUpTo(
+    rocksdb::Iterator& events, uint64_t head,
+    absl::FunctionRef<absl::Status(uint64_t position, const v1::Event& event)> visit);
 
 // RocksDB's block checksums over every live SST file (DB::VerifyChecksum): DATA_LOSS
 // naming the file on a mismatch.

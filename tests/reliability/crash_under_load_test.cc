@@ -26,6 +26,7 @@
 #include "ledger/engine/ledger.h"
 #include "services/auth.h"
 #include "tests/reliability/acknowledged_check.h"
+#include "tests/reliability/round_requests.h"
 #include "tests/services/arrsd_process.h"
 
 namespace arrs::testing_support {
@@ -41,26 +42,8 @@ constexpr char kToken[] = "crash-admin-token";
 
 std::string Pcn(int p) { return absl::StrCat("U6000", p); }
 
-v1::Date Date(int y, int m, int d) {
-  v1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
-
-v1::HireStaffRequest Hire(const std::string& id, int pcn) {
-  v1::HireStaffRequest r;
-  r.mutable_header()->set_request_id(id);
-  r.set_pcn_code(Pcn(pcn));
-  r.set_staff_id(id);  // names the request, to count each request's events
-  r.set_role(v1::CARE_COORDINATOR);
-  r.set_employment_model(v1::LEAD_PRACTICE);
-  *r.mutable_hire_date() = Date(2021, 4, 1);
-  r.set_wte_bp(2000);
-  r.set_annual_salary_pence(2500000);
-  return r;
-}
+// The staff id names the request, to count each request's events.
+v1::HireStaffRequest Hire(const std::string& id, int pcn) { return CoordinatorHire(id, Pcn(pcn)); }
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -94,15 +77,8 @@ template <typename Query>
 std::vector<std::string> Projections(uint64_t position, Query query) {
   std::vector<std::string> out;
   for (int p = 0; p < kPcns; ++p) {
-    v1::WorkforceRequest w;
-    w.set_pcn_code(Pcn(p));
-    *w.mutable_as_of() = Date(2021, 6, 1);
-    w.mutable_known_at()->set_position(position);
-    v1::BalanceRequest b;
-    b.set_pcn_code(Pcn(p));
-    b.set_financial_year(2021);
-    b.mutable_known_at()->set_position(position);
-    out.push_back(query(w, b));
+    const ProjectionRequests requests = ProjectionRequestsAt(Pcn(p), position);
+    out.push_back(query(requests.workforce, requests.balance));
   }
   return out;
 }
@@ -140,14 +116,10 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
     auto stub = v1::CommandService::NewStub(channel);
     if (rounds == 0) {
       for (int p = 0; p < kPcns; ++p) {
-        v1::RegisterPcnRequest r;
-        r.mutable_header()->set_request_id(absl::StrCat("register-", p));
-        r.set_pcn_code(Pcn(p));
-        r.set_name("Crash PCN");
-        r.set_icb_code("QCC");
-        *r.mutable_effective_date() = Date(2020, 4, 1);
         v1::CommandResult out;
-        ASSERT_TRUE(stub->RegisterPcn(Ctx().get(), r, &out).ok());
+        ASSERT_TRUE(
+            stub->RegisterPcn(Ctx().get(), PcnRegistration(p, Pcn(p), "Crash PCN", "QCC"), &out)
+                .ok());
       }
     }
     ResolveInDoubt(stub.get(), &record);
@@ -244,7 +216,7 @@ TEST(CrashUnderLoadTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   for (int p = 0; p < kPcns; ++p) {
     v1::WorkforceRequest w;
     w.set_pcn_code(Pcn(p));
-    *w.mutable_as_of() = Date(2021, 6, 1);
+    *w.mutable_as_of() = D(2021, 6, 1);
     staff += (*ledger)->GetWorkforce(w)->staff_size();
   }
   EXPECT_EQ(staff, static_cast<int>(record.acknowledged.size()));

@@ -20,6 +20,7 @@
 #include "ledger/store/event_hash.h"
 #include "tests/cli/process_harness.h"
 #include "tests/services/arrsd_process.h"
+#include "tests/testing/requests.h"
 
 namespace arrs::cli_test {
 namespace {
@@ -55,6 +56,26 @@ std::string FlipByteOf(const std::string& dir, const std::string& marker) {
   return "";
 }
 
+// The drill's PCN, U10001, registered from 2020-04-01.
+v1::RegisterPcnRequest DrillPcn(const std::string& request_id) {
+  v1::RegisterPcnRequest r;
+  r.mutable_header()->set_request_id(request_id);
+  r.set_pcn_code("U10001");
+  r.set_name("Drill PCN");
+  r.set_icb_code("QWE");
+  r.mutable_effective_date()->set_year(2020);
+  r.mutable_effective_date()->set_month(4);
+  r.mutable_effective_date()->set_day(1);
+  return r;
+}
+
+// A care coordinator (0.1 WTE) hired into the drill's PCN on 2021-04-01.
+v1::HireStaffRequest DrillHire(const std::string& request_id, const std::string& staff_id) {
+  v1::HireStaffRequest r = testing_support::CareCoordinatorHire("U10001", staff_id, request_id);
+  r.set_wte_bp(1000);
+  return r;
+}
+
 // "first bad position N" from arrsctl verify's report; 0 when absent.
 uint64_t FirstBadPosition(const std::string& out) {
   std::smatch m;
@@ -71,30 +92,10 @@ TEST(TamperRestoreDrillTest, VerifyNamesTheTamperedPositionAndTheBackupRestores)
   auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
   auto commands = v1::CommandService::NewStub(channel);
   v1::CommandResult out;
-  {
-    v1::RegisterPcnRequest r;
-    r.mutable_header()->set_request_id("drill-register");
-    r.set_pcn_code("U10001");
-    r.set_name("Drill PCN");
-    r.set_icb_code("QWE");
-    r.mutable_effective_date()->set_year(2020);
-    r.mutable_effective_date()->set_month(4);
-    r.mutable_effective_date()->set_day(1);
-    ASSERT_TRUE(commands->RegisterPcn(Ctx().get(), r, &out).ok());
-  }
+  ASSERT_TRUE(commands->RegisterPcn(Ctx().get(), DrillPcn("drill-register"), &out).ok());
   int requests = 0;
   auto hire = [&](const std::string& staff_id) {
-    v1::HireStaffRequest r;
-    r.mutable_header()->set_request_id(absl::StrCat("drill-request-", ++requests));
-    r.set_pcn_code("U10001");
-    r.set_staff_id(staff_id);
-    r.set_role(v1::CARE_COORDINATOR);
-    r.set_employment_model(v1::LEAD_PRACTICE);
-    r.mutable_hire_date()->set_year(2021);
-    r.mutable_hire_date()->set_month(4);
-    r.mutable_hire_date()->set_day(1);
-    r.set_wte_bp(1000);
-    r.set_annual_salary_pence(2500000);
+    const v1::HireStaffRequest r = DrillHire(absl::StrCat("drill-request-", ++requests), staff_id);
     grpc::Status s = commands->HireStaff(Ctx().get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out.first_position();
@@ -194,31 +195,14 @@ void WalTamperDrill(int tampered_index) {
   auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
   auto commands = v1::CommandService::NewStub(channel);
   v1::CommandResult out;
-  v1::RegisterPcnRequest reg;
-  reg.mutable_header()->set_request_id("wal-register");
-  reg.set_pcn_code("U10001");
-  reg.set_name("Drill PCN");
-  reg.set_icb_code("QWE");
-  reg.mutable_effective_date()->set_year(2020);
-  reg.mutable_effective_date()->set_month(4);
-  reg.mutable_effective_date()->set_day(1);
-  ASSERT_TRUE(commands->RegisterPcn(Ctx().get(), reg, &out).ok());
+  ASSERT_TRUE(commands->RegisterPcn(Ctx().get(), DrillPcn("wal-register"), &out).ok());
   constexpr char kMarker[] = "JQXWKZVB";
   uint64_t tampered_position = 0;
   uint64_t head = 0;
   for (int i = 0; i < 20; ++i) {
-    v1::HireStaffRequest r;
-    r.mutable_header()->set_request_id(absl::StrCat("wal-request-", i));
-    r.set_pcn_code("U10001");
-    r.set_staff_id(i == tampered_index ? absl::StrCat("wal-", kMarker)
-                                       : absl::StrCat("wal-staff-", i));
-    r.set_role(v1::CARE_COORDINATOR);
-    r.set_employment_model(v1::LEAD_PRACTICE);
-    r.mutable_hire_date()->set_year(2021);
-    r.mutable_hire_date()->set_month(4);
-    r.mutable_hire_date()->set_day(1);
-    r.set_wte_bp(1000);
-    r.set_annual_salary_pence(2500000);
+    const std::string staff_id =
+        i == tampered_index ? absl::StrCat("wal-", kMarker) : absl::StrCat("wal-staff-", i);
+    const v1::HireStaffRequest r = DrillHire(absl::StrCat("wal-request-", i), staff_id);
     ASSERT_TRUE(commands->HireStaff(Ctx().get(), r, &out).ok());
     if (i == tampered_index) tampered_position = out.first_position();
     head = out.last_position();

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -37,7 +38,22 @@ using testing_support::kSstFile;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
 
-class BackgroundFaultTest : public ::testing::Test {
+// The background step a fault hits: a flush after ten requests, or a compaction after three
+// rounds of ten, each flushed.
+enum class Step { kFlush, kCompaction };
+
+// A retryable write fault under one step (FaultUnder): a test of its own, named
+// BackgroundFaultTest.<name>.
+struct StepFault {
+  const char* name;
+  Step step;
+  bool disk_full;        // NoSpace after 100 bytes, else write errors
+  unsigned kinds;        // the files it hits
+  const char* measured;  // when set, prints the writes refused "after <measured>"
+};
+void PrintTo(const StepFault& fault, std::ostream* os) { *os << fault.name; }
+
+class BackgroundFaultTest : public ::testing::TestWithParam<StepFault> {
  protected:
   BackgroundFaultTest()
       : fs_(std::make_shared<FaultyFileSystem>()), env_(rocksdb::NewCompositeEnv(fs_)) {}
@@ -59,7 +75,9 @@ class BackgroundFaultTest : public ::testing::Test {
     }
     Show(fault == nullptr ? "append" : fault, r.status());
     EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
-    if (fault != nullptr) EXPECT_THAT(r.status().message(), HasSubstr(fault));
+    if (fault != nullptr) {
+      EXPECT_THAT(r.status().message(), HasSubstr(fault));
+    }
     return false;
   }
   static std::string Stream(const std::string& id) { return absl::StrCat("pcn/", id.back() % 3); }
@@ -94,6 +112,25 @@ class BackgroundFaultTest : public ::testing::Test {
   void WriteSome(const std::string& prefix, int n) {
     for (int i = 0; i < n; ++i) ASSERT_TRUE(Write(absl::StrCat(prefix, i)));
   }
+
+  // Opens the log and writes what `step` then has to write out.
+  void OpenAndWriteBefore(Step step) {
+    Open();
+    if (step == Step::kFlush) {
+      WriteSome("before-", 10);
+      return;
+    }
+    for (int round = 0; round < 3; ++round) {
+      WriteSome(absl::StrCat("before-", round, "-"), 10);
+      ASSERT_TRUE(FlushLog(*log_).ok());
+    }
+  }
+  absl::Status Run(Step step) { return step == Step::kFlush ? FlushLog(*log_) : CompactLog(*log_); }
+
+  // A non-retryable write error on files of `kinds` under `step` stops the log writing for
+  // good (ExpectStoppedForGood, `what` naming the step); a reopen finds everything
+  // acknowledged.
+  void StopWritingForGood(Step step, unsigned kinds, const char* what);
 
   // Reads keep working during a write fault: the events, the chain.
   void ExpectReadsWork() {
@@ -160,55 +197,38 @@ class BackgroundFaultTest : public ::testing::Test {
   int refusals_ = 0;
 };
 
-TEST_F(BackgroundFaultTest, SstWriteErrorDuringFlush) {
-  Open();
-  WriteSome("before-", 10);
-  fs_->FailWrites(kSstFile);
-  FaultUnder([&] { return FlushLog(*log_); }, kInjectedWriteError, kSstFile);
-  std::printf("[ measured ] writes refused after a failed flush: %d of 5\n", refusals_);
-  ReopenAndCheck();
-}
-
-TEST_F(BackgroundFaultTest, DiskFullDuringFlush) {
-  Open();
-  WriteSome("before-", 10);
-  fs_->DiskFullAfter(100, kSstFile);
-  FaultUnder([&] { return FlushLog(*log_); }, kInjectedNoSpace, kSstFile);
-  ReopenAndCheck();
-}
-
-TEST_F(BackgroundFaultTest, SstWriteErrorDuringCompaction) {
-  Open();
-  for (int round = 0; round < 3; ++round) {
-    WriteSome(absl::StrCat("before-", round, "-"), 10);
-    ASSERT_TRUE(FlushLog(*log_).ok());
+TEST_P(BackgroundFaultTest, ) {
+  const StepFault& fault = GetParam();
+  ASSERT_NO_FATAL_FAILURE(OpenAndWriteBefore(fault.step));
+  if (fault.disk_full) {
+    fs_->DiskFullAfter(100, fault.kinds);
+  } else {
+    fs_->FailWrites(fault.kinds);
   }
-  fs_->FailWrites(kSstFile);
-  FaultUnder([&] { return CompactLog(*log_); }, kInjectedWriteError, kSstFile);
-  EXPECT_EQ(refusals_, 0) << "a failed compaction does not stop writes";
-  ReopenAndCheck();
-}
-
-TEST_F(BackgroundFaultTest, DiskFullDuringCompaction) {
-  Open();
-  for (int round = 0; round < 3; ++round) {
-    WriteSome(absl::StrCat("before-", round, "-"), 10);
-    ASSERT_TRUE(FlushLog(*log_).ok());
+  FaultUnder([&] { return Run(fault.step); },
+             fault.disk_full ? kInjectedNoSpace : kInjectedWriteError, fault.kinds);
+  if (fault.step == Step::kCompaction) {
+    EXPECT_EQ(refusals_, 0) << "a failed compaction does not stop writes";
   }
-  fs_->DiskFullAfter(100, kSstFile);
-  FaultUnder([&] { return CompactLog(*log_); }, kInjectedNoSpace, kSstFile);
-  EXPECT_EQ(refusals_, 0) << "a failed compaction does not stop writes";
+  if (fault.measured != nullptr) {
+    std::printf("[ measured ] writes refused after %s: %d of 5\n", fault.measured, refusals_);
+  }
   ReopenAndCheck();
 }
 
-TEST_F(BackgroundFaultTest, ManifestWriteErrorDuringFlush) {
-  Open();
-  WriteSome("before-", 10);
-  fs_->FailWrites(kManifestFile);
-  FaultUnder([&] { return FlushLog(*log_); }, kInjectedWriteError, kManifestFile);
-  std::printf("[ measured ] writes refused after a failed MANIFEST write: %d of 5\n", refusals_);
-  ReopenAndCheck();
-}
+const StepFault kStepFaults[] = {
+    {"SstWriteErrorDuringFlush", Step::kFlush, false, kSstFile, "a failed flush"},
+    {"DiskFullDuringFlush", Step::kFlush, true, kSstFile, nullptr},
+    {"SstWriteErrorDuringCompaction", Step::kCompaction, false, kSstFile, nullptr},
+    {"DiskFullDuringCompaction", Step::kCompaction, true, kSstFile, nullptr},
+    {"ManifestWriteErrorDuringFlush", Step::kFlush, false, kManifestFile,
+     "a failed MANIFEST write"},
+};
+
+INSTANTIATE_TEST_SUITE_P(, BackgroundFaultTest, ::testing::ValuesIn(kStepFaults),
+                         [](const ::testing::TestParamInfo<StepFault>& info) {
+                           return std::string(info.param.name);
+                         });
 
 // Every open writes a new MANIFEST and points CURRENT at it: when either cannot be
 // written the open fails, naming the fault, and the folder is as it was.
@@ -248,7 +268,9 @@ TEST_F(BackgroundFaultTest, SstReadErrorNamesTheStreamAndPasses) {
                                             : absl::StatusCode::kUnavailable)
         << read.status();
     EXPECT_THAT(read.status().message(), HasSubstr("reading stream pcn/1"));
-    if (!corrupt) EXPECT_THAT(read.status().message(), HasSubstr(kInjectedReadError));
+    if (!corrupt) {
+      EXPECT_THAT(read.status().message(), HasSubstr(kInjectedReadError));
+    }
     absl::StatusOr<std::vector<v1::Event>> scan = log_->ReadFrom(1, 100);
     ASSERT_FALSE(scan.ok());
     Show("scan", scan.status());
@@ -306,37 +328,27 @@ void ExpectStoppedForGood(EventLog& log, FaultyFileSystem& fs,
   }
 }
 
-TEST_F(BackgroundFaultTest, NonRetryableFlushErrorStopsWritesUntilReopened) {
-  Open();
-  WriteSome("before-", 10);
+void BackgroundFaultTest::StopWritingForGood(Step step, unsigned kinds, const char* what) {
+  ASSERT_NO_FATAL_FAILURE(OpenAndWriteBefore(step));
   fs_->SetRetryable(false);
-  fs_->FailWrites(kSstFile);
-  ExpectStoppedForGood(*log_, *fs_, [&] { return FlushLog(*log_); }, "flush");
+  fs_->FailWrites(kinds);
+  ExpectStoppedForGood(*log_, *fs_, [&] { return Run(step); }, what);
   ReopenAndCheck();
+}
+
+TEST_F(BackgroundFaultTest, NonRetryableFlushErrorStopsWritesUntilReopened) {
+  StopWritingForGood(Step::kFlush, kSstFile, "flush");
   Open();
   WriteSome("after-", 3);
   ReopenAndCheck();
 }
 
 TEST_F(BackgroundFaultTest, NonRetryableCompactionErrorStopsWritesUntilReopened) {
-  Open();
-  for (int round = 0; round < 3; ++round) {
-    WriteSome(absl::StrCat("before-", round, "-"), 10);
-    ASSERT_TRUE(FlushLog(*log_).ok());
-  }
-  fs_->SetRetryable(false);
-  fs_->FailWrites(kSstFile);
-  ExpectStoppedForGood(*log_, *fs_, [&] { return CompactLog(*log_); }, "compaction");
-  ReopenAndCheck();
+  StopWritingForGood(Step::kCompaction, kSstFile, "compaction");
 }
 
 TEST_F(BackgroundFaultTest, NonRetryableManifestErrorStopsWritesUntilReopened) {
-  Open();
-  WriteSome("before-", 10);
-  fs_->SetRetryable(false);
-  fs_->FailWrites(kManifestFile);
-  ExpectStoppedForGood(*log_, *fs_, [&] { return FlushLog(*log_); }, "MANIFEST write");
-  ReopenAndCheck();
+  StopWritingForGood(Step::kFlush, kManifestFile, "MANIFEST write");
 }
 
 // The write-ahead log itself, non-retryable: a full disk is a hard error, which the log's

@@ -29,6 +29,7 @@ using testing_support::FaultyFileSystem;
 using testing_support::kInjectedSyncError;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
+using testing_util::ToldAnswers;
 
 constexpr int kQueued = 40;       // requests queued behind the first one
 constexpr int kPerBatch = 4;      // max_requests_per_batch: 10 batches
@@ -73,17 +74,12 @@ class EventLogPipelineTest : public ::testing::Test {
   void QueueBehindAHeldSync() {
     fs_->HoldSyncs(/*allowed=*/0);
     std::thread first([this] {
-      absl::StatusOr<AppendResult> result = log_->Append(MakeRequest("pcn/first", "first", 1));
-      absl::MutexLock lock(&mu_);
-      told_.emplace("first", std::move(result));
+      told_.Put("first", log_->Append(MakeRequest("pcn/first", "first", 1)));
     });
     WaitFor([this] { return fs_->held_syncs() == 1; });  // a lone request syncs inline
-    for (int i = 0; i < kQueued; ++i) log_->AppendAsync(Queued(i), Record(Id(i)));
+    for (int i = 0; i < kQueued; ++i) log_->AppendAsync(Queued(i), told_.Record(Id(i)));
     blocking_ = std::thread([this] {
-      absl::StatusOr<AppendResult> result =
-          log_->Append(MakeRequest("pcn/blocking", "blocking", 1));
-      absl::MutexLock lock(&mu_);
-      told_.emplace("blocking", std::move(result));
+      told_.Put("blocking", log_->Append(MakeRequest("pcn/blocking", "blocking", 1)));
     });
     // It queued last: everything waits behind the first request's held sync.
     WaitFor([this] { return log_->Stats().queued_appends == kQueued + 1; });
@@ -99,24 +95,6 @@ class EventLogPipelineTest : public ::testing::Test {
 
   static std::string Id(int i) { return absl::StrCat("#", i); }
 
-  AppendCallback Record(const std::string& key) {
-    return [this, key](absl::StatusOr<AppendResult> result) {
-      absl::MutexLock lock(&mu_);
-      told_.emplace(key, std::move(result));
-    };
-  }
-  bool Told(const std::string& key) {
-    absl::MutexLock lock(&mu_);
-    return told_.contains(key);
-  }
-  size_t TellCount() {
-    absl::MutexLock lock(&mu_);
-    return told_.size();
-  }
-  absl::StatusOr<AppendResult> Result(const std::string& key) {
-    absl::MutexLock lock(&mu_);
-    return told_.at(key);
-  }
   std::vector<uint64_t> Listened() {
     absl::MutexLock lock(&mu_);
     return listened_;
@@ -154,8 +132,8 @@ class EventLogPipelineTest : public ::testing::Test {
   std::shared_ptr<FaultyFileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
   std::unique_ptr<EventLog> log_;
+  ToldAnswers told_;
   absl::Mutex mu_;
-  std::map<std::string, absl::StatusOr<AppendResult>> told_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> listened_ ABSL_GUARDED_BY(mu_);
   std::thread blocking_;
 };
@@ -163,26 +141,26 @@ class EventLogPipelineTest : public ::testing::Test {
 TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
   QueueBehindAHeldSync();
   ExpectOnlyTheFirstVisible();
-  EXPECT_EQ(TellCount(), 1u);  // only the first request is told
+  EXPECT_EQ(told_.Count(), 1u);  // only the first request is told
   // Verify waits for the batches in flight rather than check what may yet fail.
   std::future<VerifyReport> verifying = VerifyInBackground();
   EXPECT_EQ(verifying.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
 
-  EXPECT_FALSE(Told("blocking"));  // its batch is written, its sync held
+  EXPECT_FALSE(told_.Has("blocking"));  // its batch is written, its sync held
   fs_->ReleaseSyncs();
   const VerifyReport verified = verifying.get();
   EXPECT_TRUE(verified.ok) << verified.problem;
   EXPECT_EQ(verified.head.position, kLast);
-  WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
+  WaitFor([this] { return told_.Count() == 1 + kQueued + 1; });
   const uint64_t last = kLast;
-  const absl::StatusOr<AppendResult> blocked = Result("blocking");
+  const absl::StatusOr<AppendResult> blocked = told_.Get("blocking");
   ASSERT_TRUE(blocked.ok()) << blocked.status();
   EXPECT_EQ(blocked->first_position, kLast);
   EXPECT_EQ(log_->head().position, last);
   // Every writer is told its own dense position, in queue order.
   uint64_t expected = 2;
   for (int i = 0; i < kQueued; ++i) {
-    const absl::StatusOr<AppendResult> result = Result(Id(i));
+    const absl::StatusOr<AppendResult> result = told_.Get(Id(i));
     if (i == kConflict) {
       ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted) << result.status();
       // The actual version counts the in-flight batches that moved the stream on.
@@ -195,7 +173,7 @@ TEST_F(EventLogPipelineTest, BatchesWrittenDuringASyncAreToldOnlyOnceSynced) {
     ASSERT_TRUE(result.ok()) << i << ": " << result.status();
     if (i == kRetry) {
       EXPECT_TRUE(result->deduplicated);
-      EXPECT_EQ(result->first_position, Result(Id(5))->first_position);
+      EXPECT_EQ(result->first_position, told_.Get(Id(5))->first_position);
       continue;
     }
     EXPECT_FALSE(result->deduplicated);
@@ -229,9 +207,9 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   EXPECT_EQ(verifying.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
   fs_->FailSyncs();
   fs_->ReleaseSyncs();
-  WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
+  WaitFor([this] { return told_.Count() == 1 + kQueued + 1; });
   const VerifyReport verified = verifying.get();
-  const absl::StatusOr<AppendResult> blocked = Result("blocking");
+  const absl::StatusOr<AppendResult> blocked = told_.Get("blocking");
   ASSERT_FALSE(blocked.ok());
   EXPECT_THAT(blocked.status().message(), HasSubstr(kInjectedSyncError));
   EXPECT_FALSE(verified.ok);
@@ -244,7 +222,7 @@ TEST_F(EventLogPipelineTest, AFailedSyncFailsEveryBatchBehindItAndUndoesThem) {
   // Every queued request fails with the sync error, whatever its own outcome would have
   // been (the retry and the conflict rested on batches that failed).
   for (int i = 0; i < kQueued; ++i) {
-    const absl::StatusOr<AppendResult> result = Result(Id(i));
+    const absl::StatusOr<AppendResult> result = told_.Get(Id(i));
     ASSERT_FALSE(result.ok()) << i;
     EXPECT_THAT(result.status().code(),
                 ::testing::AnyOf(absl::StatusCode::kUnavailable, absl::StatusCode::kInternal));
@@ -311,7 +289,7 @@ TEST_F(EventLogPipelineTest, AFatalSyncErrorStopsWriting) {
   fs_->SetRetryable(false);
   fs_->FailSyncs();
   fs_->ReleaseSyncs();
-  WaitFor([this] { return TellCount() == 1 + kQueued + 1; });
+  WaitFor([this] { return told_.Count() == 1 + kQueued + 1; });
   fs_->Clear();
   for (int i = 0; i < 2; ++i) {
     absl::StatusOr<AppendResult> refused =

@@ -1,5 +1,7 @@
 // Verify() against a log changed behind its back through RocksDB directly.
+#include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -17,18 +19,25 @@ namespace arrs::store {
 namespace {
 
 using ::testing::HasSubstr;
-using testing_util::MakeHiredEvent;
-using testing_util::MakeRequest;
+using testing_util::MakeStartedAndHiredRequest;
 using testing_util::RawRocks;
 using testing_util::TempDir;
 
-class TamperTest : public ::testing::Test {
+// A change made to the stored events behind the log's back, and what Verify must name.
+struct TamperCase {
+  const char* name;
+  std::function<void(RawRocks&)> tamper;
+  uint64_t first_bad_position;
+  const char* problem;  // a part of the problem Verify reports
+};
+void PrintTo(const TamperCase& tamper_case, std::ostream* os) { *os << tamper_case.name; }
+
+class TamperTest : public ::testing::TestWithParam<TamperCase> {
  protected:
   void SetUp() override {
     auto log = *EventLog::Open(dir_.path());
     for (int i = 0; i < 5; ++i) {
-      AppendRequest request = MakeRequest(absl::StrCat("pcn/", i % 2), absl::StrCat("r", i), 1);
-      request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
+      AppendRequest request = MakeStartedAndHiredRequest(absl::StrCat("pcn/", i % 2), i);
       request.events.back().set_corrects(i);
       ASSERT_TRUE(log->Append(request).ok());
     }
@@ -86,88 +95,74 @@ TEST_F(TamperTest, EveryByteOfAnEventIsCovered) {
   EXPECT_TRUE(VerifyRaw(raw).ok);
 }
 
-TEST_F(TamperTest, ConsistentlyResealedEventBreaksTheNextLink) {
-  {
-    RawRocks raw(dir_.path());
-    v1::Event event;
-    ASSERT_TRUE(event.ParseFromString(raw.Get(kEventsFamily, EventKey(4))));
-    event.mutable_payload()->mutable_staff_hired()->set_annual_salary_pence(99999999);
-    event.set_payload_hash(PayloadHash(event.payload()));
-    event.set_hash(EventHash(event));
-    raw.Put(kEventsFamily, EventKey(4), event.SerializeAsString());
-  }
-  VerifyReport report = VerifyReopened();
-  EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.first_bad_position, 5u);
-  EXPECT_THAT(report.problem, HasSubstr("prev_hash"));
-}
-
-TEST_F(TamperTest, PayloadChangedWithoutRehash) {
-  {
-    RawRocks raw(dir_.path());
-    v1::Event event;
-    ASSERT_TRUE(event.ParseFromString(raw.Get(kEventsFamily, EventKey(8))));
-    event.mutable_payload()->mutable_staff_hired()->set_wte_bp(5000);
-    raw.Put(kEventsFamily, EventKey(8), event.SerializeAsString());
-  }
-  VerifyReport report = VerifyReopened();
-  EXPECT_EQ(report.first_bad_position, 8u);
-  EXPECT_THAT(report.problem, HasSubstr("payload_hash"));
+// Rewrites the event stored at `position` as `edit` changes it.
+void EditEvent(RawRocks& raw, uint64_t position, const std::function<void(v1::Event&)>& edit) {
+  v1::Event event;
+  ASSERT_TRUE(event.ParseFromString(raw.Get(kEventsFamily, EventKey(position))));
+  edit(event);
+  raw.Put(kEventsFamily, EventKey(position), event.SerializeAsString());
 }
 
 TEST_F(TamperTest, RedactionStillVerifies) {
   {
     RawRocks raw(dir_.path());
-    v1::Event event;
-    ASSERT_TRUE(event.ParseFromString(raw.Get(kEventsFamily, EventKey(8))));
-    event.clear_payload();
-    event.set_redacted(true);
-    raw.Put(kEventsFamily, EventKey(8), event.SerializeAsString());
+    ASSERT_NO_FATAL_FAILURE(EditEvent(raw, 8, [](v1::Event& event) {
+      event.clear_payload();
+      event.set_redacted(true);
+    }));
   }
   VerifyReport report = VerifyReopened();
   EXPECT_TRUE(report.ok) << report.first_bad_position << ": " << report.problem;
   EXPECT_EQ(report.events_checked, 10u);
 }
 
-TEST_F(TamperTest, DeletedEventIsNamed) {
+// Each case a test of its own, named TamperTest.<case name>.
+TEST_P(TamperTest, ) {
   {
     RawRocks raw(dir_.path());
-    raw.Delete(kEventsFamily, EventKey(3));
+    ASSERT_NO_FATAL_FAILURE(GetParam().tamper(raw));
   }
   VerifyReport report = VerifyReopened();
-  EXPECT_EQ(report.first_bad_position, 3u);
-  EXPECT_THAT(report.problem, HasSubstr("missing"));
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_position, GetParam().first_bad_position) << report.problem;
+  EXPECT_THAT(report.problem, HasSubstr(GetParam().problem));
 }
 
-TEST_F(TamperTest, DeletedLastEventDisagreesWithMetaHead) {
-  {
-    RawRocks raw(dir_.path());
-    raw.Delete(kEventsFamily, EventKey(10));
-  }
-  VerifyReport report = VerifyReopened();
-  EXPECT_EQ(report.first_bad_position, 10u);
-  EXPECT_THAT(report.problem, HasSubstr("meta head"));
-}
+const TamperCase kTamperCases[] = {
+    {"ConsistentlyResealedEventBreaksTheNextLink",
+     [](RawRocks& raw) {
+       EditEvent(raw, 4, [](v1::Event& event) {
+         event.mutable_payload()->mutable_staff_hired()->set_annual_salary_pence(99999999);
+         event.set_payload_hash(PayloadHash(event.payload()));
+         event.set_hash(EventHash(event));
+       });
+     },
+     5, "prev_hash"},
+    {"PayloadChangedWithoutRehash",
+     [](RawRocks& raw) {
+       EditEvent(raw, 8, [](v1::Event& event) {
+         event.mutable_payload()->mutable_staff_hired()->set_wte_bp(5000);
+       });
+     },
+     8, "payload_hash"},
+    {"DeletedEventIsNamed", [](RawRocks& raw) { raw.Delete(kEventsFamily, EventKey(3)); }, 3,
+     "missing"},
+    {"DeletedLastEventDisagreesWithMetaHead",
+     [](RawRocks& raw) { raw.Delete(kEventsFamily, EventKey(10)); }, 10, "meta head"},
+    {"UnparseableBytesAreNamed",
+     [](RawRocks& raw) { raw.Put(kEventsFamily, EventKey(2), std::string("\xff\xff\xff", 3)); }, 2,
+     "parse"},
+    {"MovedEventIsNamed",
+     [](RawRocks& raw) {
+       raw.Put(kEventsFamily, EventKey(7), raw.Get(kEventsFamily, EventKey(6)));
+     },
+     7, "position 6"},
+};
 
-TEST_F(TamperTest, UnparseableBytesAreNamed) {
-  {
-    RawRocks raw(dir_.path());
-    raw.Put(kEventsFamily, EventKey(2), std::string("\xff\xff\xff", 3));
-  }
-  VerifyReport report = VerifyReopened();
-  EXPECT_EQ(report.first_bad_position, 2u);
-  EXPECT_THAT(report.problem, HasSubstr("parse"));
-}
-
-TEST_F(TamperTest, MovedEventIsNamed) {
-  {
-    RawRocks raw(dir_.path());
-    raw.Put(kEventsFamily, EventKey(7), raw.Get(kEventsFamily, EventKey(6)));
-  }
-  VerifyReport report = VerifyReopened();
-  EXPECT_EQ(report.first_bad_position, 7u);
-  EXPECT_THAT(report.problem, HasSubstr("position 6"));
-}
+INSTANTIATE_TEST_SUITE_P(, TamperTest, ::testing::ValuesIn(kTamperCases),
+                         [](const ::testing::TestParamInfo<TamperCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 }  // namespace
 }  // namespace arrs::store

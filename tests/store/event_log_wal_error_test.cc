@@ -35,6 +35,7 @@ using testing_support::FaultyFileSystem;
 using testing_support::OpenOnFaultyFs;
 using testing_util::MakeRequest;
 using testing_util::TempDir;
+using testing_util::ToldAnswers;
 
 // Waits up to `seconds`; a timeout aborts (the rest would hang), naming `what`.
 template <typename Predicate>
@@ -49,35 +50,13 @@ void WaitFor(Predicate ready, const char* what, int seconds = 10) {
   }
 }
 
-class Told {
- public:
-  AppendCallback Record(const std::string& key) {
-    return [this, key](absl::StatusOr<AppendResult> result) {
-      absl::MutexLock lock(&mu_);
-      told_.emplace(key, std::move(result));
-    };
-  }
-  bool Has(const std::string& key) {
-    absl::MutexLock lock(&mu_);
-    return told_.contains(key);
-  }
-  absl::StatusOr<AppendResult> Get(const std::string& key) {
-    absl::MutexLock lock(&mu_);
-    return told_.at(key);
-  }
-
- private:
-  absl::Mutex mu_;
-  std::map<std::string, absl::StatusOr<AppendResult>> told_;
-};
-
 TEST(EventLogWalErrorTest, AFailedWalAppendFailsTheBatchWaitingForItsSync) {
   TempDir dir;
   auto opened = OpenOnFaultyFs(dir.path());
   ASSERT_TRUE(opened.ok()) << opened.status();
   FaultyFileSystem* fs = opened->fs.get();
   EventLog* log = opened->log.get();
-  Told told;
+  ToldAnswers told;
 
   // Two requests in one group: written unsynced, the syncer's SyncWAL held at the gate.
   // To be sure they form one group, the committer's thread is first held in a lone

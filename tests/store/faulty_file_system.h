@@ -110,23 +110,20 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, result, dbg);
-    return Wrap(name, s, result);
+    return Wrap(name, FileSystemWrapper::NewWritableFile(name, options, result, dbg), result);
   }
   rocksdb::IOStatus ReopenWritableFile(const std::string& name,
                                        const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = FileSystemWrapper::ReopenWritableFile(name, options, result, dbg);
-    return Wrap(name, s, result);
+    return Wrap(name, FileSystemWrapper::ReopenWritableFile(name, options, result, dbg), result);
   }
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
                                       const rocksdb::FileOptions& options,
                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
                                       rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s =
-        FileSystemWrapper::ReuseWritableFile(name, old_name, options, result, dbg);
-    return Wrap(name, s, result);
+    return Wrap(name, FileSystemWrapper::ReuseWritableFile(name, old_name, options, result, dbg),
+                result);
   }
   rocksdb::IOStatus NewRandomAccessFile(const std::string& name,
                                         const rocksdb::FileOptions& options,
@@ -224,6 +221,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
     FaultyFileSystem* fs_;
   };
 
+  // Wraps the file an open at `name` that answered `s` left in `result`; returns `s`.
   rocksdb::IOStatus Wrap(const std::string& name, const rocksdb::IOStatus& s,
                          std::unique_ptr<rocksdb::FSWritableFile>* result) {
     const unsigned kind = KindOfFile(name);

@@ -27,7 +27,6 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing_util::MakeHiredEvent;
 using testing_util::MakeRequest;
 using testing_util::RawRocks;
 using testing_util::TempDir;

@@ -21,10 +21,7 @@ namespace arrs::store {
 namespace {
 
 using ::testing::HasSubstr;
-using testing_util::MakeHiredEvent;
-using testing_util::MakeRequest;
 using testing_util::RawRocks;
-using testing_util::TempDir;
 
 class IndexVerifyTest : public testing_util::SmallLogTest {};
 

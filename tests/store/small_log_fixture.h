@@ -19,8 +19,7 @@ class SmallLogTest : public ::testing::Test {
   void SetUp() override {
     auto log = *EventLog::Open(dir_.path());
     for (int i = 0; i < 40; ++i) {
-      AppendRequest request = MakeRequest(absl::StrCat("pcn/U", i % 4), absl::StrCat("r", i), 1);
-      request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
+      AppendRequest request = MakeStartedAndHiredRequest(absl::StrCat("pcn/U", i % 4), i);
       request.request_kind = "HireStaff";
       request.request_digest = absl::StrCat("digest-", i);
       ASSERT_TRUE(log->Append(request).ok());

@@ -1,17 +1,24 @@
-// Helpers shared by the store tests: temporary folders and sample events.
+// Helpers shared by the store tests: temporary folders, sample events and requests, and
+// the answers appends were told.
 #ifndef ARRS_TESTS_STORE_STORE_TEST_UTIL_H_
 #define ARRS_TESTS_STORE_STORE_TEST_UTIL_H_
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "arrs/v1/events.pb.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
+#include "tests/store/sample_events.h"
 
 namespace arrs::store::testing_util {
 
@@ -42,34 +49,6 @@ class TempDir {
   std::string path_;
 };
 
-// A StaffStarted event on 2024-04-01 with the given staff id.
-inline v1::Event MakeEvent(const std::string& staff_id, const std::string& actor = "tester") {
-  v1::Event event;
-  event.mutable_effective_date()->set_year(2024);
-  event.mutable_effective_date()->set_month(4);
-  event.mutable_effective_date()->set_day(1);
-  event.set_actor(actor);
-  event.set_reason("test");
-  event.mutable_payload()->mutable_staff_started()->set_staff_id(staff_id);
-  return event;
-}
-
-// A StaffHired event of realistic size (about 300 bytes serialized).
-inline v1::Event MakeHiredEvent(const std::string& staff_id) {
-  v1::Event event = MakeEvent(staff_id, "icb-reviewer@example.nhs.uk");
-  event.set_reason("New clinical pharmacist recruited under the ARRS for 2024/25");
-  v1::StaffHired* hired = event.mutable_payload()->mutable_staff_hired();
-  hired->set_staff_id(staff_id);
-  hired->set_role(v1::CLINICAL_PHARMACIST);
-  hired->set_band("7");
-  hired->set_employer_name("Example Health Federation Community Interest Company");
-  hired->set_wte_bp(10000);
-  hired->set_annual_salary_pence(4353800);
-  hired->set_annual_on_costs_pence(1102500);
-  hired->set_display_name("A. N. Example-Pharmacist");
-  return event;
-}
-
 // Opens the log in `dir`, aborting the test binary when it cannot (the rest would crash).
 inline std::unique_ptr<EventLog> OpenOrDie(const std::string& dir) {
   auto log = EventLog::Open(dir);
@@ -89,6 +68,46 @@ inline AppendRequest MakeRequest(const std::string& stream, const std::string& r
   }
   return request;
 }
+
+// Request "r<i>" on `stream`: a StaffStarted event ("r<i>#0") and a StaffHired one
+// ("staff-<i>").
+inline AppendRequest MakeStartedAndHiredRequest(const std::string& stream, int i) {
+  AppendRequest request = MakeRequest(stream, absl::StrCat("r", i), 1);
+  request.events.push_back(MakeHiredEvent(absl::StrCat("staff-", i)));
+  return request;
+}
+
+// The answers a test's appends were told, by a key the test chooses: recorded from the
+// log's callbacks (AppendAsync) or the test's own threads (Append), read by the test.
+// Thread-safe.
+class ToldAnswers {
+ public:
+  // A callback for AppendAsync that records its answer under `key`.
+  AppendCallback Record(const std::string& key) {
+    return [this, key](absl::StatusOr<AppendResult> result) { Put(key, std::move(result)); };
+  }
+  void Put(const std::string& key, absl::StatusOr<AppendResult> result) {
+    absl::MutexLock lock(&mu_);
+    told_.emplace(key, std::move(result));
+  }
+  bool Has(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    return told_.contains(key);
+  }
+  size_t Count() {
+    absl::MutexLock lock(&mu_);
+    return told_.size();
+  }
+  // The answer recorded under `key` (which must have been told).
+  absl::StatusOr<AppendResult> Get(const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    return told_.at(key);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, absl::StatusOr<AppendResult>> told_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace arrs::store::testing_util
 
