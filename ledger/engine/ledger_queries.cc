@@ -50,6 +50,30 @@ absl::StatusOr<Result> PcnQuery(LedgerState& state, const Request& r, bool with_
       });
 }
 
+// The filters a claim list may ask for: an ICB code, each status at most once, a year or 0,
+// and at most 10,000 claims.
+absl::Status CheckListClaimsRequest(const v1::ListClaimsRequest& r) {
+  static constexpr const char* kStatuses[] = {"submitted", "assessed", "paid", "overpaid"};
+  if (!r.icb_code().empty()) RETURN_IF_ERROR(domain::CheckCode("icb_code", r.icb_code()));
+  if (r.statuses_size() > 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("statuses: at most 4 (one of each), got ", r.statuses_size()));
+  }
+  for (const std::string& status : r.statuses()) {
+    if (std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "statuses: '", status, "' is not a claim status (submitted, assessed, paid, overpaid)"));
+    }
+  }
+  RETURN_IF_ERROR(domain::CheckFinancialYear("financial_year", r.financial_year(),
+                                             /*zero_is_every_year=*/true));
+  if (r.max_claims() > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_claims must be at most 10000, got ", r.max_claims()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string Ledger::IcbOf(const std::string& pcn_code) const {
@@ -147,24 +171,7 @@ absl::StatusOr<v1::RegionSummary> Ledger::GetRegionSummary(const v1::RegionReque
 }
 
 absl::StatusOr<v1::ClaimList> Ledger::ListClaims(const v1::ListClaimsRequest& r) const {
-  static constexpr const char* kStatuses[] = {"submitted", "assessed", "paid", "overpaid"};
-  if (!r.icb_code().empty()) RETURN_IF_ERROR(domain::CheckCode("icb_code", r.icb_code()));
-  if (r.statuses_size() > 4) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("statuses: at most 4 (one of each), got ", r.statuses_size()));
-  }
-  for (const std::string& status : r.statuses()) {
-    if (std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "statuses: '", status, "' is not a claim status (submitted, assessed, paid, overpaid)"));
-    }
-  }
-  RETURN_IF_ERROR(domain::CheckFinancialYear("financial_year", r.financial_year(),
-                                             /*zero_is_every_year=*/true));
-  if (r.max_claims() > 10000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("max_claims must be at most 10000, got ", r.max_claims()));
-  }
+  RETURN_IF_ERROR(CheckListClaimsRequest(r));
   const size_t max_claims = r.max_claims() == 0 ? 1000 : r.max_claims();
   ASSIGN_OR_RETURN(as_of, AsOfOr(r.as_of(), absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())));
   ASSIGN_OR_RETURN(known_at, ResolveKnownAt(r.known_at()));
