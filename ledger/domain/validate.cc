@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/domain/field_checks.h"
 #include "ledger/rules/rule_validate.h"
+#include "ledger/util/money.h"
 #include "ledger/util/status_macros.h"
 
 namespace arrs::domain {
@@ -115,7 +116,7 @@ absl::Status ValidatePayload(const v1::Payload& p, absl::string_view prefix) {
               absl::StrCat(field, ".role ", RoleName(list[i].role()), " is listed twice"));
         }
         if (list[i].headcount() < 0 || list[i].headcount() > 1000 || list[i].wte_bp() < 0 ||
-            list[i].wte_bp() > 1000 * 10000) {
+            list[i].wte_bp() > 1000 * kWholeTimeBp) {
           return absl::InvalidArgumentError(
               absl::StrCat(field, " headcount and wte_bp must be 0 or more, got ",
                            list[i].headcount(), " and ", list[i].wte_bp()));

@@ -176,7 +176,7 @@ void Pricer::Reimburse() {
     reimb = ReimburseShare(claimed, den);
   } else if (role_->maximum_after_percentage()) {
     // claimed / claimed_den_ x pct against the maximum numerator_ / den, on one scale.
-    const i128 share = claimed * pct * den;  // scaled by den x 10000 x claimed_den_
+    const i128 share = claimed * pct * den;  // scaled by den x kHundredPercentBp x claimed_den_
     const i128 cap = numerator_ * kHundredPercentBp * claimed_den_;
     reimb = std::min(share, cap) / (den * kHundredPercentBp * claimed_den_);
     ARRS_SAY("Reimbursable = min(claimed ",
@@ -196,7 +196,7 @@ void Pricer::Reimburse() {
                                : ExactPence(claimed, claimed_den_),
              ", maximum ", ExactPence(numerator_, den), ") = ", ExactPence(capped, scale), ".");
     ARRS_SAY("Reimbursable = ", ExactPence(capped, scale), " x ", FormatPercentBp(pct), " = ",
-             ExactPence(capped * pct, scale * 10000));
+             ExactPence(capped * pct, scale * kHundredPercentBp));
   }
   out_.reimbursable_pence = static_cast<int64_t>(reimb);
   ARRS_SAY("  rounded once, down to whole pence = ", out_.reimbursable_pence,

@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "ledger/rules/rule_checker.h"
 #include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
 
 namespace arrs::rules {
 namespace internal {
@@ -158,7 +159,7 @@ void RuleChecker::CheckTraining(int i) {
     Add(Join(base, "effective_to"), FormatCivilDay(*to),
         absl::StrCat("is before effective_from ", FormatCivilDay(*from)));
   }
-  if (t.reimbursed_bp() < 0 || t.reimbursed_bp() > 10000) {
+  if (t.reimbursed_bp() < 0 || t.reimbursed_bp() > kHundredPercentBp) {
     Add(Join(base, "reimbursed_bp"), absl::StrCat(t.reimbursed_bp()),
         "must be 0..10000 basis points");
   }

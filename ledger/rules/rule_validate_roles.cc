@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "ledger/rules/rule_checker.h"
 #include "ledger/util/civil_date.h"
+#include "ledger/util/money.h"
 
 namespace arrs::rules::internal {
 
@@ -23,7 +24,7 @@ void RuleChecker::CheckRole(int i, std::set<int>* seen) {
   } else if (!seen->insert(r.role()).second) {
     Add(Join(base, "role"), RoleText(r.role()), "duplicate role: listed twice in this year");
   }
-  if (r.reimbursed_bp() <= 0 || r.reimbursed_bp() > 10000) {
+  if (r.reimbursed_bp() <= 0 || r.reimbursed_bp() > kHundredPercentBp) {
     Add(Join(base, "reimbursed_bp"), absl::StrCat(r.reimbursed_bp()),
         r.reimbursed_bp() == 0 ? "is required (basis points, 10000 = 100%)"
                                : "must be 1..10000 basis points");
@@ -211,7 +212,7 @@ void RuleChecker::CheckArrangements(const v1::RoleRule& r, const Path& base) {
     } else if (!seen.insert(a.funding()).second) {
       Add(Join(at, "funding"), name, "duplicate arrangement: listed twice in this year");
     }
-    if (a.available() && (a.reimbursed_bp() <= 0 || a.reimbursed_bp() > 10000)) {
+    if (a.available() && (a.reimbursed_bp() <= 0 || a.reimbursed_bp() > kHundredPercentBp)) {
       Add(Join(at, "reimbursed_bp"), absl::StrCat(a.reimbursed_bp()),
           "must be 1..10000 basis points for an available arrangement");
     } else if (!a.available() && a.reimbursed_bp() != 0) {

@@ -87,8 +87,8 @@ absl::StatusOr<int64_t> ParsePounds(absl::string_view text, absl::string_view fi
 
 std::string FormatWte(int32_t wte_bp) {
   const int64_t magnitude = wte_bp < 0 ? -static_cast<int64_t>(wte_bp) : wte_bp;
-  std::string out = absl::StrFormat("%s%d.%04d", wte_bp < 0 ? "-" : "", magnitude / 10000,
-                                    magnitude % 10000);
+  std::string out = absl::StrFormat("%s%d.%04d", wte_bp < 0 ? "-" : "", magnitude / kWholeTimeBp,
+                                    magnitude % kWholeTimeBp);
   while (out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
   return out;
 }
