@@ -47,15 +47,17 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<AuditOptions>();
-  CLI::App* c = app.add_subcommand("audit", "Every recorded fact of a PCN, a member of staff or "
-                                             "a claim: actor, reason, times, corrections");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("--staff", o->staff, "Only events about this staff id");
-  c->add_option("--claim", o->claim, "Only events about this claim id");
-  c->footer(Example("  arrsctl audit U10001 --staff CP-001\n"
-                    "  arrsctl audit U10001 --claim 2023-10 --csv > audit.csv"));
-  OnRun(c, ctx, o, RunAudit);
+  AddCommand<AuditOptions>(
+      &app, ctx,
+      {"audit",
+       "Every recorded fact of a PCN, a member of staff or a claim: actor, reason, times, "
+       "corrections",
+       {PcnArg(&AuditOptions::pcn),
+        {"--staff", &AuditOptions::staff, "Only events about this staff id"},
+        {"--claim", &AuditOptions::claim, "Only events about this claim id"}},
+       "  arrsctl audit U10001 --staff CP-001\n"
+       "  arrsctl audit U10001 --claim 2023-10 --csv > audit.csv",
+       RunAudit});
 }
 
 }  // namespace arrs::cli

@@ -321,59 +321,42 @@ int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
 }  // namespace
 
 void AddQueryCommands(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<QueryOptions>();
-  CLI::App* c = app.add_subcommand("balance", "A PCN's yearly sum: claimed, approved, paid, "
-                                               "remaining, forecast and at risk");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("--year", o->year, "Financial year (2023/24)")->required();
-  c->footer(Example("  arrsctl balance U10001 --year 2023/24\n"
-                    "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
-                    "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z"));
-  OnRun(c, ctx, o, RunBalance);
+  AddCommands<QueryOptions>(
+      &app, ctx,
+      {{"balance", "A PCN's yearly sum: claimed, approved, paid, remaining, forecast and at risk",
+        {PcnArg(&QueryOptions::pcn),
+         {"--year", &QueryOptions::year, "Financial year (2023/24)", kRequired}},
+        "  arrsctl balance U10001 --year 2023/24\n"
+        "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
+        "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
+        RunBalance},
+       {"caps", "WTE used against each role cap, by list size", {PcnArg(&QueryOptions::pcn)},
+        "  arrsctl caps U10001 --as-of 2023-01-31", RunCaps},
+       {"workforce", "Headcount and WTE by role against the 2019 baseline",
+        {PcnArg(&QueryOptions::pcn)}, "  arrsctl workforce U20004 --as-of 2025-03-31",
+        RunWorkforce},
+       {"region", "Workforce and spend per ICB and nationally",
+        {{"--icb", &QueryOptions::icb, "One ICB (default: every ICB you may see)"}},
+        "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json", RunRegion},
+       {"explain", "How a claim line was priced: rule version, figures, arithmetic",
+        {PcnArg(&QueryOptions::pcn),
+         {"claim_id", &QueryOptions::claim, "Claim id", kRequired},
+         {"--line", &QueryOptions::line_no, "Line number (default: every line)"}},
+        "  arrsctl explain U10001 2024-10 --line 1", RunExplain}});
 
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("caps", "WTE used against each role cap, by list size");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->footer(Example("  arrsctl caps U10001 --as-of 2023-01-31"));
-  OnRun(c, ctx, o, RunCaps);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("workforce", "Headcount and WTE by role against the 2019 baseline");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->footer(Example("  arrsctl workforce U20004 --as-of 2025-03-31"));
-  OnRun(c, ctx, o, RunWorkforce);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("region", "Workforce and spend per ICB and nationally");
-  c->add_option("--icb", o->icb, "One ICB (default: every ICB you may see)");
-  c->footer(Example("  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json"));
-  OnRun(c, ctx, o, RunRegion);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("explain", "How a claim line was priced: rule version, figures, "
-                                     "arithmetic");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("claim_id", o->claim, "Claim id")->required();
-  c->add_option("--line", o->line_no, "Line number (default: every line)");
-  c->footer(Example("  arrsctl explain U10001 2024-10 --line 1"));
-  OnRun(c, ctx, o, RunExplain);
-
-  CLI::App* rules = app.add_subcommand("rules", "The rule book: show a year, publish a version");
-  rules->require_subcommand(1);
-  o = std::make_shared<QueryOptions>();
-  c = rules->add_subcommand("show", "Show the rules in force for a financial year");
-  c->add_option("--year", o->year, "Financial year (2024/25)")->required();
-  c->footer(Example("  arrsctl rules show --year 2024/25\n"
-                    "  arrsctl rules show --year 2024/25 --known-at 10"));
-  OnRun(c, ctx, o, RunRulesShow);
-
-  o = std::make_shared<QueryOptions>();
-  c = rules->add_subcommand("coverage", "Which role x period has a known maximum, from where "
-                                        "(own figure or band row), its confidence and source");
-  c->add_option("--year", o->year, "Financial year (default: every year)");
-  c->footer(Example("  arrsctl rules coverage\n"
-                    "  arrsctl rules coverage --year 2024/25 --csv"));
-  OnRun(c, ctx, o, RunRulesCoverage);
+  CLI::App* rules = AddGroup(app, "rules", "The rule book: show a year, publish a version");
+  AddCommands<QueryOptions>(
+      rules, ctx,
+      {{"show", "Show the rules in force for a financial year",
+        {{"--year", &QueryOptions::year, "Financial year (2024/25)", kRequired}},
+        "  arrsctl rules show --year 2024/25\n  arrsctl rules show --year 2024/25 --known-at 10",
+        RunRulesShow},
+       {"coverage",
+        "Which role x period has a known maximum, from where (own figure or band row), its "
+        "confidence and source",
+        {{"--year", &QueryOptions::year, "Financial year (default: every year)"}},
+        "  arrsctl rules coverage\n  arrsctl rules coverage --year 2024/25 --csv",
+        RunRulesCoverage}});
 }
 
 }  // namespace arrs::cli

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/command_spec.h"
 #include "cli/context.h"
 #include "cli/parse.h"
 #include "ledger/util/status_macros.h"
@@ -26,15 +27,6 @@ void AddOfflineCommands(CLI::App& app, Context& ctx);  // cmd_offline.cc
 void AddRepairCommand(CLI::App& app, Context& ctx);    // cmd_repair.cc
 void AddImportCommands(CLI::App& app, Context& ctx);   // cmd_import.cc
 void AddDemoCommand(CLI::App& app, Context& ctx);      // demo.cc
-
-// Sets the subcommand's action: main runs `run` after parsing succeeded.
-template <typename Options, typename Run>
-void OnRun(CLI::App* cmd, Context& ctx, std::shared_ptr<Options> options, Run run) {
-  cmd->callback([&ctx, options, run] { ctx.action = [&ctx, options, run] { return run(ctx, *options); }; });
-}
-
-// "Example:\n  arrsctl ..." footer for --help.
-std::string Example(const std::string& lines);
 
 // Prints a command's result (positions, stream version, deduplicated) per the format.
 int PrintCommandResult(const Context& ctx, const v1::CommandResult& result,
