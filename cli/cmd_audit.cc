@@ -12,15 +12,7 @@ struct AuditOptions {
   std::string pcn, staff, claim;
 };
 
-int RunAudit(Context& ctx, const AuditOptions& o) {
-  v1::AuditRequest req;
-  req.set_pcn_code(o.pcn);
-  req.set_staff_id(o.staff);
-  req.set_claim_id(o.claim);
-  v1::AuditTrail trail;
-  if (int failed = SendQuery(ctx, &QueryStub::GetAuditTrail, &req, &trail, "audit")) {
-    return failed;
-  }
+int PrintAuditTrail(const Context& ctx, const AuditOptions& o, const v1::AuditTrail& trail) {
   Table table({"position", "recorded_at", "effective", "actor", "event", "what", "reason",
                "corrects", "corrected_by", "in_force"});
   table.RightAlign({0, 7});
@@ -42,6 +34,17 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
                      trail.computed_at_position(), ")")},
        {absl::StrCat(trail.entries_size(), " events")});
   return kExitOk;
+}
+
+int RunAudit(Context& ctx, const AuditOptions& o) {
+  v1::AuditRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_staff_id(o.staff);
+  req.set_claim_id(o.claim);
+  return QueryAndPrint(ctx, &QueryStub::GetAuditTrail, &req, "audit",
+                       [&o](const Context& cx, const v1::AuditTrail& t) {
+                         return PrintAuditTrail(cx, o, t);
+                       });
 }
 
 }  // namespace

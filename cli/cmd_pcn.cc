@@ -135,12 +135,7 @@ int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
 
 struct ListOptions {};
 
-int RunList(Context& ctx, const ListOptions&) {
-  v1::ListPcnsRequest req;
-  v1::ListPcnsResponse resp;
-  if (int failed = SendQuery(ctx, &QueryStub::ListPcns, &req, &resp, "pcn list")) {
-    return failed;
-  }
+int PrintPcns(const Context& ctx, const v1::ListPcnsResponse& resp) {
   Table table({"pcn", "name", "icb", "staff", "claims", "version"});
   table.RightAlign({3, 4, 5});
   for (const v1::PcnSummary& p : resp.pcns()) {
@@ -151,6 +146,11 @@ int RunList(Context& ctx, const ListOptions&) {
        {absl::StrCat(resp.pcns_size(), " PCNs, as known at log position ",
                      resp.computed_at_position())});
   return kExitOk;
+}
+
+int RunList(Context& ctx, const ListOptions&) {
+  v1::ListPcnsRequest req;
+  return QueryAndPrint(ctx, &QueryStub::ListPcns, &req, "pcn list", PrintPcns);
 }
 
 }  // namespace

@@ -22,15 +22,7 @@ struct QueryOptions {
 
 std::string Pos(uint64_t position) { return absl::StrCat("log position ", position); }
 
-int RunBalance(Context& ctx, const QueryOptions& o) {
-  v1::BalanceRequest req;
-  req.set_pcn_code(o.pcn);
-  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  req.set_financial_year(year);
-  v1::Balance b;
-  if (int failed = SendQuery(ctx, &QueryStub::GetBalance, &req, &b, "balance")) {
-    return failed;
-  }
+int PrintBalance(const Context& ctx, int year, const v1::Balance& b) {
   Table table({"claim", "month", "status", "claimed", "approved", "paid"});
   table.RightAlign({3, 4, 5});
   for (const v1::ClaimSummary& c : b.claims()) {
@@ -61,19 +53,24 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
+int RunBalance(Context& ctx, const QueryOptions& o) {
+  v1::BalanceRequest req;
+  req.set_pcn_code(o.pcn);
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  req.set_financial_year(year);
+  return QueryAndPrint(ctx, &QueryStub::GetBalance, &req, "balance",
+                       [year](const Context& cx, const v1::Balance& b) {
+                         return PrintBalance(cx, year, b);
+                       });
+}
+
 std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
   std::vector<std::string> names;
   for (int r : roles) names.push_back(RoleName(static_cast<v1::Role>(r)));
   return absl::StrJoin(names, " + ");
 }
 
-int RunCaps(Context& ctx, const QueryOptions& o) {
-  v1::CapUsageRequest req;
-  req.set_pcn_code(o.pcn);
-  v1::CapUsage u;
-  if (int failed = SendQuery(ctx, &QueryStub::GetCapUsage, &req, &u, "caps")) {
-    return failed;
-  }
+int PrintCaps(const Context& ctx, const v1::CapUsage& u) {
   Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "enforced",
                "staff"});
   table.RightAlign({1, 2, 3});
@@ -89,13 +86,13 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunWorkforce(Context& ctx, const QueryOptions& o) {
-  v1::WorkforceRequest req;
+int RunCaps(Context& ctx, const QueryOptions& o) {
+  v1::CapUsageRequest req;
   req.set_pcn_code(o.pcn);
-  v1::Workforce w;
-  if (int failed = SendQuery(ctx, &QueryStub::GetWorkforce, &req, &w, "workforce")) {
-    return failed;
-  }
+  return QueryAndPrint(ctx, &QueryStub::GetCapUsage, &req, "caps", PrintCaps);
+}
+
+int PrintWorkforce(const Context& ctx, const v1::Workforce& w) {
   Table table({"role", "headcount", "wte", "baseline_wte", "additional_wte", "joint", "lead",
                "third_party"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7});
@@ -126,13 +123,13 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRegion(Context& ctx, const QueryOptions& o) {
-  v1::RegionRequest req;
-  req.set_icb_code(o.icb);
-  v1::RegionSummary r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRegionSummary, &req, &r, "region")) {
-    return failed;
-  }
+int RunWorkforce(Context& ctx, const QueryOptions& o) {
+  v1::WorkforceRequest req;
+  req.set_pcn_code(o.pcn);
+  return QueryAndPrint(ctx, &QueryStub::GetWorkforce, &req, "workforce", PrintWorkforce);
+}
+
+int PrintRegion(const Context& ctx, const v1::RegionSummary& r) {
   Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum", "paid",
                "arrears_due", "to_recover"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7, 8});
@@ -151,15 +148,13 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunExplain(Context& ctx, const QueryOptions& o) {
-  v1::ExplainRequest req;
-  req.set_pcn_code(o.pcn);
-  req.set_claim_id(o.claim);
-  req.set_line_no(o.line_no);
-  v1::Explanation e;
-  if (int failed = SendQuery(ctx, &QueryStub::ExplainClaim, &req, &e, "explain")) {
-    return failed;
-  }
+int RunRegion(Context& ctx, const QueryOptions& o) {
+  v1::RegionRequest req;
+  req.set_icb_code(o.icb);
+  return QueryAndPrint(ctx, &QueryStub::GetRegionSummary, &req, "region", PrintRegion);
+}
+
+int PrintExplanation(const Context& ctx, const QueryOptions& o, const v1::Explanation& e) {
   Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
                "approved", "outcome", "explanation"});
   table.RightAlign({0, 3, 4, 5, 6});
@@ -211,14 +206,18 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRulesShow(Context& ctx, const QueryOptions& o) {
-  v1::RulesRequest req;
-  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  req.set_financial_year(year);
-  v1::RulesResponse r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRules, &req, &r, "rules show")) {
-    return failed;
-  }
+int RunExplain(Context& ctx, const QueryOptions& o) {
+  v1::ExplainRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  req.set_line_no(o.line_no);
+  return QueryAndPrint(ctx, &QueryStub::ExplainClaim, &req, "explain",
+                       [&o](const Context& cx, const v1::Explanation& e) {
+                         return PrintExplanation(cx, o, e);
+                       });
+}
+
+int PrintRules(const Context& ctx, const v1::RulesResponse& r) {
   const v1::FinancialYearRules& rules = r.rules();
   // One row per role and period: the figure that prices it (own, else band row), its
   // provenance (P published, P* period inferred, B band-inferred) and source.
@@ -281,16 +280,14 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
-  v1::RulesCoverageRequest req;
-  if (!o.year.empty()) {
-    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-    req.set_financial_year(year);
-  }
-  v1::RulesCoverageResponse r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRulesCoverage, &req, &r, "rules coverage")) {
-    return failed;
-  }
+int RunRulesShow(Context& ctx, const QueryOptions& o) {
+  v1::RulesRequest req;
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  req.set_financial_year(year);
+  return QueryAndPrint(ctx, &QueryStub::GetRules, &req, "rules show", PrintRules);
+}
+
+int PrintRulesCoverage(const Context& ctx, const v1::RulesCoverageResponse& r) {
   Table table({"year", "version", "role", "from", "to", "annual_max", "where_from",
                "confidence", "outer_london", "inner_london", "source"});
   table.RightAlign({5, 8, 9});
@@ -316,6 +313,16 @@ int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
   Emit(ctx, r, table, {absl::StrCat("Rule book coverage (", Pos(r.computed_at_position()), ")")},
        notes);
   return kExitOk;
+}
+
+int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
+  v1::RulesCoverageRequest req;
+  if (!o.year.empty()) {
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+    req.set_financial_year(year);
+  }
+  return QueryAndPrint(ctx, &QueryStub::GetRulesCoverage, &req, "rules coverage",
+                       PrintRulesCoverage);
 }
 
 }  // namespace

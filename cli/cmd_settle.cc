@@ -39,17 +39,7 @@ int RunRecover(Context& ctx, const SettleOptions& o) {
                        : absl::StrCat(" (offset against the payment of ", o.offset_claim, ")")));
 }
 
-int RunArrears(Context& ctx, const SettleOptions& o) {
-  v1::ArrearsRequest req;
-  req.set_icb_code(o.icb);
-  if (!o.year.empty()) {
-    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-    req.set_financial_year(year);
-  }
-  v1::ArrearsReport r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetArrears, &req, &r, "arrears")) {
-    return failed;
-  }
+int PrintArrears(const Context& ctx, const v1::ArrearsReport& r) {
   Table table({"icb", "pcn", "claim", "paid_net", "restated", "arrears_due", "to_recover",
                "causes"});
   table.RightAlign({3, 4, 5, 6});
@@ -72,6 +62,16 @@ int RunArrears(Context& ctx, const SettleOptions& o) {
         absl::StrCat("  net due to PCNs          ",
                      Money(ctx, r.arrears_due_pence() - r.overpayment_to_recover_pence()))});
   return kExitOk;
+}
+
+int RunArrears(Context& ctx, const SettleOptions& o) {
+  v1::ArrearsRequest req;
+  req.set_icb_code(o.icb);
+  if (!o.year.empty()) {
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+    req.set_financial_year(year);
+  }
+  return QueryAndPrint(ctx, &QueryStub::GetArrears, &req, "arrears", PrintArrears);
 }
 
 }  // namespace

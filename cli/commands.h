@@ -78,6 +78,18 @@ int SendQuery(Context& ctx,
   return CallRpc(ctx, ctx.queries(), method, *request, response, what);
 }
 
+// Sends a query as SendQuery does and, once it is answered, returns print(ctx, response):
+// the exit code of printing the answer.
+template <typename Request, typename Response, typename Print>
+int QueryAndPrint(Context& ctx,
+                  grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+                  Request* request, const std::string& what, Print print) {
+  Response response;
+  if (int failed = SendQuery(ctx, method, request, &response, what)) return failed;
+  return print(ctx, response);
+}
+
 // Sets what every payment of a claim carries (claim pay, claim pay-arrears, claim recover):
 // the command header, PCN, claim, amount and payment reference.
 template <typename Request>
