@@ -22,6 +22,19 @@ struct QueryOptions {
 
 std::string Pos(uint64_t position) { return absl::StrCat("log position ", position); }
 
+// The action of a query about one PCN and nothing more (caps, workforce): `method` asked
+// about the PCN given, its answer printed by `print`.
+template <typename Request, typename Response>
+std::function<int(Context&, const QueryOptions&)> PcnQuery(
+    grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const std::string& what, int (*print)(const Context&, const Response&)) {
+  return [method, what, print](Context& ctx, const QueryOptions& o) {
+    Request req;
+    req.set_pcn_code(o.pcn);
+    return QueryAndPrint(ctx, method, &req, what, print);
+  };
+}
+
 int PrintBalance(const Context& ctx, int year, const v1::Balance& b) {
   Table table({"claim", "month", "status", "claimed", "approved", "paid"});
   table.RightAlign({3, 4, 5});
@@ -86,12 +99,6 @@ int PrintCaps(const Context& ctx, const v1::CapUsage& u) {
   return kExitOk;
 }
 
-int RunCaps(Context& ctx, const QueryOptions& o) {
-  v1::CapUsageRequest req;
-  req.set_pcn_code(o.pcn);
-  return QueryAndPrint(ctx, &QueryStub::GetCapUsage, &req, "caps", PrintCaps);
-}
-
 int PrintWorkforce(const Context& ctx, const v1::Workforce& w) {
   Table table({"role", "headcount", "wte", "baseline_wte", "additional_wte", "joint", "lead",
                "third_party"});
@@ -121,12 +128,6 @@ int PrintWorkforce(const Context& ctx, const v1::Workforce& w) {
                      Pos(w.computed_at_position()), ")")},
        notes);
   return kExitOk;
-}
-
-int RunWorkforce(Context& ctx, const QueryOptions& o) {
-  v1::WorkforceRequest req;
-  req.set_pcn_code(o.pcn);
-  return QueryAndPrint(ctx, &QueryStub::GetWorkforce, &req, "workforce", PrintWorkforce);
 }
 
 int PrintRegion(const Context& ctx, const v1::RegionSummary& r) {
@@ -338,10 +339,11 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
         "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
         RunBalance},
        {"caps", "WTE used against each role cap, by list size", {PcnArg(&QueryOptions::pcn)},
-        "  arrsctl caps U10001 --as-of 2023-01-31", RunCaps},
+        "  arrsctl caps U10001 --as-of 2023-01-31",
+        PcnQuery(&QueryStub::GetCapUsage, "caps", PrintCaps)},
        {"workforce", "Headcount and WTE by role against the 2019 baseline",
         {PcnArg(&QueryOptions::pcn)}, "  arrsctl workforce U20004 --as-of 2025-03-31",
-        RunWorkforce},
+        PcnQuery(&QueryStub::GetWorkforce, "workforce", PrintWorkforce)},
        {"region", "Workforce and spend per ICB and nationally",
         {{"--icb", &QueryOptions::icb, "One ICB (default: every ICB you may see)"}},
         "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json", RunRegion},

@@ -1,6 +1,6 @@
 // Test harness for the arrsctl end-to-end tests: starts the real arrsd on 127.0.0.1 port 0
 // with a temporary data folder, the demo tokens and (by default) the shipped rules, and runs the real
-// arrsctl binary, capturing exit code, stdout and stderr; and reads its --json output.
+// arrsctl binary, capturing exit code, stdout and stderr; and checks and reads its output.
 #ifndef ARRS_TESTS_CLI_PROCESS_HARNESS_H_
 #define ARRS_TESTS_CLI_PROCESS_HARNESS_H_
 
@@ -45,6 +45,18 @@ void WriteFile(const std::string& path, const std::string& text);
 // ARRS_TOKEN set as given (empty token: unset).
 RunResult RunArrsctl(const std::vector<std::string>& args, const std::string& server,
                      const std::string& token);
+
+// Whether `text` contains `part`.
+inline bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Expects each of `parts` in `text`.
+inline void ExpectHasAll(const std::string& text, const std::vector<std::string>& parts) {
+  for (const std::string& part : parts) {
+    EXPECT_TRUE(Has(text, part)) << "no \"" << part << "\" in:\n" << text;
+  }
+}
 
 // Parses arrsctl's --json output as a `T`; a failure to parse fails the test.
 template <typename T>

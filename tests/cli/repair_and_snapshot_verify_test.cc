@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "arrs/v1/snapshot.pb.h"
 #include "ledger/store/log_format.h"
@@ -23,17 +22,6 @@ using store::testing_util::RawRocks;
 
 constexpr char kAdmin[] = "demo-admin-token";
 constexpr char kAuditor[] = "demo-auditor-token";
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// Expects each of `parts` in `text`.
-void ExpectHasAll(const std::string& text, const std::vector<std::string>& parts) {
-  for (const std::string& part : parts) {
-    EXPECT_TRUE(Has(text, part)) << "no \"" << part << "\" in:\n" << text;
-  }
-}
 
 class RepairAndSnapshotVerifyTest : public ::testing::Test {
  protected:
