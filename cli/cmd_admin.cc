@@ -237,21 +237,22 @@ void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published
 
 
 void AddAdminCommands(CLI::App& app, Context& ctx) {
-  AddCommand<CorrectOptions>(
-      &app, ctx,
-      {"correct", "Reverse or replace an earlier event (admin; --reason required)",
-       {PcnArg(&CorrectOptions::pcn),
-        {"position", &CorrectOptions::position, "Log position of the event to correct",
-         kRequired},
-        {"--reverse", &CorrectOptions::reverse, "The fact never held"},
-        {"--replace", &CorrectOptions::replacement,
-         "The fact as it should have been: a Payload as protobuf text or JSON, or @FILE"},
-        {"--effective", &CorrectOptions::effective, "Effective date of the replacement"}},
-       "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered twice\"\n"
-       "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
-       "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: 4650000 "
-       "annual_on_costs_pence: 1162500 }'",
-       RunCorrect});
+  AddCommand(&app, ctx,
+             PcnCommand("correct", "Reverse or replace an earlier event (admin; --reason required)",
+                        {{"position", &CorrectOptions::position,
+                          "Log position of the event to correct", kRequired},
+                         {"--reverse", &CorrectOptions::reverse, "The fact never held"},
+                         {"--replace", &CorrectOptions::replacement,
+                          "The fact as it should have been: a Payload as protobuf text or JSON, "
+                          "or @FILE"},
+                         {"--effective", &CorrectOptions::effective,
+                          "Effective date of the replacement"}},
+                        "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered "
+                        "twice\"\n"
+                        "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
+                        "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: "
+                        "4650000 annual_on_costs_pence: 1162500 }'",
+                        RunCorrect));
   AddCommand<PublishOptions>(
       app.get_subcommand("rules"), ctx,
       {"publish", "Publish a rule version from a text-format file (admin)",

@@ -1,4 +1,5 @@
 // arrsctl claim submit | assess | reduce | pay
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -93,17 +94,15 @@ int RunPay(Context& ctx, const ClaimOptions& o) {
                      absl::StrCat("claim ", o.claim, " paid ", Money(ctx, amount)));
 }
 
-// A claim command: the PCN and claim id every one names, then `more`.
+// A claim command: the PCN and the claim id every one names, then `more`.
 CommandSpec<ClaimOptions> ClaimCommand(const std::string& name, const std::string& help,
                                        int (*run)(Context&, const ClaimOptions&),
                                        std::vector<OptionSpec<ClaimOptions>> more,
                                        const std::string& example) {
-  std::vector<OptionSpec<ClaimOptions>> options = {
-      PcnArg(&ClaimOptions::pcn),
-      {"claim_id", &ClaimOptions::claim, "Claim id, unique within the PCN (e.g. 2024-05)",
-       kRequired}};
-  options.insert(options.end(), more.begin(), more.end());
-  return {name, help, options, example, run};
+  more.insert(more.begin(), OptionSpec<ClaimOptions>{
+                                "claim_id", &ClaimOptions::claim,
+                                "Claim id, unique within the PCN (e.g. 2024-05)", kRequired});
+  return PcnCommand(name, help, std::move(more), example, run);
 }
 
 }  // namespace

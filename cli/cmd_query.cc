@@ -35,7 +35,7 @@ std::function<int(Context&, const QueryOptions&)> PcnQuery(
   };
 }
 
-int PrintBalance(const Context& ctx, int year, const v1::Balance& b) {
+int PrintBalance(const Context& ctx, const v1::BalanceRequest& req, const v1::Balance& b) {
   Table table({"claim", "month", "status", "claimed", "approved", "paid"});
   table.RightAlign({3, 4, 5});
   for (const v1::ClaimSummary& c : b.claims()) {
@@ -44,8 +44,9 @@ int PrintBalance(const Context& ctx, int year, const v1::Balance& b) {
                   Money(ctx, c.paid_pence())});
   }
   std::vector<std::string> title = {
-      absl::StrCat("PCN ", b.pcn_code(), "  financial year ", FormatFinancialYear(year),
-                   "  as of ", DateText(b.as_of()), "  (", Pos(b.computed_at_position()), ")"),
+      absl::StrCat("PCN ", b.pcn_code(), "  financial year ",
+                   FormatFinancialYear(req.financial_year()), "  as of ", DateText(b.as_of()),
+                   "  (", Pos(b.computed_at_position()), ")"),
       absl::StrCat("  reimbursement sum        ", Money(ctx, b.sum_pence())),
       absl::StrCat("  claimed                  ", Money(ctx, b.claimed_pence())),
       absl::StrCat("  approved                 ", Money(ctx, b.approved_pence())),
@@ -71,10 +72,7 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
   req.set_pcn_code(o.pcn);
   ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
   req.set_financial_year(year);
-  return QueryAndPrint(ctx, &QueryStub::GetBalance, &req, "balance",
-                       [year](const Context& cx, const v1::Balance& b) {
-                         return PrintBalance(cx, year, b);
-                       });
+  return QueryAndPrint(ctx, &QueryStub::GetBalance, &req, "balance", PrintBalance);
 }
 
 std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
@@ -155,7 +153,8 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   return QueryAndPrint(ctx, &QueryStub::GetRegionSummary, &req, "region", PrintRegion);
 }
 
-int PrintExplanation(const Context& ctx, const QueryOptions& o, const v1::Explanation& e) {
+int PrintExplanation(const Context& ctx, const v1::ExplainRequest& req,
+                     const v1::Explanation& e) {
   Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
                "approved", "outcome", "explanation"});
   table.RightAlign({0, 3, 4, 5, 6});
@@ -169,8 +168,8 @@ int PrintExplanation(const Context& ctx, const QueryOptions& o, const v1::Explan
     Emit(ctx, e, table);
     return kExitOk;
   }
-  std::printf("Claim %s of PCN %s (as known at log position %llu)\n", o.claim.c_str(),
-              o.pcn.c_str(), static_cast<unsigned long long>(e.computed_at_position()));
+  std::printf("Claim %s of PCN %s (as known at log position %llu)\n", req.claim_id().c_str(),
+              req.pcn_code().c_str(), static_cast<unsigned long long>(e.computed_at_position()));
   for (const v1::AssessedLine& l : e.lines()) {
     std::printf("\nLine %d  staff %s  rule version %s\n", l.line_no(), l.staff_id().c_str(),
                 absl::StrJoin(l.rule_versions(), ", ").c_str());
@@ -212,10 +211,7 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   req.set_pcn_code(o.pcn);
   req.set_claim_id(o.claim);
   req.set_line_no(o.line_no);
-  return QueryAndPrint(ctx, &QueryStub::ExplainClaim, &req, "explain",
-                       [&o](const Context& cx, const v1::Explanation& e) {
-                         return PrintExplanation(cx, o, e);
-                       });
+  return QueryAndPrint(ctx, &QueryStub::ExplainClaim, &req, "explain", PrintExplanation);
 }
 
 int PrintRules(const Context& ctx, const v1::RulesResponse& r) {
@@ -331,13 +327,13 @@ int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
 void AddQueryCommands(CLI::App& app, Context& ctx) {
   AddCommands<QueryOptions>(
       &app, ctx,
-      {{"balance", "A PCN's yearly sum: claimed, approved, paid, remaining, forecast and at risk",
-        {PcnArg(&QueryOptions::pcn),
-         {"--year", &QueryOptions::year, "Financial year (2023/24)", kRequired}},
-        "  arrsctl balance U10001 --year 2023/24\n"
-        "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
-        "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
-        RunBalance},
+      {PcnCommand("balance",
+                  "A PCN's yearly sum: claimed, approved, paid, remaining, forecast and at risk",
+                  {{"--year", &QueryOptions::year, "Financial year (2023/24)", kRequired}},
+                  "  arrsctl balance U10001 --year 2023/24\n"
+                  "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
+                  "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
+                  RunBalance),
        {"caps", "WTE used against each role cap, by list size", {PcnArg(&QueryOptions::pcn)},
         "  arrsctl caps U10001 --as-of 2023-01-31",
         PcnQuery(&QueryStub::GetCapUsage, "caps", PrintCaps)},
@@ -347,11 +343,10 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
        {"region", "Workforce and spend per ICB and nationally",
         {{"--icb", &QueryOptions::icb, "One ICB (default: every ICB you may see)"}},
         "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json", RunRegion},
-       {"explain", "How a claim line was priced: rule version, figures, arithmetic",
-        {PcnArg(&QueryOptions::pcn),
-         {"claim_id", &QueryOptions::claim, "Claim id", kRequired},
-         {"--line", &QueryOptions::line_no, "Line number (default: every line)"}},
-        "  arrsctl explain U10001 2024-10 --line 1", RunExplain}});
+       PcnCommand("explain", "How a claim line was priced: rule version, figures, arithmetic",
+                  {{"claim_id", &QueryOptions::claim, "Claim id", kRequired},
+                   {"--line", &QueryOptions::line_no, "Line number (default: every line)"}},
+                  "  arrsctl explain U10001 2024-10 --line 1", RunExplain)});
 
   CLI::App* rules = AddGroup(app, "rules", "The rule book: show a year, publish a version");
   AddCommands<QueryOptions>(

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -56,6 +57,15 @@ struct CommandSpec {
 template <typename Options>
 OptionSpec<Options> PcnArg(std::string Options::*field) {
   return {"pcn", field, "PCN ODS code", kRequired};
+}
+
+// A command about one PCN: its ODS code (Options::pcn) first, then the `more` options.
+template <typename Options>
+CommandSpec<Options> PcnCommand(std::string name, std::string help,
+                                std::vector<OptionSpec<Options>> more, std::string example,
+                                int (*run)(Context&, const Options&)) {
+  more.insert(more.begin(), PcnArg(&Options::pcn));
+  return {std::move(name), std::move(help), std::move(more), std::move(example), run};
 }
 
 // Sets the subcommand's action: main runs `run` after parsing succeeded.

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "cli/command_spec.h"
 #include "cli/context.h"
@@ -78,8 +79,9 @@ int SendQuery(Context& ctx,
   return CallRpc(ctx, ctx.queries(), method, *request, response, what);
 }
 
-// Sends a query as SendQuery does and, once it is answered, returns print(ctx, response):
-// the exit code of printing the answer.
+// Sends a query as SendQuery does and, once it is answered, returns the exit code of
+// print(ctx, response), or of print(ctx, request, response) for a printer that also
+// shows what was asked.
 template <typename Request, typename Response, typename Print>
 int QueryAndPrint(Context& ctx,
                   grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&,
@@ -87,7 +89,11 @@ int QueryAndPrint(Context& ctx,
                   Request* request, const std::string& what, Print print) {
   Response response;
   if (int failed = SendQuery(ctx, method, request, &response, what)) return failed;
-  return print(ctx, response);
+  if constexpr (std::is_invocable_v<Print&, const Context&, const Request&, const Response&>) {
+    return print(ctx, *request, response);
+  } else {
+    return print(ctx, response);
+  }
 }
 
 // Sets what every payment of a claim carries (claim pay, claim pay-arrears, claim recover):
