@@ -71,9 +71,8 @@ CommandSpec<Options> PcnCommand(std::string name, std::string help,
 // Sets the subcommand's action: main runs `run` after parsing succeeded.
 template <typename Options, typename Run>
 void OnRun(CLI::App* cmd, Context& ctx, std::shared_ptr<Options> options, Run run) {
-  cmd->callback([&ctx, options, run] {
-    ctx.action = [&ctx, options, run] { return run(ctx, *options); };
-  });
+  cmd->callback(
+      [&ctx, options, run] { ctx.action = [&ctx, options, run] { return run(ctx, *options); }; });
 }
 
 // "Example:\n  arrsctl ..." footer for --help.
