@@ -237,50 +237,59 @@ void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published
 
 
 void AddAdminCommands(CLI::App& app, Context& ctx) {
-  AddCommand(&app, ctx,
-             PcnCommand("correct", "Reverse or replace an earlier event (admin; --reason required)",
-                        {{"position", &CorrectOptions::position,
-                          "Log position of the event to correct", kRequired},
-                         {"--reverse", &CorrectOptions::reverse, "The fact never held"},
-                         {"--replace", &CorrectOptions::replacement,
-                          "The fact as it should have been: a Payload as protobuf text or JSON, "
-                          "or @FILE"},
-                         {"--effective", &CorrectOptions::effective,
-                          "Effective date of the replacement"}},
-                        "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered "
-                        "twice\"\n"
-                        "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
-                        "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: "
-                        "4650000 annual_on_costs_pence: 1162500 }'",
-                        RunCorrect));
-  AddCommand<PublishOptions>(
-      app.get_subcommand("rules"), ctx,
-      {"publish", "Publish a rule version from a text-format file (admin)",
-       {{"file", &PublishOptions::file, "FinancialYearRules in protobuf text format (or JSON)",
-         kRequired}},
-       "  arrsctl rules publish rules/2025-26.textproto", RunPublish});
+  AddCommand(
+      &app, ctx,
+      PcnCommand("correct", "Reverse or replace an earlier event (admin; --reason required)",
+                 {{"position", &CorrectOptions::position, "Log position of the event to correct",
+                   kRequired},
+                  {"--reverse", &CorrectOptions::reverse, "The fact never held"},
+                  {"--replace", &CorrectOptions::replacement,
+                   "The fact as it should have been: a Payload as protobuf text or JSON, "
+                   "or @FILE"},
+                  {"--effective", &CorrectOptions::effective, "Effective date of the replacement"}},
+                 "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered "
+                 "twice\"\n"
+                 "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
+                 "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: "
+                 "4650000 annual_on_costs_pence: 1162500 }'",
+                 RunCorrect));
+  AddCommand<PublishOptions>(app.get_subcommand("rules"), ctx,
+                             {"publish",
+                              "Publish a rule version from a text-format file (admin)",
+                              {{"file", &PublishOptions::file,
+                                "FinancialYearRules in protobuf text format (or JSON)", kRequired}},
+                              "  arrsctl rules publish rules/2025-26.textproto",
+                              RunPublish});
   AddCommand<SubscribeOptions>(
       &app, ctx,
-      {"subscribe", "Print every event from a position, then live events",
+      {"subscribe",
+       "Print every event from a position, then live events",
        {{"--from", &SubscribeOptions::from, "First log position", kShowDefault},
         {"--limit", &SubscribeOptions::limit, "Stop after this many events (default: follow)"}},
        "  arrsctl subscribe --from 1 --limit 20\n  arrsctl subscribe --from 500 --json | jq .",
        RunSubscribe});
   AddCommand<BackupOptions>(
       &app, ctx,
-      {"backup", "Write a consistent backup of the ledger on the server (admin)",
+      {"backup",
+       "Write a consistent backup of the ledger on the server (admin)",
        {{"--to", &BackupOptions::to, "Backup folder on the server; must not exist", kRequired}},
-       "  arrsctl backup --to /var/backups/arrs/2025-04-01", RunBackup});
+       "  arrsctl backup --to /var/backups/arrs/2025-04-01",
+       RunBackup});
   AddCommand<StatsOptions>(&app, ctx,
-                           {"stats", "Head position and hash, size, events per stream", {},
-                            "  arrsctl stats --csv", RunStats});
+                           {"stats",
+                            "Head position and hash, size, events per stream",
+                            {},
+                            "  arrsctl stats --csv",
+                            RunStats});
   AddCommand<TokenHashOptions>(
       &app, ctx,
-      {"token-hash", "Print the SHA-256 of a token for the tokens file",
+      {"token-hash",
+       "Print the SHA-256 of a token for the tokens file",
        {{"token", &TokenHashOptions::token,
          absl::StrCat("The token (at least ", services::kMinTokenBytes, " characters)"),
          kRequired}},
-       "  arrsctl token-hash \"$(openssl rand -hex 24)\"", RunTokenHash});
+       "  arrsctl token-hash \"$(openssl rand -hex 24)\"",
+       RunTokenHash});
 }
 
 }  // namespace arrs::cli

@@ -12,8 +12,7 @@ struct AuditOptions {
   std::string pcn, staff, claim;
 };
 
-int PrintAuditTrail(const Context& ctx, const v1::AuditRequest& req,
-                    const v1::AuditTrail& trail) {
+int PrintAuditTrail(const Context& ctx, const v1::AuditRequest& req, const v1::AuditTrail& trail) {
   Table table({"position", "recorded_at", "effective", "actor", "event", "what", "reason",
                "corrects", "corrected_by", "in_force"});
   table.RightAlign({0, 7});

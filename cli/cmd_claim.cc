@@ -114,27 +114,25 @@ void AddClaimCommands(CLI::App& app, Context& ctx) {
       {ClaimCommand(
            "submit", "Submit a monthly claim (PCN)", RunSubmit,
            {{"--month", &ClaimOptions::month, "Month claimed (YYYY-MM)", kRequired},
-            {"--line", &ClaimOptions::lines, "STAFF_ID=ACTUAL_COST in pounds (repeat)",
-             kRequired}},
+            {"--line", &ClaimOptions::lines, "STAFF_ID=ACTUAL_COST in pounds (repeat)", kRequired}},
            "  arrsctl claim submit U10001 2024-05 --month 2024-05 \\\n"
            "    --line CP-001=5120.00 --line SPLW-001=2890.50"),
        ClaimCommand("assess", "Assess a claim line by line under the rules (commissioner)",
                     RunAssess, {}, "  arrsctl claim assess U10001 2024-05"),
-       ClaimCommand(
-           "reduce", "Reduce the approved amount of one line (commissioner; --reason required)",
-           RunReduce,
-           {{"--line", &ClaimOptions::line_no, "Line number", kRequired},
-            {"--approved", &ClaimOptions::approved, "New, lower approved amount in pounds",
-             kRequired}},
-           "  arrsctl claim reduce U10001 2024-05 --line 2 --approved 2500.00 \\\n"
-           "    --reason \"timesheets show 0.8 WTE worked\""),
-       ClaimCommand(
-           "pay", "Record payment of the approved total (commissioner)", RunPay,
-           {{"--paid-on", &ClaimOptions::paid_on, "Payment date (YYYY-MM-DD)", kRequired},
-            {"--amount", &ClaimOptions::amount, "Amount in pounds: the approved total due",
-             kRequired},
-            {"--payment-reference", &ClaimOptions::reference, "Remittance reference"}},
-           "  arrsctl claim pay U10001 2024-05 --paid-on 2024-06-20 --amount 7850.42")});
+       ClaimCommand("reduce",
+                    "Reduce the approved amount of one line (commissioner; --reason required)",
+                    RunReduce,
+                    {{"--line", &ClaimOptions::line_no, "Line number", kRequired},
+                     {"--approved", &ClaimOptions::approved, "New, lower approved amount in pounds",
+                      kRequired}},
+                    "  arrsctl claim reduce U10001 2024-05 --line 2 --approved 2500.00 \\\n"
+                    "    --reason \"timesheets show 0.8 WTE worked\""),
+       ClaimCommand("pay", "Record payment of the approved total (commissioner)", RunPay,
+                    {{"--paid-on", &ClaimOptions::paid_on, "Payment date (YYYY-MM-DD)", kRequired},
+                     {"--amount", &ClaimOptions::amount, "Amount in pounds: the approved total due",
+                      kRequired},
+                     {"--payment-reference", &ClaimOptions::reference, "Remittance reference"}},
+                    "  arrsctl claim pay U10001 2024-05 --paid-on 2024-06-20 --amount 7850.42")});
 }
 
 }  // namespace arrs::cli

@@ -246,16 +246,21 @@ int RunImportClaims(Context& ctx, const ImportOptions& o) {
 }  // namespace
 
 void AddImportCommands(CLI::App& app, Context& ctx) {
-  CLI::App* imp = AddGroup(app, "import", "Bulk import the staff and claims spreadsheets "
-                                          "(CSV; formats in docs/CLI.md)");
-  const OptionSpec<ImportOptions> file = {"file", &ImportOptions::file, "CSV file",
-                                          kExistingFile};
-  AddCommands<ImportOptions>(
-      imp, ctx,
-      {{"staff", "One hire per row; safe to re-run", {file},
-        "  arrsctl import staff examples/staff.csv --token $PCN_TOKEN", RunImportStaff},
-       {"claims", "One claim line per row, grouped by claim id; safe to re-run", {file},
-        "  arrsctl import claims examples/claims.csv --token $PCN_TOKEN", RunImportClaims}});
+  CLI::App* imp = AddGroup(app, "import",
+                           "Bulk import the staff and claims spreadsheets "
+                           "(CSV; formats in docs/CLI.md)");
+  const OptionSpec<ImportOptions> file = {"file", &ImportOptions::file, "CSV file", kExistingFile};
+  AddCommands<ImportOptions>(imp, ctx,
+                             {{"staff",
+                               "One hire per row; safe to re-run",
+                               {file},
+                               "  arrsctl import staff examples/staff.csv --token $PCN_TOKEN",
+                               RunImportStaff},
+                              {"claims",
+                               "One claim line per row, grouped by claim id; safe to re-run",
+                               {file},
+                               "  arrsctl import claims examples/claims.csv --token $PCN_TOKEN",
+                               RunImportClaims}});
 }
 
 }  // namespace arrs::cli

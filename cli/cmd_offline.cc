@@ -208,22 +208,26 @@ void AddOfflineCommands(CLI::App& app, Context& ctx) {
        "Check the hash chain (on the server, or offline on a data folder) and print the head "
        "hash",
        {{"--data", &VerifyOptions::data, "Data folder (a backup or a copy; no server needed)"}},
-       "  arrsctl verify\n  arrsctl verify --data /var/backups/arrs/2025-04-01", RunVerify});
+       "  arrsctl verify\n  arrsctl verify --data /var/backups/arrs/2025-04-01",
+       RunVerify});
   AddCommand<RestoreOptions>(
       &app, ctx,
-      {"restore", "Copy a backup into a new data folder and verify it",
+      {"restore",
+       "Copy a backup into a new data folder and verify it",
        {{"--from", &RestoreOptions::from, "Backup folder", kRequired},
         {"--data", &RestoreOptions::data, "New data folder (must not exist)", kRequired}},
        "  arrsctl restore --from /var/backups/arrs/2025-04-01 --data /srv/arrs/data",
        RunRestore});
   AddCommand<ReplayOptions>(
       &app, ctx,
-      {"replay", "Rebuild the PCNs and balances as they stood at a log position, offline",
+      {"replay",
+       "Rebuild the PCNs and balances as they stood at a log position, offline",
        {{"--data", &ReplayOptions::data, "Data folder (a backup or a copy)", kRequired},
         {"--to", &ReplayOptions::to, "Log position", kRequired},
         {"--year", &ReplayOptions::year,
          "Only this financial year (default: every year with data)"}},
-       "  arrsctl replay --data /var/backups/arrs/2025-04-01 --to 1500", RunReplay});
+       "  arrsctl replay --data /var/backups/arrs/2025-04-01 --to 1500",
+       RunReplay});
 }
 
 }  // namespace arrs::cli

@@ -156,62 +156,62 @@ int RunList(Context& ctx, const ListOptions&) {
 }  // namespace
 
 void AddPcnCommands(CLI::App& app, Context& ctx) {
-  CLI::App* pcn = AddGroup(app, "pcn", "Register PCNs and record their list sizes, "
-                                       "baselines and yearly entitlements");
-  AddCommand(pcn, ctx,
-             PcnCommand("register", "Register a PCN (commissioner)",
-                        {{"--name", &RegisterOptions::name, "PCN name", kRequired},
-                         {"--icb", &RegisterOptions::icb, "ICB ODS code", kRequired},
-                         {"--established", &RegisterOptions::established,
-                          "Date established (YYYY-MM-DD)", kRequired},
-                         {"--practice", &RegisterOptions::practices,
-                          "Member practice ODS=Name (repeat)"}},
-                        "  arrsctl pcn register U10001 --name \"Riverside PCN\" --icb QWE \\\n"
-                        "    --established 2019-07-01 --practice \"B82005=Riverside Surgery\"",
-                        RunRegister));
-  AddCommand(pcn, ctx,
-             PcnCommand("list-size", "Record the registered list size and weighted population",
-                        {{"--date", &ListSizeOptions::date, "Reference date (YYYY-MM-DD)",
-                          kRequired},
-                         {"--list-size", &ListSizeOptions::list_size, "Registered patients",
-                          kRequired},
-                         {"--weighted", &ListSizeOptions::weighted,
-                          "Weighted population (up to 3 decimals)", kRequired}},
-                        "  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
-                        "--weighted 29850.250",
-                        RunListSize));
-  AddCommand(pcn, ctx,
-             PcnCommand("london-zone",
-                        "Record the PCN's London weighting (HCAS) zone from a date "
-                        "(commissioner or admin)",
-                        {{"--zone", &LondonZoneOptions::zone, "inner, outer or none", kRequired},
-                         {"--from", &LondonZoneOptions::from, "Effective from (YYYY-MM-DD)",
-                          kRequired},
-                         {"--source", &LondonZoneOptions::source,
-                          "Where the zone comes from (free text)"}},
-                        "  arrsctl pcn london-zone U10001 --zone inner --from 2024-04-01",
-                        RunLondonZone));
-  AddCommand(pcn, ctx,
-             PcnCommand("baseline", "Record the 31 March 2019 workforce baseline",
-                        {{"--role", &BaselineOptions::roles, "ROLE=HEADCOUNT:WTE (repeat)",
-                          kRequired}},
-                        "  arrsctl pcn baseline U10001 --role cp=1:0.4 --role splw=0:0",
-                        RunBaseline));
-  AddCommand(pcn, ctx,
-             PcnCommand("entitlement", "Set the yearly Additional Roles Reimbursement Sum",
-                        {{"--year", &EntitlementOptions::year, "Financial year (2023/24)",
-                          kRequired},
-                         {"--sum", &EntitlementOptions::sum,
-                          "The sum in pounds, as given by the commissioner"},
-                         {"--derive", &EntitlementOptions::derive,
-                          "Derive from the weighted population and the rule book"}},
-                        "  arrsctl pcn entitlement U10001 --year 2023/24 --derive\n"
-                        "  arrsctl pcn entitlement U10001 --year 2019/20 --sum 92000.00",
-                        RunEntitlement));
-  AddCommand<ListOptions>(
+  CLI::App* pcn = AddGroup(app, "pcn",
+                           "Register PCNs and record their list sizes, "
+                           "baselines and yearly entitlements");
+  AddCommand(
       pcn, ctx,
-      {"list", "List the PCNs you may see", {},
-       "  arrsctl pcn list\n  arrsctl pcn list --known-at 120 --json", RunList});
+      PcnCommand("register", "Register a PCN (commissioner)",
+                 {{"--name", &RegisterOptions::name, "PCN name", kRequired},
+                  {"--icb", &RegisterOptions::icb, "ICB ODS code", kRequired},
+                  {"--established", &RegisterOptions::established, "Date established (YYYY-MM-DD)",
+                   kRequired},
+                  {"--practice", &RegisterOptions::practices, "Member practice ODS=Name (repeat)"}},
+                 "  arrsctl pcn register U10001 --name \"Riverside PCN\" --icb QWE \\\n"
+                 "    --established 2019-07-01 --practice \"B82005=Riverside Surgery\"",
+                 RunRegister));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand("list-size", "Record the registered list size and weighted population",
+                 {{"--date", &ListSizeOptions::date, "Reference date (YYYY-MM-DD)", kRequired},
+                  {"--list-size", &ListSizeOptions::list_size, "Registered patients", kRequired},
+                  {"--weighted", &ListSizeOptions::weighted,
+                   "Weighted population (up to 3 decimals)", kRequired}},
+                 "  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
+                 "--weighted 29850.250",
+                 RunListSize));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand(
+          "london-zone",
+          "Record the PCN's London weighting (HCAS) zone from a date "
+          "(commissioner or admin)",
+          {{"--zone", &LondonZoneOptions::zone, "inner, outer or none", kRequired},
+           {"--from", &LondonZoneOptions::from, "Effective from (YYYY-MM-DD)", kRequired},
+           {"--source", &LondonZoneOptions::source, "Where the zone comes from (free text)"}},
+          "  arrsctl pcn london-zone U10001 --zone inner --from 2024-04-01", RunLondonZone));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand("baseline", "Record the 31 March 2019 workforce baseline",
+                 {{"--role", &BaselineOptions::roles, "ROLE=HEADCOUNT:WTE (repeat)", kRequired}},
+                 "  arrsctl pcn baseline U10001 --role cp=1:0.4 --role splw=0:0", RunBaseline));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand(
+          "entitlement", "Set the yearly Additional Roles Reimbursement Sum",
+          {{"--year", &EntitlementOptions::year, "Financial year (2023/24)", kRequired},
+           {"--sum", &EntitlementOptions::sum, "The sum in pounds, as given by the commissioner"},
+           {"--derive", &EntitlementOptions::derive,
+            "Derive from the weighted population and the rule book"}},
+          "  arrsctl pcn entitlement U10001 --year 2023/24 --derive\n"
+          "  arrsctl pcn entitlement U10001 --year 2019/20 --sum 92000.00",
+          RunEntitlement));
+  AddCommand<ListOptions>(pcn, ctx,
+                          {"list",
+                           "List the PCNs you may see",
+                           {},
+                           "  arrsctl pcn list\n  arrsctl pcn list --known-at 120 --json",
+                           RunList});
 }
 
 }  // namespace arrs::cli

@@ -153,8 +153,7 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   return QueryAndPrint(ctx, &QueryStub::GetRegionSummary, &req, "region", PrintRegion);
 }
 
-int PrintExplanation(const Context& ctx, const v1::ExplainRequest& req,
-                     const v1::Explanation& e) {
+int PrintExplanation(const Context& ctx, const v1::ExplainRequest& req, const v1::Explanation& e) {
   Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
                "approved", "outcome", "explanation"});
   table.RightAlign({0, 3, 4, 5, 6});
@@ -334,15 +333,21 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
                   "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
                   "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
                   RunBalance),
-       {"caps", "WTE used against each role cap, by list size", {PcnArg(&QueryOptions::pcn)},
+       {"caps",
+        "WTE used against each role cap, by list size",
+        {PcnArg(&QueryOptions::pcn)},
         "  arrsctl caps U10001 --as-of 2023-01-31",
         PcnQuery(&QueryStub::GetCapUsage, "caps", PrintCaps)},
-       {"workforce", "Headcount and WTE by role against the 2019 baseline",
-        {PcnArg(&QueryOptions::pcn)}, "  arrsctl workforce U20004 --as-of 2025-03-31",
+       {"workforce",
+        "Headcount and WTE by role against the 2019 baseline",
+        {PcnArg(&QueryOptions::pcn)},
+        "  arrsctl workforce U20004 --as-of 2025-03-31",
         PcnQuery(&QueryStub::GetWorkforce, "workforce", PrintWorkforce)},
-       {"region", "Workforce and spend per ICB and nationally",
+       {"region",
+        "Workforce and spend per ICB and nationally",
         {{"--icb", &QueryOptions::icb, "One ICB (default: every ICB you may see)"}},
-        "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json", RunRegion},
+        "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json",
+        RunRegion},
        PcnCommand("explain", "How a claim line was priced: rule version, figures, arithmetic",
                   {{"claim_id", &QueryOptions::claim, "Claim id", kRequired},
                    {"--line", &QueryOptions::line_no, "Line number (default: every line)"}},
@@ -351,7 +356,8 @@ void AddQueryCommands(CLI::App& app, Context& ctx) {
   CLI::App* rules = AddGroup(app, "rules", "The rule book: show a year, publish a version");
   AddCommands<QueryOptions>(
       rules, ctx,
-      {{"show", "Show the rules in force for a financial year",
+      {{"show",
+        "Show the rules in force for a financial year",
         {{"--year", &QueryOptions::year, "Financial year (2024/25)", kRequired}},
         "  arrsctl rules show --year 2024/25\n  arrsctl rules show --year 2024/25 --known-at 10",
         RunRulesShow},

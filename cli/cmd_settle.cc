@@ -84,28 +84,27 @@ void AddSettleCommands(CLI::App& app, Context& ctx) {
                   "was paid (commissioner; --reason required)",
                   {{"claim_id", &SettleOptions::claim, "Claim id", kRequired},
                    {"--paid-on", &SettleOptions::on, "Payment date (YYYY-MM-DD)", kRequired},
-                   {"--amount", &SettleOptions::amount,
-                    "Amount in pounds, at most the arrears due", kRequired},
+                   {"--amount", &SettleOptions::amount, "Amount in pounds, at most the arrears due",
+                    kRequired},
                    {"--payment-reference", &SettleOptions::reference, "Remittance reference"}},
                   "  arrsctl claim pay-arrears U10001 2024-05 --paid-on 2024-09-20 \\\n"
                   "    --amount 221.66 --reason \"2024/25 r2 uplift backdated to April\"",
                   RunPayArrears),
-       PcnCommand("recover",
-                  "Record the recovery of an overpayment on a paid claim, repaid or offset "
-                  "against a later payment (commissioner; --reason required)",
-                  {{"claim_id", &SettleOptions::claim, "The overpaid claim", kRequired},
-                   {"--recovered-on", &SettleOptions::on, "Date recovered (YYYY-MM-DD)",
-                    kRequired},
-                   {"--amount", &SettleOptions::amount,
-                    "Amount in pounds, at most the overpayment", kRequired},
-                   {"--offset-against", &SettleOptions::offset_claim,
-                    "Claim whose payment the amount was deducted from (default: repaid)"},
-                   {"--payment-reference", &SettleOptions::reference,
-                    "Remittance or invoice reference"}},
-                  "  arrsctl claim recover U10001 2024-05 --recovered-on 2024-08-20 \\\n"
-                  "    --amount 2597.50 --offset-against 2024-07 \\\n"
-                  "    --reason \"0.5 WTE from May, reported in September\"",
-                  RunRecover)});
+       PcnCommand(
+           "recover",
+           "Record the recovery of an overpayment on a paid claim, repaid or offset "
+           "against a later payment (commissioner; --reason required)",
+           {{"claim_id", &SettleOptions::claim, "The overpaid claim", kRequired},
+            {"--recovered-on", &SettleOptions::on, "Date recovered (YYYY-MM-DD)", kRequired},
+            {"--amount", &SettleOptions::amount, "Amount in pounds, at most the overpayment",
+             kRequired},
+            {"--offset-against", &SettleOptions::offset_claim,
+             "Claim whose payment the amount was deducted from (default: repaid)"},
+            {"--payment-reference", &SettleOptions::reference, "Remittance or invoice reference"}},
+           "  arrsctl claim recover U10001 2024-05 --recovered-on 2024-08-20 \\\n"
+           "    --amount 2597.50 --offset-against 2024-07 \\\n"
+           "    --reason \"0.5 WTE from May, reported in September\"",
+           RunRecover)});
   AddCommand<SettleOptions>(
       &app, ctx,
       {"arrears",
@@ -113,7 +112,8 @@ void AddSettleCommands(CLI::App& app, Context& ctx) {
        "(overpayments) paid claims",
        {{"--year", &SettleOptions::year, "Only claims of this financial year (2024/25)"},
         {"--icb", &SettleOptions::icb, "Only PCNs of this ICB"}},
-       "  arrsctl arrears --year 2024/25 --icb QWE", RunArrears});
+       "  arrsctl arrears --year 2024/25 --icb QWE",
+       RunArrears});
 }
 
 }  // namespace arrs::cli

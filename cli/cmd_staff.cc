@@ -96,41 +96,38 @@ int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
 // A staff change: the options every change shares (PCN, staff id, effective date), then
 // `more`.
 CommandSpec<ChangeOptions> ChangeCommand(const std::string& name, const std::string& help,
-                                         Change change,
-                                         std::vector<OptionSpec<ChangeOptions>> more,
+                                         Change change, std::vector<OptionSpec<ChangeOptions>> more,
                                          const std::string& example) {
   std::vector<OptionSpec<ChangeOptions>> options = {
       PcnArg(&ChangeOptions::pcn),
       {"staff_id", &ChangeOptions::staff, "The PCN's staff id", kRequired},
       {"--date", &ChangeOptions::date, "Effective date (YYYY-MM-DD)", kRequired}};
   options.insert(options.end(), more.begin(), more.end());
-  return {name, help, options, example, [change](Context& ctx, const ChangeOptions& o) {
-            return RunChange(ctx, o, change);
-          }};
+  return {name, help, options, example,
+          [change](Context& ctx, const ChangeOptions& o) { return RunChange(ctx, o, change); }};
 }
 
 }  // namespace
 
 void AddStaffCommands(CLI::App& app, Context& ctx) {
-  CLI::App* staff = AddGroup(app, "staff", "Record hires, starts, FTE and pay changes, "
-                                           "leave and leavers (PCN)");
+  CLI::App* staff = AddGroup(app, "staff",
+                             "Record hires, starts, FTE and pay changes, "
+                             "leave and leavers (PCN)");
   AddCommand<HireOptions>(
       staff, ctx,
-      {"hire", "Record a member of staff recruited into a role",
+      {"hire",
+       "Record a member of staff recruited into a role",
        {PcnArg(&HireOptions::pcn),
         {"staff_id", &HireOptions::staff, "The PCN's own staff id", kRequired},
-        {"--role", &HireOptions::role, "Role (e.g. clinical-pharmacist, cp, splw, ap)",
-         kRequired},
+        {"--role", &HireOptions::role, "Role (e.g. clinical-pharmacist, cp, splw, ap)", kRequired},
         {"--band", &HireOptions::band, "Agenda for Change band (e.g. 7, 8a)"},
         {"--employment", &HireOptions::employment,
          "member-practices-jointly | lead-practice | third-party", kShowDefault},
         {"--employer", &HireOptions::employer, "Employer (third party or lead practice ODS)"},
         {"--date", &HireOptions::date, "Hire date (YYYY-MM-DD)", kRequired},
         {"--wte", &HireOptions::wte, "Whole-time equivalent", kShowDefault},
-        {"--salary", &HireOptions::salary, "Actual annual salary at this WTE, pounds",
-         kRequired},
-        {"--on-costs", &HireOptions::on_costs, "Annual employer on-costs, pounds",
-         kShowDefault},
+        {"--salary", &HireOptions::salary, "Actual annual salary at this WTE, pounds", kRequired},
+        {"--on-costs", &HireOptions::on_costs, "Annual employer on-costs, pounds", kShowDefault},
         {"--name", &HireOptions::name, "Display name (personal data)"},
         {"--mhp-funding", &HireOptions::mhp_funding,
          "Mental health practitioners only (required for them): shared-50 (the PCN "
@@ -149,22 +146,19 @@ void AddStaffCommands(CLI::App& app, Context& ctx) {
        ChangeCommand(
            "pay", "Record new actual pay", Change::kPay,
            {{"--salary", &ChangeOptions::salary, "New annual salary, pounds", kRequired},
-            {"--on-costs", &ChangeOptions::on_costs, "New annual on-costs, pounds",
-             kShowDefault}},
+            {"--on-costs", &ChangeOptions::on_costs, "New annual on-costs, pounds", kShowDefault}},
            "  arrsctl staff pay U10001 CP-007 --date 2024-10-01 --salary 40000 "
            "--on-costs 10000"),
        ChangeCommand(
            "leave", "Record a period of leave (from --date to --to)", Change::kLeave,
            {{"--to", &ChangeOptions::to, "Last day of the leave (YYYY-MM-DD)", kRequired},
-            {"--kind", &ChangeOptions::kind, "sickness | parental | unpaid | other",
-             kShowDefault},
+            {"--kind", &ChangeOptions::kind, "sickness | parental | unpaid | other", kShowDefault},
             {"--paid-share", &ChangeOptions::paid_share, "Share of the WTE still paid (0..1)",
              kShowDefault}},
            "  arrsctl staff leave U10001 CP-007 --date 2024-06-01 --to 2024-11-30 \\\n"
            "    --kind parental --paid-share 0.5"),
        ChangeCommand("leave-post", "Record that a member of staff left (last day in post)",
-                     Change::kLeft,
-                     {{"--leaving-reason", &ChangeOptions::reason, "Why they left"}},
+                     Change::kLeft, {{"--leaving-reason", &ChangeOptions::reason, "Why they left"}},
                      "  arrsctl staff leave-post U10001 CP-007 --date 2025-01-31 "
                      "--leaving-reason resigned")});
 }

@@ -13,7 +13,8 @@ namespace {
 
 TEST(CsvFormulaInjectionTest, CellsStartingWithFormulaCharactersGetALeadingQuote) {
   // Quoted as CSV too where they hold a quote, a comma or a line break.
-  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
   EXPECT_EQ(CsvField("\rcmd"), "\"'\rcmd\"");
   for (const char* formula : {"@SUM(A1:A9)", "-A1", "+1+1", "-2+3", "\tcmd"}) {
     EXPECT_EQ(CsvField(formula), std::string("'") + formula);

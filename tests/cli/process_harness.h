@@ -1,6 +1,6 @@
 // Test harness for the arrsctl end-to-end tests: starts the real arrsd on 127.0.0.1 port 0
-// with a temporary data folder, the demo tokens and (by default) the shipped rules, and runs the real
-// arrsctl binary, capturing exit code, stdout and stderr; and checks and reads its output.
+// with a temporary data folder, the demo tokens and (by default) the shipped rules, and runs the
+// real arrsctl binary, capturing exit code, stdout and stderr; and checks and reads its output.
 #ifndef ARRS_TESTS_CLI_PROCESS_HARNESS_H_
 #define ARRS_TESTS_CLI_PROCESS_HARNESS_H_
 

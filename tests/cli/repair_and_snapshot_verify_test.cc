@@ -80,7 +80,7 @@ TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
   RunResult verify = VerifyData();
   EXPECT_EQ(verify.code, 1) << verify.out;
   ExpectHasAll(verify.out, {"BROKEN", "snapshot at position ", "PCN U10001 (pcn/U10001): claims[",
-                           "].claimed_total_pence: the snapshot says "});
+                            "].claimed_total_pence: the snapshot says "});
   {
     RawRocks raw(data_);
     raw.Put(store::kSnapshotsFamily, key, original);
@@ -112,9 +112,9 @@ TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRebuildsADamagedStreamsIndex) {
   RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
   ASSERT_EQ(repaired.code, 0) << repaired.err;
   ExpectHasAll(repaired.out, {"REPAIRED", "streams   2 added, 1 removed, 1 rewritten",
-                             "streams: added pcn/U10001 version 2 -> position ",
-                             "streams: removed pcn/U99999 version 1",
-                             "requests  0 added, 0 removed, 0 rewritten"});
+                              "streams: added pcn/U10001 version 2 -> position ",
+                              "streams: removed pcn/U99999 version 1",
+                              "requests  0 added, 0 removed, 0 rewritten"});
 
   RunResult verify = VerifyData();
   EXPECT_EQ(verify.code, 0) << verify.out;
@@ -149,9 +149,9 @@ TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRemovesSnapshotsThatFailVerify) {
 
   RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
   ASSERT_EQ(repaired.code, 0) << repaired.err;
-  ExpectHasAll(repaired.out, {"REPAIRED", "snapshots: all removed",
-                             "PCN U10001 (pcn/U10001): claims[",
-                             "streams   0 added, 0 removed, 0 rewritten"});
+  ExpectHasAll(repaired.out,
+               {"REPAIRED", "snapshots: all removed", "PCN U10001 (pcn/U10001): claims[",
+                "streams   0 added, 0 removed, 0 rewritten"});
   {
     RawRocks raw(data_);
     std::unique_ptr<rocksdb::Iterator> it(
