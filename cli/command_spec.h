@@ -81,7 +81,7 @@ std::string Example(const std::string& lines);
 // Adds a command of subcommands (arrsctl pcn ...), of which exactly one must be given.
 CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help);
 
-// Declares one option on `command`, filling `variable` (a flag for a bool).
+// Declares one option on `command`, filling `variable`; for a bool, a flag (never required).
 template <typename T>
 void AddOption(CLI::App* command, const std::string& name, T& variable, const std::string& help,
                ArgNeed need) {
