@@ -237,57 +237,59 @@ void PrintPublicationEffect(Context& ctx, int financial_year, uint64_t published
 
 
 void AddAdminCommands(CLI::App& app, Context& ctx) {
-  auto co = std::make_shared<CorrectOptions>();
-  CLI::App* c = app.add_subcommand("correct", "Reverse or replace an earlier event (admin; "
-                                               "--reason required)");
-  c->add_option("pcn", co->pcn, "PCN ODS code")->required();
-  c->add_option("position", co->position, "Log position of the event to correct")->required();
-  c->add_flag("--reverse", co->reverse, "The fact never held");
-  c->add_option("--replace", co->replacement,
-                "The fact as it should have been: a Payload as protobuf text or JSON, or @FILE");
-  c->add_option("--effective", co->effective, "Effective date of the replacement");
-  c->footer(Example(
-      "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered twice\"\n"
-      "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
-      "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: 4650000 "
-      "annual_on_costs_pence: 1162500 }'"));
-  OnRun(c, ctx, co, RunCorrect);
-
-  CLI::App* rules = app.get_subcommand("rules");
-  auto po = std::make_shared<PublishOptions>();
-  c = rules->add_subcommand("publish", "Publish a rule version from a text-format file (admin)");
-  c->add_option("file", po->file, "FinancialYearRules in protobuf text format (or JSON)")
-      ->required();
-  c->footer(Example("  arrsctl rules publish rules/2025-26.textproto"));
-  OnRun(c, ctx, po, RunPublish);
-
-  auto so = std::make_shared<SubscribeOptions>();
-  c = app.add_subcommand("subscribe", "Print every event from a position, then live events");
-  c->add_option("--from", so->from, "First log position")->capture_default_str();
-  c->add_option("--limit", so->limit, "Stop after this many events (default: follow)");
-  c->footer(Example("  arrsctl subscribe --from 1 --limit 20\n"
-                    "  arrsctl subscribe --from 500 --json | jq ."));
-  OnRun(c, ctx, so, RunSubscribe);
-
-  auto bo = std::make_shared<BackupOptions>();
-  c = app.add_subcommand("backup", "Write a consistent backup of the ledger on the server "
-                                    "(admin)");
-  c->add_option("--to", bo->to, "Backup folder on the server; must not exist")->required();
-  c->footer(Example("  arrsctl backup --to /var/backups/arrs/2025-04-01"));
-  OnRun(c, ctx, bo, RunBackup);
-
-  auto st = std::make_shared<StatsOptions>();
-  c = app.add_subcommand("stats", "Head position and hash, size, events per stream");
-  c->footer(Example("  arrsctl stats --csv"));
-  OnRun(c, ctx, st, RunStats);
-
-  auto th = std::make_shared<TokenHashOptions>();
-  c = app.add_subcommand("token-hash", "Print the SHA-256 of a token for the tokens file");
-  c->add_option("token", th->token,
-                 absl::StrCat("The token (at least ", services::kMinTokenBytes, " characters)"))
-      ->required();
-  c->footer(Example("  arrsctl token-hash \"$(openssl rand -hex 24)\""));
-  OnRun(c, ctx, th, RunTokenHash);
+  AddCommand(
+      &app, ctx,
+      PcnCommand("correct", "Reverse or replace an earlier event (admin; --reason required)",
+                 {{"position", &CorrectOptions::position, "Log position of the event to correct",
+                   kRequired},
+                  {"--reverse", &CorrectOptions::reverse, "The fact never held"},
+                  {"--replace", &CorrectOptions::replacement,
+                   "The fact as it should have been: a Payload as protobuf text or JSON, "
+                   "or @FILE"},
+                  {"--effective", &CorrectOptions::effective, "Effective date of the replacement"}},
+                 "  arrsctl correct U10001 412 --reverse --reason \"FTE change entered "
+                 "twice\"\n"
+                 "  arrsctl correct U10001 388 --reason \"wrong salary keyed\" \\\n"
+                 "    --replace 'pay_changed { staff_id: \"CP-001\" annual_salary_pence: "
+                 "4650000 annual_on_costs_pence: 1162500 }'",
+                 RunCorrect));
+  AddCommand<PublishOptions>(app.get_subcommand("rules"), ctx,
+                             {"publish",
+                              "Publish a rule version from a text-format file (admin)",
+                              {{"file", &PublishOptions::file,
+                                "FinancialYearRules in protobuf text format (or JSON)", kRequired}},
+                              "  arrsctl rules publish rules/2025-26.textproto",
+                              RunPublish});
+  AddCommand<SubscribeOptions>(
+      &app, ctx,
+      {"subscribe",
+       "Print every event from a position, then live events",
+       {{"--from", &SubscribeOptions::from, "First log position", kShowDefault},
+        {"--limit", &SubscribeOptions::limit, "Stop after this many events (default: follow)"}},
+       "  arrsctl subscribe --from 1 --limit 20\n  arrsctl subscribe --from 500 --json | jq .",
+       RunSubscribe});
+  AddCommand<BackupOptions>(
+      &app, ctx,
+      {"backup",
+       "Write a consistent backup of the ledger on the server (admin)",
+       {{"--to", &BackupOptions::to, "Backup folder on the server; must not exist", kRequired}},
+       "  arrsctl backup --to /var/backups/arrs/2025-04-01",
+       RunBackup});
+  AddCommand<StatsOptions>(&app, ctx,
+                           {"stats",
+                            "Head position and hash, size, events per stream",
+                            {},
+                            "  arrsctl stats --csv",
+                            RunStats});
+  AddCommand<TokenHashOptions>(
+      &app, ctx,
+      {"token-hash",
+       "Print the SHA-256 of a token for the tokens file",
+       {{"token", &TokenHashOptions::token,
+         absl::StrCat("The token (at least ", services::kMinTokenBytes, " characters)"),
+         kRequired}},
+       "  arrsctl token-hash \"$(openssl rand -hex 24)\"",
+       RunTokenHash});
 }
 
 }  // namespace arrs::cli

@@ -12,15 +12,7 @@ struct AuditOptions {
   std::string pcn, staff, claim;
 };
 
-int RunAudit(Context& ctx, const AuditOptions& o) {
-  v1::AuditRequest req;
-  req.set_pcn_code(o.pcn);
-  req.set_staff_id(o.staff);
-  req.set_claim_id(o.claim);
-  v1::AuditTrail trail;
-  if (int failed = SendQuery(ctx, &QueryStub::GetAuditTrail, &req, &trail, "audit")) {
-    return failed;
-  }
+int PrintAuditTrail(const Context& ctx, const v1::AuditRequest& req, const v1::AuditTrail& trail) {
   Table table({"position", "recorded_at", "effective", "actor", "event", "what", "reason",
                "corrects", "corrected_by", "in_force"});
   table.RightAlign({0, 7});
@@ -34,9 +26,9 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
                   ev.corrects() ? absl::StrCat(ev.corrects()) : "",
                   absl::StrJoin(by, " "), e.cancelled() ? "no (corrected)" : "yes"});
   }
-  std::string scope = absl::StrCat("PCN ", o.pcn);
-  if (!o.staff.empty()) absl::StrAppend(&scope, " staff ", o.staff);
-  if (!o.claim.empty()) absl::StrAppend(&scope, " claim ", o.claim);
+  std::string scope = absl::StrCat("PCN ", req.pcn_code());
+  if (!req.staff_id().empty()) absl::StrAppend(&scope, " staff ", req.staff_id());
+  if (!req.claim_id().empty()) absl::StrAppend(&scope, " claim ", req.claim_id());
   Emit(ctx, trail, table,
        {absl::StrCat("Audit trail of ", scope, " (as known at log position ",
                      trail.computed_at_position(), ")")},
@@ -44,18 +36,26 @@ int RunAudit(Context& ctx, const AuditOptions& o) {
   return kExitOk;
 }
 
+int RunAudit(Context& ctx, const AuditOptions& o) {
+  v1::AuditRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_staff_id(o.staff);
+  req.set_claim_id(o.claim);
+  return QueryAndPrint(ctx, &QueryStub::GetAuditTrail, &req, "audit", PrintAuditTrail);
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<AuditOptions>();
-  CLI::App* c = app.add_subcommand("audit", "Every recorded fact of a PCN, a member of staff or "
-                                             "a claim: actor, reason, times, corrections");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("--staff", o->staff, "Only events about this staff id");
-  c->add_option("--claim", o->claim, "Only events about this claim id");
-  c->footer(Example("  arrsctl audit U10001 --staff CP-001\n"
-                    "  arrsctl audit U10001 --claim 2023-10 --csv > audit.csv"));
-  OnRun(c, ctx, o, RunAudit);
+  AddCommand(&app, ctx,
+             PcnCommand("audit",
+                        "Every recorded fact of a PCN, a member of staff or a claim: actor, "
+                        "reason, times, corrections",
+                        {{"--staff", &AuditOptions::staff, "Only events about this staff id"},
+                         {"--claim", &AuditOptions::claim, "Only events about this claim id"}},
+                        "  arrsctl audit U10001 --staff CP-001\n"
+                        "  arrsctl audit U10001 --claim 2023-10 --csv > audit.csv",
+                        RunAudit));
 }
 
 }  // namespace arrs::cli

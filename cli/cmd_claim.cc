@@ -1,4 +1,5 @@
 // arrsctl claim submit | assess | reduce | pay
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -93,50 +94,45 @@ int RunPay(Context& ctx, const ClaimOptions& o) {
                      absl::StrCat("claim ", o.claim, " paid ", Money(ctx, amount)));
 }
 
-CLI::App* AddClaim(CLI::App* claim, Context& ctx, const std::string& name,
-                   const std::string& help, const std::shared_ptr<ClaimOptions>& o,
-                   int (*run)(Context&, const ClaimOptions&)) {
-  CLI::App* c = claim->add_subcommand(name, help);
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("claim_id", o->claim, "Claim id, unique within the PCN (e.g. 2024-05)")
-      ->required();
-  OnRun(c, ctx, o, run);
-  return c;
+// A claim command: the PCN and the claim id every one names, then `more`.
+CommandSpec<ClaimOptions> ClaimCommand(const std::string& name, const std::string& help,
+                                       int (*run)(Context&, const ClaimOptions&),
+                                       std::vector<OptionSpec<ClaimOptions>> more,
+                                       const std::string& example) {
+  more.insert(more.begin(), OptionSpec<ClaimOptions>{
+                                "claim_id", &ClaimOptions::claim,
+                                "Claim id, unique within the PCN (e.g. 2024-05)", kRequired});
+  return PcnCommand(name, help, std::move(more), example, run);
 }
 
 }  // namespace
 
 void AddClaimCommands(CLI::App& app, Context& ctx) {
-  CLI::App* claim = app.add_subcommand("claim", "Submit, assess, reduce and pay monthly claims");
-  claim->require_subcommand(1);
-
-  auto o = std::make_shared<ClaimOptions>();
-  CLI::App* c = AddClaim(claim, ctx, "submit", "Submit a monthly claim (PCN)", o, RunSubmit);
-  c->add_option("--month", o->month, "Month claimed (YYYY-MM)")->required();
-  c->add_option("--line", o->lines, "STAFF_ID=ACTUAL_COST in pounds (repeat)")->required();
-  c->footer(Example("  arrsctl claim submit U10001 2024-05 --month 2024-05 \\\n"
-                    "    --line CP-001=5120.00 --line SPLW-001=2890.50"));
-
-  o = std::make_shared<ClaimOptions>();
-  c = AddClaim(claim, ctx, "assess", "Assess a claim line by line under the rules "
-                                     "(commissioner)", o, RunAssess);
-  c->footer(Example("  arrsctl claim assess U10001 2024-05"));
-
-  o = std::make_shared<ClaimOptions>();
-  c = AddClaim(claim, ctx, "reduce", "Reduce the approved amount of one line (commissioner; "
-                                     "--reason required)", o, RunReduce);
-  c->add_option("--line", o->line_no, "Line number")->required();
-  c->add_option("--approved", o->approved, "New, lower approved amount in pounds")->required();
-  c->footer(Example("  arrsctl claim reduce U10001 2024-05 --line 2 --approved 2500.00 \\\n"
-                    "    --reason \"timesheets show 0.8 WTE worked\""));
-
-  o = std::make_shared<ClaimOptions>();
-  c = AddClaim(claim, ctx, "pay", "Record payment of the approved total (commissioner)", o,
-               RunPay);
-  c->add_option("--paid-on", o->paid_on, "Payment date (YYYY-MM-DD)")->required();
-  c->add_option("--amount", o->amount, "Amount in pounds: the approved total due")->required();
-  c->add_option("--payment-reference", o->reference, "Remittance reference");
-  c->footer(Example("  arrsctl claim pay U10001 2024-05 --paid-on 2024-06-20 --amount 7850.42"));
+  CLI::App* claim = AddGroup(app, "claim", "Submit, assess, reduce and pay monthly claims");
+  AddCommands<ClaimOptions>(
+      claim, ctx,
+      {ClaimCommand(
+           "submit", "Submit a monthly claim (PCN)", RunSubmit,
+           {{"--month", &ClaimOptions::month, "Month claimed (YYYY-MM)", kRequired},
+            {"--line", &ClaimOptions::lines, "STAFF_ID=ACTUAL_COST in pounds (repeat)", kRequired}},
+           "  arrsctl claim submit U10001 2024-05 --month 2024-05 \\\n"
+           "    --line CP-001=5120.00 --line SPLW-001=2890.50"),
+       ClaimCommand("assess", "Assess a claim line by line under the rules (commissioner)",
+                    RunAssess, {}, "  arrsctl claim assess U10001 2024-05"),
+       ClaimCommand("reduce",
+                    "Reduce the approved amount of one line (commissioner; --reason required)",
+                    RunReduce,
+                    {{"--line", &ClaimOptions::line_no, "Line number", kRequired},
+                     {"--approved", &ClaimOptions::approved, "New, lower approved amount in pounds",
+                      kRequired}},
+                    "  arrsctl claim reduce U10001 2024-05 --line 2 --approved 2500.00 \\\n"
+                    "    --reason \"timesheets show 0.8 WTE worked\""),
+       ClaimCommand("pay", "Record payment of the approved total (commissioner)", RunPay,
+                    {{"--paid-on", &ClaimOptions::paid_on, "Payment date (YYYY-MM-DD)", kRequired},
+                     {"--amount", &ClaimOptions::amount, "Amount in pounds: the approved total due",
+                      kRequired},
+                     {"--payment-reference", &ClaimOptions::reference, "Remittance reference"}},
+                    "  arrsctl claim pay U10001 2024-05 --paid-on 2024-06-20 --amount 7850.42")});
 }
 
 }  // namespace arrs::cli

@@ -246,21 +246,21 @@ int RunImportClaims(Context& ctx, const ImportOptions& o) {
 }  // namespace
 
 void AddImportCommands(CLI::App& app, Context& ctx) {
-  CLI::App* imp = app.add_subcommand("import", "Bulk import the staff and claims spreadsheets "
-                                                "(CSV; formats in docs/CLI.md)");
-  imp->require_subcommand(1);
-  auto o = std::make_shared<ImportOptions>();
-  CLI::App* c = imp->add_subcommand("staff", "One hire per row; safe to re-run");
-  c->add_option("file", o->file, "CSV file")->required()->check(CLI::ExistingFile);
-  c->footer(Example("  arrsctl import staff examples/staff.csv --token $PCN_TOKEN"));
-  OnRun(c, ctx, o, RunImportStaff);
-
-  o = std::make_shared<ImportOptions>();
-  c = imp->add_subcommand("claims", "One claim line per row, grouped by claim id; safe to "
-                                     "re-run");
-  c->add_option("file", o->file, "CSV file")->required()->check(CLI::ExistingFile);
-  c->footer(Example("  arrsctl import claims examples/claims.csv --token $PCN_TOKEN"));
-  OnRun(c, ctx, o, RunImportClaims);
+  CLI::App* imp = AddGroup(app, "import",
+                           "Bulk import the staff and claims spreadsheets "
+                           "(CSV; formats in docs/CLI.md)");
+  const OptionSpec<ImportOptions> file = {"file", &ImportOptions::file, "CSV file", kExistingFile};
+  AddCommands<ImportOptions>(imp, ctx,
+                             {{"staff",
+                               "One hire per row; safe to re-run",
+                               {file},
+                               "  arrsctl import staff examples/staff.csv --token $PCN_TOKEN",
+                               RunImportStaff},
+                              {"claims",
+                               "One claim line per row, grouped by claim id; safe to re-run",
+                               {file},
+                               "  arrsctl import claims examples/claims.csv --token $PCN_TOKEN",
+                               RunImportClaims}});
 }
 
 }  // namespace arrs::cli

@@ -202,28 +202,32 @@ int RunReplay(Context& ctx, const ReplayOptions& o) {
 }  // namespace
 
 void AddOfflineCommands(CLI::App& app, Context& ctx) {
-  auto vo = std::make_shared<VerifyOptions>();
-  CLI::App* c = app.add_subcommand("verify", "Check the hash chain (on the server, or offline "
-                                              "on a data folder) and print the head hash");
-  c->add_option("--data", vo->data, "Data folder (a backup or a copy; no server needed)");
-  c->footer(Example("  arrsctl verify\n  arrsctl verify --data /var/backups/arrs/2025-04-01"));
-  OnRun(c, ctx, vo, RunVerify);
-
-  auto ro = std::make_shared<RestoreOptions>();
-  c = app.add_subcommand("restore", "Copy a backup into a new data folder and verify it");
-  c->add_option("--from", ro->from, "Backup folder")->required();
-  c->add_option("--data", ro->data, "New data folder (must not exist)")->required();
-  c->footer(Example("  arrsctl restore --from /var/backups/arrs/2025-04-01 --data /srv/arrs/data"));
-  OnRun(c, ctx, ro, RunRestore);
-
-  auto rp = std::make_shared<ReplayOptions>();
-  c = app.add_subcommand("replay", "Rebuild the PCNs and balances as they stood at a log "
-                                    "position, offline");
-  c->add_option("--data", rp->data, "Data folder (a backup or a copy)")->required();
-  c->add_option("--to", rp->to, "Log position")->required();
-  c->add_option("--year", rp->year, "Only this financial year (default: every year with data)");
-  c->footer(Example("  arrsctl replay --data /var/backups/arrs/2025-04-01 --to 1500"));
-  OnRun(c, ctx, rp, RunReplay);
+  AddCommand<VerifyOptions>(
+      &app, ctx,
+      {"verify",
+       "Check the hash chain (on the server, or offline on a data folder) and print the head "
+       "hash",
+       {{"--data", &VerifyOptions::data, "Data folder (a backup or a copy; no server needed)"}},
+       "  arrsctl verify\n  arrsctl verify --data /var/backups/arrs/2025-04-01",
+       RunVerify});
+  AddCommand<RestoreOptions>(
+      &app, ctx,
+      {"restore",
+       "Copy a backup into a new data folder and verify it",
+       {{"--from", &RestoreOptions::from, "Backup folder", kRequired},
+        {"--data", &RestoreOptions::data, "New data folder (must not exist)", kRequired}},
+       "  arrsctl restore --from /var/backups/arrs/2025-04-01 --data /srv/arrs/data",
+       RunRestore});
+  AddCommand<ReplayOptions>(
+      &app, ctx,
+      {"replay",
+       "Rebuild the PCNs and balances as they stood at a log position, offline",
+       {{"--data", &ReplayOptions::data, "Data folder (a backup or a copy)", kRequired},
+        {"--to", &ReplayOptions::to, "Log position", kRequired},
+        {"--year", &ReplayOptions::year,
+         "Only this financial year (default: every year with data)"}},
+       "  arrsctl replay --data /var/backups/arrs/2025-04-01 --to 1500",
+       RunReplay});
 }
 
 }  // namespace arrs::cli

@@ -135,12 +135,7 @@ int RunEntitlement(Context& ctx, const EntitlementOptions& o) {
 
 struct ListOptions {};
 
-int RunList(Context& ctx, const ListOptions&) {
-  v1::ListPcnsRequest req;
-  v1::ListPcnsResponse resp;
-  if (int failed = SendQuery(ctx, &QueryStub::ListPcns, &req, &resp, "pcn list")) {
-    return failed;
-  }
+int PrintPcns(const Context& ctx, const v1::ListPcnsResponse& resp) {
   Table table({"pcn", "name", "icb", "staff", "claims", "version"});
   table.RightAlign({3, 4, 5});
   for (const v1::PcnSummary& p : resp.pcns()) {
@@ -153,65 +148,70 @@ int RunList(Context& ctx, const ListOptions&) {
   return kExitOk;
 }
 
+int RunList(Context& ctx, const ListOptions&) {
+  v1::ListPcnsRequest req;
+  return QueryAndPrint(ctx, &QueryStub::ListPcns, &req, "pcn list", PrintPcns);
+}
+
 }  // namespace
 
 void AddPcnCommands(CLI::App& app, Context& ctx) {
-  CLI::App* pcn = app.add_subcommand("pcn", "Register PCNs and record their list sizes, "
-                                            "baselines and yearly entitlements");
-  pcn->require_subcommand(1);
-
-  auto reg = std::make_shared<RegisterOptions>();
-  CLI::App* c = pcn->add_subcommand("register", "Register a PCN (commissioner)");
-  c->add_option("pcn", reg->pcn, "PCN ODS code")->required();
-  c->add_option("--name", reg->name, "PCN name")->required();
-  c->add_option("--icb", reg->icb, "ICB ODS code")->required();
-  c->add_option("--established", reg->established, "Date established (YYYY-MM-DD)")->required();
-  c->add_option("--practice", reg->practices, "Member practice ODS=Name (repeat)");
-  c->footer(Example("  arrsctl pcn register U10001 --name \"Riverside PCN\" --icb QWE \\\n"
-                    "    --established 2019-07-01 --practice \"B82005=Riverside Surgery\""));
-  OnRun(c, ctx, reg, RunRegister);
-
-  auto ls = std::make_shared<ListSizeOptions>();
-  c = pcn->add_subcommand("list-size", "Record the registered list size and weighted population");
-  c->add_option("pcn", ls->pcn, "PCN ODS code")->required();
-  c->add_option("--date", ls->date, "Reference date (YYYY-MM-DD)")->required();
-  c->add_option("--list-size", ls->list_size, "Registered patients")->required();
-  c->add_option("--weighted", ls->weighted, "Weighted population (up to 3 decimals)")->required();
-  c->footer(Example("  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
-                    "--weighted 29850.250"));
-  OnRun(c, ctx, ls, RunListSize);
-
-  auto lz = std::make_shared<LondonZoneOptions>();
-  c = pcn->add_subcommand("london-zone", "Record the PCN's London weighting (HCAS) zone from a "
-                                         "date (commissioner or admin)");
-  c->add_option("pcn", lz->pcn, "PCN ODS code")->required();
-  c->add_option("--zone", lz->zone, "inner, outer or none")->required();
-  c->add_option("--from", lz->from, "Effective from (YYYY-MM-DD)")->required();
-  c->add_option("--source", lz->source, "Where the zone comes from (free text)");
-  c->footer(Example("  arrsctl pcn london-zone U10001 --zone inner --from 2024-04-01"));
-  OnRun(c, ctx, lz, RunLondonZone);
-
-  auto bl = std::make_shared<BaselineOptions>();
-  c = pcn->add_subcommand("baseline", "Record the 31 March 2019 workforce baseline");
-  c->add_option("pcn", bl->pcn, "PCN ODS code")->required();
-  c->add_option("--role", bl->roles, "ROLE=HEADCOUNT:WTE (repeat)")->required();
-  c->footer(Example("  arrsctl pcn baseline U10001 --role cp=1:0.4 --role splw=0:0"));
-  OnRun(c, ctx, bl, RunBaseline);
-
-  auto en = std::make_shared<EntitlementOptions>();
-  c = pcn->add_subcommand("entitlement", "Set the yearly Additional Roles Reimbursement Sum");
-  c->add_option("pcn", en->pcn, "PCN ODS code")->required();
-  c->add_option("--year", en->year, "Financial year (2023/24)")->required();
-  c->add_option("--sum", en->sum, "The sum in pounds, as given by the commissioner");
-  c->add_flag("--derive", en->derive, "Derive from the weighted population and the rule book");
-  c->footer(Example("  arrsctl pcn entitlement U10001 --year 2023/24 --derive\n"
-                    "  arrsctl pcn entitlement U10001 --year 2019/20 --sum 92000.00"));
-  OnRun(c, ctx, en, RunEntitlement);
-
-  auto li = std::make_shared<ListOptions>();
-  c = pcn->add_subcommand("list", "List the PCNs you may see");
-  c->footer(Example("  arrsctl pcn list\n  arrsctl pcn list --known-at 120 --json"));
-  OnRun(c, ctx, li, RunList);
+  CLI::App* pcn = AddGroup(app, "pcn",
+                           "Register PCNs and record their list sizes, "
+                           "baselines and yearly entitlements");
+  AddCommand(
+      pcn, ctx,
+      PcnCommand("register", "Register a PCN (commissioner)",
+                 {{"--name", &RegisterOptions::name, "PCN name", kRequired},
+                  {"--icb", &RegisterOptions::icb, "ICB ODS code", kRequired},
+                  {"--established", &RegisterOptions::established, "Date established (YYYY-MM-DD)",
+                   kRequired},
+                  {"--practice", &RegisterOptions::practices, "Member practice ODS=Name (repeat)"}},
+                 "  arrsctl pcn register U10001 --name \"Riverside PCN\" --icb QWE \\\n"
+                 "    --established 2019-07-01 --practice \"B82005=Riverside Surgery\"",
+                 RunRegister));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand("list-size", "Record the registered list size and weighted population",
+                 {{"--date", &ListSizeOptions::date, "Reference date (YYYY-MM-DD)", kRequired},
+                  {"--list-size", &ListSizeOptions::list_size, "Registered patients", kRequired},
+                  {"--weighted", &ListSizeOptions::weighted,
+                   "Weighted population (up to 3 decimals)", kRequired}},
+                 "  arrsctl pcn list-size U10001 --date 2024-01-01 --list-size 28000 "
+                 "--weighted 29850.250",
+                 RunListSize));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand(
+          "london-zone",
+          "Record the PCN's London weighting (HCAS) zone from a date "
+          "(commissioner or admin)",
+          {{"--zone", &LondonZoneOptions::zone, "inner, outer or none", kRequired},
+           {"--from", &LondonZoneOptions::from, "Effective from (YYYY-MM-DD)", kRequired},
+           {"--source", &LondonZoneOptions::source, "Where the zone comes from (free text)"}},
+          "  arrsctl pcn london-zone U10001 --zone inner --from 2024-04-01", RunLondonZone));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand("baseline", "Record the 31 March 2019 workforce baseline",
+                 {{"--role", &BaselineOptions::roles, "ROLE=HEADCOUNT:WTE (repeat)", kRequired}},
+                 "  arrsctl pcn baseline U10001 --role cp=1:0.4 --role splw=0:0", RunBaseline));
+  AddCommand(
+      pcn, ctx,
+      PcnCommand(
+          "entitlement", "Set the yearly Additional Roles Reimbursement Sum",
+          {{"--year", &EntitlementOptions::year, "Financial year (2023/24)", kRequired},
+           {"--sum", &EntitlementOptions::sum, "The sum in pounds, as given by the commissioner"},
+           {"--derive", &EntitlementOptions::derive,
+            "Derive from the weighted population and the rule book"}},
+          "  arrsctl pcn entitlement U10001 --year 2023/24 --derive\n"
+          "  arrsctl pcn entitlement U10001 --year 2019/20 --sum 92000.00",
+          RunEntitlement));
+  AddCommand<ListOptions>(pcn, ctx,
+                          {"list",
+                           "List the PCNs you may see",
+                           {},
+                           "  arrsctl pcn list\n  arrsctl pcn list --known-at 120 --json",
+                           RunList});
 }
 
 }  // namespace arrs::cli

@@ -22,15 +22,20 @@ struct QueryOptions {
 
 std::string Pos(uint64_t position) { return absl::StrCat("log position ", position); }
 
-int RunBalance(Context& ctx, const QueryOptions& o) {
-  v1::BalanceRequest req;
-  req.set_pcn_code(o.pcn);
-  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  req.set_financial_year(year);
-  v1::Balance b;
-  if (int failed = SendQuery(ctx, &QueryStub::GetBalance, &req, &b, "balance")) {
-    return failed;
-  }
+// The action of a query about one PCN and nothing more (caps, workforce): `method` asked
+// about the PCN given, its answer printed by `print`.
+template <typename Request, typename Response>
+std::function<int(Context&, const QueryOptions&)> PcnQuery(
+    grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const std::string& what, int (*print)(const Context&, const Response&)) {
+  return [method, what, print](Context& ctx, const QueryOptions& o) {
+    Request req;
+    req.set_pcn_code(o.pcn);
+    return QueryAndPrint(ctx, method, &req, what, print);
+  };
+}
+
+int PrintBalance(const Context& ctx, const v1::BalanceRequest& req, const v1::Balance& b) {
   Table table({"claim", "month", "status", "claimed", "approved", "paid"});
   table.RightAlign({3, 4, 5});
   for (const v1::ClaimSummary& c : b.claims()) {
@@ -39,8 +44,9 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
                   Money(ctx, c.paid_pence())});
   }
   std::vector<std::string> title = {
-      absl::StrCat("PCN ", b.pcn_code(), "  financial year ", FormatFinancialYear(year),
-                   "  as of ", DateText(b.as_of()), "  (", Pos(b.computed_at_position()), ")"),
+      absl::StrCat("PCN ", b.pcn_code(), "  financial year ",
+                   FormatFinancialYear(req.financial_year()), "  as of ", DateText(b.as_of()),
+                   "  (", Pos(b.computed_at_position()), ")"),
       absl::StrCat("  reimbursement sum        ", Money(ctx, b.sum_pence())),
       absl::StrCat("  claimed                  ", Money(ctx, b.claimed_pence())),
       absl::StrCat("  approved                 ", Money(ctx, b.approved_pence())),
@@ -61,19 +67,21 @@ int RunBalance(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
+int RunBalance(Context& ctx, const QueryOptions& o) {
+  v1::BalanceRequest req;
+  req.set_pcn_code(o.pcn);
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  req.set_financial_year(year);
+  return QueryAndPrint(ctx, &QueryStub::GetBalance, &req, "balance", PrintBalance);
+}
+
 std::string RoleList(const google::protobuf::RepeatedField<int>& roles) {
   std::vector<std::string> names;
   for (int r : roles) names.push_back(RoleName(static_cast<v1::Role>(r)));
   return absl::StrJoin(names, " + ");
 }
 
-int RunCaps(Context& ctx, const QueryOptions& o) {
-  v1::CapUsageRequest req;
-  req.set_pcn_code(o.pcn);
-  v1::CapUsage u;
-  if (int failed = SendQuery(ctx, &QueryStub::GetCapUsage, &req, &u, "caps")) {
-    return failed;
-  }
+int PrintCaps(const Context& ctx, const v1::CapUsage& u) {
   Table table({"roles", "cap_wte", "used_wte", "headroom_wte", "rule_version", "enforced",
                "staff"});
   table.RightAlign({1, 2, 3});
@@ -89,13 +97,7 @@ int RunCaps(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunWorkforce(Context& ctx, const QueryOptions& o) {
-  v1::WorkforceRequest req;
-  req.set_pcn_code(o.pcn);
-  v1::Workforce w;
-  if (int failed = SendQuery(ctx, &QueryStub::GetWorkforce, &req, &w, "workforce")) {
-    return failed;
-  }
+int PrintWorkforce(const Context& ctx, const v1::Workforce& w) {
   Table table({"role", "headcount", "wte", "baseline_wte", "additional_wte", "joint", "lead",
                "third_party"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7});
@@ -126,13 +128,7 @@ int RunWorkforce(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRegion(Context& ctx, const QueryOptions& o) {
-  v1::RegionRequest req;
-  req.set_icb_code(o.icb);
-  v1::RegionSummary r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRegionSummary, &req, &r, "region")) {
-    return failed;
-  }
+int PrintRegion(const Context& ctx, const v1::RegionSummary& r) {
   Table table({"icb", "pcns", "headcount", "wte", "approved_in_year", "sum", "paid",
                "arrears_due", "to_recover"});
   table.RightAlign({1, 2, 3, 4, 5, 6, 7, 8});
@@ -151,15 +147,13 @@ int RunRegion(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunExplain(Context& ctx, const QueryOptions& o) {
-  v1::ExplainRequest req;
-  req.set_pcn_code(o.pcn);
-  req.set_claim_id(o.claim);
-  req.set_line_no(o.line_no);
-  v1::Explanation e;
-  if (int failed = SendQuery(ctx, &QueryStub::ExplainClaim, &req, &e, "explain")) {
-    return failed;
-  }
+int RunRegion(Context& ctx, const QueryOptions& o) {
+  v1::RegionRequest req;
+  req.set_icb_code(o.icb);
+  return QueryAndPrint(ctx, &QueryStub::GetRegionSummary, &req, "region", PrintRegion);
+}
+
+int PrintExplanation(const Context& ctx, const v1::ExplainRequest& req, const v1::Explanation& e) {
   Table table({"line", "staff", "rule_versions", "claimed", "maximum", "reimbursable",
                "approved", "outcome", "explanation"});
   table.RightAlign({0, 3, 4, 5, 6});
@@ -173,8 +167,8 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
     Emit(ctx, e, table);
     return kExitOk;
   }
-  std::printf("Claim %s of PCN %s (as known at log position %llu)\n", o.claim.c_str(),
-              o.pcn.c_str(), static_cast<unsigned long long>(e.computed_at_position()));
+  std::printf("Claim %s of PCN %s (as known at log position %llu)\n", req.claim_id().c_str(),
+              req.pcn_code().c_str(), static_cast<unsigned long long>(e.computed_at_position()));
   for (const v1::AssessedLine& l : e.lines()) {
     std::printf("\nLine %d  staff %s  rule version %s\n", l.line_no(), l.staff_id().c_str(),
                 absl::StrJoin(l.rule_versions(), ", ").c_str());
@@ -211,14 +205,15 @@ int RunExplain(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRulesShow(Context& ctx, const QueryOptions& o) {
-  v1::RulesRequest req;
-  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-  req.set_financial_year(year);
-  v1::RulesResponse r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRules, &req, &r, "rules show")) {
-    return failed;
-  }
+int RunExplain(Context& ctx, const QueryOptions& o) {
+  v1::ExplainRequest req;
+  req.set_pcn_code(o.pcn);
+  req.set_claim_id(o.claim);
+  req.set_line_no(o.line_no);
+  return QueryAndPrint(ctx, &QueryStub::ExplainClaim, &req, "explain", PrintExplanation);
+}
+
+int PrintRules(const Context& ctx, const v1::RulesResponse& r) {
   const v1::FinancialYearRules& rules = r.rules();
   // One row per role and period: the figure that prices it (own, else band row), its
   // provenance (P published, P* period inferred, B band-inferred) and source.
@@ -281,16 +276,14 @@ int RunRulesShow(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
-int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
-  v1::RulesCoverageRequest req;
-  if (!o.year.empty()) {
-    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-    req.set_financial_year(year);
-  }
-  v1::RulesCoverageResponse r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetRulesCoverage, &req, &r, "rules coverage")) {
-    return failed;
-  }
+int RunRulesShow(Context& ctx, const QueryOptions& o) {
+  v1::RulesRequest req;
+  ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+  req.set_financial_year(year);
+  return QueryAndPrint(ctx, &QueryStub::GetRules, &req, "rules show", PrintRules);
+}
+
+int PrintRulesCoverage(const Context& ctx, const v1::RulesCoverageResponse& r) {
   Table table({"year", "version", "role", "from", "to", "annual_max", "where_from",
                "confidence", "outer_london", "inner_london", "source"});
   table.RightAlign({5, 8, 9});
@@ -318,62 +311,62 @@ int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
   return kExitOk;
 }
 
+int RunRulesCoverage(Context& ctx, const QueryOptions& o) {
+  v1::RulesCoverageRequest req;
+  if (!o.year.empty()) {
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+    req.set_financial_year(year);
+  }
+  return QueryAndPrint(ctx, &QueryStub::GetRulesCoverage, &req, "rules coverage",
+                       PrintRulesCoverage);
+}
+
 }  // namespace
 
 void AddQueryCommands(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<QueryOptions>();
-  CLI::App* c = app.add_subcommand("balance", "A PCN's yearly sum: claimed, approved, paid, "
-                                               "remaining, forecast and at risk");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("--year", o->year, "Financial year (2023/24)")->required();
-  c->footer(Example("  arrsctl balance U10001 --year 2023/24\n"
-                    "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
-                    "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z"));
-  OnRun(c, ctx, o, RunBalance);
+  AddCommands<QueryOptions>(
+      &app, ctx,
+      {PcnCommand("balance",
+                  "A PCN's yearly sum: claimed, approved, paid, remaining, forecast and at risk",
+                  {{"--year", &QueryOptions::year, "Financial year (2023/24)", kRequired}},
+                  "  arrsctl balance U10001 --year 2023/24\n"
+                  "  arrsctl balance U10001 --year 2023/24 --as-of 2023-12-31 --csv\n"
+                  "  arrsctl balance U10001 --year 2023/24 --known-at 2025-01-01T00:00:00Z",
+                  RunBalance),
+       {"caps",
+        "WTE used against each role cap, by list size",
+        {PcnArg(&QueryOptions::pcn)},
+        "  arrsctl caps U10001 --as-of 2023-01-31",
+        PcnQuery(&QueryStub::GetCapUsage, "caps", PrintCaps)},
+       {"workforce",
+        "Headcount and WTE by role against the 2019 baseline",
+        {PcnArg(&QueryOptions::pcn)},
+        "  arrsctl workforce U20004 --as-of 2025-03-31",
+        PcnQuery(&QueryStub::GetWorkforce, "workforce", PrintWorkforce)},
+       {"region",
+        "Workforce and spend per ICB and nationally",
+        {{"--icb", &QueryOptions::icb, "One ICB (default: every ICB you may see)"}},
+        "  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json",
+        RunRegion},
+       PcnCommand("explain", "How a claim line was priced: rule version, figures, arithmetic",
+                  {{"claim_id", &QueryOptions::claim, "Claim id", kRequired},
+                   {"--line", &QueryOptions::line_no, "Line number (default: every line)"}},
+                  "  arrsctl explain U10001 2024-10 --line 1", RunExplain)});
 
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("caps", "WTE used against each role cap, by list size");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->footer(Example("  arrsctl caps U10001 --as-of 2023-01-31"));
-  OnRun(c, ctx, o, RunCaps);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("workforce", "Headcount and WTE by role against the 2019 baseline");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->footer(Example("  arrsctl workforce U20004 --as-of 2025-03-31"));
-  OnRun(c, ctx, o, RunWorkforce);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("region", "Workforce and spend per ICB and nationally");
-  c->add_option("--icb", o->icb, "One ICB (default: every ICB you may see)");
-  c->footer(Example("  arrsctl region --as-of 2025-03-31\n  arrsctl region --icb QWE --json"));
-  OnRun(c, ctx, o, RunRegion);
-
-  o = std::make_shared<QueryOptions>();
-  c = app.add_subcommand("explain", "How a claim line was priced: rule version, figures, "
-                                     "arithmetic");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("claim_id", o->claim, "Claim id")->required();
-  c->add_option("--line", o->line_no, "Line number (default: every line)");
-  c->footer(Example("  arrsctl explain U10001 2024-10 --line 1"));
-  OnRun(c, ctx, o, RunExplain);
-
-  CLI::App* rules = app.add_subcommand("rules", "The rule book: show a year, publish a version");
-  rules->require_subcommand(1);
-  o = std::make_shared<QueryOptions>();
-  c = rules->add_subcommand("show", "Show the rules in force for a financial year");
-  c->add_option("--year", o->year, "Financial year (2024/25)")->required();
-  c->footer(Example("  arrsctl rules show --year 2024/25\n"
-                    "  arrsctl rules show --year 2024/25 --known-at 10"));
-  OnRun(c, ctx, o, RunRulesShow);
-
-  o = std::make_shared<QueryOptions>();
-  c = rules->add_subcommand("coverage", "Which role x period has a known maximum, from where "
-                                        "(own figure or band row), its confidence and source");
-  c->add_option("--year", o->year, "Financial year (default: every year)");
-  c->footer(Example("  arrsctl rules coverage\n"
-                    "  arrsctl rules coverage --year 2024/25 --csv"));
-  OnRun(c, ctx, o, RunRulesCoverage);
+  CLI::App* rules = AddGroup(app, "rules", "The rule book: show a year, publish a version");
+  AddCommands<QueryOptions>(
+      rules, ctx,
+      {{"show",
+        "Show the rules in force for a financial year",
+        {{"--year", &QueryOptions::year, "Financial year (2024/25)", kRequired}},
+        "  arrsctl rules show --year 2024/25\n  arrsctl rules show --year 2024/25 --known-at 10",
+        RunRulesShow},
+       {"coverage",
+        "Which role x period has a known maximum, from where (own figure or band row), its "
+        "confidence and source",
+        {{"--year", &QueryOptions::year, "Financial year (default: every year)"}},
+        "  arrsctl rules coverage\n  arrsctl rules coverage --year 2024/25 --csv",
+        RunRulesCoverage}});
 }
 
 }  // namespace arrs::cli

@@ -134,16 +134,15 @@ int RunRepair(Context& ctx, const RepairOptions& o) {
 }  // namespace
 
 void AddRepairCommand(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<RepairOptions>();
-  CLI::App* c =
-      app.add_subcommand("repair-index",
-                         "Rebuild a stopped data folder's streams index and request records from "
-                         "its events (admin, offline; writes the folder)");
-  c->add_option("--data", o->data, "Data folder (arrsd must not be running on it)")->required();
-  c->footer(
-      Example("  arrsctl repair-index --data /srv/arrs/data\n"
-              "  arrsctl verify --data /srv/arrs/data"));
-  OnRun(c, ctx, o, RunRepair);
+  AddCommand<RepairOptions>(
+      &app, ctx,
+      {"repair-index",
+       "Rebuild a stopped data folder's streams index and request records from its events "
+       "(admin, offline; writes the folder)",
+       {{"--data", &RepairOptions::data, "Data folder (arrsd must not be running on it)",
+         kRequired}},
+       "  arrsctl repair-index --data /srv/arrs/data\n  arrsctl verify --data /srv/arrs/data",
+       RunRepair});
 }
 
 }  // namespace arrs::cli

@@ -39,17 +39,7 @@ int RunRecover(Context& ctx, const SettleOptions& o) {
                        : absl::StrCat(" (offset against the payment of ", o.offset_claim, ")")));
 }
 
-int RunArrears(Context& ctx, const SettleOptions& o) {
-  v1::ArrearsRequest req;
-  req.set_icb_code(o.icb);
-  if (!o.year.empty()) {
-    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
-    req.set_financial_year(year);
-  }
-  v1::ArrearsReport r;
-  if (int failed = SendQuery(ctx, &QueryStub::GetArrears, &req, &r, "arrears")) {
-    return failed;
-  }
+int PrintArrears(const Context& ctx, const v1::ArrearsReport& r) {
   Table table({"icb", "pcn", "claim", "paid_net", "restated", "arrears_due", "to_recover",
                "causes"});
   table.RightAlign({3, 4, 5, 6});
@@ -74,46 +64,56 @@ int RunArrears(Context& ctx, const SettleOptions& o) {
   return kExitOk;
 }
 
+int RunArrears(Context& ctx, const SettleOptions& o) {
+  v1::ArrearsRequest req;
+  req.set_icb_code(o.icb);
+  if (!o.year.empty()) {
+    ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
+    req.set_financial_year(year);
+  }
+  return QueryAndPrint(ctx, &QueryStub::GetArrears, &req, "arrears", PrintArrears);
+}
+
 }  // namespace
 
 void AddSettleCommands(CLI::App& app, Context& ctx) {
-  CLI::App* claim = app.get_subcommand("claim");
-  auto o = std::make_shared<SettleOptions>();
-  CLI::App* c = claim->add_subcommand(
-      "pay-arrears", "Pay arrears on a paid claim: what its lines, priced again, allow beyond "
-                     "what was paid (commissioner; --reason required)");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("claim_id", o->claim, "Claim id")->required();
-  c->add_option("--paid-on", o->on, "Payment date (YYYY-MM-DD)")->required();
-  c->add_option("--amount", o->amount, "Amount in pounds, at most the arrears due")->required();
-  c->add_option("--payment-reference", o->reference, "Remittance reference");
-  c->footer(Example("  arrsctl claim pay-arrears U10001 2024-05 --paid-on 2024-09-20 \\\n"
-                    "    --amount 221.66 --reason \"2024/25 r2 uplift backdated to April\""));
-  OnRun(c, ctx, o, RunPayArrears);
-
-  o = std::make_shared<SettleOptions>();
-  c = claim->add_subcommand(
-      "recover", "Record the recovery of an overpayment on a paid claim, repaid or offset "
-                 "against a later payment (commissioner; --reason required)");
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("claim_id", o->claim, "The overpaid claim")->required();
-  c->add_option("--recovered-on", o->on, "Date recovered (YYYY-MM-DD)")->required();
-  c->add_option("--amount", o->amount, "Amount in pounds, at most the overpayment")->required();
-  c->add_option("--offset-against", o->offset_claim,
-                "Claim whose payment the amount was deducted from (default: repaid)");
-  c->add_option("--payment-reference", o->reference, "Remittance or invoice reference");
-  c->footer(Example("  arrsctl claim recover U10001 2024-05 --recovered-on 2024-08-20 \\\n"
-                    "    --amount 2597.50 --offset-against 2024-07 \\\n"
-                    "    --reason \"0.5 WTE from May, reported in September\""));
-  OnRun(c, ctx, o, RunRecover);
-
-  o = std::make_shared<SettleOptions>();
-  c = app.add_subcommand("arrears", "Per PCN, what the latest facts and rule versions add to "
-                                    "(arrears) or take back from (overpayments) paid claims");
-  c->add_option("--year", o->year, "Only claims of this financial year (2024/25)");
-  c->add_option("--icb", o->icb, "Only PCNs of this ICB");
-  c->footer(Example("  arrsctl arrears --year 2024/25 --icb QWE"));
-  OnRun(c, ctx, o, RunArrears);
+  AddCommands<SettleOptions>(
+      app.get_subcommand("claim"), ctx,
+      {PcnCommand("pay-arrears",
+                  "Pay arrears on a paid claim: what its lines, priced again, allow beyond what "
+                  "was paid (commissioner; --reason required)",
+                  {{"claim_id", &SettleOptions::claim, "Claim id", kRequired},
+                   {"--paid-on", &SettleOptions::on, "Payment date (YYYY-MM-DD)", kRequired},
+                   {"--amount", &SettleOptions::amount, "Amount in pounds, at most the arrears due",
+                    kRequired},
+                   {"--payment-reference", &SettleOptions::reference, "Remittance reference"}},
+                  "  arrsctl claim pay-arrears U10001 2024-05 --paid-on 2024-09-20 \\\n"
+                  "    --amount 221.66 --reason \"2024/25 r2 uplift backdated to April\"",
+                  RunPayArrears),
+       PcnCommand(
+           "recover",
+           "Record the recovery of an overpayment on a paid claim, repaid or offset "
+           "against a later payment (commissioner; --reason required)",
+           {{"claim_id", &SettleOptions::claim, "The overpaid claim", kRequired},
+            {"--recovered-on", &SettleOptions::on, "Date recovered (YYYY-MM-DD)", kRequired},
+            {"--amount", &SettleOptions::amount, "Amount in pounds, at most the overpayment",
+             kRequired},
+            {"--offset-against", &SettleOptions::offset_claim,
+             "Claim whose payment the amount was deducted from (default: repaid)"},
+            {"--payment-reference", &SettleOptions::reference, "Remittance or invoice reference"}},
+           "  arrsctl claim recover U10001 2024-05 --recovered-on 2024-08-20 \\\n"
+           "    --amount 2597.50 --offset-against 2024-07 \\\n"
+           "    --reason \"0.5 WTE from May, reported in September\"",
+           RunRecover)});
+  AddCommand<SettleOptions>(
+      &app, ctx,
+      {"arrears",
+       "Per PCN, what the latest facts and rule versions add to (arrears) or take back from "
+       "(overpayments) paid claims",
+       {{"--year", &SettleOptions::year, "Only claims of this financial year (2024/25)"},
+        {"--icb", &SettleOptions::icb, "Only PCNs of this ICB"}},
+       "  arrsctl arrears --year 2024/25 --icb QWE",
+       RunArrears});
 }
 
 }  // namespace arrs::cli

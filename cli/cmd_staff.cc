@@ -93,81 +93,74 @@ int RunChange(Context& ctx, const ChangeOptions& o, Change change) {
                      absl::StrCat(what, " of ", o.staff, " from ", o.date));
 }
 
-CLI::App* AddChange(CLI::App* staff, Context& ctx, const std::string& name,
-                    const std::string& help, Change change,
-                    const std::shared_ptr<ChangeOptions>& o) {
-  CLI::App* c = staff->add_subcommand(name, help);
-  c->add_option("pcn", o->pcn, "PCN ODS code")->required();
-  c->add_option("staff_id", o->staff, "The PCN's staff id")->required();
-  c->add_option("--date", o->date, "Effective date (YYYY-MM-DD)")->required();
-  OnRun(c, ctx, o, [change](Context& cx, const ChangeOptions& opts) {
-    return RunChange(cx, opts, change);
-  });
-  return c;
+// A staff change: the options every change shares (PCN, staff id, effective date), then
+// `more`.
+CommandSpec<ChangeOptions> ChangeCommand(const std::string& name, const std::string& help,
+                                         Change change, std::vector<OptionSpec<ChangeOptions>> more,
+                                         const std::string& example) {
+  std::vector<OptionSpec<ChangeOptions>> options = {
+      PcnArg(&ChangeOptions::pcn),
+      {"staff_id", &ChangeOptions::staff, "The PCN's staff id", kRequired},
+      {"--date", &ChangeOptions::date, "Effective date (YYYY-MM-DD)", kRequired}};
+  options.insert(options.end(), more.begin(), more.end());
+  return {name, help, options, example,
+          [change](Context& ctx, const ChangeOptions& o) { return RunChange(ctx, o, change); }};
 }
 
 }  // namespace
 
 void AddStaffCommands(CLI::App& app, Context& ctx) {
-  CLI::App* staff = app.add_subcommand("staff", "Record hires, starts, FTE and pay changes, "
-                                                "leave and leavers (PCN)");
-  staff->require_subcommand(1);
-
-  auto h = std::make_shared<HireOptions>();
-  CLI::App* c = staff->add_subcommand("hire", "Record a member of staff recruited into a role");
-  c->add_option("pcn", h->pcn, "PCN ODS code")->required();
-  c->add_option("staff_id", h->staff, "The PCN's own staff id")->required();
-  c->add_option("--role", h->role, "Role (e.g. clinical-pharmacist, cp, splw, ap)")->required();
-  c->add_option("--band", h->band, "Agenda for Change band (e.g. 7, 8a)");
-  c->add_option("--employment", h->employment,
-                "member-practices-jointly | lead-practice | third-party")->capture_default_str();
-  c->add_option("--employer", h->employer, "Employer (third party or lead practice ODS)");
-  c->add_option("--date", h->date, "Hire date (YYYY-MM-DD)")->required();
-  c->add_option("--wte", h->wte, "Whole-time equivalent")->capture_default_str();
-  c->add_option("--salary", h->salary, "Actual annual salary at this WTE, pounds")->required();
-  c->add_option("--on-costs", h->on_costs, "Annual employer on-costs, pounds")
-      ->capture_default_str();
-  c->add_option("--name", h->name, "Display name (personal data)");
-  c->add_option("--mhp-funding", h->mhp_funding,
-                "Mental health practitioners only (required for them): shared-50 (the PCN "
-                "claims its 50% share under the agreement with the trust) | full-100 (written "
-                "agreement, 2024/25 on)");
-  c->footer(Example("  arrsctl staff hire U10001 CP-007 --role cp --band 7 --date 2024-05-01 \\\n"
-                    "    --wte 0.8 --salary 38000 --on-costs 9500 --name \"A. Patel\""));
-  OnRun(c, ctx, h, RunHire);
-
-  auto o = std::make_shared<ChangeOptions>();
-  AddChange(staff, ctx, "start", "Record the first day in post", Change::kStart, o)
-      ->footer(Example("  arrsctl staff start U10001 CP-007 --date 2024-05-13"));
-
-  o = std::make_shared<ChangeOptions>();
-  c = AddChange(staff, ctx, "fte", "Record a new whole-time equivalent", Change::kFte, o);
-  c->add_option("--wte", o->wte, "New WTE (e.g. 0.6)")->required();
-  c->footer(Example("  arrsctl staff fte U10001 CP-007 --date 2024-09-01 --wte 0.6"));
-
-  o = std::make_shared<ChangeOptions>();
-  c = AddChange(staff, ctx, "pay", "Record new actual pay", Change::kPay, o);
-  c->add_option("--salary", o->salary, "New annual salary, pounds")->required();
-  c->add_option("--on-costs", o->on_costs, "New annual on-costs, pounds")->capture_default_str();
-  c->footer(Example("  arrsctl staff pay U10001 CP-007 --date 2024-10-01 --salary 40000 "
-                    "--on-costs 10000"));
-
-  o = std::make_shared<ChangeOptions>();
-  c = AddChange(staff, ctx, "leave", "Record a period of leave (from --date to --to)",
-                Change::kLeave, o);
-  c->add_option("--to", o->to, "Last day of the leave (YYYY-MM-DD)")->required();
-  c->add_option("--kind", o->kind, "sickness | parental | unpaid | other")->capture_default_str();
-  c->add_option("--paid-share", o->paid_share, "Share of the WTE still paid (0..1)")
-      ->capture_default_str();
-  c->footer(Example("  arrsctl staff leave U10001 CP-007 --date 2024-06-01 --to 2024-11-30 \\\n"
-                    "    --kind parental --paid-share 0.5"));
-
-  o = std::make_shared<ChangeOptions>();
-  c = AddChange(staff, ctx, "leave-post", "Record that a member of staff left (last day in post)",
-                Change::kLeft, o);
-  c->add_option("--leaving-reason", o->reason, "Why they left");
-  c->footer(Example("  arrsctl staff leave-post U10001 CP-007 --date 2025-01-31 "
-                    "--leaving-reason resigned"));
+  CLI::App* staff = AddGroup(app, "staff",
+                             "Record hires, starts, FTE and pay changes, "
+                             "leave and leavers (PCN)");
+  AddCommand<HireOptions>(
+      staff, ctx,
+      {"hire",
+       "Record a member of staff recruited into a role",
+       {PcnArg(&HireOptions::pcn),
+        {"staff_id", &HireOptions::staff, "The PCN's own staff id", kRequired},
+        {"--role", &HireOptions::role, "Role (e.g. clinical-pharmacist, cp, splw, ap)", kRequired},
+        {"--band", &HireOptions::band, "Agenda for Change band (e.g. 7, 8a)"},
+        {"--employment", &HireOptions::employment,
+         "member-practices-jointly | lead-practice | third-party", kShowDefault},
+        {"--employer", &HireOptions::employer, "Employer (third party or lead practice ODS)"},
+        {"--date", &HireOptions::date, "Hire date (YYYY-MM-DD)", kRequired},
+        {"--wte", &HireOptions::wte, "Whole-time equivalent", kShowDefault},
+        {"--salary", &HireOptions::salary, "Actual annual salary at this WTE, pounds", kRequired},
+        {"--on-costs", &HireOptions::on_costs, "Annual employer on-costs, pounds", kShowDefault},
+        {"--name", &HireOptions::name, "Display name (personal data)"},
+        {"--mhp-funding", &HireOptions::mhp_funding,
+         "Mental health practitioners only (required for them): shared-50 (the PCN "
+         "claims its 50% share under the agreement with the trust) | full-100 (written "
+         "agreement, 2024/25 on)"}},
+       "  arrsctl staff hire U10001 CP-007 --role cp --band 7 --date 2024-05-01 \\\n"
+       "    --wte 0.8 --salary 38000 --on-costs 9500 --name \"A. Patel\"",
+       RunHire});
+  AddCommands<ChangeOptions>(
+      staff, ctx,
+      {ChangeCommand("start", "Record the first day in post", Change::kStart, {},
+                     "  arrsctl staff start U10001 CP-007 --date 2024-05-13"),
+       ChangeCommand("fte", "Record a new whole-time equivalent", Change::kFte,
+                     {{"--wte", &ChangeOptions::wte, "New WTE (e.g. 0.6)", kRequired}},
+                     "  arrsctl staff fte U10001 CP-007 --date 2024-09-01 --wte 0.6"),
+       ChangeCommand(
+           "pay", "Record new actual pay", Change::kPay,
+           {{"--salary", &ChangeOptions::salary, "New annual salary, pounds", kRequired},
+            {"--on-costs", &ChangeOptions::on_costs, "New annual on-costs, pounds", kShowDefault}},
+           "  arrsctl staff pay U10001 CP-007 --date 2024-10-01 --salary 40000 "
+           "--on-costs 10000"),
+       ChangeCommand(
+           "leave", "Record a period of leave (from --date to --to)", Change::kLeave,
+           {{"--to", &ChangeOptions::to, "Last day of the leave (YYYY-MM-DD)", kRequired},
+            {"--kind", &ChangeOptions::kind, "sickness | parental | unpaid | other", kShowDefault},
+            {"--paid-share", &ChangeOptions::paid_share, "Share of the WTE still paid (0..1)",
+             kShowDefault}},
+           "  arrsctl staff leave U10001 CP-007 --date 2024-06-01 --to 2024-11-30 \\\n"
+           "    --kind parental --paid-share 0.5"),
+       ChangeCommand("leave-post", "Record that a member of staff left (last day in post)",
+                     Change::kLeft, {{"--leaving-reason", &ChangeOptions::reason, "Why they left"}},
+                     "  arrsctl staff leave-post U10001 CP-007 --date 2025-01-31 "
+                     "--leaving-reason resigned")});
 }
 
 }  // namespace arrs::cli

@@ -5,8 +5,6 @@
 
 namespace arrs::cli {
 
-std::string Example(const std::string& lines) { return "\nExample:\n" + lines; }
-
 int PrintCommandResult(const Context& ctx, const v1::CommandResult& result,
                        const std::string& what) {
   Table table({"result", "first_position", "last_position", "stream_version"});

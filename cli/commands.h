@@ -7,7 +7,9 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 
+#include "cli/command_spec.h"
 #include "cli/context.h"
 #include "cli/parse.h"
 #include "ledger/util/status_macros.h"
@@ -26,15 +28,6 @@ void AddOfflineCommands(CLI::App& app, Context& ctx);  // cmd_offline.cc
 void AddRepairCommand(CLI::App& app, Context& ctx);    // cmd_repair.cc
 void AddImportCommands(CLI::App& app, Context& ctx);   // cmd_import.cc
 void AddDemoCommand(CLI::App& app, Context& ctx);      // demo.cc
-
-// Sets the subcommand's action: main runs `run` after parsing succeeded.
-template <typename Options, typename Run>
-void OnRun(CLI::App* cmd, Context& ctx, std::shared_ptr<Options> options, Run run) {
-  cmd->callback([&ctx, options, run] { ctx.action = [&ctx, options, run] { return run(ctx, *options); }; });
-}
-
-// "Example:\n  arrsctl ..." footer for --help.
-std::string Example(const std::string& lines);
 
 // Prints a command's result (positions, stream version, deduplicated) per the format.
 int PrintCommandResult(const Context& ctx, const v1::CommandResult& result,
@@ -84,6 +77,23 @@ int SendQuery(Context& ctx,
               Request* request, Response* response, const std::string& what) {
   if (absl::Status bad = SetQueryTime(ctx, request); !bad.ok()) return ReportError(bad);
   return CallRpc(ctx, ctx.queries(), method, *request, response, what);
+}
+
+// Sends a query as SendQuery does and, once it is answered, returns the exit code of
+// print(ctx, response), or of print(ctx, request, response) for a printer that also
+// shows what was asked.
+template <typename Request, typename Response, typename Print>
+int QueryAndPrint(Context& ctx,
+                  grpc::Status (QueryStub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+                  Request* request, const std::string& what, Print print) {
+  Response response;
+  if (int failed = SendQuery(ctx, method, request, &response, what)) return failed;
+  if constexpr (std::is_invocable_v<Print&, const Context&, const Request&, const Response&>) {
+    return print(ctx, *request, response);
+  } else {
+    return print(ctx, response);
+  }
 }
 
 // Sets what every payment of a claim carries (claim pay, claim pay-arrears, claim recover):

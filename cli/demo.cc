@@ -129,20 +129,17 @@ struct DemoOptions {
 }  // namespace
 
 void AddDemoCommand(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<DemoOptions>();
-  CLI::App* c =
-      app.add_subcommand("demo",
-                         "Load a demonstration: 4 PCNs in 2 ICBs, staff 2019-2025, monthly claims "
-                         "assessed and paid, a reduction, corrections (idempotent)");
-  c->footer(
-      Example("  arrsd --data /tmp/arrs-demo --tokens config/demo-tokens.txt &\n"
-              "  arrsctl demo --rules-dir rules"));
-  c->add_option("--rules-dir", o->rules_dir,
-                "Publish the rule files of DIR too (arrsd started without --rules-dir): "
-                "2024/25's later versions after that year's claims are paid, as a rule "
-                "book published late");
-  OnRun(c, ctx, o,
-        [](Context& cx, const DemoOptions& opts) { return DemoLoader(cx, opts.rules_dir).Run(); });
+  AddCommand<DemoOptions>(
+      &app, ctx,
+      {"demo",
+       "Load a demonstration: 4 PCNs in 2 ICBs, staff 2019-2025, monthly claims assessed and "
+       "paid, a reduction, corrections (idempotent)",
+       {{"--rules-dir", &DemoOptions::rules_dir,
+         "Publish the rule files of DIR too (arrsd started without --rules-dir): 2024/25's "
+         "later versions after that year's claims are paid, as a rule book published late"}},
+       "  arrsd --data /tmp/arrs-demo --tokens config/demo-tokens.txt &\n"
+       "  arrsctl demo --rules-dir rules",
+       [](Context& cx, const DemoOptions& o) { return DemoLoader(cx, o.rules_dir).Run(); }});
 }
 
 }  // namespace arrs::cli

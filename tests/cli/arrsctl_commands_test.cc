@@ -8,21 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "arrs/v1/api.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "tests/cli/process_harness.h"
 
 namespace arrs::cli_test {
 namespace {
 
 constexpr char kAdmin[] = "demo-admin-token";
-
-template <typename T>
-T FromJson(const std::string& text) {
-  T message;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &message);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << text.substr(0, 500);
-  return message;
-}
 
 class ArrsctlCommandsTest : public ::testing::Test {
  protected:
@@ -42,7 +33,7 @@ class ArrsctlCommandsTest : public ::testing::Test {
     args.push_back("--json");
     RunResult r = Run(args);
     EXPECT_EQ(r.code, 0) << args[0] << " " << args[1] << ": " << r.err;
-    return FromJson<v1::CommandResult>(r.out);
+    return ParseJson<v1::CommandResult>(r.out);
   }
 
   std::string dir_;
@@ -70,19 +61,19 @@ TEST_F(ArrsctlCommandsTest, SetUpAPcnHireAndChangeStaffThenQuery) {
   RunResult balance = Run({"balance", "U30005", "--year", "2024/25", "--json"});
   ASSERT_EQ(balance.code, 0) << balance.err;
   // 41,234.567 weighted patients x £22.894 = £944,024.17 (rounded down to pence).
-  EXPECT_EQ(FromJson<v1::Balance>(balance.out).sum_pence(), 41234567LL * 2289400 / 1000000);
+  EXPECT_EQ(ParseJson<v1::Balance>(balance.out).sum_pence(), 41234567LL * 2289400 / 1000000);
 
   RunResult wf = Run({"workforce", "U30005", "--as-of", "2024-12-31", "--json"});
   ASSERT_EQ(wf.code, 0) << wf.err;
-  const auto w = FromJson<v1::Workforce>(wf.out);
+  const auto w = ParseJson<v1::Workforce>(wf.out);
   ASSERT_EQ(w.staff_size(), 1);
   EXPECT_EQ(w.staff(0).wte_bp(), 8000);
   EXPECT_EQ(w.staff(0).start_date().day(), 8);
   RunResult after = Run({"workforce", "U30005", "--as-of", "2025-03-31", "--json"});
-  EXPECT_EQ(FromJson<v1::Workforce>(after.out).staff_size(), 0) << "left in February";
+  EXPECT_EQ(ParseJson<v1::Workforce>(after.out).staff_size(), 0) << "left in February";
 
   RunResult audit = Run({"audit", "U30005", "--staff", "S-1", "--json"});
-  EXPECT_EQ(FromJson<v1::AuditTrail>(audit.out).entries_size(), 6);
+  EXPECT_EQ(ParseJson<v1::AuditTrail>(audit.out).entries_size(), 6);
 }
 
 TEST_F(ArrsctlCommandsTest, CorrectWithAJsonReplacementAndReverse) {
@@ -106,12 +97,12 @@ TEST_F(ArrsctlCommandsTest, CorrectWithAJsonReplacementAndReverse) {
       "wrong member of staff"});
 
   RunResult audit = Run({"audit", "U30006", "--staff", "S-2", "--json"});
-  const auto trail = FromJson<v1::AuditTrail>(audit.out);
+  const auto trail = ParseJson<v1::AuditTrail>(audit.out);
   int cancelled = 0;
   for (const v1::AuditEntry& e : trail.entries()) cancelled += e.cancelled();
   EXPECT_EQ(cancelled, 2) << audit.out;
   RunResult wf = Run({"workforce", "U30006", "--as-of", "2024-12-31", "--json"});
-  const auto w = FromJson<v1::Workforce>(wf.out);
+  const auto w = ParseJson<v1::Workforce>(wf.out);
   ASSERT_EQ(w.staff_size(), 1);
   EXPECT_EQ(w.staff(0).wte_bp(), 10000);
   EXPECT_EQ(w.staff(0).annual_cost_pence(), 4200000 + 1092000);

@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_split.h"
 #include "arrs/v1/api.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "ledger/engine/snapshot.h"
 #include "ledger/store/event_log.h"
 #include "tests/cli/process_harness.h"
@@ -22,14 +21,6 @@ constexpr char kAdmin[] = "demo-admin-token";
 constexpr char kAuditor[] = "demo-auditor-token";
 constexpr char kRiverside[] = "demo-pcn-u10001-token";
 constexpr char kQwe[] = "demo-icb-qwe-token";
-
-template <typename T>
-T ParseJson(const std::string& text) {
-  T message;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &message);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << text.substr(0, 500);
-  return message;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -56,6 +47,15 @@ class ArrsctlTest : public ::testing::Test {
     RunResult r = Run({"stats", "--json"});
     EXPECT_EQ(r.code, 0) << r.err;
     return ParseJson<v1::StatsResponse>(r.out).head_position();
+  }
+  // `arrsctl import <what> <file>` as U10001, which rejects some rows (exit code 1) and
+  // prints `summary`.
+  RunResult ImportRejectingSome(const std::string& what, const std::string& file,
+                                const std::string& summary) {
+    RunResult r = Run({"import", what, file}, kRiverside);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find(summary), std::string::npos) << r.out;
+    return r;
   }
 
   static std::string* dir_;
@@ -119,9 +119,7 @@ TEST_F(ArrsctlTest, KnownAtPositionAndTime) {
 TEST_F(ArrsctlTest, BalanceAsTableJsonAndCsv) {
   RunResult table = Run({"balance", "U10002", "--year", "2023/24"});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("£"), std::string::npos);
-  EXPECT_NE(table.out.find("2023/24"), std::string::npos);
-  EXPECT_NE(table.out.find("2023-11"), std::string::npos);
+  ExpectHasAll(table.out, {"£", "2023/24", "2023-11"});
 
   RunResult json = Run({"balance", "U10002", "--year", "2023/24", "--json"});
   ASSERT_EQ(json.code, 0) << json.err;
@@ -166,9 +164,7 @@ TEST_F(ArrsctlTest, CapsShowTheTechnicianOverTheCap) {
 TEST_F(ArrsctlTest, ExplainPrintsRuleVersionFiguresAndArithmetic) {
   RunResult table = Run({"explain", "U10001", "2021-02"});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("2020/21 r2"), std::string::npos);
-  EXPECT_NE(table.out.find("cap_exceeded"), std::string::npos);
-  EXPECT_NE(table.out.find("Maximum ="), std::string::npos);
+  ExpectHasAll(table.out, {"2020/21 r2", "cap_exceeded", "Maximum ="});
 
   RunResult json = Run({"explain", "U10002", "2023-11", "--json"});
   ASSERT_EQ(json.code, 0) << json.err;
@@ -213,9 +209,7 @@ TEST_F(ArrsctlTest, WorkforceAndRegion) {
 TEST_F(ArrsctlTest, AuditShowsActorsReasonsAndCorrectionsBothWays) {
   RunResult table = Run({"audit", "U10001", "--staff", "CP-01"});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("admin:alice"), std::string::npos);
-  EXPECT_NE(table.out.find("the contract variation says"), std::string::npos);
-  EXPECT_NE(table.out.find("no (corrected)"), std::string::npos);
+  ExpectHasAll(table.out, {"admin:alice", "the contract variation says", "no (corrected)"});
 
   RunResult json = Run({"audit", "U20004", "--staff", "CP-02", "--json"});
   ASSERT_EQ(json.code, 0) << json.err;
@@ -272,19 +266,14 @@ TEST_F(ArrsctlTest, ImportStaffLandsGoodRowsReportsBadOnesAndIsIdempotent) {
             "U10001,IMP-3,splw,5,third-party,\"Action, Ltd\",2025-07-01,0.6,16000,4160,Ann\n"
             "U10001,IMP-4,ap,8a,joint,,2025-02-30,1.0,50000,13000,Bad Date\n");
   const uint64_t before = Head();
-  RunResult r = Run({"import", "staff", file}, kRiverside);
-  EXPECT_EQ(r.code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("5 rows: 2 imported, 0 already present, 3 rejected"), std::string::npos)
-      << r.out;
+  RunResult r =
+      ImportRejectingSome("staff", file, "5 rows: 2 imported, 0 already present, 3 rejected");
   EXPECT_NE(r.err.find("row 3: rejected: role"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("row 5: rejected: ALREADY_EXISTS"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("row 7: rejected: hire_date"), std::string::npos) << r.err;
   EXPECT_EQ(Head(), before + 2);
 
-  RunResult again = Run({"import", "staff", file}, kRiverside);
-  EXPECT_EQ(again.code, 1);
-  EXPECT_NE(again.out.find("0 imported, 2 already present, 3 rejected"), std::string::npos)
-      << again.out;
+  ImportRejectingSome("staff", file, "0 imported, 2 already present, 3 rejected");
   EXPECT_EQ(Head(), before + 2);
 
   RunResult wf = Run({"workforce", "U10001", "--as-of", "2025-08-01", "--json"});
@@ -301,15 +290,12 @@ TEST_F(ArrsctlTest, ImportClaimsGroupsRowsIntoOneAtomicClaim) {
             "U10001,X-BAD,2026-05,NOBODY,100.00\n"
             "U10001,2026-04,2026-04,CP-01,12.3.4\n");
   const uint64_t before = Head();
-  RunResult r = Run({"import", "claims", file}, kRiverside);
-  EXPECT_EQ(r.code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("5 rows: 2 imported, 0 already present, 3 rejected"), std::string::npos)
-      << r.out;
+  RunResult r =
+      ImportRejectingSome("claims", file, "5 rows: 2 imported, 0 already present, 3 rejected");
   EXPECT_NE(r.err.find("rows 4,5: rejected: claim X-BAD: NOT_FOUND"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("row 6: rejected"), std::string::npos) << r.err;
   EXPECT_EQ(Head(), before + 1) << "one claim of two lines is one event";
-  RunResult again = Run({"import", "claims", file}, kRiverside);
-  EXPECT_NE(again.out.find("0 imported, 2 already present"), std::string::npos) << again.out;
+  ImportRejectingSome("claims", file, "0 imported, 2 already present");
   EXPECT_EQ(Head(), before + 1);
 }
 
@@ -420,7 +406,7 @@ TEST_F(ArrsctlTest, TokenHashMatchesTheDemoTokensFile) {
 
 TEST_F(ArrsctlTest, TokenHashRefusesEmptyAndShortTokens) {
   // `arrsctl token-hash "$TOKEN"` with TOKEN unset must not print a hash arrsd would accept.
-  for (const std::string token : {std::string(), std::string("short-token")}) {
+  for (const std::string& token : {std::string(), std::string("short-token")}) {
     RunResult r = Run({"token-hash", token}, "");
     EXPECT_NE(r.code, 0) << token;
     EXPECT_EQ(r.out, "") << token;

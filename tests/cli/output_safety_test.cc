@@ -3,6 +3,8 @@
 // bidirectional-override characters are escaped in tables.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "cli/table.h"
 #include "ledger/domain/field_checks.h"
 
@@ -10,19 +12,18 @@ namespace arrs::cli {
 namespace {
 
 TEST(CsvFormulaInjectionTest, CellsStartingWithFormulaCharactersGetALeadingQuote) {
-  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-  EXPECT_EQ(CsvField("@SUM(A1:A9)"), "'@SUM(A1:A9)");
-  EXPECT_EQ(CsvField("-A1"), "'-A1");
-  EXPECT_EQ(CsvField("+1+1"), "'+1+1");
-  EXPECT_EQ(CsvField("-2+3"), "'-2+3");
-  EXPECT_EQ(CsvField("\tcmd"), "'\tcmd");
+  // Quoted as CSV too where they hold a quote, a comma or a line break.
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
   EXPECT_EQ(CsvField("\rcmd"), "\"'\rcmd\"");
+  for (const char* formula : {"@SUM(A1:A9)", "-A1", "+1+1", "-2+3", "\tcmd"}) {
+    EXPECT_EQ(CsvField(formula), std::string("'") + formula);
+  }
   // Plain numbers (negative money, WTE differences) stay numbers; other text is untouched.
-  EXPECT_EQ(CsvField("-1234.56"), "-1234.56");
-  EXPECT_EQ(CsvField("-1.0"), "-1.0");
-  EXPECT_EQ(CsvField("Riverside PCN"), "Riverside PCN");
-  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvField(""), "");
+  for (const char* plain : {"-1234.56", "-1.0", "Riverside PCN", ""}) {
+    EXPECT_EQ(CsvField(plain), plain);
+  }
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");  // quoted as any CSV field with a comma
 }
 
 TEST(TerminalSafeTest, ControlAndBidiCharactersAreEscaped) {

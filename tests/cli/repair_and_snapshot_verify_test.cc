@@ -23,10 +23,6 @@ using store::testing_util::RawRocks;
 constexpr char kAdmin[] = "demo-admin-token";
 constexpr char kAuditor[] = "demo-auditor-token";
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class RepairAndSnapshotVerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -83,10 +79,8 @@ TEST_F(RepairAndSnapshotVerifyTest, VerifyNamesASnapshotThatLiesAboutAPcn) {
   const auto [key, original] = TamperNewestSnapshot();
   RunResult verify = VerifyData();
   EXPECT_EQ(verify.code, 1) << verify.out;
-  EXPECT_TRUE(Has(verify.out, "BROKEN")) << verify.out;
-  EXPECT_TRUE(Has(verify.out, "snapshot at position ")) << verify.out;
-  EXPECT_TRUE(Has(verify.out, "PCN U10001 (pcn/U10001): claims[")) << verify.out;
-  EXPECT_TRUE(Has(verify.out, "].claimed_total_pence: the snapshot says ")) << verify.out;
+  ExpectHasAll(verify.out, {"BROKEN", "snapshot at position ", "PCN U10001 (pcn/U10001): claims[",
+                            "].claimed_total_pence: the snapshot says "});
   {
     RawRocks raw(data_);
     raw.Put(store::kSnapshotsFamily, key, original);
@@ -117,12 +111,10 @@ TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRebuildsADamagedStreamsIndex) {
 
   RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
   ASSERT_EQ(repaired.code, 0) << repaired.err;
-  EXPECT_TRUE(Has(repaired.out, "REPAIRED")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "streams   2 added, 1 removed, 1 rewritten")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "streams: added pcn/U10001 version 2 -> position "))
-      << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "streams: removed pcn/U99999 version 1")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "requests  0 added, 0 removed, 0 rewritten")) << repaired.out;
+  ExpectHasAll(repaired.out, {"REPAIRED", "streams   2 added, 1 removed, 1 rewritten",
+                              "streams: added pcn/U10001 version 2 -> position ",
+                              "streams: removed pcn/U99999 version 1",
+                              "requests  0 added, 0 removed, 0 rewritten"});
 
   RunResult verify = VerifyData();
   EXPECT_EQ(verify.code, 0) << verify.out;
@@ -157,10 +149,9 @@ TEST_F(RepairAndSnapshotVerifyTest, RepairIndexRemovesSnapshotsThatFailVerify) {
 
   RunResult repaired = RunArrsctl({"repair-index", "--data", data_}, "", "");
   ASSERT_EQ(repaired.code, 0) << repaired.err;
-  EXPECT_TRUE(Has(repaired.out, "REPAIRED")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "snapshots: all removed")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "PCN U10001 (pcn/U10001): claims[")) << repaired.out;
-  EXPECT_TRUE(Has(repaired.out, "streams   0 added, 0 removed, 0 rewritten")) << repaired.out;
+  ExpectHasAll(repaired.out,
+               {"REPAIRED", "snapshots: all removed", "PCN U10001 (pcn/U10001): claims[",
+                "streams   0 added, 0 removed, 0 rewritten"});
   {
     RawRocks raw(data_);
     std::unique_ptr<rocksdb::Iterator> it(
