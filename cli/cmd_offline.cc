@@ -119,30 +119,38 @@ struct ReplayOptions {
   uint64_t to = 0;
 };
 
-int RunReplay(Context& ctx, const ReplayOptions& o) {
+// Opens `data` read only, leaving the folder byte for byte as it was, and folding the log
+// itself: an auditor's replay neither trusts nor writes a snapshot. Null (the error said on
+// stderr) when there is no such folder or it cannot be opened.
+std::unique_ptr<engine::Ledger> OpenForReplay(const std::string& data) {
   engine::LedgerOptions options;
   options.log.create_if_missing = false;
-  options.log.read_only = true;  // and leaves the folder byte for byte as it was
-  // An auditor's replay folds the log itself: it neither trusts nor writes a snapshot.
+  options.log.read_only = true;
   options.restore_snapshot = false;
   options.snapshot_on_close = false;
   options.snapshot_every_events = 0;
-  if (!std::filesystem::is_directory(o.data)) {
-    std::fprintf(stderr, "error: no data folder at %s\n", o.data.c_str());
-    return kExitFailed;
+  if (!std::filesystem::is_directory(data)) {
+    std::fprintf(stderr, "error: no data folder at %s\n", data.c_str());
+    return nullptr;
   }
-  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(o.data, options);
+  absl::StatusOr<std::unique_ptr<engine::Ledger>> ledger = engine::Ledger::Open(data, options);
   if (!ledger.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(ledger.status().message()).c_str());
-    return kExitFailed;
+    return nullptr;
   }
-  const uint64_t head = (*ledger)->log().head().position;
+  return *std::move(ledger);
+}
+
+int RunReplay(Context& ctx, const ReplayOptions& o) {
+  std::unique_ptr<engine::Ledger> ledger = OpenForReplay(o.data);
+  if (ledger == nullptr) return kExitFailed;
+  const uint64_t head = ledger->log().head().position;
   if (o.to == 0 || o.to > head) {
     std::fprintf(stderr, "error: --to %llu is not a position of this log (1..%llu)\n",
                  static_cast<unsigned long long>(o.to), static_cast<unsigned long long>(head));
     return kExitUsage;
   }
-  int first_year = 2019;
+  int first_year = kFirstFinancialYear;
   int last_year = FinancialYearOf(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
   if (!o.year.empty()) {
     ASSIGN_OR_RETURN(year, ParseYearArg(o.year, "--year"), ReportError);
@@ -152,7 +160,7 @@ int RunReplay(Context& ctx, const ReplayOptions& o) {
   known_at.set_position(o.to);
   v1::ListPcnsRequest list_req;
   *list_req.mutable_known_at() = known_at;
-  absl::StatusOr<v1::ListPcnsResponse> pcns = (*ledger)->ListPcns(list_req);
+  absl::StatusOr<v1::ListPcnsResponse> pcns = ledger->ListPcns(list_req);
   if (!pcns.ok()) return ReportError(pcns.status());
 
   // JSON: one ListPcnsResponse-like document holding the balances.
@@ -168,7 +176,7 @@ int RunReplay(Context& ctx, const ReplayOptions& o) {
       req.set_pcn_code(p.pcn_code());
       req.set_financial_year(year);
       *req.mutable_known_at() = known_at;
-      absl::StatusOr<v1::Balance> b = (*ledger)->GetBalance(req);
+      absl::StatusOr<v1::Balance> b = ledger->GetBalance(req);
       if (!b.ok()) return ReportError(b.status());
       if (b->sum_pence() == 0 && b->claimed_pence() == 0 && o.year.empty()) continue;
       table.AddRow({p.pcn_code(), p.icb_code(), absl::StrCat(p.staff_count()),

@@ -39,7 +39,7 @@ int DemoLoader::Run() {
     if (!PublishRules(rules_plan.before_data, &first)) return kExitFailed;
   }
   v1::RulesRequest rules;
-  rules.set_financial_year(2019);
+  rules.set_financial_year(kFirstFinancialYear);
   v1::RulesResponse published;
   auto call = ctx_.NewCall(demo::kAuditorToken);
   grpc::Status s = queries_->GetRules(call.get(), rules, &published);
@@ -66,6 +66,11 @@ int DemoLoader::Run() {
   uint64_t late_published = 0;
   if (!PublishRules(rules_plan.late, &late_published)) return kExitFailed;
 
+  PrintSummary(rules_plan, late_published);
+  return kExitOk;
+}
+
+void DemoLoader::PrintSummary(const demo::RulesPlan& rules_plan, uint64_t late_published) const {
   std::printf("ARRS demonstration loaded into %s\n\n", ctx_.options.server.c_str());
   std::printf(
       "  PCNs     4 in 2 ICBs: QWE (U10001 Riverside 28,000 patients, U10002 Meadows "
@@ -117,7 +122,6 @@ int DemoLoader::Run() {
       "late\n"
       "  arrsctl rules show --year 2024/25\n"
       "  arrsctl verify && arrsctl stats\n");
-  return kExitOk;
 }
 
 namespace {

@@ -23,6 +23,7 @@
 #include "absl/time/civil_time.h"
 #include "cli/context.h"
 #include "cli/demo_data.h"
+#include "cli/demo_rules.h"
 #include "ledger/util/civil_date.h"
 
 namespace arrs::cli {
@@ -92,6 +93,9 @@ class DemoLoader {
   // server already has (arrsd --rules-dir publishes the folder at start) is left as it is.
   // Sets *first_published to the position of the first version published now (0: none).
   bool PublishRules(const std::vector<v1::FinancialYearRules>& versions, uint64_t* first_published);
+  // What was loaded, the late rule version's effect (when published now, at
+  // `late_published`) and the commands to try next, on stdout.
+  void PrintSummary(const demo::RulesPlan& rules_plan, uint64_t late_published) const;
   // The approved total still to pay, from the assessment or (on a re-run) ExplainClaim.
   bool ApprovedTotal(const demo::DemoPcn& pcn, const std::string& claim,
                      const v1::CommandResult& assessed, int64_t* total);
