@@ -1,10 +1,13 @@
 // arrsd: the ARRS ledger server. Opens (or creates) the ledger in --data, publishes the
 // shipped rule files not yet in force, serves gRPC until SIGTERM/SIGINT, then drains
 // in-flight calls and closes the database cleanly. With --jwks, SIGHUP re-reads the JWKS file.
+// Exit codes: 0 stopped cleanly, 1 could not start, kWriteStallExit (75) appends stalled
+// for --write-stall-exit-seconds (docs/RELIABILITY.md section 5; the supervisor restarts it).
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -25,6 +28,9 @@ namespace {
 
 using namespace arrs;
 
+// Exit code after a write stall (EX_TEMPFAIL): distinct from 1, and a restart should cure it.
+constexpr int kWriteStallExit = 75;
+
 // What the command line sets.
 struct Config {
   std::string data_dir = "data";
@@ -37,6 +43,7 @@ struct Config {
   std::string http_port_file;
   int grace_seconds = 10;
   int subscriber_stall_seconds = 30;
+  int write_stall_exit_seconds = 120;
   services::ServerOptions options;
   engine::LedgerOptions ledger_options;
 };
@@ -81,6 +88,11 @@ void AddFlags(CLI::App* app, Config* c) {
                   "(RESOURCE_EXHAUSTED, naming the position to resume from) and its slot freed")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  app->add_option("--write-stall-exit-seconds", c->write_stall_exit_seconds,
+                  "Exit with code 75 (for the supervisor to restart arrsd) when appends have "
+                  "waited this long with none completing, a storage engine hang (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   app->add_option("--max-threads", c->options.max_threads,
                   "Threads gRPC may run calls on; a call beyond is refused (at least 16)")
       ->capture_default_str();
@@ -244,6 +256,14 @@ int main(int argc, char** argv) {
   if (!ledger.ok()) return Fail(std::string(ledger.status().message()));
   c.options.data_dir = c.data_dir;
   c.options.subscriber_stall = absl::Seconds(c.subscriber_stall_seconds);
+  c.options.write_stall_limit = absl::Seconds(c.write_stall_exit_seconds);
+  c.options.on_write_stall = [](const std::string& message) {
+    // Acknowledged events are synced: exiting loses none; the pending appends were not
+    // acknowledged, and their clients retry with the same request ids.
+    std::fprintf(stderr, "arrsd: %s\n", message.c_str());
+    std::fflush(stderr);
+    std::_Exit(kWriteStallExit);
+  };
   absl::StatusOr<std::unique_ptr<services::ArrsServer>> server =
       services::ArrsServer::Start(ledger->get(), &*tokens, c.options);
   if (!server.ok()) return Fail(std::string(server.status().message()));

@@ -121,6 +121,10 @@ std::string RenderMetrics(const engine::Ledger& ledger, const ServerGauges& serv
         absl::StrCat(log.head.position));
   Gauge(&out, "arrs_log_queued_appends", "gauge", "Appends waiting for the next batch.",
         absl::StrCat(log.queued_appends));
+  Gauge(&out, "arrs_log_pending_appends", "gauge",
+        "Appends queued or committing, not yet answered (what the write stall watchdog "
+        "watches: above 0 for --write-stall-exit-seconds with none finishing, arrsd exits).",
+        absl::StrCat(ledger.WriteProgress().pending));
   Gauge(&out, "arrs_log_live_data_bytes", "gauge", "RocksDB's estimate of live data.",
         absl::StrCat(log.live_data_bytes));
   Gauge(&out, "arrs_log_writing_stopped", "gauge",

@@ -27,6 +27,7 @@
 #include "services/metrics.h"
 #include "services/log.h"
 #include "services/query_service.h"
+#include "services/stall_watchdog.h"
 #include "services/tls_files.h"
 
 namespace arrs::services {
@@ -147,6 +148,11 @@ absl::StatusOr<std::unique_ptr<ArrsServer>> ArrsServer::Start(engine::Ledger* le
       return http;
     }
   }
+  if (options.on_write_stall) {
+    server->watchdog_ = std::make_unique<StallWatchdog>(
+        [ledger] { return ledger->WriteProgress(); }, options.write_stall_limit,
+        /*period=*/absl::Seconds(1), options.on_write_stall);
+  }
   return server;
 }
 
@@ -207,6 +213,8 @@ void ArrsServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::microseconds(absl::ToInt64Microseconds(grace)));
   server_->Wait();
+  // Last: a drain stuck behind a hung append is a write stall too.
+  if (watchdog_) watchdog_->Stop();
 }
 
 void ArrsServer::Wait() { server_->Wait(); }

@@ -6,6 +6,7 @@
 #define ARRS_SERVICES_SERVER_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,7 @@ class HttpServer;
 }
 
 class TokenStore;
+class StallWatchdog;
 class CommandServiceImpl;
 class QueryServiceImpl;
 class AdminServiceImpl;
@@ -77,6 +79,14 @@ struct ServerOptions {
   std::string http_listen_address;
   std::string web_root;  // the console's folder; "" serves the API without the console
   bool metrics_require_token = false;
+
+  // Write stall watchdog (services/stall_watchdog.h), polling every second: when appends
+  // have waited this long with no commit group finishing (RocksDB's error recovery can
+  // hang: docs/RELIABILITY.md section 5), on_write_stall is called once, on the watchdog's
+  // thread, with a message saying so; arrsd's exits the process for its supervisor to
+  // restart it. Zero, or no on_write_stall, disables the watchdog.
+  absl::Duration write_stall_limit = absl::Seconds(120);
+  std::function<void(const std::string& message)> on_write_stall;
 };
 
 inline constexpr int kMinThreads = 16;
@@ -110,6 +120,7 @@ class ArrsServer {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<StallWatchdog> watchdog_;  // polls the ledger; stopped by Shutdown
   std::atomic<bool> stopping_{false};
   int port_ = 0;
   bool shut_down_ = false;

@@ -100,6 +100,8 @@ class Ledger {
   absl::StatusOr<v1::StatsResponse> Stats() const;
   // The log's counters (appends, fsyncs, append latency, queue depth), for monitoring.
   store::LogStats LogCounters() const;
+  // Appends pending and commit groups finished (cheap; what the write stall watchdog polls).
+  store::WriteProgress WriteProgress() const;
   // OK while the log writes; UNAVAILABLE (why, and the remedy) once a storage error has
   // stopped it for good (store::EventLog::WritingStopped).
   absl::Status WritingStopped() const;

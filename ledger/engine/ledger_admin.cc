@@ -28,6 +28,8 @@ absl::StatusOr<v1::BackupResponse> Ledger::Backup(const std::string& target_dir)
 
 store::LogStats Ledger::LogCounters() const { return log_->Stats(); }
 
+store::WriteProgress Ledger::WriteProgress() const { return log_->Progress(); }
+
 absl::Status Ledger::WritingStopped() const { return log_->WritingStopped(); }
 
 absl::StatusOr<v1::StatsResponse> Ledger::Stats() const {

@@ -24,6 +24,7 @@
 #ifndef ARRS_LEDGER_STORE_EVENT_LOG_H_
 #define ARRS_LEDGER_STORE_EVENT_LOG_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -157,6 +158,14 @@ struct LogStats {
   LatencyHistogram::Snapshot append_latency;
 };
 
+// How far appends have got, read in one lock (cheap: no I/O, no iteration), for a stall
+// watchdog: `pending` > 0 with `groups_finished` unchanged for a long time means no commit
+// has completed meanwhile (a write or sync stuck in the storage engine).
+struct WriteProgress {
+  size_t pending = 0;            // appends queued or committing (their group not finished)
+  uint64_t groups_finished = 0;  // groups whose members have all been told their result
+};
+
 // Called after each synced batch, on the thread that committed or synced it, one batch at
 // a time, in position order, with the events just committed. Must be quick and must not
 // call Append, Verify or Checkpoint (they wait for the batch being published).
@@ -255,7 +264,10 @@ class EventLog {
   // checkpoint; `target_dir` must not exist).
   virtual absl::Status Checkpoint(const std::string& target_dir) const = 0;
 
+  // Counters and sizes; iterates the streams index (not for frequent polling).
   virtual LogStats Stats() const = 0;
+  // Appends pending and commit groups finished (WriteProgress). Cheap: one short lock.
+  virtual WriteProgress Progress() const = 0;
   // OK while the log writes; once a storage error RocksDB cannot resume from has stopped
   // it for good (every Append then fails with this), the UNAVAILABLE status naming the
   // cause and the remedy (reopen the folder). Cheap: takes no lock writers hold.

@@ -46,6 +46,11 @@ size_t GroupCommitter::queued() const {
   return queue_.size();
 }
 
+WriteProgress GroupCommitter::progress() const {
+  absl::MutexLock lock(&mu_);
+  return WriteProgress{queue_.size() + committing_, groups_finished_};
+}
+
 absl::StatusOr<AppendResult> GroupCommitter::Submit(AppendRequest request) {
   PendingAppend pending;
   pending.request = std::move(request);
@@ -166,6 +171,7 @@ void GroupCommitter::Finish(const std::vector<PendingAppend*>& group,
   }
   absl::MutexLock lock(&mu_);
   --finishing_;
+  ++groups_finished_;
   ARRS_ASSERT(finishing_ >= 0, "a group was finished twice (finishing_ went negative)");
 }
 

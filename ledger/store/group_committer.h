@@ -37,6 +37,7 @@
 #ifndef ARRS_LEDGER_STORE_GROUP_COMMITTER_H_
 #define ARRS_LEDGER_STORE_GROUP_COMMITTER_H_
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <thread>
@@ -103,6 +104,9 @@ class GroupCommitter {
 
   // Requests queued, not yet taken into a group (for Stats and tests).
   size_t queued() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Requests queued or committing, and groups finished since construction, read under one
+  // lock (WriteProgress, event_log.h: what a stall watchdog polls).
+  WriteProgress progress() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Refuses new requests and waits until everything already queued is committed (and
   // every callback has run), including groups taken over and not yet Finished. Idempotent.
@@ -141,6 +145,8 @@ class GroupCommitter {
   int finishing_ ABSL_GUARDED_BY(mu_) = 0;
   // Requests in those groups, until their group's members are woken or called back.
   size_t committing_ ABSL_GUARDED_BY(mu_) = 0;
+  // Groups whose members have all been woken or called back (failed groups included).
+  uint64_t groups_finished_ ABSL_GUARDED_BY(mu_) = 0;
   // The lead has been handed to the committer's thread, which has not taken it yet.
   bool thread_leads_ ABSL_GUARDED_BY(mu_) = false;
   bool thread_exits_ ABSL_GUARDED_BY(mu_) = false;

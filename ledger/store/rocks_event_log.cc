@@ -334,6 +334,8 @@ absl::Status RocksEventLog::WritingStopped() const {
   return stopped_copy_;
 }
 
+WriteProgress RocksEventLog::Progress() const { return committer_->progress(); }
+
 LogStats RocksEventLog::Stats() const {
   LogStats stats;
   {

@@ -194,6 +194,7 @@ class RocksEventLog final : public EventLog {
                                           uint64_t at_or_before) const override;
   absl::Status Checkpoint(const std::string& target_dir) const override;
   LogStats Stats() const override;
+  WriteProgress Progress() const override;
   absl::Status WritingStopped() const override;
 
   // rocks_maintenance.cc: FlushLog and CompactLog (rocks_event_log.h).

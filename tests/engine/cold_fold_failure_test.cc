@@ -75,6 +75,7 @@ class StreamReadsFail : public store::EventLog {
     return log_.Checkpoint(target_dir);
   }
   store::LogStats Stats() const override { return log_.Stats(); }
+  store::WriteProgress Progress() const override { return log_.Progress(); }
   absl::Status WritingStopped() const override { return log_.WritingStopped(); }
 
  private:

@@ -46,6 +46,7 @@ TEST_F(MetricsTest, CountsCallsAppendsAndFsyncs) {
   EXPECT_GE(std::stoull(Sample(text, "arrs_log_appends_total")), 6u);
   EXPECT_GE(std::stoull(Sample(text, "arrs_log_fsyncs_total")), 1u);
   EXPECT_GE(std::stoull(Sample(text, "arrs_log_append_duration_seconds_count")), 6u);
+  EXPECT_EQ(Sample(text, "arrs_log_pending_appends"), "0");  // every command was answered
   EXPECT_EQ(Sample(text, "arrs_subscribers"), "0");
   EXPECT_EQ(Sample(text, "arrs_state_cold_streams"), "0");
   EXPECT_GT(std::stoull(Sample(text, "process_resident_memory_bytes")), 1000000u);

@@ -91,6 +91,22 @@ TEST(ArrsdDefaultsTest, QueueLimitsAreFlagsAndZeroOrNegativeIsRefused) {
   }
 }
 
+TEST(ArrsdDefaultsTest, WriteStallExitIsAFlagAndNegativeIsRefused) {
+  auto [help_code, help] = Shell(
+      absl::StrCat("timeout 20 ", ARRS_BINARY_DIR, "/services/arrsd --help"));
+  EXPECT_EQ(help_code, 0) << help;
+  EXPECT_THAT(help, HasSubstr("--write-stall-exit-seconds"));
+  EXPECT_THAT(help, HasSubstr("code 75"));
+  const TempDir temp("stall");
+  const std::string dir = temp.str();
+  std::ofstream(dir + "/tokens") << services::TokenHash("stall-admin-token") << " admin * a\n";
+  auto [code, output] = Shell(absl::StrCat(
+      "timeout 20 ", ARRS_BINARY_DIR, "/services/arrsd --data ", dir, "/data --tokens ", dir,
+      "/tokens --listen 127.0.0.1:0 --log-level warn --write-stall-exit-seconds -1"));
+  EXPECT_NE(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("--write-stall-exit-seconds"));
+}
+
 TEST(ArrsdDefaultsTest, DataFolderAndFilesAreOwnerOnly) {
   const TempDir temp("perms");
   const std::filesystem::path& dir = temp.path();

@@ -11,6 +11,8 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/store/event_log.h"
@@ -95,6 +97,43 @@ TEST(GroupCommitterBoundTest, AFullQueueRefusesWithTheLimitAndRoomComesBack) {
   EXPECT_EQ(commits, 4);
 }
 
+// progress(): a blocked commit shows its requests pending and no group finished; once it is
+// released, nothing is pending and every group counts as finished.
+TEST(GroupCommitterProgressTest, ABlockedCommitShowsPendingAndNoGroupFinished) {
+  absl::Notification entered;
+  absl::Notification gate;
+  GroupCommitter committer(
+      /*max_requests=*/1, /*max_events=*/100, /*max_queued=*/10,
+      [&](const std::vector<PendingAppend*>& group, bool) {
+        if (!entered.HasBeenNotified()) {
+          entered.Notify();
+          gate.WaitForNotification();
+        }
+        for (PendingAppend* p : group) p->result = AppendResult{1, 1, 1, false};
+        return true;
+      });
+  EXPECT_EQ(committer.progress().pending, 0u);
+  EXPECT_EQ(committer.progress().groups_finished, 0u);
+
+  Results results;
+  committer.SubmitAsync(MakeRequest("pcn/A", "a", 1), results.Record(0));
+  entered.WaitForNotification();
+  committer.SubmitAsync(MakeRequest("pcn/A", "b", 1), results.Record(1));
+  WriteProgress blocked = committer.progress();
+  EXPECT_EQ(blocked.pending, 2u);  // one committing, one queued
+  EXPECT_EQ(blocked.groups_finished, 0u);
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(committer.progress().groups_finished, 0u) << "nothing finishes while blocked";
+
+  gate.Notify();
+  results.WaitFor(0);
+  results.WaitFor(1);
+  committer.Stop();  // every group finished, callbacks run
+  WriteProgress after = committer.progress();
+  EXPECT_EQ(after.pending, 0u);
+  EXPECT_EQ(after.groups_finished, 2u);
+}
+
 // Through the log: requests waiting for a held sync count against max_queued_appends.
 TEST(EventLogBoundTest, AppendsBeyondTheLimitFailWhileASyncIsHeld) {
   auto fs = std::make_shared<FaultyFileSystem>();
@@ -113,10 +152,13 @@ TEST(EventLogBoundTest, AppendsBeyondTheLimitFailWhileASyncIsHeld) {
   while (fs->held_syncs() != 1) std::this_thread::yield();
   log.AppendAsync(MakeRequest("pcn/B", "r1", 1), results.Record(1));  // queued behind
   EXPECT_EQ(log.Stats().queued_appends, 1u);
+  const WriteProgress held = log.Progress();  // what the stall watchdog polls
+  EXPECT_EQ(held.pending, 2u);                // r0 waiting for its sync, r1 queued
   log.AppendAsync(MakeRequest("pcn/C", "r2", 1), results.Record(2));
   ASSERT_TRUE(results.Has(2));
   EXPECT_EQ(results.Get(2).status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(results.Get(2).status().message(), HasSubstr("is 2"));
+  EXPECT_EQ(log.Progress().groups_finished, held.groups_finished) << "nothing finished";
 
   fs->ReleaseSyncs();
   results.WaitFor(0);
@@ -128,6 +170,7 @@ TEST(EventLogBoundTest, AppendsBeyondTheLimitFailWhileASyncIsHeld) {
   EXPECT_FALSE(later->deduplicated);  // the refused request wrote nothing
   EXPECT_EQ(log.head().position, 3u);
   EXPECT_EQ(log.Stats().queued_appends, 0u);
+  EXPECT_EQ(log.Progress().pending, 0u);
 }
 
 }  // namespace
