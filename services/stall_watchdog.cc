@@ -1,10 +1,10 @@
 #include "services/stall_watchdog.h"
 
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 
 namespace arrs::services {
 
@@ -27,16 +27,18 @@ void StallWatchdog::Stop() {
 }
 
 void StallWatchdog::Loop() {
-  absl::Time progress_at = absl::Now();
+  // The monotonic clock: a wall clock set forward must not look like a stall.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point progress_at = Clock::now();
   uint64_t finished = probe_().groups_finished;
   do {
     const store::WriteProgress now = probe_();
     if (now.pending == 0 || now.groups_finished != finished) {
-      progress_at = absl::Now();
+      progress_at = Clock::now();
       finished = now.groups_finished;
       continue;
     }
-    const absl::Duration stalled = absl::Now() - progress_at;
+    const absl::Duration stalled = absl::FromChrono(Clock::now() - progress_at);
     if (stalled < limit_) continue;
     on_stall_(absl::StrCat("write stall: no append has completed for ",
                            absl::FormatDuration(absl::Trunc(stalled, absl::Milliseconds(1))),

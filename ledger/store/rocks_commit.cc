@@ -242,9 +242,7 @@ void RocksEventLog::SetTip(Head tip) {
 
 AppendResult RocksEventLog::ServedResult(RequestRecord record) {
   AppendResult result{record.first_position, record.last_position, record.stream_version,
-                      /*deduplicated=*/true};
-  result.request_kind = std::move(record.kind);
-  result.request_digest = std::move(record.digest);
+                      /*deduplicated=*/true, std::move(record.kind), std::move(record.digest)};
   return result;
 }
 
