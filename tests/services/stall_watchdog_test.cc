@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -46,27 +47,26 @@ TEST(StallWatchdogTest, AStalledProbeFiresExactlyOnceWithTheDurationAndTheCount)
   watchdog.Stop();
 }
 
-// Every poll sees a new groups_finished, so it can never fire, whatever the scheduling.
-TEST(StallWatchdogTest, AProgressingProbeNeverFires) {
+// Runs a watchdog over `probe` for 1 s (five limits) and expects it not to fire.
+void ExpectNoStall(StallWatchdog::Probe probe) {
   StallRecorder stalls;
-  std::atomic<uint64_t> finished = 0;
-  StallWatchdog watchdog([&] { return store::WriteProgress{5, ++finished}; }, kLimit, kPeriod,
-                         stalls.Callback());
+  StallWatchdog watchdog(std::move(probe), kLimit, kPeriod, stalls.Callback());
   EXPECT_FALSE(stalls.WaitFor(absl::Seconds(1)));
   watchdog.Stop();
   EXPECT_EQ(stalls.calls(), 0);
+}
+
+// Every poll sees a new groups_finished, so it can never fire, whatever the scheduling.
+TEST(StallWatchdogTest, AProgressingProbeNeverFires) {
+  std::atomic<uint64_t> finished = 0;
+  ExpectNoStall([&] { return store::WriteProgress{5, ++finished}; });
   EXPECT_GT(finished.load(), 1u) << "the probe was polled";
 }
 
 // Nothing pending is progress, however long the counter stays put.
 TEST(StallWatchdogTest, AnIdleProbeNeverFires) {
-  StallRecorder stalls;
   std::atomic<int> probes = 0;
-  StallWatchdog watchdog(Fixed({.pending = 0, .groups_finished = 4}, &probes), kLimit, kPeriod,
-                         stalls.Callback());
-  EXPECT_FALSE(stalls.WaitFor(absl::Seconds(1)));
-  watchdog.Stop();
-  EXPECT_EQ(stalls.calls(), 0);
+  ExpectNoStall(Fixed({.pending = 0, .groups_finished = 4}, &probes));
   EXPECT_GT(probes.load(), 1) << "the probe was polled";
 }
 
