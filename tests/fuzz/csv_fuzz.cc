@@ -41,5 +41,3 @@ int FuzzCsv(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzCsv)

@@ -53,5 +53,3 @@ int FuzzEnvelope(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzEnvelope)

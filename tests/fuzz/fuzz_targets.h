@@ -1,5 +1,5 @@
 // The fuzz targets, as plain functions: each libFuzzer executable (built by
-// scripts/fuzz.sh with -DARRS_LIBFUZZER) wraps one in LLVMFuzzerTestOneInput, and the
+// scripts/fuzz.sh) calls one from libfuzzer/main.cc's LLVMFuzzerTestOneInput, and the
 // ordinary test suite (fuzz_regression_test.cc) replays the seed corpus and every input
 // that once crashed through all of them. A target returns 0; a broken property aborts.
 #ifndef ARRS_TESTS_FUZZ_FUZZ_TARGETS_H_
@@ -46,14 +46,5 @@ int FuzzHttp(const uint8_t* data, size_t size);
       std::abort();                                                           \
     }                                                                         \
   } while (0)
-
-#ifdef ARRS_LIBFUZZER
-#define ARRS_FUZZ_ENTRY(fn)                                                   \
-  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {   \
-    return ::arrs::fuzz::fn(data, size);                                      \
-  }
-#else
-#define ARRS_FUZZ_ENTRY(fn)
-#endif
 
 #endif  // ARRS_TESTS_FUZZ_FUZZ_TARGETS_H_

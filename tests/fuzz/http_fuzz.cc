@@ -179,5 +179,3 @@ int FuzzHttp(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzHttp)

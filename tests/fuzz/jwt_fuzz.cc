@@ -89,5 +89,3 @@ int FuzzJwt(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzJwt)

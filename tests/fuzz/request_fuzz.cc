@@ -220,5 +220,3 @@ int FuzzRequest(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzRequest)

@@ -172,5 +172,3 @@ int FuzzRpc(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzRpc)

@@ -46,5 +46,3 @@ int FuzzRules(const uint8_t* data, size_t size) {
 }
 
 }  // namespace arrs::fuzz
-
-ARRS_FUZZ_ENTRY(FuzzRules)
